@@ -1,0 +1,30 @@
+// A minimal static file server for the demo and the site tests (127.0.0.1 only).
+import path from 'node:path';
+import http from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.asc': 'application/pgp-keys', '.json': 'application/json', '.xml': 'application/xml', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.md': 'text/plain; charset=utf-8', '.yml': 'text/plain; charset=utf-8' };
+
+async function resolveFile(root: string, urlPath: string): Promise<string | null> {
+  const decoded = decodeURIComponent(urlPath.split('?')[0]!);
+  const file = path.join(root, path.normalize(decoded));
+  if (!file.startsWith(root)) return null;
+  const info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) return resolveFile(root, path.join(decoded, 'index.html'));
+  return info ? file : null;
+}
+
+export async function serveStatic(root: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    const file = await resolveFile(path.resolve(root), req.url ?? '/');
+    if (!file) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+    res.end(await readFile(file));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? server.listen(0, '127.0.0.1', resolve) : reject(error)));
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : port, close: () => new Promise((r) => server.close(() => r())) };
+}

@@ -1,0 +1,85 @@
+/** candor check: every content rule, all problems at once, non-zero exit on any error. */
+import type { Command } from 'commander';
+import type * as openpgp from 'openpgp';
+import { isCandorError } from '../../core/errors.ts';
+import { describeKey, fingerprintOf } from '../../core/pgp/keys.ts';
+import { isCertifiedBy } from '../../core/pgp/rotation.ts';
+import { REASONS } from '../../core/verify/reasons.ts';
+import { listArchive } from '../../io/archive.ts';
+import { verifyArchiveDir } from '../../io/archive-verify.ts';
+import { readKeyFolder, type KeyFile } from '../../io/keyring.ts';
+import { hashDocuments, readCanaryContent, type CanaryContent } from '../../io/read-content.ts';
+import type { Context } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+
+export interface Problem { level: 'error' | 'warning'; code: string; message: string }
+
+const DAY = 86_400_000;
+
+async function attempt<T>(problems: Problem[], step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!isCandorError(error)) throw error;
+    problems.push({ level: 'error', code: error.code, message: `${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}` });
+    return undefined;
+  }
+}
+
+async function keyProblems(content: CanaryContent, files: KeyFile[], ctx: Context): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const active = new Map<string, openpgp.Key>();
+  const retired = new Map<string, openpgp.Key>();
+  for (const f of files) for (const k of f.keys) (f.retired ? retired : active).set(fingerprintOf(k), k);
+  const { config } = content;
+  const named = [...config.signers.keys.map((k) => ['signers', k] as const), ...config.heartbeat.keys.map((k) => ['heartbeat', k] as const), ...config.panicKeys.map((k) => ['panicKeys', k] as const)];
+  for (const [role, ref] of named) {
+    const key = active.get(ref.fingerprint);
+    if (!key) {
+      problems.push({ level: 'error', code: 'KEY_NOT_FOUND', message: `content/canary/canary.yml: ${role}: ${ref.name} (${ref.fingerprint}) has no public key in keys/\n  hint: candor keys import THEIR-PUBLIC-KEY.asc` });
+      continue;
+    }
+    const info = await describeKey(key);
+    const left = info.expires ? (info.expires.getTime() - ctx.now.getTime()) / DAY : Infinity;
+    if (info.revoked) problems.push({ level: 'error', code: 'KEY_REVOKED', message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} is revoked\n  hint: rotate it (candor keys rotate) and update canary.yml` });
+    else if (left <= 0) problems.push({ level: 'error', code: 'KEY_EXPIRED', message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} expired ${info.expires!.toISOString()}` });
+    else if (left <= config.cadence.warnDays) problems.push({ level: 'warning', code: 'KEY_EXPIRES_SOON', message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} expires in ${Math.floor(left)} days (${info.expires!.toISOString()})` });
+  }
+  for (const [i, r] of config.rotations.entries()) {
+    const replacement = active.get(r.replacement);
+    const old = retired.get(r.retired) ?? active.get(r.retired);
+    if (!replacement || !old || !(await isCertifiedBy(replacement, old, ctx))) {
+      problems.push({ level: 'error', code: 'ROTATION_INVALID', message: `content/canary/canary.yml: rotations[${i}]: ${r.replacement} must be in keys/ and certified by ${r.retired} (in keys/retired/)\n  hint: candor keys rotate --key OLD-PRIVATE.asc --new-key NEW-PUBLIC.asc` });
+    }
+  }
+  return problems;
+}
+
+async function archiveProblems(ctx: Context, files: KeyFile[]): Promise<Problem[]> {
+  if ((await listArchive(ctx.project.archive, 'attestation')).length === 0) return [];
+  const result = await verifyArchiveDir(ctx.project.archive, { keys: files.map((f) => `${ctx.project.root}/${f.file}`), clock: { now: ctx.now, skewSeconds: 300 } });
+  return result.reasons.filter((r) => REASONS[r.code] !== 'note').map((r) => ({ level: 'error' as const, code: r.code, message: `content/canary/archive: ${r.message}` }));
+}
+
+export async function check(ctx: Context): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const content = await attempt(problems, () => readCanaryContent(ctx.project));
+  const files = await attempt(problems, () => readKeyFolder(ctx.project.keys, ctx.project.root));
+  if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
+  if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
+  if (files) problems.push(...(await archiveProblems(ctx, files)));
+  return problems;
+}
+
+export function checkCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
+  program.command('check').description('validate all content, keys and the canary archive (exit 65 on any error)')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { json?: boolean }) => {
+      const c = ctx();
+      const problems = await check(c);
+      const errors = problems.filter((p) => p.level === 'error');
+      if (flags.json) c.io.out(JSON.stringify({ ok: errors.length === 0, problems }, null, 2));
+      else c.io.out(problems.length === 0 ? 'All content checks passed.' : problems.map((p) => `${p.level.toUpperCase()} ${p.code}: ${p.message}`).join('\n'));
+      done(errors.length > 0 ? EXIT.dataError : EXIT.ok);
+    });
+}

@@ -1,0 +1,20 @@
+/** Exit codes (README "Exit codes"). Verdicts first, then sysexits-style failures. */
+import { ContentError, FreshnessError, SigningError, UsageError, isCandorError } from '../core/errors.ts';
+export { VERDICT_EXIT } from '../core/verify/reasons.ts';
+
+export const EXIT = {
+  ok: 0,
+  usage: 64,
+  dataError: 65,
+  unavailable: 69,
+  software: 70,
+  noPermission: 77,
+} as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return error.code === 'FETCH_FAILED' ? EXIT.unavailable : error.code === 'INPUT_UNREADABLE' ? EXIT.dataError : EXIT.usage;
+  if (error instanceof FreshnessError) return EXIT.unavailable;
+  if (error instanceof SigningError) return error.code === 'PASSPHRASE_MISSING' || error.code === 'PASSPHRASE_WRONG' ? EXIT.noPermission : EXIT.dataError;
+  if (error instanceof ContentError) return EXIT.dataError;
+  return isCandorError(error) ? EXIT.dataError : EXIT.software;
+}

@@ -1,0 +1,119 @@
+/**
+ * Composes attestations and heartbeats from validated content. Pure: the clock,
+ * the previous documents and the freshness proof are parameters.
+ */
+import { ContentError } from '../errors.ts';
+import type { CanaryConfig, ServiceConfig } from '../content/canary-config.ts';
+import { FORMAT, toInstant, type AttestationData, type HeartbeatData, type Signal, type Statement, type StatementChange } from './model.ts';
+import { renderAttestation, renderHeartbeat } from './render.ts';
+import { diffStatements } from './statement-diff.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface Previous<T> {
+  data: T;
+  /** documentHash() of its signed text. */
+  hash: string;
+}
+
+export interface AttestationInput {
+  service: ServiceConfig;
+  config: CanaryConfig;
+  statements: Statement[];
+  documents: { path: string; sha256: string }[];
+  previous?: Previous<AttestationData>;
+  /** Why each removed, reworded or reordered statement changed, by statement ID. */
+  explanations?: Record<string, string>;
+  signal?: Signal;
+  lifetimeDays?: number;
+}
+
+function refuse(field: string, summary: string, expected: string, received: unknown, hint: string): never {
+  throw new ContentError('COMPOSE_REFUSED', summary, { file: 'content/canary/canary.yml', field, expected, received, hint });
+}
+
+function statementChanges(input: AttestationInput): StatementChange[] {
+  if (!input.previous) return [];
+  const explanations = input.explanations ?? {};
+  return diffStatements(input.previous.data.statements, input.statements).map((d) => {
+    const explanation = explanations[d.statement] ?? (d.change === 'added' ? 'New statement.' : undefined);
+    if (!explanation) {
+      refuse(`statements.${d.statement}`, `statement ${d.statement} was ${d.change} without an explanation`, 'a signed explanation of the change',
+        d.change, `Pass --explain ${d.statement}="why it changed"; verifiers treat an unexplained change as a tripped canary.`);
+    }
+    return { statement: d.statement, change: d.change, explanation };
+  });
+}
+
+export function composeAttestation(input: AttestationInput, clock: { now: Date }): { data: AttestationData; text: string } {
+  const { config, previous } = input;
+  const lifetime = input.lifetimeDays ?? config.cadence.attestationLifetimeDays;
+  if (lifetime > config.cadence.maxAttestationLifetimeDays) {
+    refuse('cadence.attestationLifetimeDays', 'attestation lifetime too long', `at most ${config.cadence.maxAttestationLifetimeDays} days`, lifetime, 'Shorten --lifetime-days.');
+  }
+  if (previous && previous.data.signal.kind === 'final') {
+    refuse('signal', 'the previous attestation ended this canary', 'no attestation after a final one', 'final', 'A final attestation cannot be followed; start a new canary with new keys.');
+  }
+  const issued = new Date(Math.floor(clock.now.getTime() / 1000) * 1000);
+  const data: AttestationData = {
+    format: FORMAT,
+    kind: 'attestation',
+    service: { name: input.service.name, url: input.service.url },
+    sequence: previous ? previous.data.sequence + 1 : 1,
+    previous: previous ? previous.hash : null,
+    issued: toInstant(issued),
+    expires: toInstant(new Date(issued.getTime() + lifetime * DAY)),
+    statements: input.statements,
+    changes: statementChanges(input),
+    signers: config.signers,
+    panicKeys: config.panicKeys,
+    heartbeat: {
+      keys: config.heartbeat.keys,
+      intervalHours: config.heartbeat.intervalHours,
+      graceHours: config.heartbeat.graceHours,
+      freshnessRequired: config.freshness.required,
+      maxBlockAgeHours: config.freshness.bitcoin.maxBlockAgeHours,
+    },
+    rotations: config.rotations,
+    documents: input.documents,
+    signal: input.signal ?? { kind: 'none' },
+  };
+  return { data, text: renderAttestation(data) };
+}
+
+export interface HeartbeatInput {
+  attestation: Previous<AttestationData>;
+  previous?: Previous<HeartbeatData>;
+  freshness: { bitcoin?: unknown; headlines?: unknown[] };
+  signal?: Signal;
+}
+
+export function composeHeartbeat(input: HeartbeatInput, clock: { now: Date }): { data: HeartbeatData; text: string } {
+  const att = input.attestation.data;
+  const issued = new Date(Math.floor(clock.now.getTime() / 1000) * 1000);
+  const attExpires = Date.parse(att.expires);
+  if (issued.getTime() >= attExpires) {
+    refuse('expires', 'the attestation has expired', `a heartbeat before ${att.expires}`, toInstant(issued), 'The signers must issue a new attestation (candor canary attest) first.');
+  }
+  if (att.heartbeat.freshnessRequired && !input.freshness.bitcoin) {
+    refuse('freshness.required', 'no proof of freshness', 'a Bitcoin block proof', 'none', 'Check that the explorers in canary.yml are reachable.');
+  }
+  const previous = input.previous;
+  const sequence = previous ? previous.data.sequence + 1 : 1;
+  const span = (att.heartbeat.intervalHours + att.heartbeat.graceHours) * HOUR;
+  const data: HeartbeatData = {
+    format: FORMAT,
+    kind: 'heartbeat',
+    service: att.service,
+    sequence,
+    previous: previous ? previous.hash : null,
+    attestation: { sequence: att.sequence, hash: input.attestation.hash },
+    issued: toInstant(issued),
+    // A heartbeat can never extend its attestation.
+    expires: toInstant(new Date(Math.min(issued.getTime() + span, attExpires))),
+    freshness: Object.fromEntries(Object.entries(input.freshness).filter(([, v]) => v !== undefined)),
+    signal: input.signal ?? { kind: 'none' },
+  };
+  return { data, text: renderHeartbeat(data) };
+}

@@ -1,0 +1,100 @@
+/**
+ * The machine-readable part of the two signed canary documents. The human text is
+ * rendered from exactly this data (render.ts); see docs/decisions/0002-canary-format.md.
+ */
+import { z } from 'zod';
+
+export const FORMAT = 'candor-canary/1';
+
+/** Seconds precision, always UTC, always with a Z: one spelling per instant. */
+export const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an instant like 2026-11-23T00:00:00Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().replace('.000', '') === s, 'a real calendar instant');
+export const fingerprint = z.string().regex(/^[0-9A-F]{40}$/, '40 upper-case hex digits (a v4 fingerprint)');
+export const hashRef = z.string().regex(/^sha256:[0-9a-f]{64}$/, "'sha256:' and 64 lower-case hex digits");
+export const statementId = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'an ID of 2–32 upper-case letters, digits or _');
+/** One line of plain text: no line breaks, no leading '-', no surrounding spaces. */
+const plainLine = z.string().min(1).max(2000)
+  .refine((s) => !/[\r\n\t]/.test(s), 'a single line without tabs')
+  .refine((s) => s === s.trim(), 'no leading or trailing spaces')
+  .refine((s) => !s.startsWith('-'), "not starting with '-'");
+
+export const keyRef = z.strictObject({ name: plainLine, fingerprint });
+export type KeyRef = z.infer<typeof keyRef>;
+
+export const statement = z.strictObject({ id: statementId, text: plainLine });
+export type Statement = z.infer<typeof statement>;
+
+export const statementChange = z.strictObject({
+  statement: statementId,
+  change: z.enum(['added', 'removed', 'reworded', 'reordered']),
+  explanation: plainLine,
+});
+export type StatementChange = z.infer<typeof statementChange>;
+
+export const signal = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('duress'), message: plainLine }),
+  z.strictObject({ kind: z.literal('final'), message: plainLine }),
+]);
+export type Signal = z.infer<typeof signal>;
+
+export const service = z.strictObject({ name: plainLine, url: z.url({ protocol: /^https?$/ }) });
+
+export const bitcoinProof = z.strictObject({
+  chain: z.literal('bitcoin'),
+  height: z.int().min(0),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  depth: z.int().min(1),
+  time: instant,
+  sources: z.array(plainLine).min(1),
+});
+export const headline = z.strictObject({ source: plainLine, title: plainLine, url: z.url({ protocol: /^https?$/ }), published: instant });
+export const freshness = z.strictObject({ bitcoin: bitcoinProof.optional(), headlines: z.array(headline).optional() });
+
+export const attestationData = z.strictObject({
+  format: z.literal(FORMAT),
+  kind: z.literal('attestation'),
+  service,
+  sequence: z.int().min(1),
+  previous: hashRef.nullable(),
+  issued: instant,
+  expires: instant,
+  statements: z.array(statement).min(1),
+  changes: z.array(statementChange),
+  signers: z.strictObject({ threshold: z.int().min(1), keys: z.array(keyRef).min(1) }),
+  panicKeys: z.array(keyRef),
+  heartbeat: z.strictObject({
+    keys: z.array(keyRef),
+    intervalHours: z.int().min(1),
+    graceHours: z.int().min(0),
+    freshnessRequired: z.boolean(),
+    maxBlockAgeHours: z.int().min(1),
+  }),
+  rotations: z.array(z.strictObject({ retired: fingerprint, replacement: fingerprint, reason: plainLine })),
+  documents: z.array(z.strictObject({ path: plainLine, sha256: hashRef })),
+  signal,
+});
+export type AttestationData = z.infer<typeof attestationData>;
+
+export const heartbeatData = z.strictObject({
+  format: z.literal(FORMAT),
+  kind: z.literal('heartbeat'),
+  service,
+  sequence: z.int().min(1),
+  previous: hashRef.nullable(),
+  attestation: z.strictObject({ sequence: z.int().min(1), hash: hashRef }),
+  issued: instant,
+  expires: instant,
+  // Checked by checkFreshnessShape so that a bad proof gets its own reason code.
+  freshness: z.unknown(),
+  signal,
+});
+export type HeartbeatData = z.infer<typeof heartbeatData>;
+
+export type CanaryData = AttestationData | HeartbeatData;
+export const canaryData = z.discriminatedUnion('kind', [attestationData, heartbeatData]);
+
+/** Formats a Date as an `instant` (seconds precision, UTC). */
+export function toInstant(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

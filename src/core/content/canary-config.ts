@@ -1,0 +1,108 @@
+/**
+ * Schemas of content/service.yml, content/canary/canary.yml and
+ * content/canary/statements.yml. Each field is documented where it is declared.
+ */
+import { z } from 'zod';
+import { ContentError } from '../errors.ts';
+import { fingerprint, keyRef, statement } from '../canary/model.ts';
+import { parseYaml, validate } from './yaml.ts';
+
+export const serviceConfig = z.strictObject({
+  /** The service's public name, as readers know it. */
+  name: z.string().min(1),
+  /** The address of the published site; the canary names it. */
+  url: z.url({ protocol: /^https?$/ }),
+});
+export type ServiceConfig = z.infer<typeof serviceConfig>;
+
+const explorer = z.strictObject({
+  /** A name shown in the proof, e.g. mempool.space. */
+  name: z.string().min(1),
+  /** The API dialect: esplora (mempool.space, blockstream.info) or blockchain-info. */
+  kind: z.enum(['esplora', 'blockchain-info']),
+  /** The API base URL. */
+  url: z.url({ protocol: /^https?$/ }),
+});
+
+export const canaryConfig = z.strictObject({
+  signers: z.strictObject({
+    /** How many of the keys below must sign each attestation (k of n). */
+    threshold: z.int().min(1),
+    /** The people who sign attestations; their public keys live in keys/. */
+    keys: z.array(keyRef).min(1),
+  }),
+  heartbeat: z.strictObject({
+    /** The CI key(s) allowed to sign heartbeats. */
+    keys: z.array(keyRef).min(1),
+    /** Hours between scheduled heartbeats. */
+    intervalHours: z.int().min(1).max(24 * 31).default(24),
+    /** Extra hours a heartbeat stays valid, so a late scheduled run is not a dead canary. */
+    graceHours: z.int().min(0).max(24 * 14).default(24),
+  }),
+  cadence: z.strictObject({
+    /** Days an attestation is valid when prepared (its expiry). */
+    attestationLifetimeDays: z.int().min(1).default(60),
+    /** The most days an attestation may be valid; compose and verify refuse longer. */
+    maxAttestationLifetimeDays: z.int().min(1).max(366).default(90),
+    /** Warn this many days before an attestation, heartbeat or key expires. */
+    warnDays: z.int().min(1).default(14),
+  }).default({ attestationLifetimeDays: 60, maxAttestationLifetimeDays: 90, warnDays: 14 }),
+  freshness: z.strictObject({
+    /** Refuse to issue a heartbeat without a Bitcoin block proof. */
+    required: z.boolean().default(true),
+    bitcoin: z.strictObject({
+      /** Blocks below the tip, so that a reorganisation cannot undo the proof. */
+      depth: z.int().min(1).max(100).default(6),
+      /** How many independent explorers must agree on the block. */
+      minSources: z.int().min(2).default(2),
+      /** A block older than this (relative to the heartbeat's issue time) is refused. */
+      maxBlockAgeHours: z.int().min(1).default(24),
+      sources: z.array(explorer).min(2),
+    }),
+    headlines: z.strictObject({
+      feeds: z.array(z.strictObject({ name: z.string().min(1), url: z.url({ protocol: /^https?$/ }) })).min(1),
+      perFeed: z.int().min(1).max(10).default(3),
+      maxAgeHours: z.int().min(1).default(48),
+    }).optional(),
+  }),
+  /** Keys whose signature means "under duress": verifiers show the canary as tripped. */
+  panicKeys: z.array(keyRef).default([]),
+  /** Announced key rotations: the replacement is certified by the retired key (candor keys rotate). */
+  rotations: z.array(z.strictObject({ retired: fingerprint, replacement: fingerprint, reason: z.string().min(1) })).default([]),
+  /** Files under content/ whose SHA-256 the attestation lists (policies, reports). */
+  documents: z.array(z.string().min(1)).default([]),
+}).superRefine((c, ctx) => {
+  if (c.signers.threshold > c.signers.keys.length) {
+    ctx.addIssue({ code: 'custom', path: ['signers', 'threshold'], message: `at most the number of signer keys (${c.signers.keys.length})` });
+  }
+  if (c.cadence.attestationLifetimeDays > c.cadence.maxAttestationLifetimeDays) {
+    ctx.addIssue({ code: 'custom', path: ['cadence', 'attestationLifetimeDays'], message: `at most maxAttestationLifetimeDays (${c.cadence.maxAttestationLifetimeDays})` });
+  }
+});
+export type CanaryConfig = z.infer<typeof canaryConfig>;
+
+export const statementsFile = z.strictObject({ statements: z.array(statement).min(1) });
+
+export function parseServiceConfig(text: string, file: string): ServiceConfig {
+  return validate(serviceConfig, parseYaml(text, file), file);
+}
+
+export function parseCanaryConfig(text: string, file: string): CanaryConfig {
+  return validate(canaryConfig, parseYaml(text, file), file);
+}
+
+export function parseStatements(text: string, file: string): z.infer<typeof statement>[] {
+  const { statements } = validate(statementsFile, parseYaml(text, file), file,
+    'Each statement needs an id (e.g. WAR, GAG, SUBP) and one line of text.');
+  const seen = new Set<string>();
+  statements.forEach((s, i) => {
+    if (seen.has(s.id)) {
+      throw new ContentError('DUPLICATE_ID', 'duplicate statement ID', {
+        file, field: `statements[${i}].id`, expected: 'an ID used once', received: s.id,
+        hint: 'Statement IDs are permanent: give the new statement its own ID.',
+      });
+    }
+    seen.add(s.id);
+  });
+  return statements;
+}

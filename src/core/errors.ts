@@ -1,0 +1,101 @@
+/**
+ * Typed errors with stable codes. Tests assert `code`, never the wording; only entry
+ * points (CLI, scripts) turn an error into an exit status.
+ *
+ * Every message says where (file, field), what was expected and what was received,
+ * and `hint` says how to fix it.
+ */
+
+export interface ErrorDetails {
+  /** The file (or URL) the problem is in, relative to the project when possible. */
+  file?: string;
+  /** A dotted path to the field, e.g. `statements[2].id`. */
+  field?: string;
+  expected?: string;
+  received?: unknown;
+  hint?: string;
+  cause?: unknown;
+}
+
+const MAX_RECEIVED = 200;
+
+/** Keeps huge or multi-line input out of messages and logs. */
+export function describeReceived(value: unknown): string {
+  let text: string;
+  if (value === undefined) text = 'nothing';
+  else if (typeof value === 'string') text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > MAX_RECEIVED ? `${text.slice(0, MAX_RECEIVED)}… (${text.length} chars)` : text;
+}
+
+function formatMessage(summary: string, details: ErrorDetails): string {
+  const where = [details.file, details.field].filter(Boolean).join(': ');
+  const lines = [where ? `${where}: ${summary}` : summary];
+  if (details.expected !== undefined) lines.push(`  expected: ${details.expected}`);
+  if ('received' in details) lines.push(`  received: ${describeReceived(details.received)}`);
+  return lines.join('\n');
+}
+
+export class CandorError<C extends string = string> extends Error {
+  readonly code: C;
+  readonly details: ErrorDetails;
+  readonly hint: string | undefined;
+
+  constructor(code: C, summary: string, details: ErrorDetails = {}) {
+    super(formatMessage(summary, details), details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+    this.hint = details.hint;
+  }
+}
+
+/** Content or configuration that does not meet its schema or rules. */
+export type ContentErrorCode =
+  | 'YAML_INVALID'
+  | 'FRONT_MATTER_INVALID'
+  | 'SCHEMA_INVALID'
+  | 'DUPLICATE_ID'
+  | 'PRIVATE_KEY_IN_REPO'
+  | 'KEY_INVALID'
+  | 'KEY_NOT_FOUND'
+  | 'FILE_MISSING'
+  | 'COMPOSE_REFUSED'
+  | 'ROTATION_INVALID';
+export class ContentError extends CandorError<ContentErrorCode> {}
+
+/** Signing could not happen (no key, wrong passphrase, a signature that does not fit). */
+export type SigningErrorCode =
+  | 'PASSPHRASE_MISSING'
+  | 'PASSPHRASE_WRONG'
+  | 'KEY_NOT_SIGNING_CAPABLE'
+  | 'KEY_UNSUPPORTED'
+  | 'SIGNER_NOT_IN_POLICY'
+  | 'SIGNATURE_NOT_TEXT_MODE'
+  | 'SIGNATURE_DOES_NOT_MATCH'
+  | 'DOCUMENT_INVALID';
+export class SigningError extends CandorError<SigningErrorCode> {}
+
+/** A freshness source could not give a usable answer. */
+export type FreshnessErrorCode =
+  | 'SOURCE_UNREACHABLE'
+  | 'SOURCE_BAD_RESPONSE'
+  | 'SOURCES_DISAGREE'
+  | 'NOT_ENOUGH_SOURCES'
+  | 'HEADLINES_STALE'
+  | 'HEADLINES_MISSING';
+export class FreshnessError extends CandorError<FreshnessErrorCode> {}
+
+/** Wrong use of the command line. */
+export type UsageErrorCode = 'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED';
+export class UsageError extends CandorError<UsageErrorCode> {}
+
+export function isCandorError(error: unknown): error is CandorError {
+  return error instanceof CandorError;
+}

@@ -1,0 +1,67 @@
+/**
+ * The OpenPGP cleartext frame, built and split by hand so that the published file is
+ * exactly: header, the canonical text (LF), the signature block. openpgp.js would
+ * write CRLF and we must also reject what it tolerates: text outside the frame,
+ * a second signed block, unsigned armor headers a reader might mistake for content.
+ */
+import * as openpgp from 'openpgp';
+import type { Reason } from '../verify/reasons.ts';
+import { signaturePacketsOf } from './openpgp-internals.ts';
+
+const BEGIN_SIGNED = '-----BEGIN PGP SIGNED MESSAGE-----';
+const BEGIN_SIG = '-----BEGIN PGP SIGNATURE-----';
+const END_SIG = '-----END PGP SIGNATURE-----';
+
+export interface SplitFile {
+  /** The signed text, dash-escaping undone, LF line endings. */
+  text: string;
+  signatures: openpgp.SignaturePacket[];
+}
+
+type SplitResult = { ok: true; value: SplitFile } | { ok: false; reasons: Reason[] };
+
+function hashName(algo: number): string {
+  return openpgp.enums.read(openpgp.enums.hash, algo).toUpperCase();
+}
+
+/** Writes a cleartext-signed file from canonical text and signature packets. */
+export function armorCleartext(text: string, signatures: openpgp.SignaturePacket[]): string {
+  const hashes = [...new Set(signatures.map((s) => hashName(s.hashAlgorithm!)))].join(',');
+  const body = text.split('\n').map((line) => (line.startsWith('-') ? `- ${line}` : line)).join('\n');
+  const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+  signatures.forEach((s) => list.push(s));
+  const sig = openpgp.armor(openpgp.enums.armor.signature, list.write()).replace(/\r\n/g, '\n');
+  // The text ends with LF; the frame's own line break before BEGIN PGP SIGNATURE is not signed.
+  return `${BEGIN_SIGNED}\nHash: ${hashes}\n\n${body}\n${sig}`;
+}
+
+function outside(subject: Reason['subject'], message: string): SplitResult {
+  return { ok: false, reasons: [{ code: 'TEXT_OUTSIDE_SIGNED', subject, message }] };
+}
+
+/** Splits a published cleartext file, refusing anything a reader could mistake for signed text. */
+export async function splitSignedFile(file: string, subject: Reason['subject']): Promise<SplitResult> {
+  const lines = file.replace(/\r\n/g, '\n').split('\n');
+  const begins = lines.filter((l) => l.trimEnd() === BEGIN_SIGNED).length;
+  if (begins === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'not an OpenPGP cleartext-signed file' }] };
+  if (begins > 1) return { ok: false, reasons: [{ code: 'MULTIPLE_SIGNED_BLOCKS', subject, message: `${begins} signed blocks in one file` }] };
+  const start = lines.findIndex((l) => l.trimEnd() === BEGIN_SIGNED);
+  const end = lines.findIndex((l) => l.trimEnd() === END_SIG);
+  if (lines.slice(0, start).some((l) => l.trim() !== '')) return outside(subject, 'text before the signed message');
+  if (end < 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'no signature block' }] };
+  if (lines.slice(end + 1).some((l) => l.trim() !== '')) return outside(subject, 'text after the signature');
+  const headerEnd = lines.indexOf('', start);
+  const headers = lines.slice(start + 1, headerEnd);
+  if (headers.some((h) => !/^Hash: [A-Z0-9,]+$/.test(h))) return outside(subject, 'an armor header other than Hash: in the signed message');
+  const sigStart = lines.indexOf(BEGIN_SIG, headerEnd);
+  const sigHeaders = lines.slice(sigStart + 1, lines.indexOf('', sigStart));
+  if (sigHeaders.some((h) => /^[A-Za-z-]+: /.test(h))) return outside(subject, 'an armor header (such as Comment:) in the signature block: it is not signed');
+  try {
+    const message = await openpgp.readCleartextMessage({ cleartextMessage: lines.slice(start, end + 1).join('\n') });
+    const signatures = signaturePacketsOf(message);
+    if (signatures.length === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'the signature block holds no signature' }] };
+    return { ok: true, value: { text: message.getText(), signatures } };
+  } catch (error) {
+    return { ok: false, reasons: [{ code: 'SIGNATURE_BAD', subject, message: `unreadable signature: ${(error as Error).message}` }] };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Verifies a whole archive: every attestation and heartbeat, the two hash chains,
+ * signer continuity, and then the latest pair as of now.
+ */
+import type * as openpgp from 'openpgp';
+import type { AttestationData, HeartbeatData } from '../canary/model.ts';
+import { MAX_LIFETIME_DAYS, historyReasons, signerReasons, type Clock } from './attestation.ts';
+import { heartbeatReasons } from './heartbeat.ts';
+import { verdictOf, type Reason, type Verdict } from './reasons.ts';
+import { readSignedDocument, type SignedDocument } from './signed-document.ts';
+import { verifyCanary, type VerifyResult } from './verify-canary.ts';
+
+export interface ArchiveInput {
+  attestations: { name: string; file: string }[];
+  heartbeats: { name: string; file: string }[];
+  keys: openpgp.Key[];
+  pins: string[];
+}
+
+export interface ArchiveResult {
+  verdict: Verdict;
+  reasons: Reason[];
+  attestations: number;
+  heartbeats: number;
+  latest?: VerifyResult;
+}
+
+const at = (name: string, reasons: Reason[]): Reason[] => reasons.map((r) => ({ ...r, subject: 'archive', message: `${name}: ${r.message}` }));
+const PAST_ONLY = new Set(['ATTESTATION_EXPIRED', 'HEARTBEAT_EXPIRED', 'FRESHNESS_UNCHECKED', 'HISTORY_UNCHECKED', 'STATEMENT_CHANGE_EXPLAINED', 'DURESS', 'FINAL', 'AUTOMATED_ONLY']);
+
+function chainReasons<T extends AttestationData | HeartbeatData>(docs: { name: string; doc: SignedDocument<T> }[]): Reason[] {
+  const reasons: Reason[] = [];
+  docs.forEach(({ name, doc }, i) => {
+    const before = docs[i - 1]?.doc;
+    const expected = before ? before.data.sequence + 1 : 1;
+    if (doc.data.sequence !== expected) reasons.push({ code: 'CHAIN_GAP', subject: 'archive', message: `${name}: sequence ${doc.data.sequence}, expected ${expected}` });
+    if (doc.data.previous !== (before?.hash ?? null)) reasons.push({ code: 'PREVIOUS_HASH_MISMATCH', subject: 'archive', message: `${name}: previous ${doc.data.previous ?? 'none'}, expected ${before?.hash ?? 'none'}` });
+  });
+  return reasons;
+}
+
+async function readAll<K extends 'attestation' | 'heartbeat'>(files: { name: string; file: string }[], kind: K, keys: openpgp.Key[], reasons: Reason[]) {
+  const docs: { name: string; doc: SignedDocument<Extract<AttestationData | HeartbeatData, { kind: K }>> }[] = [];
+  for (const { name, file } of files) {
+    const read = await readSignedDocument(file, kind, keys, 'signature-time', 'archive');
+    if (read.ok) docs.push({ name, doc: read.doc });
+    else reasons.push(...at(name, read.reasons));
+  }
+  return docs;
+}
+
+function attestationChain(atts: { name: string; doc: SignedDocument<AttestationData> }[], pins: Set<string>): Reason[] {
+  const reasons: Reason[] = [];
+  atts.forEach(({ name, doc }, i) => {
+    const prev = atts[i - 1]?.doc;
+    const trusted = new Set([...pins, ...(prev?.data.signers.keys.map((k) => k.fingerprint) ?? [])]);
+    reasons.push(...at(name, signerReasons(doc, trusted)));
+    if (prev) reasons.push(...at(name, historyReasons(doc, prev, trusted)));
+    if (Date.parse(doc.data.expires) - Date.parse(doc.data.issued) > MAX_LIFETIME_DAYS * 86_400_000) reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'archive', message: `${name}: valid for more than ${MAX_LIFETIME_DAYS} days` });
+  });
+  return reasons;
+}
+
+function heartbeatChain(hbs: { name: string; doc: SignedDocument<HeartbeatData> }[], atts: Map<string, SignedDocument<AttestationData>>, clock: Clock): Reason[] {
+  const reasons: Reason[] = [];
+  for (const { name, doc } of hbs) {
+    const att = atts.get(doc.data.attestation.hash);
+    if (!att) {
+      reasons.push({ code: 'HEARTBEAT_WRONG_ATTESTATION', subject: 'archive', message: `${name}: confirms ${doc.data.attestation.hash}, which is not in the archive` });
+      continue;
+    }
+    // Each heartbeat is judged as of its own issue time; only the latest is judged as of now.
+    reasons.push(...at(name, heartbeatReasons(doc, att, { now: new Date(doc.data.issued), skewSeconds: clock.skewSeconds })));
+  }
+  return reasons;
+}
+
+export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<ArchiveResult> {
+  const reasons: Reason[] = [];
+  const atts = await readAll(input.attestations, 'attestation', input.keys, reasons);
+  const hbs = await readAll(input.heartbeats, 'heartbeat', input.keys, reasons);
+  const pins = new Set(input.pins);
+  reasons.push(...chainReasons(atts), ...chainReasons(hbs), ...attestationChain(atts, pins));
+  reasons.push(...heartbeatChain(hbs, new Map(atts.map((a) => [a.doc.hash, a.doc])), clock));
+  const history = reasons.filter((r) => !PAST_ONLY.has(r.code));
+  const lastAtt = input.attestations.at(-1);
+  const result: ArchiveResult = { verdict: verdictOf(history), reasons: history, attestations: input.attestations.length, heartbeats: input.heartbeats.length };
+  if (!lastAtt) return result;
+  const prevAtt = input.attestations.at(-2);
+  const lastHb = input.heartbeats.at(-1);
+  result.latest = await verifyCanary({ attestation: lastAtt.file, ...(lastHb ? { heartbeat: lastHb.file } : {}), ...(prevAtt ? { previous: prevAtt.file } : {}), keys: input.keys, pins: input.pins }, clock);
+  result.verdict = verdictOf([...history, ...result.latest.reasons]);
+  return result;
+}

@@ -1,0 +1,92 @@
+/** Rules that concern an attestation on its own and against its predecessor. */
+import type { AttestationData } from '../canary/model.ts';
+import { diffStatements, unexplained } from '../canary/statement-diff.ts';
+import type { Reason } from './reasons.ts';
+import type { SignedDocument } from './signed-document.ts';
+import { tallySigners } from './signers.ts';
+
+const DAY = 86_400_000;
+/** No attestation may claim more than a year, whatever its own policy says. */
+export const MAX_LIFETIME_DAYS = 366;
+
+export interface Clock {
+  now: Date;
+  skewSeconds: number;
+}
+
+export function signerReasons(doc: SignedDocument<AttestationData>, trusted: Set<string>): Reason[] {
+  const d = doc.data;
+  const panic = new Set(d.panicKeys.map((k) => k.fingerprint));
+  const tally = tallySigners(doc.signatures, d.signers.keys, trusted, 'attestation', panic);
+  const reasons = [...tally.reasons];
+  for (const s of doc.signatures) {
+    if (s.status === 'good' && s.fingerprint && panic.has(s.fingerprint)) {
+      reasons.push({ code: 'PANIC_KEY_SIGNATURE', subject: 'attestation', message: `signed by the panic key ${s.fingerprint}: the signers are telling you not to trust this canary` });
+    }
+  }
+  if (tally.counted.length < d.signers.threshold) {
+    reasons.push({ code: 'THRESHOLD_NOT_MET', subject: 'attestation', message: `${tally.counted.length} trusted signature(s), the signer policy requires ${d.signers.threshold}` });
+  }
+  return reasons;
+}
+
+export function timeReasons(doc: SignedDocument, clock: Clock, subject: Reason['subject']): Reason[] {
+  const reasons: Reason[] = [];
+  const now = clock.now.getTime();
+  const skew = clock.skewSeconds * 1000;
+  const issued = Date.parse(doc.data.issued);
+  const expires = Date.parse(doc.data.expires);
+  if (issued > now + skew) reasons.push({ code: 'FUTURE_DATED', subject, message: `issued ${doc.data.issued}, after the verifier's clock (${clock.now.toISOString()}) plus ${clock.skewSeconds}s` });
+  if (expires <= issued) reasons.push({ code: 'FORMAT_INVALID', subject, message: 'expires before it was issued' });
+  for (const s of doc.signatures) {
+    if (s.created.getTime() > now + skew) reasons.push({ code: 'FUTURE_DATED', subject, message: `signature by ${s.fingerprint ?? s.keyID} is dated ${s.created.toISOString()}, in the future` });
+    else if (s.created.getTime() < issued - skew) reasons.push({ code: 'SIGNATURE_TIME_INCONSISTENT', subject, message: `signature by ${s.fingerprint ?? s.keyID} (${s.created.toISOString()}) predates the issue time ${doc.data.issued}` });
+  }
+  if (expires <= now) reasons.push({ code: subject === 'heartbeat' ? 'HEARTBEAT_EXPIRED' : 'ATTESTATION_EXPIRED', subject, message: `expired at ${doc.data.expires}` });
+  return reasons;
+}
+
+export function attestationReasons(doc: SignedDocument<AttestationData>, clock: Clock): Reason[] {
+  const d = doc.data;
+  const reasons = timeReasons(doc, clock, 'attestation');
+  if (Date.parse(d.expires) - Date.parse(d.issued) > MAX_LIFETIME_DAYS * DAY) {
+    reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'attestation', message: `valid from ${d.issued} to ${d.expires}: more than ${MAX_LIFETIME_DAYS} days` });
+  }
+  if (d.signal.kind === 'duress') reasons.push({ code: 'DURESS', subject: 'attestation', message: `DURESS: ${d.signal.message}` });
+  if (d.signal.kind === 'final') reasons.push({ code: 'FINAL', subject: 'attestation', message: `FINAL: this canary has ended. ${d.signal.message}` });
+  return reasons;
+}
+
+const CHANGE_REASON = { removed: 'STATEMENT_REMOVED', reworded: 'STATEMENT_REWORDED', reordered: 'STATEMENT_REORDERED' } as const;
+
+/** Rollback, chain and statement drift against the previous attestation. */
+export function historyReasons(doc: SignedDocument<AttestationData>, previous: SignedDocument<AttestationData>, trusted: Set<string>): Reason[] {
+  const current = doc.data;
+  const currentHash = doc.hash;
+  const prev = previous.data;
+  const reasons: Reason[] = [];
+  if (previous.hash === currentHash) return reasons;
+  if (current.sequence <= prev.sequence) {
+    reasons.push({ code: 'SEQUENCE_NOT_INCREASING', subject: 'attestation', message: `sequence ${current.sequence} is not after the previous attestation's ${prev.sequence}: an older canary replayed?` });
+    return reasons;
+  }
+  if (current.sequence === prev.sequence + 1 && current.previous !== previous.hash) {
+    reasons.push({ code: 'PREVIOUS_HASH_MISMATCH', subject: 'attestation', message: `names previous ${current.previous ?? 'none'}, but the previous attestation hashes to ${previous.hash}` });
+  }
+  if (current.sequence > prev.sequence + 1) reasons.push({ code: 'HISTORY_UNCHECKED', subject: 'attestation', message: `${current.sequence - prev.sequence - 1} attestation(s) in between were not seen; the hash chain was not checked` });
+  if (prev.signal.kind === 'final') reasons.push({ code: 'FINAL', subject: 'previous', message: 'the previous attestation ended this canary; nothing may follow it' });
+  const diffs = diffStatements(prev.statements, current.statements);
+  for (const d of unexplained(diffs, current.changes)) {
+    if (d.change === 'added') continue;
+    reasons.push({ code: CHANGE_REASON[d.change], subject: 'attestation', message: `statement ${d.statement} was ${d.change} without a signed explanation` });
+  }
+  for (const c of current.changes) {
+    reasons.push({ code: 'STATEMENT_CHANGE_EXPLAINED', subject: 'attestation', message: `[${c.statement}] ${c.change}: ${c.explanation}` });
+  }
+  // The new signer policy must be endorsed under the old one, or a thief could name their own keys.
+  const endorsed = tallySigners(doc.signatures, prev.signers.keys, trusted, 'attestation').counted;
+  if (endorsed.length < prev.signers.threshold) {
+    reasons.push({ code: 'SIGNER_POLICY_BYPASSED', subject: 'attestation', message: `only ${endorsed.length} signer(s) of the previous policy signed; it requires ${prev.signers.threshold} to hand over to new signers` });
+  }
+  return reasons;
+}

@@ -1,0 +1,121 @@
+/**
+ * HTTP GET with a timeout, bounded retries and a size cap, shared by every module that
+ * reads from the network (explorers, feeds, verify-by-URL).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FreshnessError } from '../core/errors.ts';
+
+export interface FetchOptions {
+  /** Per attempt, from the request until the last byte of the body is read. */
+  timeoutMs: number;
+  /** Extra attempts after the first. */
+  retries: number;
+  /** Wait before retry n (0-based) is backoffMs * 2^n. */
+  backoffMs: number;
+  fetchImpl?: typeof fetch;
+  accept?: string;
+}
+
+export interface TextResponse { url: string; status: number; contentType: string; text: string }
+
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Keeps credentials that someone put in a URL out of messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+// Server overload and rate limiting pass; other client errors will not.
+const isRetryable = (status: number): boolean => status >= 500 || status === 429;
+
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timed out (${error.name})`;
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? error.message;
+}
+
+function unreachable(url: string, attempts: number, last: string, cause?: unknown): FreshnessError {
+  return new FreshnessError('SOURCE_UNREACHABLE', `no usable answer after ${attempts} attempt(s)`, {
+    file: redactUrl(url),
+    expected: 'an HTTP answer below 500 (other than 429)',
+    received: last,
+    hint: 'check the URL and network access; the service may be down or rate-limiting',
+    cause,
+  });
+}
+
+function checkUrl(url: string): void {
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Reported below with the same code as any other unusable address.
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') throw unreachable(url, 0, 'not an http(s) URL');
+}
+
+/**
+ * GETs `url`, retrying network errors, timeouts, 5xx and 429 with exponential backoff.
+ * Any other status (2xx, 3xx, 4xx) is returned for the caller to judge, because a 404
+ * can be an answer ("no such block"). Throws SOURCE_UNREACHABLE once retries run out.
+ */
+export async function fetchWithRetry(url: string, opts: FetchOptions): Promise<Response> {
+  checkUrl(url);
+  const doFetch = opts.fetchImpl ?? fetch;
+  const headers = opts.accept ? { accept: opts.accept } : undefined;
+  let last = '';
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= opts.retries; attempt++) {
+    if (attempt > 0) await sleep(opts.backoffMs * 2 ** (attempt - 1));
+    try {
+      const response = await doFetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+      if (!isRetryable(response.status)) return response;
+      last = `HTTP ${response.status}`;
+      await response.body?.cancel();
+    } catch (error) {
+      last = describeFailure(error);
+      lastError = error;
+    }
+  }
+  throw unreachable(url, opts.retries + 1, last, lastError);
+}
+
+async function readCapped(response: Response, url: string, maxBytes: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the answer is too large', {
+        file: redactUrl(url), expected: `at most ${maxBytes} bytes`, received: `more than ${maxBytes} bytes`,
+        hint: 'the URL may point at the wrong resource',
+      });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Like fetchWithRetry but also reads the body within the timeout, so a server that
+ * sends headers and then stalls counts as unreachable rather than hanging the caller.
+ */
+export async function fetchText(url: string, opts: FetchOptions & { maxBytes?: number }): Promise<TextResponse> {
+  const response = await fetchWithRetry(url, opts);
+  try {
+    const text = await readCapped(response, url, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+    return { url, status: response.status, contentType: response.headers.get('content-type') ?? '', text };
+  } catch (error) {
+    if (error instanceof FreshnessError) throw error;
+    throw unreachable(url, 1, `reading the body failed: ${describeFailure(error)}`, error);
+  }
+}

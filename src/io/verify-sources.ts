@@ -1,0 +1,134 @@
+/**
+ * Gathers what `candor verify` needs from files or a published site, then hands it to
+ * the pure verifier. Remote files are fetched once; nothing here decides a verdict.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type * as openpgp from 'openpgp';
+import { parseCanaryText } from '../core/canary/document.ts';
+import type { AttestationData } from '../core/canary/model.ts';
+import { UsageError } from '../core/errors.ts';
+import { splitSignedFile } from '../core/pgp/armor.ts';
+import { fingerprintOf, readKeys } from '../core/pgp/keys.ts';
+import type { VerifyInput } from '../core/verify/verify-canary.ts';
+import { DEFAULT_EXPLORERS, lookupBlock, type ExplorerSource } from './explorers.ts';
+import { exists } from './files.ts';
+import { fetchWithRetry } from './http.ts';
+import { readPublicKeysFrom } from './keyring.ts';
+import type { VerifyState } from './verify-state.ts';
+
+export interface SourceOptions {
+  target: string;
+  heartbeat?: string;
+  keys: string[];
+  previous?: string;
+  state?: VerifyState;
+  documents?: string;
+  online?: boolean;
+  explorers?: ExplorerSource[];
+  timeoutMs?: number;
+}
+
+const FPR = /^[0-9A-Fa-f]{40}$/;
+export const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+
+/** A site URL names its files at stable paths (README "Public paths"). */
+export function siteFiles(target: string): { canary: string; heartbeat: string; base: string } {
+  if (/\.txt$/.test(new URL(target).pathname)) {
+    const base = new URL('.', target).toString();
+    return { canary: target, heartbeat: new URL('heartbeat.txt', base).toString(), base };
+  }
+  const base = target.endsWith('/') ? target : `${target}/`;
+  return { canary: new URL('canary.txt', base).toString(), heartbeat: new URL('heartbeat.txt', base).toString(), base };
+}
+
+async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array | null> {
+  const response = await fetchWithRetry(url, { timeoutMs, retries: 2, backoffMs: 200 }).catch((error: Error) => {
+    throw new UsageError('FETCH_FAILED', 'could not fetch', { file: url, received: error.message, cause: error, hint: 'Check the URL and your network; the verdict needs the published files.' });
+  });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new UsageError('FETCH_FAILED', `HTTP ${response.status}`, { file: url, expected: 'HTTP 200' });
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function load(source: string, timeoutMs: number): Promise<Uint8Array | null> {
+  if (isUrl(source)) return fetchBytes(source, timeoutMs);
+  return readFile(source).then((b) => new Uint8Array(b), () => null);
+}
+
+async function loadText(source: string, timeoutMs: number, required: boolean): Promise<string | undefined> {
+  const bytes = await load(source, timeoutMs);
+  if (!bytes && required) throw new UsageError('INPUT_UNREADABLE', 'not found', { file: source, expected: 'a canary file' });
+  return bytes ? new TextDecoder().decode(bytes) : undefined;
+}
+
+/** Fingerprints the attestation names, read without trusting it, to know which keys to fetch. */
+async function namedKeys(file: string): Promise<AttestationData | undefined> {
+  const split = await splitSignedFile(file, 'attestation');
+  if (!split.ok) return undefined;
+  const parsed = parseCanaryText(split.value.text);
+  return parsed.ok && parsed.data.kind === 'attestation' ? parsed.data : undefined;
+}
+
+async function keyMaterial(opts: SourceOptions, base: string | undefined, wanted: string[]): Promise<{ keys: openpgp.Key[]; pins: string[] }> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  const keys: openpgp.Key[] = [];
+  const pins: string[] = [...(opts.state?.pins ?? [])];
+  for (const entry of opts.keys.flatMap((k) => k.split(',')).filter(Boolean)) {
+    if (FPR.test(entry)) { pins.push(entry.toUpperCase()); continue; }
+    const loaded = isUrl(entry) ? await readKeys((await loadText(entry, timeout, true))!, entry) : await readPublicKeysFrom(entry, process.cwd());
+    keys.push(...loaded);
+    pins.push(...loaded.map(fingerprintOf));
+  }
+  const have = new Set(keys.map(fingerprintOf));
+  // Key material may come from the site: only pins decide trust, so this is safe.
+  for (const fpr of new Set([...pins, ...wanted])) {
+    if (have.has(fpr) || !base) continue;
+    const text = await loadText(new URL(`keys/${fpr}.asc`, base).toString(), timeout, false);
+    if (text) keys.push(...(await readKeys(text, `keys/${fpr}.asc`)).filter((k) => fingerprintOf(k) === fpr));
+  }
+  return { keys, pins };
+}
+
+async function documentBytes(att: AttestationData, where: string, timeoutMs: number): Promise<Record<string, Uint8Array | null>> {
+  const out: Record<string, Uint8Array | null> = {};
+  for (const doc of att.documents) {
+    out[doc.path] = isUrl(where) ? await load(new URL(doc.path, where).toString(), timeoutMs) : await load(path.join(where, doc.path), timeoutMs);
+  }
+  return out;
+}
+
+export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInput> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  const site = isUrl(opts.target) ? siteFiles(opts.target) : undefined;
+  const attestation = (await loadText(site?.canary ?? opts.target, timeout, true))!;
+  const heartbeatSource = opts.heartbeat ?? site?.heartbeat ?? await siblingHeartbeat(opts.target);
+  const heartbeat = heartbeatSource ? await loadText(heartbeatSource, timeout, Boolean(opts.heartbeat)) : undefined;
+  const named = await namedKeys(attestation);
+  const wanted = named ? [...named.heartbeat.keys, ...named.panicKeys, ...named.signers.keys].map((k) => k.fingerprint) : [];
+  const { keys, pins } = await keyMaterial(opts, site?.base, wanted);
+  const previous = opts.previous ? await loadText(opts.previous, timeout, true) : opts.state?.attestation;
+  const documentsAt = opts.documents ?? (site ? new URL('documents/', site.base).toString() : undefined);
+  const input: VerifyInput = { attestation, keys, pins };
+  if (heartbeat) input.heartbeat = heartbeat;
+  if (previous) input.previous = previous;
+  if (opts.state?.heartbeat) input.lastHeartbeat = opts.state.heartbeat;
+  if (named && documentsAt) input.documents = await documentBytes(named, documentsAt, timeout);
+  if (opts.online && heartbeat) await addBlockLookup(input, heartbeat, opts);
+  return input;
+}
+
+async function siblingHeartbeat(target: string): Promise<string | undefined> {
+  const candidate = path.join(path.dirname(target), 'heartbeat.txt');
+  return path.basename(target) === 'canary.txt' && (await exists(candidate)) ? candidate : undefined;
+}
+
+async function addBlockLookup(input: VerifyInput, heartbeat: string, opts: SourceOptions): Promise<void> {
+  const split = await splitSignedFile(heartbeat, 'heartbeat');
+  const parsed = split.ok ? parseCanaryText(split.value.text, 'heartbeat') : undefined;
+  const proof = parsed?.ok && parsed.data.kind === 'heartbeat' ? (parsed.data.freshness as { bitcoin?: { hash?: unknown } } | null) : null;
+  const hash = proof?.bitcoin?.hash;
+  if (typeof hash !== 'string') return;
+  const result = await lookupBlock(hash, { sources: opts.explorers ?? DEFAULT_EXPLORERS, timeoutMs: opts.timeoutMs ?? 15_000, retries: 2 });
+  input.blockLookup = result.found ? { found: true, height: result.height, time: result.time, sources: result.sources } : { found: false, sources: result.sources };
+}
