@@ -8,5 +8,6 @@ export default defineConfig({
     restoreMocks: true,
     // Interop and CLI tests spawn real processes; two workers match the 2-core machines.
     maxWorkers: 2,
+    reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]],
   },
 });

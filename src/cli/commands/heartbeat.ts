@@ -72,7 +72,7 @@ async function selfCheck(heartbeat: string, attestation: string, ctx: Context): 
   const result = await verifyCanary({ attestation, heartbeat, keys, pins: [] }, { now: ctx.now, skewSeconds: 300 });
   const blocking = result.reasons.filter((r) => r.subject === 'heartbeat' && REASONS[r.code] === 'invalid');
   if (blocking.length > 0) {
-    throw new ContentError('COMPOSE_REFUSED', 'the new heartbeat does not verify', { expected: 'a heartbeat signed by a key the attestation authorises', received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '), hint: 'Check that the CI key is listed under heartbeat.keys and its public key is in keys/.' });
+    throw new ContentError('COMPOSE_REFUSED', 'the new heartbeat does not verify', { expected: 'a heartbeat that candor verify accepts', received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '), hint: 'Check that the CI key is listed under heartbeat.keys and its public key is in keys/.' });
   }
 }
 

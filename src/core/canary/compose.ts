@@ -29,8 +29,8 @@ export interface AttestationInput {
   lifetimeDays?: number;
 }
 
-function refuse(field: string, summary: string, expected: string, received: unknown, hint: string): never {
-  throw new ContentError('COMPOSE_REFUSED', summary, { file: 'content/canary/canary.yml', field, expected, received, hint });
+function refuse(field: string, summary: string, expected: string, received: unknown, hint: string, file = 'content/canary/canary.yml'): never {
+  throw new ContentError('COMPOSE_REFUSED', summary, { file, field, expected, received, hint });
 }
 
 function statementChanges(input: AttestationInput): StatementChange[] {
@@ -40,7 +40,7 @@ function statementChanges(input: AttestationInput): StatementChange[] {
     const explanation = explanations[d.statement] ?? (d.change === 'added' ? 'New statement.' : undefined);
     if (!explanation) {
       refuse(`statements.${d.statement}`, `statement ${d.statement} was ${d.change} without an explanation`, 'a signed explanation of the change',
-        d.change, `Pass --explain ${d.statement}="why it changed"; verifiers treat an unexplained change as a tripped canary.`);
+        d.change, `Pass --explain ${d.statement}="why it changed"; verifiers treat an unexplained change as a tripped canary.`, 'content/canary/statements.yml');
     }
     return { statement: d.statement, change: d.change, explanation };
   });

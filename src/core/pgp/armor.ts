@@ -30,7 +30,9 @@ export function armorCleartext(text: string, signatures: openpgp.SignaturePacket
   const body = text.split('\n').map((line) => (line.startsWith('-') ? `- ${line}` : line)).join('\n');
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   signatures.forEach((s) => list.push(s));
-  const sig = openpgp.armor(openpgp.enums.armor.signature, list.write()).replace(/\r\n/g, '\n');
+  // Signature.armor() writes the CRC-24 line for v4 signatures: without it GnuPG 2.2
+  // misreads the END line whenever the base64 has no '=' padding, and exits 2.
+  const sig = new openpgp.Signature(list).armor().replace(/\r\n/g, '\n');
   // The text ends with LF; the frame's own line break before BEGIN PGP SIGNATURE is not signed.
   return `${BEGIN_SIGNED}\nHash: ${hashes}\n\n${body}\n${sig}`;
 }

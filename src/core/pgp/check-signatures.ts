@@ -56,6 +56,7 @@ async function checkOne(text: string, packet: openpgp.SignaturePacket, keys: ope
     return { ...base, status: 'key-not-yet-valid', detail: `key created ${signingKey.getCreationTime().toISOString()}, after the signature` };
   }
   if (await isRevoked(key)) return { ...base, status: 'key-revoked', detail: 'the signing key is revoked' };
+  if (await expiredAt(key, packet.issuerKeyID, created)) return { ...base, status: 'key-expired', detail: 'the key had expired when it signed' };
   const failure = await cryptoCheck(text, packet, key);
   if (failure) return { ...base, status: 'bad', detail: failure };
   if (await expiredAt(key, packet.issuerKeyID, now)) return { ...base, status: 'key-expired', detail: 'the signing key has expired' };

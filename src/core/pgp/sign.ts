@@ -47,6 +47,18 @@ export function unsignedBody(text: string): string {
   return text;
 }
 
+/** openpgp.js throws from verify() itself when expectSigned fails, and from each `verified` otherwise. */
+async function verifyDetached(text: string, signature: openpgp.Signature, keys: openpgp.Key[], source: string): Promise<void> {
+  try {
+    const message = await openpgp.createMessage({ text });
+    const created = (signature.packets[0] as openpgp.SignaturePacket | undefined)?.created ?? undefined;
+    const result = await openpgp.verify({ message, signature, verificationKeys: keys, date: created, expectSigned: true });
+    await Promise.all(result.signatures.map((s) => s.verified));
+  } catch (error) {
+    throw new SigningError('SIGNATURE_DOES_NOT_MATCH', 'the detached signature does not verify over this document with a signer key', { file: source, received: (error as Error).message, cause: error, hint: 'Sign the exact prepared file with gpg --armor --textmode --detach-sign, and check the key is listed under signers in canary.yml and present in keys/.' });
+  }
+}
+
 /**
  * Merges a detached signature (e.g. `gpg --armor --textmode --detach-sign`, a hardware
  * key) into the cleartext file after checking that it verifies over the same text.
@@ -61,13 +73,7 @@ export async function mergeDetachedSignature(opts: { file: string | null; text: 
       throw new SigningError('SIGNATURE_NOT_TEXT_MODE', 'binary-mode signature', { file: opts.source, expected: 'a text-mode signature (type 0x01)', received: `type 0x${packet.signatureType?.toString(16).padStart(2, '0')}`, hint: 'Sign with: gpg --armor --textmode --detach-sign FILE' });
     }
   }
-  const message = await openpgp.createMessage({ text: opts.text });
-  const result = await openpgp.verify({ message, signature, verificationKeys: opts.signerKeys, date: packets[0]?.created ?? undefined, expectSigned: true });
-  for (const s of result.signatures) {
-    await s.verified.catch((error: Error) => {
-      throw new SigningError('SIGNATURE_DOES_NOT_MATCH', 'the detached signature does not verify over this document with a signer key', { file: opts.source, received: error.message, hint: 'Sign the exact prepared file, and check its key is listed under signers in canary.yml.' });
-    });
-  }
+  await verifyDetached(opts.text, signature, opts.signerKeys, opts.source);
   const existing = opts.file ? (await readSplit(opts.file, opts.source)).signatures : [];
   const seen = new Set(existing.map((s) => s.issuerKeyID.toHex()));
   return armorCleartext(opts.text, [...existing, ...packets.filter((p) => !seen.has(p.issuerKeyID.toHex()))]);

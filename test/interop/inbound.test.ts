@@ -1,0 +1,138 @@
+/**
+ * Signatures made elsewhere (a signer's own gpg, Sequoia) read by candor. gpg runs with
+ * a faked, frozen clock so that its keys and signatures fit the world's instants.
+ */
+import * as openpgp from 'openpgp';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { KeyRef } from '../../src/core/canary/model.ts';
+import { SigningError } from '../../src/core/errors.ts';
+import { mergeDetachedSignature } from '../../src/core/pgp/sign.ts';
+import { verifyCanary } from '../../src/core/verify/verify-canary.ts';
+import { GPG_DISTRUST, gpgStatus, requireTool, run, runOk, sandbox, validSigners, type Sandbox } from '../helpers/tools.ts';
+import { DAY, HOUR, T0, at, makeWorld, type World } from '../helpers/world.ts';
+
+interface ForeignKey {
+  ref: KeyRef;
+  publicKey: openpgp.Key;
+}
+
+let w: World;
+let box: Sandbox;
+
+beforeAll(async () => {
+  w = await makeWorld();
+});
+beforeEach(() => void (box = sandbox()));
+afterEach(() => box.remove());
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+const stamp = (d: Date) => `${d.toISOString().replace(/[-:]|\.\d+Z$/g, '')}!`;
+
+function gpg(args: string[], opts: { input?: string; now?: Date } = {}): Promise<string> {
+  return runOk('gpg', ['--batch', '--no-tty', '--faked-system-time', stamp(opts.now ?? T0), ...args], { env: box.env, ...(opts.input === undefined ? {} : { input: opts.input }) });
+}
+
+async function gpgKey(name: string): Promise<ForeignKey> {
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`;
+  await gpg(['--passphrase', '', '--quick-gen-key', `${name} <${email}>`, 'ed25519', 'sign', '1y'], { now: at(-DAY) });
+  const publicKey = await openpgp.readKey({ armoredKey: await gpg(['--armor', '--export', email]) });
+  return { ref: { name, fingerprint: publicKey.getFingerprint().toUpperCase() }, publicKey };
+}
+
+/** An attestation whose signer policy is `refs`; its file carries world signer A's signature only. */
+async function attestation(refs: KeyRef[], threshold: number) {
+  return w.attest({ config: { signers: { threshold, keys: refs } }, signWith: [w.signers[0]!] });
+}
+
+function verify(file: string, extra: ForeignKey[]) {
+  return verifyCanary({
+    attestation: file, requireHeartbeat: false,
+    keys: [...w.keys, ...extra.map((k) => k.publicKey)],
+    pins: [...w.pins, ...extra.map((k) => k.ref.fingerprint)],
+  }, { now: at(HOUR), skewSeconds: 300 });
+}
+
+const codes = (r: { reasons: { code: string }[] }) => r.reasons.map((x) => x.code);
+
+describe('gpg-made signatures', () => {
+  let mine: ForeignKey;
+  beforeEach(async (ctx) => {
+    requireTool(ctx, 'gpg', 'gpgconf');
+    mine = await gpgKey('Gpg Signer');
+  });
+
+  it('accepts gpg --clearsign of the prepared text as a good signature', async () => {
+    const att = await attestation([mine.ref], 1);
+    // gpg takes the input's last line break as the frame's own; one more keeps the canonical final LF signed.
+    const file = await gpg(['--clearsign'], { input: `${att.text}\n` });
+    const result = await verify(file, [mine]);
+    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
+    expect(result.verdict).toBe('alive');
+    expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: mine.ref.fingerprint }]);
+  });
+
+  it('refuses gpg --clearsign of the canonical text as is: its final LF is not signed', async () => {
+    const att = await attestation([mine.ref], 1);
+    const result = await verify(await gpg(['--clearsign'], { input: att.text }), [mine]);
+    expect(codes(result)).toContain('TEXT_NOT_CANONICAL');
+    expect(result.verdict).toBe('invalid');
+  });
+
+  it('merges a --textmode detached signature next to ours: candor counts both, gpg verifies both', async () => {
+    const signerA = w.signers[0]!;
+    const att = await attestation([signerA.ref, mine.ref], 2);
+    const detached = await gpg(['--armor', '--textmode', '--detach-sign'], { input: att.text });
+    const merged = await mergeDetachedSignature({ file: att.file, text: att.text, detached, signerKeys: [mine.publicKey], source: 'gpg-signer.asc' });
+
+    const result = await verify(merged, [mine]);
+    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
+    expect(result.verdict).toBe('alive');
+    expect(result.attestation?.signatures.map((s) => [s.fingerprint, s.status])).toEqual([[signerA.ref.fingerprint, 'good'], [mine.ref.fingerprint, 'good']]);
+
+    await gpg(['--import', box.file('signer-a.asc', signerA.publicArmored)]);
+    const r = await run('gpg', ['--batch', '--no-tty', '--status-fd', '1', '--verify', box.file('merged.asc', merged)], { env: box.env });
+    const status = gpgStatus(r.stdout);
+    expect(validSigners(status)).toEqual([signerA.ref.fingerprint, mine.ref.fingerprint]);
+    expect(status.map((l) => l[0]).filter((k) => GPG_DISTRUST.includes(k!))).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('refuses a binary-mode detached signature (no --textmode)', async () => {
+    const att = await attestation([w.signers[0]!.ref, mine.ref], 2);
+    const detached = await gpg(['--armor', '--detach-sign'], { input: att.text });
+    const merging = mergeDetachedSignature({ file: att.file, text: att.text, detached, signerKeys: [mine.publicKey], source: 'gpg-signer.asc' });
+    await expect(merging).rejects.toBeInstanceOf(SigningError);
+    await expect(merging).rejects.toMatchObject({ code: 'SIGNATURE_NOT_TEXT_MODE' });
+  });
+
+  it.each([
+    ['over different text', (text: string) => text.replace('search warrant', 'search warrants'), () => [mine.publicKey]],
+    ['by a key the caller does not list as a signer', (text: string) => text, () => [w.signers[1]!.publicKey]],
+  ])('refuses a detached signature %s', async (_, signed, signerKeys) => {
+    const att = await attestation([w.signers[0]!.ref, mine.ref], 2);
+    const detached = await gpg(['--armor', '--textmode', '--detach-sign'], { input: signed(att.text) });
+    const merging = mergeDetachedSignature({ file: att.file, text: att.text, detached, signerKeys: signerKeys(), source: 'gpg-signer.asc' });
+    await expect(merging).rejects.toBeInstanceOf(SigningError);
+    await expect(merging).rejects.toMatchObject({ code: 'SIGNATURE_DOES_NOT_MATCH' });
+  });
+});
+
+describe('sq-made signatures', () => {
+  beforeEach((ctx) => requireTool(ctx, 'sq'));
+
+  const sq = (args: string[]) => runOk('sq', args, { env: box.env });
+
+  // sq's default key signs with a subkey: candor must credit the primary fingerprint.
+  it('accepts an sq cleartext signature made with a signing subkey', async () => {
+    const key = `${box.dir}/sq-key.pgp`;
+    await sq(['key', 'generate', '--userid', 'Sq Signer <sq@example.org>', '--creation-time', iso(at(-DAY)), '--export', key]);
+    const publicKey = await openpgp.readKey({ armoredKey: await sq(['key', 'extract-cert', key]) });
+    const foreign = { ref: { name: 'Sq Signer', fingerprint: publicKey.getFingerprint().toUpperCase() }, publicKey };
+    const att = await attestation([foreign.ref], 1);
+    const file = await sq(['sign', '--cleartext-signature', '--signer-key', key, '--time', iso(T0), box.file('prepared.txt', `${att.text}\n`)]);
+    const result = await verify(file, [foreign]);
+    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
+    expect(result.verdict).toBe('alive');
+    expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: foreign.ref.fingerprint }]);
+  });
+});
