@@ -15,6 +15,7 @@ export function findCanonicalProblems(text: string): CanonicalProblem[] {
   const problems: CanonicalProblem[] = [];
   if (!text.endsWith('\n')) problems.push({ line: 0, problem: 'does not end with a line feed' });
   if (text.endsWith('\n\n')) problems.push({ line: 0, problem: 'ends with an empty line' });
+  if (!text.isWellFormed()) problems.push({ line: 0, problem: 'contains a lone UTF-16 surrogate (not encodable as UTF-8)' });
   if (text.includes('\uFFFD')) problems.push({ line: 0, problem: 'contains a replacement character (invalid UTF-8?)' });
   if (text.normalize('NFC') !== text) problems.push({ line: 0, problem: 'is not in Unicode NFC form' });
   text.split('\n').forEach((line, index) => {

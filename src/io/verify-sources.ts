@@ -24,6 +24,7 @@ export interface SourceOptions {
   previous?: string;
   state?: VerifyState;
   documents?: string;
+  minSigners?: number;
   online?: boolean;
   explorers?: ExplorerSource[];
   timeoutMs?: number;
@@ -113,6 +114,8 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
   if (heartbeat) input.heartbeat = heartbeat;
   if (previous) input.previous = previous;
   if (opts.state?.heartbeat) input.lastHeartbeat = opts.state.heartbeat;
+  const minSigners = opts.minSigners ?? opts.state?.minSigners;
+  if (minSigners) input.minSigners = minSigners;
   if (named && documentsAt) input.documents = await documentBytes(named, documentsAt, timeout);
   if (opts.online && heartbeat) await addBlockLookup(input, heartbeat, opts);
   return input;

@@ -13,6 +13,8 @@ const stateSchema = z.strictObject({
   pins: z.array(z.string().regex(/^[0-9A-F]{40}$/)),
   attestation: z.string().optional(),
   heartbeat: z.strictObject({ sequence: z.int(), hash: z.string() }).optional(),
+  /** The highest signer threshold seen: a later attestation may not quietly lower it. */
+  minSigners: z.int().min(1).optional(),
   checkedAt: z.string().optional(),
 });
 export type VerifyState = z.infer<typeof stateSchema>;
@@ -32,6 +34,7 @@ export async function advanceState(file: string, previous: VerifyState | undefin
     version: 1,
     pins: [...new Set([...(previous?.pins ?? []), ...pins])],
     attestation: signedAttestation,
+    minSigners: Math.max(previous?.minSigners ?? 1, result.attestation.data.signers.threshold),
     checkedAt: result.checkedAt,
     ...(result.heartbeat ? { heartbeat: { sequence: result.heartbeat.data.sequence, hash: result.heartbeat.hash } } : previous?.heartbeat ? { heartbeat: previous.heartbeat } : {}),
   };

@@ -20,6 +20,7 @@ interface VerifyFlags {
   json?: boolean;
   showText?: boolean;
   skew: string;
+  minSigners?: string;
   archive?: string;
 }
 
@@ -43,6 +44,7 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
     target: target!, keys: flags.keys, online: Boolean(flags.online),
     ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}), ...(flags.previous ? { previous: flags.previous } : {}),
     ...(state ? { state } : {}), ...(flags.documents ? { documents: flags.documents } : {}),
+    ...(flags.minSigners ? { minSigners: Number(flags.minSigners) } : {}),
     ...(explorers(flags.explorer) ? { explorers: explorers(flags.explorer)! } : {}),
   });
   const result = await verifyCanary(input, clock);
@@ -65,6 +67,7 @@ export function verifyCommand(program: Command, ctx: () => Context, done: (code:
     .option('--online', 'check the freshness block against Bitcoin explorers')
     .option('--explorer <kind=url>', 'explorer for --online, e.g. esplora=https://mempool.space/api (repeatable)', collect, [])
     .option('--skew <seconds>', 'allowed clock difference', '300')
+    .option('--min-signers <n>', 'require at least this many trusted signers, whatever the attestation says (default: the highest threshold in --state)')
     .option('--archive <dir>', 'verify a whole archive folder (every attestation and heartbeat, and the chain)')
     .option('--show-text', 'print the signed text of the attestation (the only part that is authenticated)')
     .option('--json', 'machine-readable output')

@@ -14,6 +14,7 @@ export const hashRef = z.string().regex(/^sha256:[0-9a-f]{64}$/, "'sha256:' and 
 export const statementId = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'an ID of 2–32 upper-case letters, digits or _');
 /** One line of plain text: no line breaks, no leading '-', no surrounding spaces. */
 const plainLine = z.string().min(1).max(2000)
+  .refine((s) => s.isWellFormed(), 'text without lone UTF-16 surrogates')
   .refine((s) => !/[\r\n\t]/.test(s), 'a single line without tabs')
   .refine((s) => s === s.trim(), 'no leading or trailing spaces')
   .refine((s) => !s.startsWith('-'), "not starting with '-'");

@@ -41,6 +41,23 @@ function outside(subject: Reason['subject'], message: string): SplitResult {
   return { ok: false, reasons: [{ code: 'TEXT_OUTSIDE_SIGNED', subject, message }] };
 }
 
+/**
+ * OpenPGP readers forgive trailing whitespace and stray CRs in the signed lines (RFC 4880
+ * 7.1), so the published bytes are checked before openpgp.js normalises them away.
+ */
+function rawSignedProblem(file: string, start: number, sigStart: number): string | undefined {
+  const raw = file.split('\n');
+  const headerEnd = raw.findIndex((l, i) => i > start && l.replace(/\r$/, '') === '');
+  const signed = raw.slice(headerEnd + 1, sigStart - 1);
+  const crlf = raw.slice(0, start + 1).every((l) => l === '' || l.endsWith('\r'));
+  for (const [i, line] of signed.entries()) {
+    const body = crlf ? line.replace(/\r$/, '') : line;
+    if (body.includes('\r')) return `signed line ${i + 1} contains a carriage return`;
+    if (/[ \t]$/.test(body)) return `signed line ${i + 1} has trailing whitespace`;
+  }
+  return undefined;
+}
+
 /** Splits a published cleartext file, refusing anything a reader could mistake for signed text. */
 export async function splitSignedFile(file: string, subject: Reason['subject']): Promise<SplitResult> {
   const lines = file.replace(/\r\n/g, '\n').split('\n');
@@ -56,8 +73,10 @@ export async function splitSignedFile(file: string, subject: Reason['subject']):
   const headers = lines.slice(start + 1, headerEnd);
   if (headers.some((h) => !/^Hash: [A-Z0-9,]+$/.test(h))) return outside(subject, 'an armor header other than Hash: in the signed message');
   const sigStart = lines.indexOf(BEGIN_SIG, headerEnd);
-  const sigHeaders = lines.slice(sigStart + 1, lines.indexOf('', sigStart));
-  if (sigHeaders.some((h) => /^[A-Za-z-]+: /.test(h))) return outside(subject, 'an armor header (such as Comment:) in the signature block: it is not signed');
+  // Armor headers (Comment:, Version:, or any other line before the blank line) are not signed.
+  if (lines.slice(sigStart + 1, lines.indexOf('', sigStart)).length > 0) return outside(subject, 'a line in the signature block\'s header (such as Comment:): it is not signed');
+  const raw = rawSignedProblem(file, start, sigStart);
+  if (raw) return { ok: false, reasons: [{ code: 'TEXT_NOT_CANONICAL', subject, message: raw }] };
   try {
     const message = await openpgp.readCleartextMessage({ cleartextMessage: lines.slice(start, end + 1).join('\n') });
     const signatures = signaturePacketsOf(message);

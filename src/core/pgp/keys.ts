@@ -37,7 +37,7 @@ export async function isRevoked(key: openpgp.Key): Promise<boolean> {
   for (const date of [FAR_FUTURE, key.getCreationTime()]) {
     if (await key.isRevoked(undefined, undefined, date).catch(() => false)) return true;
   }
-  return key.revocationSignatures.length > 0;
+  return false;
 }
 
 export async function describeKey(key: openpgp.Key): Promise<KeyInfo> {

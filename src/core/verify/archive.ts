@@ -8,7 +8,7 @@ import { MAX_LIFETIME_DAYS, historyReasons, signerReasons, type Clock } from './
 import { heartbeatReasons } from './heartbeat.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
 import { readSignedDocument, type SignedDocument } from './signed-document.ts';
-import { verifyCanary, type VerifyResult } from './verify-canary.ts';
+import { trustedSigners, verifyCanary, type VerifyResult } from './verify-canary.ts';
 
 export interface ArchiveInput {
   attestations: { name: string; file: string }[];
@@ -53,7 +53,7 @@ function attestationChain(atts: { name: string; doc: SignedDocument<AttestationD
   const reasons: Reason[] = [];
   atts.forEach(({ name, doc }, i) => {
     const prev = atts[i - 1]?.doc;
-    const trusted = new Set([...pins, ...(prev?.data.signers.keys.map((k) => k.fingerprint) ?? [])]);
+    const trusted = trustedSigners(pins, doc, prev);
     reasons.push(...at(name, signerReasons(doc, trusted)));
     if (prev) reasons.push(...at(name, historyReasons(doc, prev, trusted)));
     if (Date.parse(doc.data.expires) - Date.parse(doc.data.issued) > MAX_LIFETIME_DAYS * 86_400_000) reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'archive', message: `${name}: valid for more than ${MAX_LIFETIME_DAYS} days` });

@@ -3,7 +3,7 @@ import type { AttestationData } from '../canary/model.ts';
 import { diffStatements, unexplained } from '../canary/statement-diff.ts';
 import type { Reason } from './reasons.ts';
 import type { SignedDocument } from './signed-document.ts';
-import { tallySigners } from './signers.ts';
+import { tallySigners, thresholdReasons } from './signers.ts';
 
 const DAY = 86_400_000;
 /** No attestation may claim more than a year, whatever its own policy says. */
@@ -14,19 +14,19 @@ export interface Clock {
   skewSeconds: number;
 }
 
-export function signerReasons(doc: SignedDocument<AttestationData>, trusted: Set<string>): Reason[] {
+/** `minSigners`: the verifier's own floor, so that a lowered threshold cannot pass unseen. */
+export function signerReasons(doc: SignedDocument<AttestationData>, trusted: Set<string>, minSigners = 1): Reason[] {
   const d = doc.data;
   const panic = new Set(d.panicKeys.map((k) => k.fingerprint));
   const tally = tallySigners(doc.signatures, d.signers.keys, trusted, 'attestation', panic);
-  const reasons = [...tally.reasons];
+  const reasons = [...tally.reasons, ...thresholdReasons(tally, Math.max(d.signers.threshold, minSigners), 'attestation')];
   for (const s of doc.signatures) {
     if (s.status === 'good' && s.fingerprint && panic.has(s.fingerprint)) {
       reasons.push({ code: 'PANIC_KEY_SIGNATURE', subject: 'attestation', message: `signed by the panic key ${s.fingerprint}: the signers are telling you not to trust this canary` });
     }
   }
-  if (tally.counted.length < d.signers.threshold) {
-    reasons.push({ code: 'THRESHOLD_NOT_MET', subject: 'attestation', message: `${tally.counted.length} trusted signature(s), the signer policy requires ${d.signers.threshold}` });
-  }
+  const expiring = doc.signatures.filter((s) => s.status === 'good' && s.keyExpires && s.keyExpires.getTime() < Date.parse(d.expires));
+  for (const s of expiring) reasons.push({ code: 'KEY_EXPIRES_SOON', subject: 'attestation', message: `the key of ${s.fingerprint} expires ${s.keyExpires!.toISOString()}, before this attestation does` });
   return reasons;
 }
 
@@ -57,6 +57,11 @@ export function attestationReasons(doc: SignedDocument<AttestationData>, clock: 
   return reasons;
 }
 
+/** Signers of the previous policy who signed this attestation. */
+export function endorsedBy(doc: SignedDocument<AttestationData>, prev: AttestationData, trusted: Set<string>): string[] {
+  return tallySigners(doc.signatures, prev.signers.keys, trusted, 'attestation').counted;
+}
+
 const CHANGE_REASON = { removed: 'STATEMENT_REMOVED', reworded: 'STATEMENT_REWORDED', reordered: 'STATEMENT_REORDERED' } as const;
 
 /** Rollback, chain and statement drift against the previous attestation. */
@@ -84,7 +89,7 @@ export function historyReasons(doc: SignedDocument<AttestationData>, previous: S
     reasons.push({ code: 'STATEMENT_CHANGE_EXPLAINED', subject: 'attestation', message: `[${c.statement}] ${c.change}: ${c.explanation}` });
   }
   // The new signer policy must be endorsed under the old one, or a thief could name their own keys.
-  const endorsed = tallySigners(doc.signatures, prev.signers.keys, trusted, 'attestation').counted;
+  const endorsed = endorsedBy(doc, prev, trusted);
   if (endorsed.length < prev.signers.threshold) {
     reasons.push({ code: 'SIGNER_POLICY_BYPASSED', subject: 'attestation', message: `only ${endorsed.length} signer(s) of the previous policy signed; it requires ${prev.signers.threshold} to hand over to new signers` });
   }

@@ -24,14 +24,16 @@ function freshnessReasons(hb: HeartbeatData, att: AttestationData, lookup: Block
   const reasons = checkFreshnessTimes(proof, { issued: new Date(hb.issued), maxBlockAgeHours: att.heartbeat.maxBlockAgeHours, headlineMaxAgeHours: HEADLINE_MAX_AGE_HOURS })
     .map((p) => reason(p.code, p.message));
   if (!proof.bitcoin) return reasons;
+  if (new Set(proof.bitcoin.sources).size < 2) {
+    reasons.push(reason('FRESHNESS_MALFORMED', `block agreed by ${new Set(proof.bitcoin.sources).size} source(s); at least two independent explorers must agree`));
+  }
   if (!lookup) {
     reasons.push(reason('FRESHNESS_UNCHECKED', `block ${proof.bitcoin.height} was not looked up (offline); use --online to check it exists`));
   } else if (!lookup.found) {
     reasons.push(reason('FRESHNESS_BLOCK_UNKNOWN', `no explorer (${lookup.sources.join(', ')}) knows block ${proof.bitcoin.hash}`));
   } else if (lookup.height !== proof.bitcoin.height || lookup.time !== proof.bitcoin.time) {
+    // The proof's own time was already checked against the issue time; the chain must agree with it.
     reasons.push(reason('FRESHNESS_BLOCK_MISMATCH', `block ${proof.bitcoin.hash} is at height ${lookup.height} mined ${lookup.time}, not ${proof.bitcoin.height} at ${proof.bitcoin.time}`));
-  } else if (Date.parse(lookup.time!) > Date.parse(hb.issued)) {
-    reasons.push(reason('FRESHNESS_BLOCK_TOO_NEW', `block mined ${lookup.time}, after the heartbeat was issued`));
   }
   return reasons;
 }
@@ -42,8 +44,11 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
   const authorised = new Set(a.heartbeat.keys.map((k) => k.fingerprint));
   const panic = new Set(a.panicKeys.map((k) => k.fingerprint));
   const tally = tallySigners(hb.signatures, a.heartbeat.keys, authorised, 'heartbeat', panic);
-  const reasons: Reason[] = tally.reasons.map((r) => (r.code === 'SIGNATURE_EXTRA' ? { ...r, code: 'HEARTBEAT_KEY_UNAUTHORISED' } : r));
-  if (tally.counted.length === 0 && !reasons.some((r) => r.code === 'HEARTBEAT_KEY_UNAUTHORISED')) {
+  const extras = [...tally.reasons.filter((r) => r.code === 'SIGNATURE_EXTRA'), ...tally.unpinned];
+  const reasons: Reason[] = tally.reasons.filter((r) => r.code !== 'SIGNATURE_EXTRA');
+  if (tally.counted.length > 0) reasons.push(...extras.map((r): Reason => ({ ...r, code: 'SIGNATURE_EXTRA' })));
+  else {
+    reasons.push(...tally.unpinned);
     reasons.push({ code: 'HEARTBEAT_KEY_UNAUTHORISED', subject: 'heartbeat', message: 'no good signature by a heartbeat key that the attestation authorises' });
   }
   for (const s of hb.signatures) {
@@ -54,6 +59,10 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
   }
   if (Date.parse(d.expires) > Date.parse(a.expires)) {
     reasons.push({ code: 'HEARTBEAT_OUTLIVES_ATTESTATION', subject: 'heartbeat', message: `expires ${d.expires}, after its attestation (${a.expires})` });
+  }
+  const lifetimeHours = (Date.parse(d.expires) - Date.parse(d.issued)) / 3_600_000;
+  if (lifetimeHours > a.heartbeat.intervalHours + a.heartbeat.graceHours) {
+    reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'heartbeat', message: `valid for ${lifetimeHours} hours; the attestation allows ${a.heartbeat.intervalHours} + ${a.heartbeat.graceHours}` });
   }
   if (Date.parse(d.issued) < Date.parse(a.issued)) {
     reasons.push({ code: 'HEARTBEAT_WRONG_ATTESTATION', subject: 'heartbeat', message: `issued ${d.issued}, before the attestation it confirms (${a.issued})` });

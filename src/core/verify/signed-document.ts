@@ -22,11 +22,15 @@ export async function readSignedDocument<K extends CanaryData['kind']>(
 ): Promise<DocumentResult<Extract<CanaryData, { kind: K }>>> {
   const split = await splitSignedFile(file, subject);
   if (!split.ok) return split;
+  // Signatures first: a tampered file must say SIGNATURE_BAD even when it no longer parses.
+  const signatures = await checkSignatures(split.value.text, split.value.signatures, keys, clock);
   const parsed = parseCanaryText(split.value.text, subject);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) {
+    const bad = signatures.filter((s) => s.status === 'bad').map((s): Reason => ({ code: 'SIGNATURE_BAD', subject, message: `signature by ${s.fingerprint ?? s.keyID}: ${s.detail}` }));
+    return { ok: false, reasons: [...bad, ...parsed.reasons] };
+  }
   if (parsed.data.kind !== kind) {
     return { ok: false, reasons: [{ code: 'WRONG_KIND', subject, message: `expected an ${kind}, got a ${parsed.data.kind}` }] };
   }
-  const signatures = await checkSignatures(split.value.text, split.value.signatures, keys, clock);
   return { ok: true, doc: { data: parsed.data as Extract<CanaryData, { kind: K }>, text: split.value.text, hash: await documentHash(split.value.text), signatures } };
 }

@@ -14,6 +14,17 @@ export interface SignerTally {
   /** Fingerprints of policy keys with a good signature that the verifier trusts. */
   counted: string[];
   reasons: Reason[];
+  /** Signatures that cannot count because the key is not trusted (or not known). */
+  unpinned: Reason[];
+}
+
+/**
+ * Untrusted signatures matter only when the trusted ones fall short: then they are why
+ * (KEY_UNPINNED); otherwise they are an extra signature that was not counted (a note).
+ */
+export function thresholdReasons(tally: SignerTally, threshold: number, subject: Reason['subject']): Reason[] {
+  if (tally.counted.length >= threshold) return tally.unpinned.map((r) => ({ ...r, code: 'SIGNATURE_EXTRA', message: `${r.message} (not counted)` }));
+  return [...tally.unpinned, { code: 'THRESHOLD_NOT_MET', subject, message: `${tally.counted.length} trusted signature(s), ${threshold} required` }];
 }
 
 /**
@@ -22,22 +33,23 @@ export interface SignerTally {
  */
 export function tallySigners(checks: SignatureCheck[], allowed: KeyRef[], trusted: Set<string>, subject: Reason['subject'], ignore = new Set<string>()): SignerTally {
   const reasons: Reason[] = [];
+  const unpinned: Reason[] = [];
   const counted = new Set<string>();
   const allowedSet = new Set(allowed.map((k) => k.fingerprint));
   for (const check of checks) {
     const who = check.fingerprint ?? `key ID ${check.keyID}`;
     if (check.status === 'good' && ignore.has(check.fingerprint!)) continue;
     if (check.status === 'unknown-key') {
-      reasons.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: no trusted public key for it` });
+      unpinned.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: no trusted public key for it` });
     } else if (check.status !== 'good') {
       reasons.push({ code: STATUS_REASON[check.status], subject, message: `signature by ${who}: ${check.detail}` });
     } else if (!allowedSet.has(check.fingerprint!)) {
       reasons.push({ code: 'SIGNATURE_EXTRA', subject, message: `good signature by ${who}, which the signer policy does not list` });
     } else if (!trusted.has(check.fingerprint!)) {
-      reasons.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: the key is not pinned (--keys) nor authorised by the previous attestation` });
+      unpinned.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: the key is not pinned (--keys) nor authorised by the previous attestation` });
     } else {
       counted.add(check.fingerprint!);
     }
   }
-  return { counted: [...counted], reasons };
+  return { counted: [...counted], reasons, unpinned };
 }

@@ -5,7 +5,7 @@
 import type * as openpgp from 'openpgp';
 import { documentHash } from '../canonical.ts';
 import type { AttestationData, HeartbeatData } from '../canary/model.ts';
-import { attestationReasons, historyReasons, signerReasons, type Clock } from './attestation.ts';
+import { attestationReasons, endorsedBy, historyReasons, signerReasons, type Clock } from './attestation.ts';
 import { heartbeatHistoryReasons, heartbeatReasons, type BlockLookup } from './heartbeat.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
 import { readSignedDocument, type SignedDocument } from './signed-document.ts';
@@ -25,6 +25,8 @@ export interface VerifyInput {
   blockLookup?: BlockLookup;
   /** Two-layer canaries must come with a heartbeat; single-layer ones may not. */
   requireHeartbeat?: boolean;
+  /** The fewest signers the verifier accepts, whatever the attestation's own policy says. */
+  minSigners?: number;
 }
 
 export interface VerifyResult {
@@ -59,15 +61,26 @@ async function previousDoc(input: VerifyInput, clock: Clock, pins: Set<string>) 
   return { reasons: reasons.map((r) => ({ ...r, subject: 'previous' as const })), doc: reasons.some((r) => r.code === 'THRESHOLD_NOT_MET') ? undefined : prev.doc };
 }
 
+/**
+ * Pinned keys, plus the previous attestation's signers (continuity, not trust on first
+ * use), plus this attestation's signers when the previous policy's threshold endorsed it:
+ * that is how signers hand over to new keys.
+ */
+export function trustedSigners(pins: Set<string>, doc: SignedDocument<AttestationData>, previous?: SignedDocument<AttestationData>): Set<string> {
+  if (!previous) return pins;
+  const trusted = new Set([...pins, ...previous.data.signers.keys.map((k) => k.fingerprint)]);
+  if (endorsedBy(doc, previous.data, trusted).length >= previous.data.signers.threshold) doc.data.signers.keys.forEach((k) => trusted.add(k.fingerprint));
+  return trusted;
+}
+
 export async function verifyCanary(input: VerifyInput, clock: Clock): Promise<VerifyResult> {
   const checkedAt = clock.now.toISOString();
   const pins = new Set(input.pins.map((p) => p.toUpperCase()));
   const previous = await previousDoc(input, clock, pins);
-  // Keys the previous attestation authorised are trusted as if pinned: continuity, not TOFU.
-  const trusted = new Set([...pins, ...(previous.doc?.data.signers.keys.map((k) => k.fingerprint) ?? [])]);
   const att = await readSignedDocument(input.attestation, 'attestation', input.keys, clock);
   if (!att.ok) return { verdict: 'invalid', reasons: [...previous.reasons, ...att.reasons], trust: 'unknown', checkedAt };
-  const reasons: Reason[] = [...previous.reasons, ...signerReasons(att.doc, trusted), ...attestationReasons(att.doc, clock)];
+  const trusted = trustedSigners(pins, att.doc, previous.doc);
+  const reasons: Reason[] = [...previous.reasons, ...signerReasons(att.doc, trusted, input.minSigners), ...attestationReasons(att.doc, clock)];
   if (previous.doc) reasons.push(...historyReasons(att.doc, previous.doc, trusted));
   else reasons.push({ code: 'HISTORY_UNCHECKED', subject: 'attestation', message: 'no previous attestation given (--previous or --state): rollback and statement changes were not checked' });
   if (input.documents) reasons.push(...(await documentReasons(att.doc.data, input.documents)));
