@@ -18,7 +18,7 @@ export interface Previous<T> {
 }
 
 export interface AttestationInput {
-  service: ServiceConfig;
+  service: Pick<ServiceConfig, 'name' | 'url'>;
   config: CanaryConfig;
   statements: Statement[];
   documents: { path: string; sha256: string }[];
