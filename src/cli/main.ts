@@ -10,6 +10,7 @@ import { attestCommand } from './commands/attest.ts';
 import { checkCommand } from './commands/check.ts';
 import { heartbeatCommand } from './commands/heartbeat.ts';
 import { keysCommand } from './commands/keys.ts';
+import { policyCommand } from './commands/policy.ts';
 import { verifyCommand } from './commands/verify.ts';
 
 export const VERSION = '0.1.0';
@@ -27,6 +28,7 @@ export function buildProgram(ctx: () => Context, done: (code: number) => void, i
   heartbeatCommand(canary, ctx);
   verifyCommand(program, ctx, done);
   keysCommand(program, ctx, done);
+  policyCommand(program, ctx);
   checkCommand(program, ctx, done);
   return program;
 }

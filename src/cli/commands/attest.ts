@@ -16,6 +16,8 @@ import { archive, latestAttestation } from '../../io/archive.ts';
 import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readKeyFolder, readSigningKey, type SigningKeySource } from '../../io/keyring.ts';
 import { hashDocuments, readCanaryContent } from '../../io/read-content.ts';
+import { readPolicies } from '../../io/read-policies.ts';
+import { currentVersion, upcomingVersions } from '../../core/policy/changelog.ts';
 import type { Context } from '../context.ts';
 
 const pendingText = (ctx: Context) => path.join(ctx.project.pending, 'attestation.txt');
@@ -38,13 +40,22 @@ function signalOf(flags: PrepareFlags): Signal | undefined {
   return undefined;
 }
 
+/** The current and upcoming version of every policy: what the attestation vouches for. */
+async function policiesInForce(ctx: Context): Promise<string[]> {
+  const { policies, problems } = await readPolicies(ctx.project);
+  const broken = problems[0];
+  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a policy version does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the policies first: the attestation signs their hashes.' });
+  return [...policies.values()].flatMap((versions) => [currentVersion(versions, ctx.now), ...upcomingVersions(versions, ctx.now)])
+    .filter((v): v is NonNullable<typeof v> => v !== undefined).map((v) => v.path);
+}
+
 export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string> {
   const content = await readCanaryContent(ctx.project);
   const previous = await latestAttestation(ctx.project);
   const signal = signalOf(flags);
   const { data, text } = composeAttestation({
     service: content.service, config: content.config, statements: content.statements,
-    documents: await hashDocuments(ctx.project, content.config.documents),
+    documents: await hashDocuments(ctx.project, [...content.config.documents, ...(await policiesInForce(ctx))]),
     explanations: parseExplanations(flags.explain),
     ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
     ...(signal ? { signal } : {}),

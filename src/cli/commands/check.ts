@@ -1,5 +1,11 @@
 /** candor check: every content rule, all problems at once, non-zero exit on any error. */
+import path from 'node:path';
 import type { Command } from 'commander';
+import { checkPolicies } from '../../core/policy/rules.ts';
+import { historyProblems } from '../../core/policy/history.ts';
+import type { Problem as PolicyProblem } from '../../core/policy/problems.ts';
+import { filesAtRef } from '../../io/git.ts';
+import { readPolicies } from '../../io/read-policies.ts';
 import type * as openpgp from 'openpgp';
 import { isCandorError } from '../../core/errors.ts';
 import { describeKey, fingerprintOf } from '../../core/pgp/keys.ts';
@@ -12,7 +18,7 @@ import { hashDocuments, readCanaryContent, type CanaryContent } from '../../io/r
 import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 
-export interface Problem { level: 'error' | 'warning'; code: string; message: string }
+export interface Problem { level: 'error' | 'warning' | 'note'; code: string; message: string }
 
 const DAY = 86_400_000;
 
@@ -61,22 +67,38 @@ async function archiveProblems(ctx: Context, files: KeyFile[]): Promise<Problem[
   return result.reasons.filter((r) => REASONS[r.code] !== 'note').map((r) => ({ level: 'error' as const, code: r.code, message: `content/canary/archive: ${r.message}` }));
 }
 
-export async function check(ctx: Context): Promise<Problem[]> {
+function fromPolicyProblem(p: PolicyProblem): Problem {
+  return { level: p.level, code: p.code, message: `${p.file}${p.field ? `: ${p.field}` : ''}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}` };
+}
+
+/** Policy rules, and (with a git base) that published versions were not rewritten. */
+async function policyProblems(ctx: Context, since: string | undefined, noticePeriodDays: number): Promise<Problem[]> {
+  const set = await readPolicies(ctx.project);
+  const all = [...set.problems, ...checkPolicies(set.policies, { now: ctx.now, noticePeriodDays })];
+  const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, path.join(ctx.project.content, 'policies')), path.relative(ctx.project.root, ctx.project.content) + '/');
+  if (published) all.push(...historyProblems([...set.policies.values()].flat(), published));
+  else if (since) all.push({ level: 'error', code: 'GIT_REF_MISSING', file: since, message: `cannot read git ref ${since}`, hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.' });
+  return all.map(fromPolicyProblem);
+}
+
+export async function check(ctx: Context, opts: { since?: string } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   const content = await attempt(problems, () => readCanaryContent(ctx.project));
   const files = await attempt(problems, () => readKeyFolder(ctx.project.keys, ctx.project.root));
   if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
   if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
   if (files) problems.push(...(await archiveProblems(ctx, files)));
+  problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
   return problems;
 }
 
 export function checkCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
   program.command('check').description('validate all content, keys and the canary archive (exit 65 on any error)')
     .option('--json', 'machine-readable output')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--since <git-ref>', 'published state to compare policy versions with (default: HEAD)')
+    .action(async (flags: { json?: boolean; since?: string }) => {
       const c = ctx();
-      const problems = await check(c);
+      const problems = await check(c, flags.since ? { since: flags.since } : {});
       const errors = problems.filter((p) => p.level === 'error');
       if (flags.json) c.io.out(JSON.stringify({ ok: errors.length === 0, problems }, null, 2));
       else c.io.out(problems.length === 0 ? 'All content checks passed.' : problems.map((p) => `${p.level.toUpperCase()} ${p.code}: ${p.message}`).join('\n'));

@@ -12,6 +12,10 @@ export const serviceConfig = z.strictObject({
   name: z.string().min(1),
   /** The address of the published site; the canary names it. */
   url: z.url({ protocol: /^https?$/ }),
+  policies: z.strictObject({
+    /** Days between publishing a material policy change and its effective date. */
+    noticePeriodDays: z.int().min(0).max(365).default(30),
+  }).default({ noticePeriodDays: 30 }),
 });
 export type ServiceConfig = z.infer<typeof serviceConfig>;
 

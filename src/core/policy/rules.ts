@@ -1,0 +1,62 @@
+/**
+ * The publishing rules for policy versions (pure; the clock is a parameter): order,
+ * notice period for material changes, editorial changes that may not touch facts,
+ * upcoming versions, supplements and translations.
+ */
+import { compareVersions, type PolicyVersion } from './model.ts';
+import { problem, type Problem } from './problems.ts';
+import { isDeepStrictEqual } from './equal.ts';
+
+const DAY = 86_400_000;
+const days = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+const fileOf = (v: PolicyVersion): string => `content/${v.path}`;
+
+export interface RuleOptions {
+  now: Date;
+  /** Days between publication and effect that a material change must give readers. */
+  noticePeriodDays: number;
+}
+
+function orderProblems(prev: PolicyVersion, v: PolicyVersion): Problem[] {
+  const out: Problem[] = [];
+  if (compareVersions(v.version, prev.version) <= 0) out.push(problem('error', 'VERSION_ORDER', fileOf(v), `version ${v.version} does not come after ${prev.version}`, { field: 'version' }));
+  if (v.effective === prev.effective) out.push(problem('error', 'SAME_DAY_EFFECTIVE', fileOf(v), `effective the same day as version ${prev.version} (${v.effective})`, { field: 'effective', hint: 'Merge the two versions, or move one effective date.' }));
+  else if (v.effective < prev.effective) out.push(problem('error', 'VERSION_ORDER', fileOf(v), `effective ${v.effective}, before version ${prev.version} (${prev.effective})`, { field: 'effective' }));
+  if (v.published < prev.published) out.push(problem('error', 'VERSION_ORDER', fileOf(v), `published ${v.published}, before version ${prev.version} (${prev.published})`, { field: 'published' }));
+  return out;
+}
+
+function versionProblems(prev: PolicyVersion | undefined, v: PolicyVersion, opts: RuleOptions): Problem[] {
+  const out: Problem[] = prev ? orderProblems(prev, v) : [];
+  if (v.published > v.effective) out.push(problem('error', 'PUBLISHED_AFTER_EFFECTIVE', fileOf(v), `published ${v.published}, after it took effect (${v.effective})`, { field: 'published' }));
+  const notice = days(v.published, v.effective);
+  if (prev && v.change === 'material' && notice < opts.noticePeriodDays) {
+    out.push(problem('error', 'NOTICE_TOO_SHORT', fileOf(v), `a material change with ${notice} days of notice; at least ${opts.noticePeriodDays} are required`, { field: 'effective', hint: `Set effective to ${new Date(Date.parse(`${v.published}T00:00:00Z`) + opts.noticePeriodDays * DAY).toISOString().slice(0, 10)} or later.` }));
+  }
+  if (prev && v.change === 'editorial' && !isDeepStrictEqual(prev.facts ?? null, v.facts ?? null)) {
+    out.push(problem('error', 'EDITORIAL_CHANGES_FACTS', fileOf(v), 'an editorial change may not change the facts', { field: 'change', hint: 'Class it as minor or material, or restore the facts.' }));
+  }
+  if (v.effective > opts.now.toISOString().slice(0, 10)) out.push(problem('note', 'UPCOMING', fileOf(v), `upcoming: takes effect ${v.effective}`));
+  return out;
+}
+
+function crossProblems(all: Map<string, PolicyVersion[]>): Problem[] {
+  const out: Problem[] = [];
+  for (const versions of all.values()) {
+    for (const v of versions) {
+      if (v.supplements && !all.has(v.supplements)) out.push(problem('error', 'SUPPLEMENT_MISSING', fileOf(v), `supplements "${v.supplements}", which is not a policy`, { field: 'supplements', hint: `Policies: ${[...all.keys()].join(', ')}` }));
+      if (!v.translationOf) continue;
+      const source = all.get(v.translationOf.policy);
+      if (!source?.some((s) => s.version === v.translationOf!.version)) out.push(problem('error', 'TRANSLATION_SOURCE_MISSING', fileOf(v), `translates ${v.translationOf.policy} ${v.translationOf.version}, which does not exist`, { field: 'translationOf' }));
+      else if (source.at(-1)!.version !== v.translationOf.version && v === versions.at(-1)) out.push(problem('warning', 'TRANSLATION_STALE', fileOf(v), `translates ${v.translationOf.policy} ${v.translationOf.version}; the source is now at ${source.at(-1)!.version}`, { field: 'translationOf' }));
+    }
+  }
+  return out;
+}
+
+/** Versions of each policy sorted by version number. */
+export function checkPolicies(all: Map<string, PolicyVersion[]>, opts: RuleOptions): Problem[] {
+  const out: Problem[] = [];
+  for (const versions of all.values()) versions.forEach((v, i) => out.push(...versionProblems(versions[i - 1], v, opts)));
+  return [...out, ...crossProblems(all)];
+}
