@@ -11,6 +11,7 @@ import { checkCommand } from './commands/check.ts';
 import { heartbeatCommand } from './commands/heartbeat.ts';
 import { keysCommand } from './commands/keys.ts';
 import { policyCommand } from './commands/policy.ts';
+import { reportCommand } from './commands/report.ts';
 import { verifyCommand } from './commands/verify.ts';
 
 export const VERSION = '0.1.0';
@@ -29,6 +30,7 @@ export function buildProgram(ctx: () => Context, done: (code: number) => void, i
   verifyCommand(program, ctx, done);
   keysCommand(program, ctx, done);
   policyCommand(program, ctx);
+  reportCommand(program, ctx);
   checkCommand(program, ctx, done);
   return program;
 }

@@ -17,6 +17,7 @@ import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readKeyFolder, readSigningKey, type SigningKeySource } from '../../io/keyring.ts';
 import { hashDocuments, readCanaryContent } from '../../io/read-content.ts';
 import { readPolicies } from '../../io/read-policies.ts';
+import { readReports } from '../../io/read-reports.ts';
 import { currentVersion, upcomingVersions } from '../../core/policy/changelog.ts';
 import type { Context } from '../context.ts';
 
@@ -49,13 +50,21 @@ async function policiesInForce(ctx: Context): Promise<string[]> {
     .filter((v): v is NonNullable<typeof v> => v !== undefined).map((v) => v.path);
 }
 
+/** Every transparency report: each stays in force as the record of its period. */
+async function reportsPublished(ctx: Context): Promise<string[]> {
+  const { reports, problems } = await readReports(ctx.project);
+  const broken = problems[0];
+  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the reports first: the attestation signs their hashes.' });
+  return reports.map((r) => r.path);
+}
+
 export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string> {
   const content = await readCanaryContent(ctx.project);
   const previous = await latestAttestation(ctx.project);
   const signal = signalOf(flags);
   const { data, text } = composeAttestation({
     service: content.service, config: content.config, statements: content.statements,
-    documents: await hashDocuments(ctx.project, [...content.config.documents, ...(await policiesInForce(ctx))]),
+    documents: await hashDocuments(ctx.project, [...content.config.documents, ...(await policiesInForce(ctx)), ...(await reportsPublished(ctx))]),
     explanations: parseExplanations(flags.explain),
     ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
     ...(signal ? { signal } : {}),

@@ -6,6 +6,10 @@ import { historyProblems } from '../../core/policy/history.ts';
 import type { Problem as PolicyProblem } from '../../core/policy/problems.ts';
 import { filesAtRef } from '../../io/git.ts';
 import { readPolicies } from '../../io/read-policies.ts';
+import { readReports, reportsDir } from '../../io/read-reports.ts';
+import { checkReports, reportHistoryProblems } from '../../core/report/checks.ts';
+import { reportToJson } from '../../core/report/export.ts';
+import { verifyReportJson } from '../../core/report/signature.ts';
 import type * as openpgp from 'openpgp';
 import { isCandorError } from '../../core/errors.ts';
 import { describeKey, fingerprintOf } from '../../core/pgp/keys.ts';
@@ -81,6 +85,24 @@ async function policyProblems(ctx: Context, since: string | undefined, noticePer
   return all.map(fromPolicyProblem);
 }
 
+/** Report rules, numbers changed since publication, and each report's signature. */
+async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, content: CanaryContent | undefined): Promise<Problem[]> {
+  const set = await readReports(ctx.project);
+  const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now })];
+  const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, reportsDir(ctx.project)), path.relative(ctx.project.root, ctx.project.content) + '/');
+  if (published) all.push(...reportHistoryProblems(set.reports, published));
+  const allowed = new Set([...(content?.config.signers.keys ?? []), ...(content?.config.heartbeat.keys ?? [])].map((k) => k.fingerprint));
+  const keys = (files ?? []).filter((f) => !f.retired).flatMap((f) => f.keys).filter((k) => allowed.has(fingerprintOf(k)));
+  for (const report of set.reports) {
+    const signature = set.signatures.get(report.id);
+    const file = `content/transparency/${report.id}.json.asc`;
+    if (!signature) { all.push({ level: 'warning', code: 'REPORT_UNSIGNED', file, message: `report ${report.id} has no signature`, hint: `candor report sign ${report.id} --key KEY.asc` }); continue; }
+    const result = await verifyReportJson(reportToJson(report), signature, keys);
+    if (!result.ok) all.push({ level: 'error', code: 'REPORT_SIGNATURE_INVALID', file, message: `does not verify over the report's current JSON with a signer or heartbeat key: ${result.reason}`, hint: `If the report was corrected, sign it again: candor report sign ${report.id}` });
+  }
+  return all.map(fromPolicyProblem);
+}
+
 export async function check(ctx: Context, opts: { since?: string } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   const content = await attempt(problems, () => readCanaryContent(ctx.project));
@@ -89,6 +111,7 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
   if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
   if (files) problems.push(...(await archiveProblems(ctx, files)));
   problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
+  problems.push(...(await reportProblems(ctx, opts.since, files, content)));
   return problems;
 }
 
