@@ -3,7 +3,7 @@
 // content/ there, issues and signs an attestation (two "people") and a heartbeat (the
 // "CI" key), builds the site and serves it, printing the URL and the verify command.
 import path from 'node:path';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { run } from '../src/cli/main.ts';
@@ -63,6 +63,9 @@ const online = process.argv.includes('--online');
 const keys = await demoKeys();
 await demoProject(keys, online);
 const pass = ['--passphrase-file', path.join(secrets, 'passphrase')];
+for (const id of (await readdir(path.join(project, 'content', 'transparency'))).filter((n) => /^\d{4}.*\.md$/.test(n)).map((n) => n.slice(0, -3))) {
+  await cli(['report', 'sign', id, '--key', keys[0]!.file, ...pass]);
+}
 await cli(['canary', 'attest', 'prepare']);
 await cli(['canary', 'attest', 'sign', '--key', keys[0]!.file, ...pass]);
 await cli(['canary', 'attest', 'sign', '--key', keys[1]!.file, ...pass]);

@@ -7,6 +7,7 @@ import { describeKey, fingerprintOf, type KeyInfo } from '../core/pgp/keys.ts';
 import { readKeyFolder } from '../io/keyring.ts';
 import { readCanaryContent, type CanaryContent } from '../io/read-content.ts';
 import { projectAt } from '../io/project.ts';
+import { readReports, type ReportSet } from '../io/read-reports.ts';
 
 export const project = projectAt(process.env['CANDOR_ROOT'] ?? '.');
 
@@ -22,6 +23,12 @@ export interface SiteData {
 }
 
 let cached: Promise<SiteData> | undefined;
+let reports: Promise<ReportSet> | undefined;
+
+export function reportData(): Promise<ReportSet> {
+  reports ??= readReports(project);
+  return reports;
+}
 
 async function load(): Promise<SiteData> {
   const keys: SiteKey[] = [];
