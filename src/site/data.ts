@@ -8,6 +8,7 @@ import { readKeyFolder } from '../io/keyring.ts';
 import { readCanaryContent, type CanaryContent } from '../io/read-content.ts';
 import { projectAt } from '../io/project.ts';
 import { readReports, type ReportSet } from '../io/read-reports.ts';
+import { reportToJson } from '../core/report/export.ts';
 
 export const project = projectAt(process.env['CANDOR_ROOT'] ?? '.');
 
@@ -53,7 +54,13 @@ export async function archivedFile(name: string): Promise<string> {
   return readFile(path.join(project.archive, name), 'utf8');
 }
 
+/** A signed document's bytes: a file under content/, or a report's canonical JSON (derived). */
 export async function documentFile(rel: string): Promise<Uint8Array> {
+  const json = /^transparency\/(.+)\.json$/.exec(rel);
+  if (json) {
+    const report = (await reportData()).reports.find((r) => r.id === json[1]);
+    if (report) return new TextEncoder().encode(reportToJson(report));
+  }
   return new Uint8Array(await readFile(path.join(project.content, rel)));
 }
 

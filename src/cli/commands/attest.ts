@@ -18,6 +18,8 @@ import { readKeyFolder, readSigningKey, type SigningKeySource } from '../../io/k
 import { hashDocuments, readCanaryContent } from '../../io/read-content.ts';
 import { readPolicies } from '../../io/read-policies.ts';
 import { readReports } from '../../io/read-reports.ts';
+import { reportToJson } from '../../core/report/export.ts';
+import { documentHash } from '../../core/canonical.ts';
 import { currentVersion, upcomingVersions } from '../../core/policy/changelog.ts';
 import type { Context } from '../context.ts';
 
@@ -50,12 +52,17 @@ async function policiesInForce(ctx: Context): Promise<string[]> {
     .filter((v): v is NonNullable<typeof v> => v !== undefined).map((v) => v.path);
 }
 
-/** Every transparency report: each stays in force as the record of its period. */
-async function reportsPublished(ctx: Context): Promise<string[]> {
+/**
+ * Every transparency report stays in force as the record of its period: the attestation
+ * signs its source and the canonical JSON that is published and signed on its own.
+ */
+async function reportsPublished(ctx: Context): Promise<{ path: string; sha256: string }[]> {
   const { reports, problems } = await readReports(ctx.project);
   const broken = problems[0];
   if (broken) throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the reports first: the attestation signs their hashes.' });
-  return reports.map((r) => r.path);
+  const sources = await hashDocuments(ctx.project, reports.map((r) => r.path));
+  const json = await Promise.all(reports.map(async (r) => ({ path: `transparency/${r.id}.json`, sha256: await documentHash(reportToJson(r)) })));
+  return [...sources, ...json];
 }
 
 export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string> {
@@ -64,7 +71,7 @@ export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string
   const signal = signalOf(flags);
   const { data, text } = composeAttestation({
     service: content.service, config: content.config, statements: content.statements,
-    documents: await hashDocuments(ctx.project, [...content.config.documents, ...(await policiesInForce(ctx)), ...(await reportsPublished(ctx))]),
+    documents: [...(await hashDocuments(ctx.project, [...content.config.documents, ...(await policiesInForce(ctx))])), ...(await reportsPublished(ctx))],
     explanations: parseExplanations(flags.explain),
     ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
     ...(signal ? { signal } : {}),
