@@ -1,0 +1,83 @@
+/**
+ * What `candor notify` announces, and the ledger that makes each announcement happen
+ * exactly once per channel however often the publish job reruns.
+ */
+import { z } from 'zod';
+import type { FactChange } from '../policy/facts-diff.ts';
+
+/** One thing worth telling readers about. `id` is stable forever: it keys the ledger. */
+export type NoticeEvent =
+  | {
+    kind: 'policy-version';
+    /** e.g. policy:privacy@3.0:published or policy:privacy@3.0:effective */
+    id: string;
+    phase: 'published' | 'effective';
+    policy: string;
+    title: string;
+    version: string;
+    previous: string | null;
+    change: 'material' | 'minor' | 'editorial';
+    summary: string;
+    published: string;
+    effective: string;
+    facts: FactChange[];
+    /** Absolute URLs on the published site. */
+    links: { version: string; diff: string | null; changelog: string };
+  }
+  | { kind: 'report'; id: string; report: string; title: string; period: { start: string; end: string }; published: string; links: { report: string; json: string; csv: string } }
+  | { kind: 'attestation'; id: string; sequence: number; issued: string; expires: string; signal: 'none' | 'duress' | 'final'; message: string | null; links: { canary: string; verify: string } };
+
+/** A channel delivers one event; it must be safe to call again for an event it already delivered if it can tell (idempotency key = event.id). */
+export interface Channel {
+  /** Stable name used in the ledger, e.g. email, webhook:https://…, github-issue. */
+  name: string;
+  send(event: NoticeEvent, clock: { now: Date }): Promise<{ ref?: string }>;
+}
+
+export const ledgerEntry = z.strictObject({
+  event: z.string(),
+  channel: z.string(),
+  status: z.enum(['sent', 'failed']),
+  at: z.string(),
+  /** What the channel returned: a Message-ID, an issue URL, an HTTP status… */
+  ref: z.string().optional(),
+  error: z.string().optional(),
+  attempts: z.int().min(1),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntry>;
+
+/** content/notifications/ledger.json, committed by the publish job with the heartbeat. */
+export const ledger = z.strictObject({ version: z.literal(1), entries: z.array(ledgerEntry) });
+export type Ledger = z.infer<typeof ledger>;
+
+export const notifyConfig = z.strictObject({
+  /** Announce a material change again on its effective date. */
+  announceEffective: z.boolean().default(true),
+  /** Ignore events older than this many days when the ledger is first created (no flood of old news). */
+  baselineDays: z.int().min(0).default(0),
+  email: z.strictObject({
+    host: z.string().min(1),
+    port: z.int().min(1).max(65535).default(587),
+    /** 'starttls' (default; refuses plain text), 'tls' (port 465) or 'none' (tests and local relays only). */
+    security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    /** Environment variables holding SMTP credentials (never the values). */
+    userEnv: z.string().optional(),
+    passwordEnv: z.string().optional(),
+  }).optional(),
+  webhooks: z.array(z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    /** Environment variable holding the HMAC-SHA256 secret. */
+    secretEnv: z.string().min(1),
+  })).default([]),
+  github: z.strictObject({
+    /** owner/name */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+    issues: z.boolean().default(true),
+    releases: z.boolean().default(false),
+    /** Labels added to notification issues. */
+    labels: z.array(z.string()).default(['policy-change']),
+  }).optional(),
+});
+export type NotifyConfig = z.infer<typeof notifyConfig>;
