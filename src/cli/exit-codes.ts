@@ -1,5 +1,5 @@
 /** Exit codes (README "Exit codes"). Verdicts first, then sysexits-style failures. */
-import { ContentError, FreshnessError, SigningError, UsageError, isCandorError } from '../core/errors.ts';
+import { ContentError, FreshnessError, NotifyError, SigningError, UsageError, isCandorError } from '../core/errors.ts';
 export { VERDICT_EXIT } from '../core/verify/reasons.ts';
 
 export const EXIT = {
@@ -8,6 +8,7 @@ export const EXIT = {
   dataError: 65,
   unavailable: 69,
   software: 70,
+  tempFail: 75,
   noPermission: 77,
 } as const;
 
@@ -16,5 +17,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof FreshnessError) return EXIT.unavailable;
   if (error instanceof SigningError) return error.code === 'PASSPHRASE_MISSING' || error.code === 'PASSPHRASE_WRONG' ? EXIT.noPermission : EXIT.dataError;
   if (error instanceof ContentError) return EXIT.dataError;
+  // Another run holds the ledger: try again later (EX_TEMPFAIL).
+  if (error instanceof NotifyError && error.code === 'LEDGER_LOCKED') return EXIT.tempFail;
   return isCandorError(error) ? EXIT.dataError : EXIT.software;
 }

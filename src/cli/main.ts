@@ -12,6 +12,7 @@ import { heartbeatCommand } from './commands/heartbeat.ts';
 import { keysCommand } from './commands/keys.ts';
 import { policyCommand } from './commands/policy.ts';
 import { reportCommand } from './commands/report.ts';
+import { notifyCommand } from './commands/notify.ts';
 import { verifyCommand } from './commands/verify.ts';
 
 export const VERSION = '0.1.0';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: () => Context, done: (code: number) => void, i
   policyCommand(program, ctx);
   reportCommand(program, ctx);
   checkCommand(program, ctx, done);
+  notifyCommand(program, ctx, done);
   return program;
 }
 

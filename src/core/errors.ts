@@ -96,6 +96,42 @@ export class FreshnessError extends CandorError<FreshnessErrorCode> {}
 export type UsageErrorCode = 'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED';
 export class UsageError extends CandorError<UsageErrorCode> {}
 
+/**
+ * The SMTP server did not take a notice. Messages name the host and port, never a
+ * credential. SMTP_TLS: encryption was required and could not be set up, so nothing
+ * was sent in plain text.
+ */
+export type EmailErrorCode = 'SMTP_UNREACHABLE' | 'SMTP_TLS' | 'SMTP_AUTH' | 'SMTP_REJECTED';
+export class EmailError extends CandorError<EmailErrorCode> {}
+
+/** The notifier: its ledger, its configuration, and deliveries that did not go through. */
+export type NotifyErrorCode =
+  | 'LEDGER_INVALID'
+  | 'LEDGER_LOCKED'
+  | 'CONTENT_INVALID'
+  | 'CHANNEL_DUPLICATE'
+  | 'SECRET_MISSING'
+  | 'DELIVERY_FAILED'
+  | 'DELIVERY_REJECTED';
+export class NotifyError extends CandorError<NotifyErrorCode> {}
+
+/** GitHub refused, failed or rate-limited a request (after bounded retries), or the GitHub setup is unusable. */
+export type GitHubErrorCode =
+  | 'GITHUB_CONFIG_INVALID'
+  | 'GITHUB_REQUEST_FAILED'
+  | 'GITHUB_UNAVAILABLE'
+  | 'GITHUB_RATE_LIMITED'
+  | 'GITHUB_CONFLICT';
+export class GitHubError extends CandorError<GitHubErrorCode> {
+  /** HTTP status of GitHub's last answer; undefined when there was none (network error, bad setup). */
+  readonly status: number | undefined;
+
+  constructor(code: GitHubErrorCode, summary: string, details: ErrorDetails & { status?: number } = {}) {
+    super(code, summary, details);
+    this.status = details.status;
+  }
+}
+
 export function isCandorError(error: unknown): error is CandorError {
   return error instanceof CandorError;
 }

@@ -32,22 +32,43 @@ export interface Channel {
   /** Stable name used in the ledger, e.g. email, webhook:https://…, github-issue. */
   name: string;
   send(event: NoticeEvent, clock: { now: Date }): Promise<{ ref?: string }>;
+  /**
+   * Whether the channel announces this kind of event at all (e.g. releases: reports and
+   * attestations only). Pairs it does not handle are neither sent nor recorded. Default: all.
+   */
+  handles?(event: NoticeEvent): boolean;
 }
 
 export const ledgerEntry = z.strictObject({
   event: z.string(),
   channel: z.string(),
-  status: z.enum(['sent', 'failed']),
+  /**
+   * `sending` is a claim: a run (`run`) took the pair at `at` and is delivering it.
+   * Other runs leave a fresh claim alone; a claim older than the claim timeout belongs
+   * to a run that crashed, and is retried (src/io/notify/ledger.ts explains why).
+   */
+  status: z.enum(['sent', 'failed', 'sending']),
   at: z.string(),
+  /** The run that made the last attempt (a claim's owner). */
+  run: z.string().optional(),
   /** What the channel returned: a Message-ID, an issue URL, an HTTP status… */
   ref: z.string().optional(),
   error: z.string().optional(),
-  attempts: z.int().min(1),
+  /** Deliveries tried; 0 for a baseline entry (recorded as sent without sending). */
+  attempts: z.int().min(0),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntry>;
 
 /** content/notifications/ledger.json, committed by the publish job with the heartbeat. */
-export const ledger = z.strictObject({ version: z.literal(1), entries: z.array(ledgerEntry) });
+export const ledger = z.strictObject({
+  version: z.literal(1),
+  /**
+   * Every channel the notifier has planned for. A channel missing here is new: its old
+   * events are baselined like on the first run (src/core/notify/plan.ts).
+   */
+  channels: z.array(z.string()).optional(),
+  entries: z.array(ledgerEntry),
+});
 export type Ledger = z.infer<typeof ledger>;
 
 export const notifyConfig = z.strictObject({

@@ -1,0 +1,166 @@
+/**
+ * The publish workflow's steps that do more than run one command (docs/workflows.md):
+ *
+ *   node scripts/publish.ts heartbeat   candor canary heartbeat --if-due, then commit and push
+ *                                       the new archive file; writes sha=… to $GITHUB_OUTPUT
+ *   node scripts/publish.ts notify      candor notify, then commit and push the ledger, even when
+ *                                       a channel failed (the next run retries only that one)
+ *
+ * Checking, building and deploying are single commands in the workflow itself. Secrets
+ * arrive in the environment, and each child process gets only those it needs: candor
+ * never sees the push token, and git never sees the signing key. The token is given to
+ * git through GIT_CONFIG_* variables for the push alone: it is never written to
+ * .git/config (the checkout uses persist-credentials: false) nor put on a command line.
+ */
+import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+/** The bot that GitHub shows for commits made with a workflow's GITHUB_TOKEN. */
+export const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
+export const ARCHIVE = 'content/canary/archive';
+export const LEDGER = 'content/notifications/ledger.json';
+
+const SIGNING_SECRETS = ['CANDOR_SIGNING_KEY', 'CANDOR_PASSPHRASE'];
+const CANDOR = fileURLToPath(new URL('../bin/candor.mjs', import.meta.url));
+
+export type Env = NodeJS.ProcessEnv;
+export type RunCandor = (args: string[], env: Env, opts?: { quiet?: boolean }) => Promise<number>;
+
+/** The environment without the named variables. */
+export function without(env: Env, names: string[]): Env {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !names.includes(k)));
+}
+
+/** Git configuration that authenticates to GitHub with `token`, for one git process. */
+export function gitAuthEnv(env: Env): Env {
+  const token = env['GITHUB_TOKEN'];
+  const clean = without(env, [...SIGNING_SECRETS, 'GITHUB_TOKEN']);
+  if (!token) return clean;
+  const server = (env['GITHUB_SERVER_URL'] ?? 'https://github.com').replace(/\/+$/, '');
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return { ...clean, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${server}/.extraheader`, GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
+}
+
+/** Runs the candor CLI of this checkout; output goes to the job log. */
+export const runCandor: RunCandor = (args, env, opts = {}) => new Promise((resolve, reject) => {
+  const child = spawn(process.execPath, [CANDOR, ...args], { env, stdio: opts.quiet ? 'ignore' : 'inherit' });
+  child.on('error', reject);
+  child.on('close', (code) => resolve(code ?? 70));
+});
+
+async function git(root: string, args: string[], env: Env = without(process.env, [...SIGNING_SECRETS, 'GITHUB_TOKEN'])): Promise<string> {
+  const { stdout } = await exec('git', ['-C', root, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+export interface CommitOptions {
+  root: string;
+  /** Paths to stage (files or folders); nothing else is committed. */
+  paths: string[];
+  message: string;
+  env: Env;
+  remote?: string;
+  branch?: string;
+  /** Push attempts; between two, the branch is fetched and the commit rebased onto it. */
+  attempts?: number;
+}
+
+/**
+ * Commits `paths` (when they changed) and pushes to the branch. When the branch moved
+ * meanwhile (a merge during the run), rebases onto it and tries again; a rebase that
+ * conflicts stops with an error and pushes nothing. Returns the commit now at HEAD.
+ */
+export async function commitAndPush(o: CommitOptions): Promise<{ committed: boolean; sha: string }> {
+  const remote = o.remote ?? 'origin';
+  const branch = o.branch ?? 'main';
+  const auth = gitAuthEnv(o.env);
+  // A path that neither exists nor is tracked (no ledger yet) is not an error: nothing to commit there.
+  const paths: string[] = [];
+  for (const p of o.paths) if (existsSync(path.join(o.root, p)) || (await git(o.root, ['ls-files', '--', p])) !== '') paths.push(p);
+  if (paths.length > 0) await git(o.root, ['add', '--all', '--', ...paths]);
+  const staged = paths.length > 0 ? await git(o.root, ['diff', '--cached', '--name-only', '--', ...paths]) : '';
+  if (staged === '') return { committed: false, sha: await git(o.root, ['rev-parse', 'HEAD']) };
+  await git(o.root, ['-c', `user.name=${BOT.name}`, '-c', `user.email=${BOT.email}`, 'commit', '--quiet', '--no-verify', '-m', o.message, '--', ...paths]);
+  const attempts = o.attempts ?? 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await git(o.root, ['push', '--quiet', remote, `HEAD:refs/heads/${branch}`], auth);
+      return { committed: true, sha: await git(o.root, ['rev-parse', 'HEAD']) };
+    } catch (error) {
+      if (attempt >= attempts) throw new Error(`could not push to ${remote}/${branch} after ${attempts} attempts: ${firstLine(error)}`, { cause: error });
+      await git(o.root, ['fetch', '--quiet', remote, branch], auth);
+      try {
+        await git(o.root, ['-c', `user.name=${BOT.name}`, '-c', `user.email=${BOT.email}`, 'rebase', '--quiet', 'FETCH_HEAD']);
+      } catch (rebaseError) {
+        await git(o.root, ['rebase', '--abort']).catch(() => undefined);
+        throw new Error(`${remote}/${branch} moved and the commit does not rebase onto it: ${firstLine(rebaseError)}`, { cause: rebaseError });
+      }
+    }
+  }
+}
+
+function firstLine(error: unknown): string {
+  const e = error as { stderr?: string; message?: string };
+  return (e.stderr?.trim() || e.message || String(error)).split('\n')[0]!;
+}
+
+async function setOutput(env: Env, name: string, value: string): Promise<void> {
+  const file = env['GITHUB_OUTPUT'];
+  if (file) await appendFile(file, `${name}=${value}\n`);
+}
+
+export interface StepOptions { root: string; env: Env; candor?: RunCandor; log?: (line: string) => void }
+
+const say = (o: StepOptions, line: string): void => (o.log ?? ((l: string) => void process.stdout.write(`${l}\n`)))(line);
+
+/** Issues the heartbeat when due and pushes it; the commit is also the repository activity that keeps schedules alive. */
+export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolean; sha: string }> {
+  const candor = o.candor ?? runCandor;
+  const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN']));
+  if (code !== 0) throw new Error(`candor canary heartbeat failed (exit ${code}): nothing was committed, nothing is published`);
+  const added = (await git(o.root, ['ls-files', '--others', '--modified', '--exclude-standard', '--', ARCHIVE])).split('\n').filter(Boolean).map((f) => path.basename(f));
+  const result = await commitAndPush({ root: o.root, paths: [ARCHIVE], message: `Heartbeat: ${added.join(', ') || 'archive'}`, env: o.env });
+  say(o, result.committed ? `Pushed ${result.sha} (${added.join(', ')})` : `No new heartbeat; publishing ${result.sha}`);
+  await setOutput(o.env, 'sha', result.sha);
+  return result;
+}
+
+/** Sends what is due, then commits the ledger whatever happened; fails when a channel failed. */
+export async function notifyStep(o: StepOptions): Promise<{ code: number; committed: boolean }> {
+  const candor = o.candor ?? runCandor;
+  if ((await candor(['notify', '--help'], o.env, { quiet: true })) !== 0) {
+    throw new Error('candor notify is not available yet: this checkout has no notify command (src/cli/commands/notify.ts registered in src/cli/main.ts)');
+  }
+  const code = await candor(['notify'], o.env);
+  const result = await commitAndPush({ root: o.root, paths: [LEDGER], message: 'Notification ledger', env: o.env });
+  if (result.committed) say(o, `Pushed the ledger: ${result.sha}`);
+  return { code, committed: result.committed };
+}
+
+export async function main(argv: string[], env: Env): Promise<number> {
+  const root = process.cwd();
+  switch (argv[0]) {
+    case 'heartbeat':
+      await heartbeatStep({ root, env });
+      return 0;
+    case 'notify':
+      return (await notifyStep({ root, env })).code;
+    default:
+      process.stderr.write('usage: node scripts/publish.ts heartbeat|notify\n');
+      return 64;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2), process.env).catch((error: unknown) => {
+    process.stderr.write(`publish: ${(error as Error).message ?? String(error)}\n`);
+    return 1;
+  });
+}
