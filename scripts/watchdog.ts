@@ -2,24 +2,38 @@
  * The watchdog workflow's one step: gather what can lapse or stall (the attestation, the
  * heartbeat, every signer, heartbeat and panic key, and the last successful publish
  * run), judge it (src/core/watchdog.ts), then open, update or close the one watchdog
- * issue (src/io/watchdog-issue.ts). It runs on its own schedule, so it speaks up exactly
- * when the publish workflow has stopped doing so.
+ * issue (src/io/watchdog-issue.ts), and e-mail the operators when the problems appear,
+ * change or are resolved (content/notify.yml `operators`; src/core/watchdog-mail.ts). It
+ * runs on its own schedule, so it speaks up exactly when the publish workflow has
+ * stopped doing so.
  *
  *   node scripts/watchdog.ts [--now INSTANT] [--dry-run]
  *   env: GITHUB_TOKEN, GITHUB_REPOSITORY (GITHUB_API_URL; GITHUB_REF_NAME: the branch publish runs on)
+ *        the SMTP credentials named by notify.yml email.userEnv/passwordEnv, when operators are set
+ *        (CANDOR_SIGNING_KEY, CANDOR_PASSPHRASE: optional, to sign the mail's text part)
  *
  * `--dry-run` prints the problems and touches nothing (no token; publish not judged).
- * Exit 0 whatever it found: the issue is the alarm, a red run would only add noise.
+ * Exit 0 whatever it found: the issue is the alarm, a red run would only add noise. Exit
+ * 1 when the watchdog could not do its job: GitHub failed, or the operators' e-mail could
+ * not be sent (the issue is synced first; the next run retries the mail).
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseServiceConfig } from '../src/core/content/canary-config.ts';
+import { describeReceived, isCandorError } from '../src/core/errors.ts';
 import { describeKey, fingerprintOf, type KeyInfo } from '../src/core/pgp/keys.ts';
+import { watchdogMailDue, type WatchdogMail } from '../src/core/watchdog-mail.ts';
 import { watchdogProblems, type WatchdogInput, type WatchdogProblem } from '../src/core/watchdog.ts';
 import { latestAttestation, latestHeartbeat } from '../src/io/archive.ts';
+import type { EmailTransportOptions } from '../src/io/channels/email.ts';
+import { readText } from '../src/io/files.ts';
 import { createGitHub, type GitHub } from '../src/io/github.ts';
 import { readKeyFolder } from '../src/io/keyring.ts';
+import { readNotifyConfig } from '../src/io/notify/config.ts';
 import { projectAt, type Project } from '../src/io/project.ts';
 import { readCanaryContent } from '../src/io/read-content.ts';
-import { syncWatchdogIssue } from '../src/io/watchdog-issue.ts';
+import { sendWatchdogMail } from '../src/io/watchdog-email.ts';
+import { readWatchdogIssues, recordMailed, syncWatchdogIssue, type WatchdogIssueResult } from '../src/io/watchdog-issue.ts';
 
 /** The workflow whose last success is watched (.github/workflows/publish.yml). */
 export const PUBLISH_WORKFLOW = 'publish.yml';
@@ -58,6 +72,64 @@ export function describeProblems(problems: WatchdogProblem[]): string {
   return problems.length === 0 ? 'Watchdog: nothing to act on.' : [`Watchdog: ${problems.length} problem(s):`, ...problems.map((p) => `  ${p.code}: ${p.message}`)].join('\n');
 }
 
+export interface WatchdogRunOptions {
+  project: Project;
+  github: GitHub;
+  problems: WatchdogProblem[];
+  /** SMTP credentials (and the optional CI key) for the operators' e-mail. */
+  env: Record<string, string | undefined>;
+  now: Date;
+  /** For tests: SMTP timeouts, a CA to trust. */
+  transportOptions?: EmailTransportOptions;
+}
+
+export interface WatchdogRunResult {
+  issue: WatchdogIssueResult;
+  /**
+   * The operators' e-mail: what was sent ('problems', 'resolved'), 'none' (nothing
+   * changed since the last one), 'not-configured' (no operators in content/notify.yml),
+   * or 'failed' (see error; the next run retries).
+   */
+  mail: WatchdogMail['kind'] | 'none' | 'not-configured' | 'failed';
+  signed?: boolean;
+  error?: unknown;
+}
+
+/**
+ * One watchdog run after the judgement: the issue first (it is the alarm, and must not
+ * wait on SMTP), then the e-mail if the problems changed since the last one, then the
+ * record of that e-mail in the issue. A run that dies between sending and recording
+ * sends the mail again next time: an alarm is repeated rather than lost.
+ */
+export async function runWatchdog(opts: WatchdogRunOptions): Promise<WatchdogRunResult> {
+  const { project, github, problems } = opts;
+  // An unreadable notify.yml must not stop the issue: read it, but report it after the sync.
+  const config = await readNotifyConfig(project).then((c) => ({ ok: true as const, c }), (error: unknown) => ({ ok: false as const, error }));
+  const state = await readWatchdogIssues(github);
+  const issue = await syncWatchdogIssue({ github, problems, state });
+  if (!config.ok) return { issue, mail: 'failed', error: config.error };
+  const { email, operators } = config.c ?? {};
+  if (!email || !operators) return { issue, mail: 'not-configured' };
+  const due = watchdogMailDue(problems, state.told);
+  if (!due) return { issue, mail: 'none' };
+  // The issue that now holds the state: the open one, or the one just (or earlier) closed.
+  const holder = issue.issue ?? (state.lastClosed ? { number: state.lastClosed.number, url: state.lastClosed.html_url } : undefined);
+  let signed: boolean;
+  try {
+    const service = parseServiceConfig(await readText(path.join(project.content, 'service.yml'), 'content/service.yml'), 'content/service.yml');
+    ({ signed } = await sendWatchdogMail(due, problems, {
+      email, operators, service: { name: service.name, url: service.url }, repository: github.repository, env: opts.env, now: opts.now,
+      ...(holder ? { issueUrl: holder.url } : {}), ...(opts.transportOptions ? { transportOptions: opts.transportOptions } : {}),
+    }));
+  } catch (error) {
+    return { issue, mail: 'failed', error };
+  }
+  if (holder) await recordMailed(github, holder.number, due.keys);
+  return { issue, mail: due.kind, signed };
+}
+
+const describeError = (error: unknown): string => (isCandorError(error) ? `${error.code}: ${error.message.split('\n')[0]}` : describeReceived((error as Error)?.message ?? error));
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, root: { type: 'string', default: '.' } } });
   const now = values.now ? new Date(values.now) : new Date();
@@ -70,8 +142,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const github = createGitHub({ token: env['GITHUB_TOKEN'] ?? '', repository: env['GITHUB_REPOSITORY'] ?? '', login: 'github-actions[bot]', ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}) });
   const problems = watchdogProblems(await gatherInput(project, now, await lastPublishSuccess(github, env['GITHUB_REF_NAME'] || 'main')));
   process.stdout.write(`${describeProblems(problems)}\n`);
-  const result = await syncWatchdogIssue({ github, problems });
-  process.stdout.write(`Watchdog issue: ${result.action}${result.issue ? ` (${result.issue.url})` : ''}\n`);
+  const result = await runWatchdog({ project, github, problems, env, now });
+  process.stdout.write(`Watchdog issue: ${result.issue.action}${result.issue.issue ? ` (${result.issue.issue.url})` : ''}\n`);
+  process.stdout.write(`Operators' e-mail: ${result.mail}${result.signed === undefined ? '' : result.signed ? ' (signed)' : ' (unsigned: no CI key in this job)'}\n`);
+  if (result.mail === 'failed') {
+    process.stderr.write(`watchdog: the e-mail to the operators failed, the next run retries it: ${describeError(result.error)}\n`);
+    return 1;
+  }
   return 0;
 }
 

@@ -46,6 +46,8 @@ export const SIMULATED_OPERATIONS = [
   'repos/create-release',
   'repos/get-release-by-tag',
   'repos/list-releases',
+  // Only ever empty (no run has succeeded): enough for the watchdog script end to end.
+  'actions/list-workflow-runs',
 ] as const;
 export type SimulatedOperation = (typeof SIMULATED_OPERATIONS)[number];
 
@@ -558,6 +560,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       return release ? new HttpAnswer(200, releaseJson(release)) : notFound();
     },
     'repos/list-releases': (_params, query, _body, path) => paginate([...releases].reverse().map(releaseJson), query, path),
+    'actions/list-workflow-runs': () => new HttpAnswer(200, { total_count: 0, workflow_runs: [] }),
   };
 
   // --- The HTTP side -------------------------------------------------------------------

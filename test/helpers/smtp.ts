@@ -51,6 +51,8 @@ export interface SmtpOptions {
   users?: Record<string, string>;
   /** Recipients the server refuses with 550. */
   rejectRecipients?: string[];
+  /** Listen on this port (e.g. one from deadPort(), to bring a server "back up"); default: any free port. */
+  port?: number;
 }
 
 let certificate: Promise<TestCert> | undefined;
@@ -126,7 +128,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
     },
   };
   const server = new SMTPServer(options);
-  server.listen(0, '127.0.0.1');
+  server.listen(opts.port ?? 0, '127.0.0.1');
   await once(server.server, 'listening');
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('smtp-server did not bind a TCP port');

@@ -66,7 +66,7 @@ const ALLOWED_WRITES: Record<string, string[]> = {
 /** Jobs that push commits, and so may keep a write token for contents. */
 const PUSHING_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify'];
 /** Jobs that may read secrets (none of them runs code from a pull request). */
-const SECRET_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify'];
+const SECRET_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify', 'watchdog.yml/watchdog'];
 
 // ------------------------------------------------------------------ the rules
 
@@ -332,6 +332,16 @@ describe('watchdog', () => {
     const job = w.jobs['watchdog']!;
     expect(effective(w, job)).toEqual({ actions: 'read', contents: 'read', issues: 'write' });
     expect(job.steps!.some((s) => s.run === 'node scripts/watchdog.ts')).toBe(true);
+  });
+
+  it('gets the SMTP secrets for the operators\' e-mail, only in its script step, and never the CI signing key', () => {
+    const job = w.jobs['watchdog']!;
+    const withSecrets = job.steps!.filter((s) => strings(s).some((x) => /\bsecrets\./.test(x)));
+    expect(withSecrets.map((s) => s.run)).toEqual(['node scripts/watchdog.ts']);
+    expect(withSecrets[0]!.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}', CANDOR_SMTP_USER: '${{ secrets.CANDOR_SMTP_USER }}', CANDOR_SMTP_PASSWORD: '${{ secrets.CANDOR_SMTP_PASSWORD }}' });
+    expect(strings(job).some((x) => /CANDOR_SIGNING_KEY|CANDOR_PASSPHRASE/.test(x))).toBe(false);
+    // Secrets are safe here only because no pull request can trigger it.
+    expect(Object.keys(w.on).some((e) => [...FORK_CODE, ...PRIVILEGED_PR].includes(e))).toBe(false);
   });
 });
 

@@ -4,25 +4,21 @@
  * Exit 0 when everything went out, 69 when a channel failed (the next run retries it).
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { parseYaml, validate } from '../../core/content/yaml.ts';
-import { notifyConfig, type NotifyConfig } from '../../core/notify/model.ts';
-import { exists, readText } from '../../io/files.ts';
+import type { NotifyConfig } from '../../core/notify/model.ts';
 import { buildChannels } from '../../io/notify/channels.ts';
+import { NOTIFY_FILE, readNotifyConfig as readConfigFile } from '../../io/notify/config.ts';
 import { runNotify, type NotifySummary } from '../../io/notify/run.ts';
 import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 
-export const NOTIFY_FILE = 'content/notify.yml';
+export { NOTIFY_FILE };
 
 export interface NotifyFlags { dryRun?: boolean; json?: boolean }
 
 /** The configuration, or undefined when the repository has none (nothing to announce on). */
-export async function readNotifyConfig(ctx: Context): Promise<NotifyConfig | undefined> {
-  const file = path.join(ctx.project.content, 'notify.yml');
-  if (!(await exists(file))) return undefined;
-  return validate(notifyConfig, parseYaml(await readText(file, NOTIFY_FILE), NOTIFY_FILE), NOTIFY_FILE, 'See the notifier section of the README for the fields of content/notify.yml.');
+export function readNotifyConfig(ctx: Context): Promise<NotifyConfig | undefined> {
+  return readConfigFile(ctx.project);
 }
 
 /** A run id that points back at the CI run when there is one; unique either way. */

@@ -100,5 +100,17 @@ export const notifyConfig = z.strictObject({
     /** Labels added to notification issues. */
     labels: z.array(z.string()).default(['policy-change']),
   }).optional(),
+  /**
+   * The people who run the canary. The watchdog (scripts/watchdog.ts) e-mails them,
+   * through the `email` SMTP settings, when its problems appear or change and once more
+   * when they are resolved. Optional: without it, the watchdog issue is the only alarm.
+   */
+  operators: z.strictObject({
+    to: z.array(z.string().min(3)).min(1),
+  }).optional(),
+}).superRefine((c, ctx) => {
+  if (c.operators && !c.email) {
+    ctx.addIssue({ code: 'custom', path: ['operators'], message: 'operators are e-mailed through the email settings: add email (host, from, to…) too' });
+  }
 });
 export type NotifyConfig = z.infer<typeof notifyConfig>;

@@ -62,7 +62,7 @@ export function noticeBody(event: NoticeEvent): string {
   return fitBody(`${eventMarker(event.id)}\n${renderNoticeMarkdown(event, { heading: false })}`);
 }
 
-interface IssueSummary { number: number; html_url: string; state: string; body?: string | null; user: { login: string; type?: string } | null; pull_request?: unknown }
+export interface IssueSummary { number: number; html_url: string; state: string; state_reason?: string | null; body?: string | null; user: { login: string; type?: string } | null; pull_request?: unknown }
 
 /**
  * Issues carrying `marker`, oldest first: filtered by label and creator on GitHub's side,
