@@ -9,6 +9,10 @@ import { readCanaryContent, type CanaryContent } from '../io/read-content.ts';
 import { projectAt } from '../io/project.ts';
 import { readReports, type ReportSet } from '../io/read-reports.ts';
 import { reportToJson } from '../core/report/export.ts';
+import { readPolicies, type PolicySet } from '../io/read-policies.ts';
+import { comparePairs, comparePolicyVersions, RESERVED_POLICY_IDS, summarisePolicy, type Comparison, type PolicySummary } from '../core/policy/site.ts';
+import type { PolicyVersion } from '../core/policy/model.ts';
+import type { ChangelogEntry } from '../core/policy/changelog.ts';
 
 export const project = projectAt(process.env['CANDOR_ROOT'] ?? '.');
 
@@ -64,4 +68,185 @@ export async function documentFile(rel: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path.join(project.content, rel)));
 }
 
+/**
+ * The clock of the build: $CANDOR_NOW (as for the CLI) or the system time. Which policy
+ * version is current or upcoming is decided with it, once per build.
+ */
+export function buildNow(): Date {
+  const text = process.env['CANDOR_NOW'];
+  if (text === undefined || text === '') return new Date();
+  const now = new Date(text);
+  if (Number.isNaN(now.getTime())) throw new Error(`CANDOR_NOW: expected an instant like 2026-11-23T12:00:00Z, received ${JSON.stringify(text)}`);
+  return now;
+}
+
+export interface PolicyData {
+  now: Date;
+  set: PolicySet;
+  /** Every policy, by folder name. */
+  policies: PolicySummary[];
+  /** Pairs (older first) with a pre-rendered compare page, by policy. */
+  pairs: Map<string, [PolicyVersion, PolicyVersion][]>;
+  /** A word and facts diff between two versions of a policy, computed once per build. */
+  compare(from: PolicyVersion, to: PolicyVersion): Comparison;
+  /** A changelog entry's diff against the version before it (none for a first version). */
+  entryComparison(entry: ChangelogEntry): Comparison | undefined;
+  /** A policy by folder name. */
+  policy(id: string): PolicySummary | undefined;
+}
+
+let policies: Promise<PolicyData> | undefined;
+
+async function loadPolicies(): Promise<PolicyData> {
+  const set = await readPolicies(project);
+  // A version that cannot be read must not silently vanish from the site: its permalink is public.
+  const errors = set.problems.filter((p) => p.level === 'error');
+  if (errors.length > 0) throw new Error(`cannot build the policy pages:\n${errors.map((p) => `  ${p.file}${p.field ? `: ${p.field}` : ''}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n')}`);
+  for (const id of RESERVED_POLICY_IDS) {
+    if (set.policies.has(id)) throw new Error(`content/policies/${id}/: "${id}" is a page of the site (/policies/${id}/), not a policy name; rename the folder`);
+  }
+  const now = buildNow();
+  const cache = new Map<string, Comparison>();
+  const entries = [...set.policies].filter(([, versions]) => versions.length > 0);
+  const data: PolicyData = {
+    now, set,
+    policies: entries.map(([id, versions]) => summarisePolicy(id, versions, now)),
+    pairs: new Map(entries.map(([id, versions]) => [id, comparePairs(versions, now)])),
+    compare(from, to) {
+      const key = `${to.policy}/${from.version}...${to.version}`;
+      let c = cache.get(key);
+      if (c === undefined) cache.set(key, (c = comparePolicyVersions(from, to)));
+      return c;
+    },
+    entryComparison(entry) {
+      const versions = set.policies.get(entry.policy) ?? [];
+      const from = versions.find((v) => v.version === entry.previous);
+      const to = versions.find((v) => v.version === entry.version);
+      return from && to ? data.compare(from, to) : undefined;
+    },
+    policy(id) {
+      return data.policies.find((p) => p.id === id);
+    },
+  };
+  return data;
+}
+
+export function policyData(): Promise<PolicyData> {
+  policies ??= loadPolicies();
+  return policies;
+}
+
 export { fingerprintOf };
+
+// ---------------------------------------------------------------------------------
+// Transparency pages, keys, feeds and the Web Key Directory. The logic is in the core
+// (report/compute.ts, report/svg.ts, feeds.ts, wkd.ts); this only reads and maps.
+// ---------------------------------------------------------------------------------
+import * as openpgp from 'openpgp';
+import { buildFeeds, tagAuthority } from '../core/feeds.ts';
+import { wkdEntries, type WkdEntry } from '../core/wkd.ts';
+import { groupFingerprint } from '../core/canary/wrap.ts';
+import { readArchived } from '../io/archive.ts';
+import type { Count, Outcomes, Report } from '../core/report/model.ts';
+import type { Total } from '../core/report/output.ts';
+import type { ChartValue } from '../core/report/svg.ts';
+import { formatNumber } from '../core/report/chart-text.ts';
+
+/**
+ * The date part of every feed id (tag:<host>,<date>:…). It must never change once the
+ * feeds are published: readers recognise entries by id alone, and a new date would
+ * show every policy change, report and attestation to every subscriber again as new.
+ */
+export const FEED_TAG_DATE = '2024';
+
+/** Every attestation ever issued, oldest first, as archived. */
+export async function attestationHistory(): Promise<AttestationData[]> {
+  const names = (await siteData()).archive.filter((n) => n.startsWith('attestation-'));
+  const docs = await Promise.all(names.map((n) => readArchived<AttestationData>(path.join(project.archive, n), project.root)));
+  return docs.map((d) => d.data).sort((a, b) => a.sequence - b.sequence);
+}
+
+let feedCache: Promise<{ atom: string; rss: string; json: string }> | undefined;
+
+/** The Atom, RSS and JSON feeds, built once per build. */
+export function feeds(): Promise<{ atom: string; rss: string; json: string }> {
+  feedCache ??= (async () => {
+    const [{ content }, policy, { reports }, attestations] = await Promise.all([siteData(), policyData(), reportData(), attestationHistory()]);
+    return buildFeeds({
+      service: content.service, tagAuthority: tagAuthority(content.service.url, FEED_TAG_DATE),
+      policies: policy.set.policies, reports, attestations, now: policy.now,
+    });
+  })();
+  return feedCache;
+}
+
+/** The domain whose addresses this site's Web Key Directory answers for: the service URL's host. */
+export async function wkdDomain(): Promise<string> {
+  return new URL((await siteData()).content.service.url).hostname.toLowerCase();
+}
+
+/**
+ * The Web Key Directory: one file per address at the service's domain. Keys in keys/
+ * are served, and retired keys only once revoked (so that clients learn of the revocation
+ * without picking up a key no longer in use).
+ */
+export async function wkdData(): Promise<{ domain: string; entries: WkdEntry[] }> {
+  const domain = await wkdDomain();
+  const keys = await Promise.all((await siteData()).keys.filter((k) => !k.retired || k.revoked).map(async (k) => ({
+    fingerprint: k.fingerprint, userIDs: k.userIDs, binary: (await openpgp.readKey({ armoredKey: k.armored })).write(),
+  })));
+  return { domain, entries: await wkdEntries(keys, domain) };
+}
+
+export type KeyRole = 'signer' | 'heartbeat' | 'panic';
+
+/** What canary.yml says each key is for (a key may have several roles, or none). */
+export function keyRoles(content: CanaryContent, fingerprint: string): KeyRole[] {
+  const has = (list: { fingerprint: string }[]) => list.some((k) => k.fingerprint === fingerprint);
+  return [
+    ...(has(content.config.signers.keys) ? ['signer' as const] : []),
+    ...(has(content.config.heartbeat.keys) ? ['heartbeat' as const] : []),
+    ...(has(content.config.panicKeys) ? ['panic' as const] : []),
+  ];
+}
+
+export { groupFingerprint };
+
+export const OUTCOME_LABELS: Record<keyof Outcomes, string> = {
+  contentDisclosed: 'Content disclosed', nonContentDisclosed: 'Non-content disclosed', noData: 'No data held',
+  rejected: 'Rejected', contested: 'Contested', narrowed: 'Narrowed', withdrawn: 'Withdrawn', pending: 'Pending',
+};
+
+export const REQUESTER_LABELS: Record<string, string> = {
+  'law-enforcement': 'Law enforcement', prosecutor: 'Prosecutor', court: 'Court', intelligence: 'Intelligence service',
+  regulator: 'Regulator', 'civil-litigant': 'Civil litigant', other: 'Other',
+};
+
+/** A count as published: "12", "0–249 (basis)", "suppressed (fewer than 5)". */
+export function formatCount(c: Count): string {
+  if (typeof c === 'number') return formatNumber(c);
+  if ('band' in c) return `${formatNumber(c.band[0])}–${formatNumber(c.band[1])}`;
+  return `suppressed (fewer than ${formatNumber(c.threshold)})`;
+}
+
+/**
+ * A computed total: exact; "suppressed (fewer than N)" when it is one suppressed count
+ * and nothing else; otherwise the range "3–5"; "unknown" when a count could not be read.
+ */
+export function formatTotal(t: Total): string {
+  if ('exact' in t) return formatNumber(t.exact);
+  if ('unknown' in t) return 'unknown';
+  const only = t.basis.length === 1 ? /\(fewer than (\d+)\)$/.exec(t.basis[0]!) : null;
+  if (only && t.lower === 0 && t.upper === Number(only[1]) - 1) return `suppressed (fewer than ${only[1]})`;
+  return `${formatNumber(t.lower)}–${formatNumber(t.upper)}`;
+}
+
+/** A total as a chart value: exact, a band, or null (not drawn) when unknown. */
+export function chartValue(t: Total): ChartValue {
+  if ('exact' in t) return t.exact;
+  if ('unknown' in t) return null;
+  return { lower: t.lower, upper: t.upper };
+}
+
+/** Reports newest first, for lists. */
+export const newestFirst = (reports: Report[]): Report[] => [...reports].sort((a, b) => b.period.start.localeCompare(a.period.start));

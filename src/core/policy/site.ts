@@ -1,0 +1,175 @@
+/**
+ * What the site's policy pages show, as plain data (pure: the clock is a parameter).
+ * The Astro pages under src/site/pages/policies/ only lay it out.
+ *
+ * Paths are the stable public ones of changelog.ts's policyLinks:
+ *   /policies/                         every policy
+ *   /policies/<policy>/                the version in force
+ *   /policies/<policy>/<version>/      a permalink for every version
+ *   /policies/<policy>/changelog/      and /policies/changelog/ (all policies)
+ *   /policies/<policy>/compare/<a>...<b>/
+ */
+import type { Token } from 'markdown-it';
+import { markdown } from '../markdown.ts';
+import { currentVersion, upcomingVersions } from './changelog.ts';
+import { safeHref } from './diff/render-inline.ts';
+import { renderDiffHtml } from './diff/render.ts';
+import { diffPolicies, type DiffStats } from './diff/word-diff.ts';
+import { diffFacts, type FactChange } from './facts-diff.ts';
+import type { Facts, PolicyVersion } from './model.ts';
+
+export type VersionStatus = 'current' | 'upcoming' | 'past';
+
+/** Names under /policies/ that are pages, not policies. */
+export const RESERVED_POLICY_IDS: readonly string[] = ['changelog'];
+
+export const policyPath = (policy: string): string => `/policies/${policy}/`;
+export const versionPath = (policy: string, version: string): string => `/policies/${policy}/${version}/`;
+export const changelogPath = (policy?: string): string => (policy ? `/policies/${policy}/changelog/` : '/policies/changelog/');
+export const compareIndexPath = (policy: string): string => `/policies/${policy}/compare/`;
+export const comparePath = (policy: string, a: string, b: string): string => `/policies/${policy}/compare/${a}...${b}/`;
+
+export interface PolicySummary {
+  id: string;
+  /** The title readers know the policy by: the current version's, else the first upcoming one's. */
+  title: string;
+  /** Sorted by version number (as readPolicies returns them). */
+  versions: PolicyVersion[];
+  current?: PolicyVersion;
+  upcoming: PolicyVersion[];
+  supplements?: string;
+}
+
+export function summarisePolicy(id: string, versions: PolicyVersion[], now: Date): PolicySummary {
+  const current = currentVersion(versions, now);
+  const upcoming = upcomingVersions(versions, now);
+  const shown = current ?? upcoming[0] ?? versions.at(-1);
+  const supplements = shown?.supplements;
+  return {
+    id, title: shown?.title ?? id, versions, upcoming,
+    ...(current ? { current } : {}), ...(supplements ? { supplements } : {}),
+  };
+}
+
+export function versionStatus(v: PolicyVersion, versions: PolicyVersion[], now: Date): VersionStatus {
+  if (v === currentVersion(versions, now)) return 'current';
+  return upcomingVersions(versions, now).includes(v) ? 'upcoming' : 'past';
+}
+
+/**
+ * Pairs of versions (older first) that get a pre-rendered compare page.
+ *
+ * A static host cannot answer an arbitrary "compare a with b" request without a server
+ * or JavaScript, and a policy page ships neither. So every pair is pre-rendered while a
+ * policy has at most ALL_PAIRS_MAX versions: n(n-1)/2 pages, 66 for 12 versions, each
+ * a few KB. Readers then reach any pair through plain links (the compare index lists
+ * them all). Beyond that the count grows quadratically (200 versions would be 19,900
+ * pages), so only the pairs readers ask for most are kept: each version against the
+ * next one, against the version in force and against the newest one (at most 3n).
+ */
+export const ALL_PAIRS_MAX = 12;
+
+export function comparePairs(versions: PolicyVersion[], now: Date): [PolicyVersion, PolicyVersion][] {
+  const pairs: [PolicyVersion, PolicyVersion][] = [];
+  if (versions.length <= ALL_PAIRS_MAX) {
+    versions.forEach((a, i) => { for (const b of versions.slice(i + 1)) pairs.push([a, b]); });
+    return pairs;
+  }
+  const current = currentVersion(versions, now);
+  const anchors = new Set([current, versions.at(-1)].filter((v): v is PolicyVersion => v !== undefined).map((v) => versions.indexOf(v)));
+  const keep = new Set<string>();
+  for (let i = 0; i < versions.length; i++) {
+    for (const j of [i + 1, ...anchors]) {
+      const [lo, hi] = i < j ? [i, j] : [j, i];
+      if (lo === hi || hi >= versions.length || keep.has(`${lo}:${hi}`)) continue;
+      keep.add(`${lo}:${hi}`);
+      pairs.push([versions[lo]!, versions[hi]!]);
+    }
+  }
+  return pairs.sort((x, y) => versions.indexOf(x[0]) - versions.indexOf(y[0]) || versions.indexOf(x[1]) - versions.indexOf(y[1]));
+}
+
+export interface Comparison {
+  policy: string;
+  from: PolicyVersion;
+  to: PolicyVersion;
+  facts: FactChange[];
+  stats: DiffStats;
+  /** renderDiffHtml's fragment: every piece of policy text in it is escaped. */
+  html: string;
+}
+
+export function comparePolicyVersions(from: PolicyVersion, to: PolicyVersion): Comparison {
+  const diff = diffPolicies(from.body, to.body);
+  return { policy: to.policy, from, to, facts: diffFacts(from.facts, to.facts), stats: diff.stats, html: renderDiffHtml(diff) };
+}
+
+/**
+ * A policy body as HTML, through the one markdown-it configuration (html: false: raw
+ * tags are escaped text; its validateLink refuses javascript:, vbscript:, file: and
+ * non-image data: links, which stay as text). Headings are shifted so that the highest
+ * one is an <h2>: the page's <h1> is the policy title, and the outline must not skip.
+ */
+export function renderPolicyBody(body: string): string {
+  const env = {};
+  const tokens = markdown.parse(body, env);
+  const levels = tokens.filter((t) => t.type === 'heading_open').map((t) => Number(t.tag.slice(1)));
+  const shift = levels.length === 0 ? 0 : Math.max(0, 2 - Math.min(...levels));
+  if (shift > 0) for (const t of tokens) shiftHeading(t, shift);
+  return markdown.renderer.render(tokens, markdown.options, env);
+}
+
+function shiftHeading(t: Token, shift: number): void {
+  if (t.type === 'heading_open' || t.type === 'heading_close') t.tag = `h${Math.min(6, Number(t.tag.slice(1)) + shift)}`;
+}
+
+export interface FactItem {
+  text: string;
+  /** A safe link target (http, https, mailto or relative), when the item is a link. */
+  href?: string;
+}
+
+export interface FactRow {
+  label: string;
+  /** Empty list: the policy says there are none. */
+  items: FactItem[];
+  /** Shown instead of the items when the policy does not say. */
+  missing?: 'not stated';
+}
+
+const list = <T>(label: string, values: T[] | undefined, item: (t: T) => FactItem): FactRow =>
+  (values === undefined ? { label, items: [], missing: 'not stated' } : { label, items: values.map(item) });
+
+/** The facts as table rows, in the order of the facts diff; an empty list reads "none". */
+export function factRows(facts: Facts | undefined): FactRow[] {
+  if (facts === undefined) return [];
+  const contact: FactItem[] = [];
+  if (facts.contact?.email) contact.push({ text: facts.contact.email, href: `mailto:${facts.contact.email}` });
+  if (facts.contact?.url) {
+    const href = safeHref(facts.contact.url);
+    contact.push(href === null ? { text: facts.contact.url } : { text: facts.contact.url, href });
+  }
+  if (facts.contact?.address) contact.push({ text: facts.contact.address });
+  return [
+    list('Data collected', facts.dataCollected, (d) => ({ text: `${d.what}: ${d.why}${d.legalBasis ? ` (basis: ${d.legalBasis})` : ''}` })),
+    list('Retention', facts.retention, (r) => ({ text: `${r.what}: ${r.period}${r.after ? ` after ${r.after}` : ''}` })),
+    list('Third parties', facts.thirdParties, (t) => ({ text: `${t.name} (${t.role}${t.country ? `, ${t.country}` : ''}): receives ${t.receives.join(', ')}` })),
+    list('Cookies', facts.cookies, (c) => ({ text: `${c.name}: ${c.purpose}; set by ${c.setBy}; lifetime ${c.lifetime}` })),
+    list('Trackers', facts.trackers, (t) => ({ text: `${t.name}: ${t.purpose}` })),
+    facts.jurisdiction === undefined ? { label: 'Jurisdiction', items: [], missing: 'not stated' } : { label: 'Jurisdiction', items: [{ text: facts.jurisdiction }] },
+    facts.contact === undefined ? { label: 'Contact', items: [], missing: 'not stated' } : { label: 'Contact', items: contact },
+  ];
+}
+
+const CHANGE_WORDS: Record<PolicyVersion['change'], string> = {
+  material: 'Material change: it changes what happens to your data',
+  minor: 'Minor change: clarifies or adds, takes nothing away',
+  editorial: 'Editorial change: wording only',
+};
+
+export const changeClassText = (change: PolicyVersion['change']): string => CHANGE_WORDS[change];
+
+/** "15 January 2027" from "2027-01-15", in UTC like every date of the project. */
+export function longDate(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
