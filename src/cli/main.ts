@@ -6,18 +6,44 @@ import { Command, CommanderError } from 'commander';
 import { describeReceived, isCandorError } from '../core/errors.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { attestCommand } from './commands/attest.ts';
-import { checkCommand } from './commands/check.ts';
-import { heartbeatCommand } from './commands/heartbeat.ts';
-import { keysCommand } from './commands/keys.ts';
-import { policyCommand } from './commands/policy.ts';
-import { reportCommand } from './commands/report.ts';
-import { notifyCommand } from './commands/notify.ts';
-import { verifyCommand } from './commands/verify.ts';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(ctx: () => Context, done: (code: number) => void, io: Output): Command {
+type Register = (program: Command, ctx: () => Context, done: (code: number) => void) => void;
+
+/**
+ * Each top-level command's module, imported only when that command runs (all of them for
+ * help, --version or an unknown command): `candor verify` should not pay for the rest.
+ * In --help order.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  canary: async () => {
+    const [{ attestCommand }, { heartbeatCommand }] = await Promise.all([import('./commands/attest.ts'), import('./commands/heartbeat.ts')]);
+    return (program, ctx) => {
+      const canary = program.command('canary').description('the warrant canary: attestations (people) and heartbeats (CI)');
+      attestCommand(canary, ctx);
+      heartbeatCommand(canary, ctx);
+    };
+  },
+  verify: async () => (await import('./commands/verify.ts')).verifyCommand,
+  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  policy: async () => (await import('./commands/policy.ts')).policyCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+  check: async () => (await import('./commands/check.ts')).checkCommand,
+  notify: async () => (await import('./commands/notify.ts')).notifyCommand,
+};
+
+/** The command argv names: its first word that is neither a global option nor its value. */
+function commandIn(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--root' || arg === '--now') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+export async function buildProgram(ctx: () => Context, done: (code: number) => void, io: Output, argv: string[] = []): Promise<Command> {
   const program = new Command('candor')
     .description('Publish and verify a two-layer OpenPGP warrant canary, privacy policies and transparency reports')
     .version(VERSION)
@@ -25,15 +51,9 @@ export function buildProgram(ctx: () => Context, done: (code: number) => void, i
     .option('--now <instant>', 'the clock, e.g. 2026-11-23T12:00:00Z (default: $CANDOR_NOW or the system clock)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  const canary = program.command('canary').description('the warrant canary: attestations (people) and heartbeats (CI)');
-  attestCommand(canary, ctx);
-  heartbeatCommand(canary, ctx);
-  verifyCommand(program, ctx, done);
-  keysCommand(program, ctx, done);
-  policyCommand(program, ctx);
-  reportCommand(program, ctx);
-  checkCommand(program, ctx, done);
-  notifyCommand(program, ctx, done);
+  const named = commandIn(argv);
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+  for (const register of await Promise.all(wanted.map((load) => load()))) register(program, ctx, done);
   return program;
 }
 
@@ -49,7 +69,7 @@ function report(error: unknown, io: Output): number {
 /** Runs the CLI; resolves to the exit code. `systemNow` is the only read of the real clock. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, systemNow = new Date()): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(() => makeContext(program.opts(), env, io, systemNow), (c) => { code = c; }, io);
+  const program: Command = await buildProgram(() => makeContext(program.opts(), env, io, systemNow), (c) => { code = c; }, io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,20 +1,21 @@
 /**
  * Gathers what `candor verify` needs from files or a published site, then hands it to
  * the pure verifier. Remote files are fetched once; nothing here decides a verdict.
+ * The network code is imported only for a URL or --online: checking local files is the
+ * common case, and start-up time is what a monitor pays on every run.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
-import { parseCanaryText } from '../core/canary/document.ts';
+import { parseCanaryTextFast } from '../core/canary/read-text.ts';
 import type { AttestationData } from '../core/canary/model.ts';
 import { UsageError } from '../core/errors.ts';
-import { splitSignedFile } from '../core/pgp/armor.ts';
+import { readSignedFile } from '../core/pgp/cleartext.ts';
 import { fingerprintOf, readKeys } from '../core/pgp/keys.ts';
 import type { VerifyInput } from '../core/verify/verify-canary.ts';
-import { DEFAULT_EXPLORERS, lookupBlock, type ExplorerSource } from './explorers.ts';
-import { exists } from './files.ts';
-import { fetchWithRetry } from './http.ts';
+import type { ExplorerSource } from './explorers.ts';
 import { readPublicKeysFrom } from './keyring.ts';
+import { nodeCrypto } from './node-crypto.ts';
 import type { VerifyState } from './verify-state.ts';
 
 export interface SourceOptions {
@@ -44,6 +45,7 @@ export function siteFiles(target: string): { canary: string; heartbeat: string; 
 }
 
 async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array | null> {
+  const { fetchWithRetry } = await import('./http.ts');
   const response = await fetchWithRetry(url, { timeoutMs, retries: 2, backoffMs: 200 }).catch((error: Error) => {
     throw new UsageError('FETCH_FAILED', 'could not fetch', { file: url, received: error.message, cause: error, hint: 'Check the URL and your network; the verdict needs the published files.' });
   });
@@ -65,9 +67,9 @@ async function loadText(source: string, timeoutMs: number, required: boolean): P
 
 /** Fingerprints the attestation names, read without trusting it, to know which keys to fetch. */
 async function namedKeys(file: string): Promise<AttestationData | undefined> {
-  const split = await splitSignedFile(file, 'attestation');
+  const split = await readSignedFile(file, 'attestation');
   if (!split.ok) return undefined;
-  const parsed = parseCanaryText(split.value.text);
+  const parsed = await parseCanaryTextFast(split.value.text);
   return parsed.ok && parsed.data.kind === 'attestation' ? parsed.data : undefined;
 }
 
@@ -110,7 +112,7 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
   const { keys, pins } = await keyMaterial(opts, site?.base, wanted);
   const previous = opts.previous ? await loadText(opts.previous, timeout, true) : opts.state?.attestation;
   const documentsAt = opts.documents ?? (site ? new URL('documents/', site.base).toString() : undefined);
-  const input: VerifyInput = { attestation, keys, pins };
+  const input: VerifyInput = { attestation, keys, pins, crypto: nodeCrypto };
   if (heartbeat) input.heartbeat = heartbeat;
   if (previous) input.previous = previous;
   if (opts.state?.heartbeat) input.lastHeartbeat = opts.state.heartbeat;
@@ -123,12 +125,13 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
 
 async function siblingHeartbeat(target: string): Promise<string | undefined> {
   const candidate = path.join(path.dirname(target), 'heartbeat.txt');
-  return path.basename(target) === 'canary.txt' && (await exists(candidate)) ? candidate : undefined;
+  return path.basename(target) === 'canary.txt' && (await stat(candidate).then(() => true, () => false)) ? candidate : undefined;
 }
 
 async function addBlockLookup(input: VerifyInput, heartbeat: string, opts: SourceOptions): Promise<void> {
-  const split = await splitSignedFile(heartbeat, 'heartbeat');
-  const parsed = split.ok ? parseCanaryText(split.value.text, 'heartbeat') : undefined;
+  const { DEFAULT_EXPLORERS, lookupBlock } = await import('./explorers.ts');
+  const split = await readSignedFile(heartbeat, 'heartbeat');
+  const parsed = split.ok ? await parseCanaryTextFast(split.value.text, 'heartbeat') : undefined;
   const proof = parsed?.ok && parsed.data.kind === 'heartbeat' ? (parsed.data.freshness as { bitcoin?: { hash?: unknown } } | null) : null;
   const hash = proof?.bitcoin?.hash;
   if (typeof hash !== 'string') return;

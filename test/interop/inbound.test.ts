@@ -8,6 +8,7 @@ import type { KeyRef } from '../../src/core/canary/model.ts';
 import { SigningError } from '../../src/core/errors.ts';
 import { mergeDetachedSignature } from '../../src/core/pgp/sign.ts';
 import { verifyCanary } from '../../src/core/verify/verify-canary.ts';
+import { nodeCrypto } from '../../src/io/node-crypto.ts';
 import { GPG_DISTRUST, gpgStatus, requireTool, run, runOk, sandbox, validSigners, type Sandbox } from '../helpers/tools.ts';
 import { DAY, HOUR, T0, at, makeWorld, type World } from '../helpers/world.ts';
 
@@ -44,12 +45,16 @@ async function attestation(refs: KeyRef[], threshold: number) {
   return w.attest({ config: { signers: { threshold, keys: refs } }, signWith: [w.signers[0]!] });
 }
 
-function verify(file: string, extra: ForeignKey[]) {
-  return verifyCanary({
+/** Through openpgp.js alone and through the CLI's fast path (decision 0005): both must agree. */
+async function verify(file: string, extra: ForeignKey[]) {
+  const input = {
     attestation: file, requireHeartbeat: false,
     keys: [...w.keys, ...extra.map((k) => k.publicKey)],
     pins: [...w.pins, ...extra.map((k) => k.ref.fingerprint)],
-  }, { now: at(HOUR), skewSeconds: 300 });
+  };
+  const result = await verifyCanary(input, { now: at(HOUR), skewSeconds: 300 });
+  expect(await verifyCanary({ ...input, crypto: nodeCrypto }, { now: at(HOUR), skewSeconds: 300 })).toEqual(result);
+  return result;
 }
 
 const codes = (r: { reasons: { code: string }[] }) => r.reasons.map((x) => x.code);

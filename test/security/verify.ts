@@ -1,6 +1,12 @@
-/** Shared verification call for the attack tests: the world's keys and pins, a fixed clock. */
+/**
+ * Shared verification call for the attack tests: the world's keys and pins, a fixed clock.
+ * Every attack is verified twice, through openpgp.js alone and through the fast path the
+ * CLI uses (node:crypto, decision 0005), and both must give the same result.
+ */
+import { expect } from 'vitest';
 import { verifyCanary, type VerifyInput, type VerifyResult } from '../../src/core/verify/verify-canary.ts';
 import type { ReasonCode } from '../../src/core/verify/reasons.ts';
+import { nodeCrypto } from '../../src/io/node-crypto.ts';
 import { HOUR, at, type World } from '../helpers/world.ts';
 
 export const SKEW = 300;
@@ -12,6 +18,9 @@ export interface Checked extends VerifyResult {
 }
 
 export async function check(w: World, input: Partial<VerifyInput> & { attestation: string }, now: Date = NOW): Promise<Checked> {
-  const result = await verifyCanary({ keys: w.keys, pins: w.pins, ...input }, { now, skewSeconds: SKEW });
+  const full = { keys: w.keys, pins: w.pins, ...input };
+  const result = await verifyCanary(full, { now, skewSeconds: SKEW });
+  const fast = await verifyCanary({ ...full, crypto: nodeCrypto }, { now, skewSeconds: SKEW });
+  expect(fast, 'the fast path (node:crypto) and openpgp.js disagree').toEqual(result);
   return { ...result, codes: result.reasons.map((r) => r.code) };
 }

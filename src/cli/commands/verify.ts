@@ -1,12 +1,11 @@
-/** candor verify FILE|URL: a verdict with reasons and a distinct exit code. */
+/**
+ * candor verify FILE|URL: a verdict with reasons and a distinct exit code. What a run
+ * needs is imported when it runs: a monitor calling `candor verify` every few minutes
+ * should not load the archive, state-file or network code it does not use.
+ */
 import type { Command } from 'commander';
 import { VERDICT_EXIT } from '../../core/verify/reasons.ts';
-import { verifyCanary } from '../../core/verify/verify-canary.ts';
-import { verifyArchiveDir } from '../../io/archive-verify.ts';
-import { gatherVerifyInput } from '../../io/verify-sources.ts';
-import { advanceState, readState } from '../../io/verify-state.ts';
 import type { Context } from '../context.ts';
-import { verdictJson, verdictText } from '../format-verdict.ts';
 import type { ExplorerSource } from '../../io/explorers.ts';
 
 interface VerifyFlags {
@@ -35,11 +34,16 @@ function explorers(list: string[]): ExplorerSource[] | undefined {
 export async function runVerify(target: string | undefined, flags: VerifyFlags, ctx: Context): Promise<number> {
   const clock = { now: ctx.now, skewSeconds: Number(flags.skew) };
   if (flags.archive) {
+    const { verifyArchiveDir } = await import('../../io/archive-verify.ts');
     const result = await verifyArchiveDir(flags.archive, { keys: flags.keys, clock });
     ctx.io.out(flags.json ? JSON.stringify(result, null, 2) : result.summary);
     return VERDICT_EXIT[result.verdict];
   }
-  const state = flags.state ? await readState(flags.state) : undefined;
+  const stateFile = flags.state ? await import('../../io/verify-state.ts') : undefined;
+  const [{ gatherVerifyInput }, { verifyCanary }, { verdictJson, verdictText }] = await Promise.all([
+    import('../../io/verify-sources.ts'), import('../../core/verify/verify-canary.ts'), import('../format-verdict.ts'),
+  ]);
+  const state = flags.state ? await stateFile!.readState(flags.state) : undefined;
   const input = await gatherVerifyInput({
     target: target!, keys: flags.keys, online: Boolean(flags.online),
     ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}), ...(flags.previous ? { previous: flags.previous } : {}),
@@ -49,7 +53,7 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
   });
   const result = await verifyCanary(input, clock);
   ctx.io.out(flags.json ? JSON.stringify(verdictJson(result), null, 2) : verdictText(result, { showText: Boolean(flags.showText) }));
-  if (flags.state) await advanceState(flags.state, state, result, input.attestation, input.pins);
+  if (flags.state) await stateFile!.advanceState(flags.state, state, result, input.attestation, input.pins);
   return VERDICT_EXIT[result.verdict];
 }
 

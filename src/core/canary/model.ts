@@ -3,8 +3,9 @@
  * rendered from exactly this data (render.ts); see docs/decisions/0002-canary-format.md.
  */
 import { z } from 'zod';
+import { FORMAT } from './format.ts';
 
-export const FORMAT = 'candor-canary/1';
+export { FORMAT };
 
 /** Seconds precision, always UTC, always with a Z: one spelling per instant. */
 export const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an instant like 2026-11-23T00:00:00Z')

@@ -18,7 +18,7 @@ export interface SplitFile {
   signatures: openpgp.SignaturePacket[];
 }
 
-type SplitResult = { ok: true; value: SplitFile } | { ok: false; reasons: Reason[] };
+export type SplitResult = { ok: true; value: SplitFile } | { ok: false; reasons: Reason[] };
 
 function hashName(algo: number): string {
   return openpgp.enums.read(openpgp.enums.hash, algo).toUpperCase();
@@ -37,7 +37,7 @@ export function armorCleartext(text: string, signatures: openpgp.SignaturePacket
   return `${BEGIN_SIGNED}\nHash: ${hashes}\n\n${body}\n${sig}`;
 }
 
-function outside(subject: Reason['subject'], message: string): SplitResult {
+function outside(subject: Reason['subject'], message: string): { ok: false; reasons: Reason[] } {
   return { ok: false, reasons: [{ code: 'TEXT_OUTSIDE_SIGNED', subject, message }] };
 }
 
@@ -45,8 +45,9 @@ function outside(subject: Reason['subject'], message: string): SplitResult {
  * OpenPGP readers forgive trailing whitespace and stray CRs in the signed lines (RFC 4880
  * 7.1), so the published bytes are checked before openpgp.js normalises them away.
  */
-function rawSignedProblem(file: string, start: number, sigStart: number): string | undefined {
-  const raw = file.split('\n');
+function rawSignedProblem(file: string, start: number, sigStart: number, lines: string[]): string | undefined {
+  // Without any CR, the raw lines are the lines already split.
+  const raw = file.includes('\r') ? file.split('\n') : lines;
   const headerEnd = raw.findIndex((l, i) => i > start && l.replace(/\r$/, '') === '');
   const signed = raw.slice(headerEnd + 1, sigStart - 1);
   const crlf = raw.slice(0, start + 1).every((l) => l === '' || l.endsWith('\r'));
@@ -58,8 +59,19 @@ function rawSignedProblem(file: string, start: number, sigStart: number): string
   return undefined;
 }
 
-/** Splits a published cleartext file, refusing anything a reader could mistake for signed text. */
-export async function splitSignedFile(file: string, subject: Reason['subject']): Promise<SplitResult> {
+/** Where the parts of a cleartext file are, as line indexes into `lines` (LF endings). */
+export interface Frame {
+  lines: string[];
+  start: number;
+  headerEnd: number;
+  sigStart: number;
+  end: number;
+}
+
+type FrameResult = { ok: true; frame: Frame } | { ok: false; reasons: Reason[] };
+
+/** The checks on the published bytes that come before any OpenPGP parsing (shared by both readers). */
+export function frameOf(file: string, subject: Reason['subject']): FrameResult {
   const lines = file.replace(/\r\n/g, '\n').split('\n');
   const begins = lines.filter((l) => l.trimEnd() === BEGIN_SIGNED).length;
   if (begins === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'not an OpenPGP cleartext-signed file' }] };
@@ -75,14 +87,25 @@ export async function splitSignedFile(file: string, subject: Reason['subject']):
   const sigStart = lines.indexOf(BEGIN_SIG, headerEnd);
   // Armor headers (Comment:, Version:, or any other line before the blank line) are not signed.
   if (lines.slice(sigStart + 1, lines.indexOf('', sigStart)).length > 0) return outside(subject, 'a line in the signature block\'s header (such as Comment:): it is not signed');
-  const raw = rawSignedProblem(file, start, sigStart);
+  const raw = rawSignedProblem(file, start, sigStart, lines);
   if (raw) return { ok: false, reasons: [{ code: 'TEXT_NOT_CANONICAL', subject, message: raw }] };
+  return { ok: true, frame: { lines, start, headerEnd, sigStart, end } };
+}
+
+/** The signed text and signature packets of a framed file, read by openpgp.js. */
+export async function decodeFrame(frame: Frame, subject: Reason['subject']): Promise<SplitResult> {
   try {
-    const message = await openpgp.readCleartextMessage({ cleartextMessage: lines.slice(start, end + 1).join('\n') });
+    const message = await openpgp.readCleartextMessage({ cleartextMessage: frame.lines.slice(frame.start, frame.end + 1).join('\n') });
     const signatures = signaturePacketsOf(message);
     if (signatures.length === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'the signature block holds no signature' }] };
     return { ok: true, value: { text: message.getText(), signatures } };
   } catch (error) {
     return { ok: false, reasons: [{ code: 'SIGNATURE_BAD', subject, message: `unreadable signature: ${(error as Error).message}` }] };
   }
+}
+
+/** Splits a published cleartext file, refusing anything a reader could mistake for signed text. */
+export async function splitSignedFile(file: string, subject: Reason['subject']): Promise<SplitResult> {
+  const framed = frameOf(file, subject);
+  return framed.ok ? decodeFrame(framed.frame, subject) : framed;
 }

@@ -2,10 +2,19 @@
  * Checks each signature packet on its own and says why it fails. openpgp.js resolves
  * `verify()` even for a bad signature; only each signature's `verified` promise rejects,
  * so every one is awaited here and callers never see openpgp.js's raw result.
+ *
+ * With injected primitives (`crypto`), a v4 Ed25519 text signature by a primary key is
+ * checked by hand (decision 0005); everything about the key is still asked of openpgp.js,
+ * once per key and date (KeyFacts). Without them, every signature goes to openpgp.js.
  */
 import * as openpgp from 'openpgp';
-import { FAR_FUTURE, fingerprintOf, isRevoked } from './keys.ts';
+import type { SignatureInput } from './cleartext.ts';
+import type { FastCrypto } from './fast-crypto.ts';
+import { verifiesFast } from './fast-verify.ts';
+import { KeyFacts } from './key-facts.ts';
+import { FAR_FUTURE, fingerprintOf } from './keys.ts';
 import { makeCleartext } from './openpgp-internals.ts';
+import type { FastSignature } from './signature-packet.ts';
 
 export type SignatureStatus = 'good' | 'bad' | 'unknown-key' | 'key-expired' | 'key-revoked' | 'key-not-yet-valid';
 
@@ -20,8 +29,22 @@ export interface SignatureCheck {
   detail: string;
 }
 
-function findKey(keys: openpgp.Key[], keyID: openpgp.KeyID): openpgp.Key | undefined {
-  return keys.find((k) => k.getKeys(keyID).length > 0);
+/** How signatures are checked in one verification run. */
+export interface CheckContext {
+  crypto?: FastCrypto | undefined;
+  facts: KeyFacts;
+}
+
+export const newCheckContext = (crypto?: FastCrypto): CheckContext => ({ crypto, facts: new KeyFacts() });
+
+const WILDCARD = '0'.repeat(16);
+const isFast = (s: SignatureInput): s is FastSignature => 'hashedPart' in s;
+
+/** The packet as openpgp.js reads it, for a signature read by hand that the fast path cannot decide. */
+async function packetOf(signature: SignatureInput): Promise<openpgp.SignaturePacket> {
+  if (!isFast(signature)) return signature;
+  const { packets } = await openpgp.readSignature({ binarySignature: signature.bytes });
+  return packets[0] as openpgp.SignaturePacket;
 }
 
 async function cryptoCheck(text: string, packet: openpgp.SignaturePacket, key: openpgp.Key): Promise<string | null> {
@@ -37,41 +60,70 @@ async function cryptoCheck(text: string, packet: openpgp.SignaturePacket, key: o
 }
 
 /** A gpg or hardware-token signer usually signs with a subkey, which can be revoked on its own. */
-async function isSubkeyRevoked(key: openpgp.Key, signingKey: openpgp.Key | openpgp.Subkey): Promise<boolean> {
+async function isSubkeyRevoked(key: openpgp.Key, signingKey: openpgp.Key | openpgp.Subkey, facts: KeyFacts): Promise<boolean> {
   if (signingKey === key || !('bindingSignatures' in signingKey)) return false;
-  for (const date of [FAR_FUTURE, signingKey.getCreationTime()]) {
-    if (await signingKey.isRevoked(undefined as never, undefined as never, date).catch(() => false)) return true;
-  }
-  return false;
-}
-
-async function expiredAt(key: openpgp.Key, keyID: openpgp.KeyID, now: Date): Promise<boolean> {
-  const expiration = await key.getExpirationTime().catch(() => null);
-  if (expiration instanceof Date && expiration.getTime() <= now.getTime()) return true;
-  try {
-    await key.getSigningKey(keyID, now);
+  return facts.subkeyRevoked(signingKey, async () => {
+    for (const date of [FAR_FUTURE, signingKey.getCreationTime()]) {
+      if (await signingKey.isRevoked(undefined as never, undefined as never, date).catch(() => false)) return true;
+    }
     return false;
-  } catch {
-    return true;
-  }
+  });
 }
 
-async function checkOne(text: string, packet: openpgp.SignaturePacket, keys: openpgp.Key[], now: Date): Promise<SignatureCheck> {
-  const keyID = packet.issuerKeyID.toHex().toUpperCase();
-  const created = packet.created ?? new Date(0);
-  const key = findKey(keys, packet.issuerKeyID);
-  const expiration = key ? await key.getExpirationTime().catch(() => null) : null;
-  const base = { keyID, created, fingerprint: key ? fingerprintOf(key) : null, keyExpires: expiration instanceof Date ? expiration : null };
-  if (!key) return { ...base, status: 'unknown-key', detail: `no public key for key ID ${keyID}` };
-  const signingKey = key.getKeys(packet.issuerKeyID)[0]!;
+async function expiredAt(key: openpgp.Key, keyID: openpgp.KeyID, now: Date, facts: KeyFacts): Promise<boolean> {
+  const expiration = await facts.expiration(key);
+  if (expiration && expiration.getTime() <= now.getTime()) return true;
+  return !(await facts.canSign(key, keyID, now));
+}
+
+interface Signer {
+  key: openpgp.Key;
+  signingKey: openpgp.Key | openpgp.Subkey;
+  keyID: openpgp.KeyID;
+}
+
+/**
+ * The key and subkey openpgp.js would pick for the signature (the first key holding its
+ * key ID). For a packet read by hand, the same lookup by hex; a key whose own ID is the
+ * all-zero wildcard (which openpgp.js matches to anything) sends it to openpgp.js instead.
+ */
+function signerOf(signature: SignatureInput, keys: openpgp.Key[], facts: KeyFacts): Signer | null | 'ask-openpgp' {
+  if (!isFast(signature)) {
+    const key = keys.find((k) => k.getKeys(signature.issuerKeyID).length > 0);
+    return key ? { key, signingKey: key.getKeys(signature.issuerKeyID)[0]!, keyID: signature.issuerKeyID } : null;
+  }
+  return facts.signer(keys, signature.issuerKeyID, () => {
+    const holds = (k: openpgp.Key | openpgp.Subkey) => k.getKeyID().toHex() === signature.issuerKeyID || k.getKeyID().toHex() === WILDCARD;
+    const key = keys.find((k) => k.getKeys().some(holds));
+    if (!key) return null;
+    const signingKey = key.getKeys().find(holds)!;
+    return signingKey.getKeyID().toHex() === WILDCARD ? 'ask-openpgp' : { key, signingKey, keyID: signingKey.getKeyID() };
+  });
+}
+
+async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[], now: Date, ctx: CheckContext): Promise<SignatureCheck> {
+  let signature = input;
+  let signer = signerOf(signature, keys, ctx.facts);
+  if (signer === 'ask-openpgp') {
+    signature = await packetOf(signature);
+    signer = signerOf(signature, keys, ctx.facts) as Signer | null;
+  }
+  const keyID = isFast(signature) ? signature.issuerKeyID.toUpperCase() : signature.issuerKeyID.toHex().toUpperCase();
+  const created = signature.created ?? new Date(0);
+  const expiration = signer ? await ctx.facts.expiration(signer.key) : null;
+  const base = { keyID, created, fingerprint: signer ? fingerprintOf(signer.key) : null, keyExpires: expiration };
+  if (!signer) return { ...base, status: 'unknown-key', detail: `no public key for key ID ${keyID}` };
+  const { key, signingKey } = signer;
   if (signingKey.getCreationTime().getTime() > created.getTime()) {
     return { ...base, status: 'key-not-yet-valid', detail: `key created ${signingKey.getCreationTime().toISOString()}, after the signature` };
   }
-  if (await isRevoked(key) || await isSubkeyRevoked(key, signingKey)) return { ...base, status: 'key-revoked', detail: 'the signing key is revoked' };
-  if (await expiredAt(key, packet.issuerKeyID, created)) return { ...base, status: 'key-expired', detail: 'the key had expired when it signed' };
-  const failure = await cryptoCheck(text, packet, key);
+  if (await ctx.facts.revoked(key) || await isSubkeyRevoked(key, signingKey, ctx.facts)) return { ...base, status: 'key-revoked', detail: 'the signing key is revoked' };
+  if (await expiredAt(key, signer.keyID, created, ctx.facts)) return { ...base, status: 'key-expired', detail: 'the key had expired when it signed' };
+  // The fast path covers the primary key only; a subkey's binding is openpgp.js's to check.
+  const fast = ctx.crypto && isFast(signature) && signingKey === key && (await verifiesFast(text, signature, key, ctx.crypto));
+  const failure = fast ? null : await cryptoCheck(text, await packetOf(signature), key);
   if (failure) return { ...base, status: 'bad', detail: failure };
-  if (await expiredAt(key, packet.issuerKeyID, now)) return { ...base, status: 'key-expired', detail: 'the signing key has expired' };
+  if (await expiredAt(key, signer.keyID, now, ctx.facts)) return { ...base, status: 'key-expired', detail: 'the signing key has expired' };
   return { ...base, status: 'good', detail: 'good signature' };
 }
 
@@ -79,6 +131,6 @@ async function checkOne(text: string, packet: openpgp.SignaturePacket, keys: ope
  * `clock.now` judges key expiry; `'signature-time'` judges each key when it signed,
  * which is how an archive of past documents is checked.
  */
-export async function checkSignatures(text: string, packets: openpgp.SignaturePacket[], keys: openpgp.Key[], clock: { now: Date } | 'signature-time'): Promise<SignatureCheck[]> {
-  return Promise.all(packets.map((p) => checkOne(text, p, keys, clock === 'signature-time' ? (p.created ?? new Date(0)) : clock.now)));
+export async function checkSignatures(text: string, signatures: SignatureInput[], keys: openpgp.Key[], clock: { now: Date } | 'signature-time', ctx: CheckContext = newCheckContext()): Promise<SignatureCheck[]> {
+  return Promise.all(signatures.map((s) => checkOne(text, s, keys, clock === 'signature-time' ? (s.created ?? new Date(0)) : clock.now, ctx)));
 }

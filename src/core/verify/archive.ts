@@ -3,11 +3,13 @@
  * signer continuity, and then the latest pair as of now.
  */
 import type * as openpgp from 'openpgp';
-import type { AttestationData, HeartbeatData } from '../canary/model.ts';
+import type { AttestationData, CanaryData, HeartbeatData } from '../canary/model.ts';
+import { newCheckContext, type CheckContext } from '../pgp/check-signatures.ts';
+import type { FastCrypto } from '../pgp/fast-crypto.ts';
 import { MAX_LIFETIME_DAYS, historyReasons, signerReasons, type Clock } from './attestation.ts';
 import { heartbeatReasons } from './heartbeat.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
-import { readSignedDocument, type SignedDocument } from './signed-document.ts';
+import { readSignedDocument, type DocumentResult, type SignedDocument } from './signed-document.ts';
 import { trustedSigners, verifyCanary, type VerifyResult } from './verify-canary.ts';
 
 export interface ArchiveInput {
@@ -15,6 +17,29 @@ export interface ArchiveInput {
   heartbeats: { name: string; file: string }[];
   keys: openpgp.Key[];
   pins: string[];
+  /** Synchronous hashing and Ed25519 from the I/O edge: the fast path (decision 0005). Same verdicts without. */
+  crypto?: FastCrypto;
+  /**
+   * Documents read at a time (default 1). More only help when the injected Ed25519
+   * answers later (src/io/ed25519-pool.ts): this thread reads the next ones meanwhile.
+   */
+  lanes?: number;
+}
+
+export type Named = { name: string; file: string };
+
+/** Every file read and checked, results in the same order; one context, so that each key is looked at once. */
+async function readDocuments(files: Named[], kind: CanaryData['kind'], keys: openpgp.Key[], ctx: CheckContext, lanes: number): Promise<DocumentResult<CanaryData>[]> {
+  const results: DocumentResult<CanaryData>[] = new Array(files.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await readSignedDocument(files[i]!.file, kind, keys, 'signature-time', 'archive', ctx);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  return results;
 }
 
 export interface ArchiveResult {
@@ -39,13 +64,14 @@ function chainReasons<T extends AttestationData | HeartbeatData>(docs: { name: s
   return reasons;
 }
 
-async function readAll<K extends 'attestation' | 'heartbeat'>(files: { name: string; file: string }[], kind: K, keys: openpgp.Key[], reasons: Reason[]) {
+async function readAll<K extends 'attestation' | 'heartbeat'>(files: Named[], kind: K, input: ArchiveInput, ctx: CheckContext, reasons: Reason[]) {
   const docs: { name: string; doc: SignedDocument<Extract<AttestationData | HeartbeatData, { kind: K }>> }[] = [];
-  for (const { name, file } of files) {
-    const read = await readSignedDocument(file, kind, keys, 'signature-time', 'archive');
-    if (read.ok) docs.push({ name, doc: read.doc });
-    else reasons.push(...at(name, read.reasons));
-  }
+  const results = await readDocuments(files, kind, input.keys, ctx, input.lanes ?? 1);
+  files.forEach(({ name }, i) => {
+    const result = results[i]!;
+    if (result.ok) docs.push({ name, doc: result.doc as SignedDocument<Extract<AttestationData | HeartbeatData, { kind: K }>> });
+    else reasons.push(...at(name, result.reasons));
+  });
   return docs;
 }
 
@@ -77,8 +103,9 @@ function heartbeatChain(hbs: { name: string; doc: SignedDocument<HeartbeatData> 
 
 export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<ArchiveResult> {
   const reasons: Reason[] = [];
-  const atts = await readAll(input.attestations, 'attestation', input.keys, reasons);
-  const hbs = await readAll(input.heartbeats, 'heartbeat', input.keys, reasons);
+  const ctx = newCheckContext(input.crypto);
+  const atts = await readAll(input.attestations, 'attestation', input, ctx, reasons);
+  const hbs = await readAll(input.heartbeats, 'heartbeat', input, ctx, reasons);
   const pins = new Set(input.pins);
   reasons.push(...chainReasons(atts), ...chainReasons(hbs), ...attestationChain(atts, pins));
   reasons.push(...heartbeatChain(hbs, new Map(atts.map((a) => [a.doc.hash, a.doc])), clock));
@@ -88,7 +115,7 @@ export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<
   if (!lastAtt) return result;
   const prevAtt = input.attestations.at(-2);
   const lastHb = input.heartbeats.at(-1);
-  result.latest = await verifyCanary({ attestation: lastAtt.file, ...(lastHb ? { heartbeat: lastHb.file } : {}), ...(prevAtt ? { previous: prevAtt.file } : {}), keys: input.keys, pins: input.pins }, clock);
+  result.latest = await verifyCanary({ attestation: lastAtt.file, ...(lastHb ? { heartbeat: lastHb.file } : {}), ...(prevAtt ? { previous: prevAtt.file } : {}), keys: input.keys, pins: input.pins, ...(input.crypto ? { crypto: input.crypto } : {}) }, clock);
   result.verdict = verdictOf([...history, ...result.latest.reasons]);
   return result;
 }

@@ -5,6 +5,8 @@
 import type * as openpgp from 'openpgp';
 import { documentHash } from '../canonical.ts';
 import type { AttestationData, HeartbeatData } from '../canary/model.ts';
+import { newCheckContext, type CheckContext } from '../pgp/check-signatures.ts';
+import { documentHashSync, type FastCrypto } from '../pgp/fast-crypto.ts';
 import { attestationReasons, endorsedBy, historyReasons, signerReasons, type Clock } from './attestation.ts';
 import { heartbeatHistoryReasons, heartbeatReasons, type BlockLookup } from './heartbeat.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
@@ -27,6 +29,8 @@ export interface VerifyInput {
   requireHeartbeat?: boolean;
   /** The fewest signers the verifier accepts, whatever the attestation's own policy says. */
   minSigners?: number;
+  /** Synchronous hashing and Ed25519 from the I/O edge: the fast path (decision 0005). Same verdicts without. */
+  crypto?: FastCrypto;
 }
 
 export interface VerifyResult {
@@ -43,19 +47,19 @@ function trustOf(a: AttestationData): VerifyResult['trust'] {
   return a.signers.keys.some((k) => hbKeys.has(k.fingerprint)) ? 'automated' : 'two-layer';
 }
 
-async function documentReasons(a: AttestationData, fetched: Record<string, Uint8Array | null>): Promise<Reason[]> {
+async function documentReasons(a: AttestationData, fetched: Record<string, Uint8Array | null>, crypto: FastCrypto | undefined): Promise<Reason[]> {
   const reasons: Reason[] = [];
   for (const doc of a.documents) {
     const bytes = fetched[doc.path];
     if (!bytes) reasons.push({ code: 'DOCUMENT_MISSING', subject: 'attestation', message: `${doc.path} could not be found` });
-    else if ((await documentHash(bytes)) !== doc.sha256) reasons.push({ code: 'DOCUMENT_HASH_MISMATCH', subject: 'attestation', message: `${doc.path} does not match the hash the attestation signs (${doc.sha256})` });
+    else if ((crypto ? documentHashSync(crypto, bytes) : await documentHash(bytes)) !== doc.sha256) reasons.push({ code: 'DOCUMENT_HASH_MISMATCH', subject: 'attestation', message: `${doc.path} does not match the hash the attestation signs (${doc.sha256})` });
   }
   return reasons;
 }
 
-async function previousDoc(input: VerifyInput, clock: Clock, pins: Set<string>) {
+async function previousDoc(input: VerifyInput, clock: Clock, pins: Set<string>, ctx: CheckContext) {
   if (!input.previous) return { reasons: [] as Reason[], doc: undefined };
-  const prev = await readSignedDocument(input.previous, 'attestation', input.keys, clock, 'previous');
+  const prev = await readSignedDocument(input.previous, 'attestation', input.keys, clock, 'previous', ctx);
   if (!prev.ok) return { reasons: prev.reasons.map((r) => ({ ...r, subject: 'previous' as const })), doc: undefined };
   const reasons = signerReasons(prev.doc, pins).filter((r) => !['KEY_EXPIRED'].includes(r.code));
   return { reasons: reasons.map((r) => ({ ...r, subject: 'previous' as const })), doc: reasons.some((r) => r.code === 'THRESHOLD_NOT_MET') ? undefined : prev.doc };
@@ -76,19 +80,21 @@ export function trustedSigners(pins: Set<string>, doc: SignedDocument<Attestatio
 export async function verifyCanary(input: VerifyInput, clock: Clock): Promise<VerifyResult> {
   const checkedAt = clock.now.toISOString();
   const pins = new Set(input.pins.map((p) => p.toUpperCase()));
-  const previous = await previousDoc(input, clock, pins);
-  const att = await readSignedDocument(input.attestation, 'attestation', input.keys, clock);
+  // One context for the run: each key is looked at once, whatever it signed.
+  const ctx = newCheckContext(input.crypto);
+  const previous = await previousDoc(input, clock, pins, ctx);
+  const att = await readSignedDocument(input.attestation, 'attestation', input.keys, clock, 'attestation', ctx);
   if (!att.ok) return { verdict: 'invalid', reasons: [...previous.reasons, ...att.reasons], trust: 'unknown', checkedAt };
   const trusted = trustedSigners(pins, att.doc, previous.doc);
   const reasons: Reason[] = [...previous.reasons, ...signerReasons(att.doc, trusted, input.minSigners), ...attestationReasons(att.doc, clock)];
   if (previous.doc) reasons.push(...historyReasons(att.doc, previous.doc, trusted));
   else reasons.push({ code: 'HISTORY_UNCHECKED', subject: 'attestation', message: 'no previous attestation given (--previous or --state): rollback and statement changes were not checked' });
-  if (input.documents) reasons.push(...(await documentReasons(att.doc.data, input.documents)));
+  if (input.documents) reasons.push(...(await documentReasons(att.doc.data, input.documents, input.crypto)));
   const trust = trustOf(att.doc.data);
   if (trust === 'automated') reasons.push({ code: 'AUTOMATED_ONLY', subject: 'attestation', message: 'automated canary: the attestation is signed by a CI heartbeat key, not only by people' });
   const result: VerifyResult = { verdict: 'alive', reasons, trust, attestation: att.doc, checkedAt };
   if (input.heartbeat) {
-    const hb = await readSignedDocument(input.heartbeat, 'heartbeat', input.keys, clock);
+    const hb = await readSignedDocument(input.heartbeat, 'heartbeat', input.keys, clock, 'heartbeat', ctx);
     if (!hb.ok) reasons.push(...hb.reasons);
     else {
       result.heartbeat = hb.doc;

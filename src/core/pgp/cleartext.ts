@@ -1,0 +1,94 @@
+/**
+ * Reads a cleartext-signed file for verification. The frame checks are armor.ts's; the
+ * armor itself is read by hand when it has the plain shape candor, gpg and sq write
+ * (decision 0005), and by openpgp.js otherwise, so that an unusual file gets exactly the
+ * treatment it always got. Both readers must agree: test/property/fast-path.test.ts.
+ */
+import type * as openpgp from 'openpgp';
+import type { Reason } from '../verify/reasons.ts';
+import { decodeFrame, frameOf, type Frame } from './armor.ts';
+import { readSignaturePackets, type FastSignature } from './signature-packet.ts';
+
+/** A signature packet as read by hand, or by openpgp.js. */
+export type SignatureInput = FastSignature | openpgp.SignaturePacket;
+
+export type ReadResult = { ok: true; value: { text: string; signatures: SignatureInput[] } } | { ok: false; reasons: Reason[] };
+
+const HASH_IDS: Record<string, number> = { SHA256: 8, SHA384: 9, SHA512: 10 };
+/**
+ * A CR, a blank at a line's end, a line starting with '-' but not the '- ' escape, or a
+ * Unicode line separator (openpgp.js's multi-line armor regex sees a line start after it).
+ */
+const UNSAFE_TEXT = /\r|[ \t]$|[ \t]\n|(?:^|\n)-(?! )|[\u2028\u2029]/;
+const ESCAPE = /(^|\n)- /g;
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+const CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
+
+/** Strict base64: whole quanta, padding only at the end, unused bits zero; null otherwise. */
+export function base64(s: string): Uint8Array | null {
+  if (s.length % 4 !== 0) return null;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    let n = 0;
+    for (let k = 0; k < 4; k++) {
+      const padding = i + k >= s.length - pad;
+      const v = padding ? 0 : (VALUE[s.charCodeAt(i + k)] ?? -1);
+      if (v < 0 || (padding && s[i + k] !== '=')) return null;
+      n = (n << 6) | v;
+    }
+    if (o + 3 > out.length) {
+      // The last quantum: what padding leaves unused must be zero, as an encoder writes it.
+      if ((pad === 2 && (n & 0xffff) !== 0) || (pad === 1 && (n & 0xff) !== 0)) return null;
+      out[o] = n >>> 16;
+      if (pad < 2) out[o + 1] = (n >>> 8) & 0xff;
+      break;
+    }
+    out[o++] = n >>> 16;
+    out[o++] = (n >>> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
+  return out;
+}
+
+/**
+ * The text and packets by hand, or null for openpgp.js. openpgp.js strips trailing
+ * whitespace, ends the text at any line that looks like armor and undoes "- " escapes:
+ * only text where none of that can differ is read here.
+ */
+export function decodeByHand(frame: Frame): { text: string; signatures: FastSignature[] } | null {
+  const { lines, start, headerEnd, sigStart, end } = frame;
+  if (!(start < headerEnd && headerEnd < sigStart && sigStart + 1 < end) || lines[end] !== '-----END PGP SIGNATURE-----') return null;
+  if (lines[start] !== '-----BEGIN PGP SIGNED MESSAGE-----' || lines[sigStart + 1] !== '') return null;
+  const named = new Set<number>();
+  for (const header of lines.slice(start + 1, headerEnd)) {
+    for (const name of header.slice('Hash: '.length).split(',')) {
+      const id = HASH_IDS[name];
+      if (id === undefined) return null;
+      named.add(id);
+    }
+  }
+  const block = lines.slice(headerEnd + 1, sigStart).join('\n');
+  if (UNSAFE_TEXT.test(block)) return null;
+  const text = block.includes('- ') ? block.replace(ESCAPE, '$1') : block;
+  let armor = lines.slice(sigStart + 2, end);
+  if (armor.length > 1 && CHECKSUM_LINE.test(armor.at(-1)!)) armor = armor.slice(0, -1);
+  if (armor.length === 0 || armor.some((l, i) => !BASE64_LINE.test(l) || (i < armor.length - 1 && l.includes('=')))) return null;
+  const bytes = base64(armor.join(''));
+  const signatures = bytes && readSignaturePackets(bytes);
+  // openpgp.js refuses a signature whose hash the Hash: header does not name.
+  if (!signatures || (named.size > 0 && signatures.some((s) => !named.has(s.hashAlgorithm)))) return null;
+  return { text, signatures };
+}
+
+/** Frame checks, then the armor by hand or by openpgp.js. */
+export async function readSignedFile(file: string, subject: Reason['subject']): Promise<ReadResult> {
+  const framed = frameOf(file, subject);
+  if (!framed.ok) return framed;
+  const fast = decodeByHand(framed.frame);
+  return fast ? { ok: true, value: fast } : decodeFrame(framed.frame, subject);
+}
