@@ -1,0 +1,66 @@
+/**
+ * The /canary/ page of the built site, for a throwaway project with a published
+ * attestation and heartbeat, built once.
+ */
+import path from 'node:path';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../../scripts/build-site.ts';
+import { readArchived } from '../../src/io/archive.ts';
+import type { AttestationData } from '../../src/core/canary/model.ts';
+import { makeProject, type TestProject } from '../helpers/project.ts';
+
+let p: TestProject;
+let site: string;
+const out = path.resolve('dist', 'test-sites', `canary-page-${process.pid}`);
+const read = (rel: string) => readFile(path.join(site, rel), 'utf8');
+
+beforeAll(async () => {
+  p = await makeProject();
+  await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+  await p.cli(['canary', 'attest', 'prepare']);
+  for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
+  expect((await p.cli(['canary', 'attest', 'publish'])).code).toBe(0);
+  expect((await p.cli(['canary', 'heartbeat', '--no-freshness', '--key', p.keyFile(p.ci)])).code).toBe(0);
+  site = await buildSite({ root: p.root, out });
+}, 180_000);
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+  await p?.cleanup();
+});
+
+describe('the canary page', () => {
+  it('exists, runs no script and has one h1 and the main landmark', async () => {
+    expect((await stat(path.join(site, 'canary/index.html'))).isFile()).toBe(true);
+    const html = await read('canary/index.html');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<[^>]*\son[a-z]+=/i);
+    expect((html.match(/<h1[\s>]/g) ?? []).length).toBe(1);
+    expect(html).toContain('<main id="main"');
+  });
+
+  it('shows the attestation, heartbeat, statements, signers and the verify command with the pins', async () => {
+    const html = await read('canary/index.html');
+    const { data } = await readArchived<AttestationData>(path.join(site, 'canary.txt'), site);
+    expect(html).toContain(`<dt>Sequence</dt><dd>${data.sequence}</dd>`);
+    expect(html).toContain(`<time datetime="${data.expires}">${data.expires}</time>`);
+    expect(data.statements.length).toBeGreaterThan(0);
+    for (const st of data.statements) expect(html).toContain(`<code>${st.id}</code>`);
+    const fprs = p.signers.map((s) => s.ref.fingerprint);
+    for (const f of fprs) expect(html).toContain(`${f.slice(0, 4)} ${f.slice(4, 8)}`);
+    expect(html).toContain(`--keys ${fprs.join(',')}`);
+    expect(html).toMatch(/npx candor verify https?:\/\/\S+\/ --keys/);
+    expect(html).toContain('gpg --status-fd 1 --verify canary.txt');
+    expect(html).toContain('--signatures 2 canary.txt');
+    expect(html).toContain('Heartbeat');
+    expect(html).toContain('href="/canary.txt"');
+    expect(html).toContain('href="/heartbeat.txt"');
+    expect(html).toContain('href="/archive/attestation-000001.txt"');
+    expect(html).toMatch(/Built <time[^>]*>[^<]+<\/time>; check the expiry dates/);
+  });
+
+  it('is linked from the site navigation', async () => {
+    const home = await read('index.html');
+    expect(home).toMatch(/<nav[^>]*>[\s\S]*href="\/canary\/"[\s\S]*<\/nav>/);
+  });
+});
