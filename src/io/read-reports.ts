@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { isCandorError } from '../core/errors.ts';
-import type { Problem } from '../core/policy/problems.ts';
+import { problemFromError, type Problem } from '../core/policy/problems.ts';
 import type { Report } from '../core/report/model.ts';
 import { parseReport } from '../core/report/parse.ts';
 import type { Project } from './project.ts';
@@ -31,7 +31,7 @@ export async function readReports(project: Project): Promise<ReportSet> {
       reports.push(parseReport(await readFile(path.join(dir, name), 'utf8'), rel));
     } catch (error) {
       if (!isCandorError(error)) throw error;
-      problems.push({ level: 'error', code: error.code, file: `content/${rel}`, message: error.message, ...(error.details.field ? { field: error.details.field } : {}), ...(error.hint ? { hint: error.hint } : {}) });
+      problems.push(problemFromError(error, `content/${rel}`));
     }
   }
   reports.sort((a, b) => a.period.start.localeCompare(b.period.start));

@@ -131,6 +131,12 @@ async function loadPolicies(): Promise<PolicyData> {
   return data;
 }
 
+/** getStaticPaths of every page that exists once per policy. */
+export async function policyPaths(): Promise<{ params: { policy: string } }[]> {
+  const { policies } = await policyData();
+  return policies.map((p) => ({ params: { policy: p.id } }));
+}
+
 export function policyData(): Promise<PolicyData> {
   policies ??= loadPolicies();
   return policies;

@@ -60,7 +60,7 @@ export async function unlockKey(armored: string, passphrase: string | undefined,
   try {
     key = await openpgp.readPrivateKey({ armoredKey: armored });
   } catch (error) {
-    throw new ContentError('KEY_INVALID', 'not an armored OpenPGP private key', { file: source, expected: '-----BEGIN PGP PRIVATE KEY BLOCK-----', received: `${armored.length} characters`, cause: error });
+    throw new ContentError('KEY_INVALID', 'not an armored OpenPGP private key', { file: source, expected: 'an armored OpenPGP private key (gpg --armor --export-secret-keys FINGERPRINT)', received: `${armored.length} characters`, cause: error });
   }
   if (key.keyPacket.version !== 4) {
     throw new SigningError('KEY_UNSUPPORTED', `v${key.keyPacket.version} key`, { file: source, expected: 'a v4 key (gpg, gpgv and Sequoia on Debian reject v6 signatures)', received: `v${key.keyPacket.version}` });
