@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // The site's browser scripts.
+    files: ['src/site/client/**/*.ts'],
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLTimeElement: 'readonly', HTMLParagraphElement: 'readonly', ParentNode: 'readonly', Document: 'readonly' } },
+  },
+  {
     // The core is pure: no file system, network, environment or ambient clock.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -4,6 +4,13 @@
 import path from 'node:path';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { build } from 'astro';
+import { build as bundle } from 'esbuild';
+import type * as openpgp from 'openpgp';
+import { parseNow } from '../src/cli/context.ts';
+import { projectAt } from '../src/io/project.ts';
+import { readCanaryContent } from '../src/io/read-content.ts';
+import { readSigningKey } from '../src/io/keyring.ts';
+import { finishSite, type FinishResult } from '../src/io/site-finish.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 let builds = 0;
@@ -17,7 +24,38 @@ async function move(from: string, to: string): Promise<void> {
   });
 }
 
-export async function buildSite(opts: { root?: string; out?: string } = {}): Promise<string> {
+/**
+ * The site's only scripts, in /assets/: canary-page.js (status after the build, the
+ * verify button) and, split from it and loaded only on that button, the verifier
+ * with openpgp.js. Bundled here rather than by Astro so that no script is ever inlined
+ * (the CSP allows scripts from this origin only) and the split is explicit.
+ */
+async function bundleClient(out: string): Promise<void> {
+  await bundle({
+    entryPoints: { 'canary-page': path.join(repo, 'src/site/client/canary-page.ts') },
+    outdir: path.join(out, 'assets'),
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome111', 'firefox115', 'safari16'],
+    minify: true,
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+}
+
+/** The build's clock: $CANDOR_NOW (as for the CLI and the pages, src/site/data.ts) or the system time. */
+export const siteNow = (): Date => parseNow(process.env['CANDOR_NOW'], new Date());
+
+/** security.txt and manifest.json for a built site, signed when `key` is given (src/io/site-finish.ts). */
+export async function finishBuiltSite(out: string, opts: { root?: string; key?: openpgp.PrivateKey } = {}): Promise<FinishResult> {
+  const content = await readCanaryContent(projectAt(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.')));
+  return finishSite(out, { content, now: siteNow(), ...(opts.key ? { key: opts.key } : {}) });
+}
+
+export async function buildSite(opts: { root?: string; out?: string; key?: openpgp.PrivateKey } = {}): Promise<string> {
   const out = path.resolve(opts.out ?? process.env['CANDOR_SITE_OUT'] ?? 'dist/site');
   // Always stage inside the project, one folder per build: when outDir is elsewhere, Astro
   // stages pre-rendered chunks in a shared .astro/ folder, and parallel builds collide.
@@ -27,6 +65,8 @@ export async function buildSite(opts: { root?: string; out?: string } = {}): Pro
   await mkdir(path.dirname(temp), { recursive: true });
   try {
     await build({ root: repo, outDir: temp, logLevel: 'warn' });
+    await bundleClient(temp);
+    await finishBuiltSite(temp, { ...(opts.root ? { root: opts.root } : {}), ...(opts.key ? { key: opts.key } : {}) });
     await rm(`${out}.old`, { recursive: true, force: true });
     await mkdir(path.dirname(out), { recursive: true });
     await rename(out, `${out}.old`).catch(() => undefined);
@@ -39,6 +79,9 @@ export async function buildSite(opts: { root?: string; out?: string } = {}): Pro
 }
 
 if (import.meta.main) {
-  const out = await buildSite();
-  console.log(`Built ${path.relative(process.cwd(), out)}`);
+  // Signed when the automation key is in the environment; the publish workflow signs in a
+  // separate step instead (scripts/sign-site.ts), so that the key is absent while Astro runs.
+  const key = process.env['CANDOR_SIGNING_KEY'] ? await readSigningKey({}, process.env) : undefined;
+  const out = await buildSite(key ? { key } : {});
+  console.log(`Built ${path.relative(process.cwd(), out)}${key ? ' (security.txt and manifest.json signed)' : ''}`);
 }

@@ -1,13 +1,14 @@
 // The demo service's site, built with a throwaway key set: what `npm start` serves and
 // what the browser tests crawl. Keys are made once per folder (git-ignored) and reused;
 // content/ is copied, an attestation is signed by two "people", a heartbeat by the "CI"
-// key, the reports are signed, and the site is built.
+// key, the reports are signed, and the site is built and signed (security.txt, manifest.json).
 import path from 'node:path';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { run } from '../src/cli/main.ts';
 import { generateSigningKey } from '../src/core/pgp/keys.ts';
+import { readSigningKey } from '../src/io/keyring.ts';
 import { buildSite } from './build-site.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -84,6 +85,8 @@ export async function makeDemoSite(opts: { dir?: string; online?: boolean; quiet
   await cli(['canary', 'attest', 'sign', '--key', keys[1]!.file, ...pass]);
   await cli(['canary', 'attest', 'publish']);
   await cli(['canary', 'heartbeat', '--key', keys[2]!.file, ...pass, ...(online ? [] : ['--no-freshness'])]);
-  const site = await buildSite({ root: project, out: path.join(dir, 'site') });
+  // The "CI" key also signs security.txt and manifest.json, as in the publish workflow.
+  const key = await readSigningKey({ keyFile: keys[2]!.file, passphraseFile }, {});
+  const site = await buildSite({ root: project, out: path.join(dir, 'site'), key });
   return { site, project, keys, passphraseFile, pins: [keys[0]!.fingerprint, keys[1]!.fingerprint] };
 }

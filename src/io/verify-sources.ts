@@ -13,6 +13,7 @@ import { UsageError } from '../core/errors.ts';
 import { readSignedFile } from '../core/pgp/cleartext.ts';
 import { fingerprintOf, readKeys } from '../core/pgp/keys.ts';
 import type { VerifyInput } from '../core/verify/verify-canary.ts';
+import { namedAttestation, namedFingerprints, siteDocuments, siteKeys } from '../core/verify/site-input.ts';
 import type { ExplorerSource } from './explorers.ts';
 import { readPublicKeysFrom } from './keyring.ts';
 import { nodeCrypto } from './node-crypto.ts';
@@ -65,14 +66,6 @@ async function loadText(source: string, timeoutMs: number, required: boolean): P
   return bytes ? new TextDecoder().decode(bytes) : undefined;
 }
 
-/** Fingerprints the attestation names, read without trusting it, to know which keys to fetch. */
-async function namedKeys(file: string): Promise<AttestationData | undefined> {
-  const split = await readSignedFile(file, 'attestation');
-  if (!split.ok) return undefined;
-  const parsed = await parseCanaryTextFast(split.value.text);
-  return parsed.ok && parsed.data.kind === 'attestation' ? parsed.data : undefined;
-}
-
 async function keyMaterial(opts: SourceOptions, base: string | undefined, wanted: string[]): Promise<{ keys: openpgp.Key[]; pins: string[] }> {
   const timeout = opts.timeoutMs ?? 15_000;
   const keys: openpgp.Key[] = [];
@@ -83,21 +76,14 @@ async function keyMaterial(opts: SourceOptions, base: string | undefined, wanted
     keys.push(...loaded);
     pins.push(...loaded.map(fingerprintOf));
   }
-  const have = new Set(keys.map(fingerprintOf));
-  // Key material may come from the site: only pins decide trust, so this is safe.
-  for (const fpr of new Set([...pins, ...wanted])) {
-    if (have.has(fpr) || !base) continue;
-    const text = await loadText(new URL(`keys/${fpr}.asc`, base).toString(), timeout, false);
-    if (text) keys.push(...(await readKeys(text, `keys/${fpr}.asc`)).filter((k) => fingerprintOf(k) === fpr));
-  }
+  if (base) keys.push(...(await siteKeys(base, [...pins, ...wanted], new Set(keys.map(fingerprintOf)), (url) => load(url, timeout))));
   return { keys, pins };
 }
 
 async function documentBytes(att: AttestationData, where: string, timeoutMs: number): Promise<Record<string, Uint8Array | null>> {
+  if (isUrl(where)) return siteDocuments(att, where.endsWith('/') ? where : `${where}/`, (url) => load(url, timeoutMs));
   const out: Record<string, Uint8Array | null> = {};
-  for (const doc of att.documents) {
-    out[doc.path] = isUrl(where) ? await load(new URL(doc.path, where).toString(), timeoutMs) : await load(path.join(where, doc.path), timeoutMs);
-  }
+  for (const doc of att.documents) out[doc.path] = await load(path.join(where, doc.path), timeoutMs);
   return out;
 }
 
@@ -107,8 +93,8 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
   const attestation = (await loadText(site?.canary ?? opts.target, timeout, true))!;
   const heartbeatSource = opts.heartbeat ?? site?.heartbeat ?? await siblingHeartbeat(opts.target);
   const heartbeat = heartbeatSource ? await loadText(heartbeatSource, timeout, Boolean(opts.heartbeat)) : undefined;
-  const named = await namedKeys(attestation);
-  const wanted = named ? [...named.heartbeat.keys, ...named.panicKeys, ...named.signers.keys].map((k) => k.fingerprint) : [];
+  const named = await namedAttestation(attestation);
+  const wanted = namedFingerprints(named);
   const { keys, pins } = await keyMaterial(opts, site?.base, wanted);
   const previous = opts.previous ? await loadText(opts.previous, timeout, true) : opts.state?.attestation;
   const documentsAt = opts.documents ?? (site ? new URL('documents/', site.base).toString() : undefined);

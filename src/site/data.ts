@@ -44,7 +44,7 @@ async function load(): Promise<SiteData> {
   const heartbeat = await latestHeartbeat(project);
   const archive = [...(await listArchive(project.archive, 'attestation')), ...(await listArchive(project.archive, 'heartbeat'))];
   return {
-    content: await readCanaryContent(project), archive, keys, builtAt: new Date().toISOString(),
+    content: await readCanaryContent(project), archive, keys, builtAt: buildNow().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...(attestation ? { attestation } : {}), ...(heartbeat ? { heartbeat } : {}),
   };
 }
@@ -158,13 +158,6 @@ import type { Total } from '../core/report/output.ts';
 import type { ChartValue } from '../core/report/svg.ts';
 import { formatNumber } from '../core/report/chart-text.ts';
 
-/**
- * The date part of every feed id (tag:<host>,<date>:…). It must never change once the
- * feeds are published: readers recognise entries by id alone, and a new date would
- * show every policy change, report and attestation to every subscriber again as new.
- */
-export const FEED_TAG_DATE = '2024';
-
 /** Every attestation ever issued, oldest first, as archived. */
 export async function attestationHistory(): Promise<AttestationData[]> {
   const names = (await siteData()).archive.filter((n) => n.startsWith('attestation-'));
@@ -179,7 +172,7 @@ export function feeds(): Promise<{ atom: string; rss: string; json: string }> {
   feedCache ??= (async () => {
     const [{ content }, policy, { reports }, attestations] = await Promise.all([siteData(), policyData(), reportData(), attestationHistory()]);
     return buildFeeds({
-      service: content.service, tagAuthority: tagAuthority(content.service.url, FEED_TAG_DATE),
+      service: content.service, tagAuthority: tagAuthority(content.service.url, content.service.feeds.tagDate),
       policies: policy.set.policies, reports, attestations, now: policy.now,
     });
   })();

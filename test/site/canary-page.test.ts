@@ -30,10 +30,13 @@ afterAll(async () => {
 });
 
 describe('the canary page', () => {
-  it('exists, runs no script and has one h1 and the main landmark', async () => {
+  it('exists, runs only its one script file from this origin, and has one h1 and the main landmark', async () => {
     expect((await stat(path.join(site, 'canary/index.html'))).isFile()).toBe(true);
     const html = await read('canary/index.html');
-    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<script[^>]*>/gi)).toEqual(['<script type="module" src="/assets/canary-page.js">']);
+    expect(html).toMatch(/<script[^>]*><\/script>/);
+    expect(html).toContain("script-src 'self'; connect-src 'self';");
+    expect((await stat(path.join(site, 'assets/canary-page.js'))).size).toBeGreaterThan(0);
     expect(html).not.toMatch(/<[^>]*\son[a-z]+=/i);
     expect((html.match(/<h1[\s>]/g) ?? []).length).toBe(1);
     expect(html).toContain('<main id="main"');

@@ -66,7 +66,10 @@ const ALLOWED_WRITES: Record<string, string[]> = {
 /** Jobs that push commits, and so may keep a write token for contents. */
 const PUSHING_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify'];
 /** Jobs that may read secrets (none of them runs code from a pull request). */
-const SECRET_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify', 'watchdog.yml/watchdog'];
+const SECRET_JOBS = ['publish.yml/heartbeat', 'publish.yml/build', 'publish.yml/notify', 'watchdog.yml/watchdog'];
+/** A job that builds the site runs third-party code (Astro, Vite): there the key may reach one step, the one that signs. */
+const BUILDS = /\b(npm run build|astro build)\b/;
+const SIGN_STEP = /^node scripts\/sign-site\.ts\b/;
 
 // ------------------------------------------------------------------ the rules
 
@@ -126,6 +129,14 @@ const rules: Record<string, Rule> = {
 
   'secrets only in the jobs that need them': (w) => Object.entries(w.jobs).flatMap(([id, job]) =>
     SECRET_JOBS.includes(`${w.file}/${id}`) ? [] : strings(job).filter((s) => /\bsecrets\s*(\.|\[)/.test(s)).map((s) => `${id}: ${s.trim()}`)),
+
+  'in a job that builds, only the signing step sees a secret': (w) => Object.entries(w.jobs).flatMap(([id, job]) => {
+    const { steps = [], ...rest } = job;
+    if (!steps.some((st) => BUILDS.test(String(st.run ?? '')))) return [];
+    const outside = strings(rest).filter((s) => /\bsecrets\s*(\.|\[)/.test(s)).map((s) => `${id}: job-level ${s.trim()}`);
+    const inSteps = steps.filter((st) => strings(st).some((s) => /\bsecrets\s*(\.|\[)/.test(s)) && !SIGN_STEP.test(String(st.run ?? ''))).map((st) => `${id}: step ${st.name ?? st.run ?? st.uses} sees a secret`);
+    return [...outside, ...inSteps];
+  }),
 
   'the privileged pull-request workflow never checks out or runs pull-request code': (w) => {
     if (!PRIVILEGED_PR.some((e) => e in w.on)) return [];
@@ -206,6 +217,7 @@ const BREAKERS: [string, string][] = [
   ['no secret in a workflow that runs pull-request code', 'on: pull_request\njobs:\n  a:\n    steps:\n      - run: echo\n        env:\n          K: ${{ secrets.CANDOR_SIGNING_KEY }}\n'],
   ['no secret in a workflow that runs pull-request code', 'on: [pull_request]\njobs:\n  a:\n    uses: ./.github/workflows/x.yml\n    secrets: inherit\n'],
   ['secrets only in the jobs that need them', 'on: push\njobs:\n  build:\n    env:\n      K: ${{ secrets["CANDOR_SIGNING_KEY"] }}\n'],
+  ['in a job that builds, only the signing step sees a secret', 'on: push\njobs:\n  build:\n    steps:\n      - run: npm run build\n        env:\n          K: ${{ secrets.CANDOR_SIGNING_KEY }}\n'],
   ['the privileged pull-request workflow never checks out or runs pull-request code', `on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`],
   ['the privileged pull-request workflow never checks out or runs pull-request code', 'on:\n  workflow_run:\n    workflows: [x]\njobs:\n  a:\n    steps:\n      - uses: actions/download-artifact@37930b1c2abaa49bbe596cd826c3c89aef350131 # v7.0.0\n        with:\n          path: .\n'],
   ['no expression inside a run script (values go through env)', 'on: pull_request\njobs:\n  a:\n    steps:\n      - run: npx candor check --since origin/${{ github.base_ref }}\n'],

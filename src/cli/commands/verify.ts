@@ -41,7 +41,7 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
   }
   const stateFile = flags.state ? await import('../../io/verify-state.ts') : undefined;
   const [{ gatherVerifyInput }, { verifyCanary }, { verdictJson, verdictText }] = await Promise.all([
-    import('../../io/verify-sources.ts'), import('../../core/verify/verify-canary.ts'), import('../format-verdict.ts'),
+    import('../../io/verify-sources.ts'), import('../../core/verify/verify-canary.ts'), import('../../core/verify/verdict-text.ts'),
   ]);
   const state = flags.state ? await stateFile!.readState(flags.state) : undefined;
   const input = await gatherVerifyInput({

@@ -16,6 +16,26 @@ export const serviceConfig = z.strictObject({
     /** Days between publishing a material policy change and its effective date. */
     noticePeriodDays: z.int().min(0).max(365).default(30),
   }).default({ noticePeriodDays: 30 }),
+  feeds: z.strictObject({
+    /**
+     * The date in every feed entry id (tag:<host>,<date>:…). Set once, never changed:
+     * readers know entries by id, and a new date shows every entry again as new.
+     */
+    tagDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024 or 2024-05 or 2024-05-01').default('2024'),
+  }).default({ tagDate: '2024' }),
+  /** /.well-known/security.txt (RFC 9116); none is published without it. */
+  security: z.strictObject({
+    /** How to report a vulnerability: mailto:, https: or tel: URIs, most preferred first. */
+    contact: z.array(z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+|tel:\+?[\d-]+)$/, 'a mailto:, https: or tel: URI')).min(1),
+    /** Days from the build to the file's Expires field: under a year, as RFC 9116 asks. */
+    expiresDays: z.int().min(1).max(364).default(180),
+    /** Keys to encrypt reports to (https: or openpgp4fpr: URIs). */
+    encryption: z.array(z.string().regex(/^(https:\/\/\S+|openpgp4fpr:[0-9A-Fa-f]{40}|dns:\S+)$/, 'an https:, openpgp4fpr: or dns: URI')).default([]),
+    /** The vulnerability disclosure policy. */
+    policy: z.url({ protocol: /^https$/ }).optional(),
+    acknowledgments: z.url({ protocol: /^https$/ }).optional(),
+    preferredLanguages: z.array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a language tag like en or pt-BR')).default(['en']),
+  }).optional(),
 });
 export type ServiceConfig = z.infer<typeof serviceConfig>;
 

@@ -1,8 +1,8 @@
-/** Terminal and JSON forms of a verdict. The JSON form is a stable interface for monitors. */
-import { REASONS } from '../core/verify/reasons.ts';
-import type { VerifyResult } from '../core/verify/verify-canary.ts';
+/** Text and JSON forms of a verdict, shared by the CLI and the site's in-browser check. The JSON form is a stable interface for monitors. */
+import { REASONS } from './reasons.ts';
+import type { VerifyResult } from './verify-canary.ts';
 
-const HEADLINE = {
+export const HEADLINE = {
   alive: 'ALIVE: the canary is authentic and fresh.',
   tripped: 'TRIPPED: the canary signals that something happened. Read the reasons.',
   stale: 'STALE: the canary was not renewed in time.',

@@ -1,0 +1,39 @@
+/**
+ * /canary.json: the current canary as data, for monitors and scripts that do not parse
+ * OpenPGP. It is a convenience copy, unsigned: only canary.txt and heartbeat.txt are
+ * authenticated, and the hashes here name exactly those files' signed texts.
+ */
+import { canonicalJson } from '../canonical.ts';
+import type { AttestationData, HeartbeatData } from '../canary/model.ts';
+
+export const CANARY_STATUS_FORMAT = 'candor-canary-status/1';
+
+interface Signed<T> { data: T; hash: string }
+
+export function canaryStatusJson(input: {
+  service: { name: string; url: string };
+  built: string;
+  attestation?: Signed<AttestationData>;
+  heartbeat?: Signed<HeartbeatData>;
+}): string {
+  const { attestation: a, heartbeat: h } = input;
+  const built = Date.parse(input.built);
+  const expiredAtBuild = (t: string) => Date.parse(t) <= built;
+  const automated = a ? a.data.signers.keys.some((k) => a.data.heartbeat.keys.some((hk) => hk.fingerprint === k.fingerprint)) : false;
+  return `${canonicalJson({
+    format: CANARY_STATUS_FORMAT,
+    note: 'Unsigned convenience copy. Verify /canary.txt and /heartbeat.txt (e.g. candor verify <site> --keys <fingerprints>); only their signed text counts.',
+    service: input.service,
+    built: input.built,
+    trust: a ? (automated ? 'automated' : 'two-layer') : null,
+    attestation: a ? {
+      url: '/canary.txt', hash: a.hash, sequence: a.data.sequence, issued: a.data.issued, expires: a.data.expires,
+      expiredAtBuild: expiredAtBuild(a.data.expires), signal: a.data.signal, statements: a.data.statements,
+      signers: a.data.signers, heartbeatKeys: a.data.heartbeat.keys, documents: a.data.documents,
+    } : null,
+    heartbeat: h ? {
+      url: '/heartbeat.txt', hash: h.hash, sequence: h.data.sequence, issued: h.data.issued, expires: h.data.expires,
+      expiredAtBuild: expiredAtBuild(h.data.expires), attestation: h.data.attestation, signal: h.data.signal, freshness: h.data.freshness,
+    } : null,
+  })}\n`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The last step of a site build, after Astro and the client bundle: security.txt (RFC
+ * 9116) and manifest.json, both signed when an automation key is given (decision 0007).
+ * Run again on a built site to sign it (scripts/sign-site.ts): the key is then needed
+ * only in that step, not while third-party build code runs.
+ */
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import type * as openpgp from 'openpgp';
+import { SigningError } from '../core/errors.ts';
+import type { CanaryContent } from './read-content.ts';
+import { composeManifest, MANIFEST_PATH, MANIFEST_SIGNATURE_PATH, type ManifestFile } from '../core/site/manifest.ts';
+import { composeSecurityTxt, SECURITY_TXT_PATH } from '../core/site/security-txt.ts';
+import { signDetached } from '../core/pgp/detached.ts';
+import { signDocument } from '../core/pgp/sign.ts';
+import { fingerprintOf } from '../core/pgp/keys.ts';
+import { toInstant } from '../core/canary/model.ts';
+import { writeFileAtomic } from './files.ts';
+
+export interface FinishOptions {
+  content: CanaryContent;
+  now: Date;
+  /** The unlocked automation key; without it both files are published unsigned. */
+  key?: openpgp.PrivateKey;
+}
+
+export interface FinishResult { files: number; signer: string | null; securityTxt: boolean }
+
+/** Every file under `out`, as URL paths with hashes and sizes. */
+export async function siteFiles(out: string): Promise<ManifestFile[]> {
+  const names = (await readdir(out, { recursive: true, withFileTypes: true })).filter((d) => d.isFile());
+  return Promise.all(names.map(async (d) => {
+    const file = path.join(d.parentPath, d.name);
+    const bytes = await readFile(file);
+    return { path: `/${path.relative(out, file).split(path.sep).join('/')}`, sha256: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes: bytes.length };
+  }));
+}
+
+/** The key must be one the canary names as a heartbeat (automation) key: that is what verifiers are told. */
+function signerOf(content: CanaryContent, key: openpgp.PrivateKey | undefined): string | null {
+  if (!key) return null;
+  const fpr = fingerprintOf(key);
+  if (!content.config.heartbeat.keys.some((k) => k.fingerprint === fpr)) {
+    throw new SigningError('SIGNER_NOT_IN_POLICY', 'the site signing key is not a heartbeat key', {
+      file: 'content/canary/canary.yml', field: 'heartbeat.keys', expected: 'the fingerprint of the key that signs the site', received: fpr,
+      hint: 'Sign the site with the CI heartbeat key (CANDOR_SIGNING_KEY), or list this key under heartbeat.keys.',
+    });
+  }
+  return fpr;
+}
+
+export async function finishSite(out: string, opts: FinishOptions): Promise<FinishResult> {
+  const signer = signerOf(opts.content, opts.key);
+  const clock = { now: opts.now };
+  const security = composeSecurityTxt(opts.content.service, { now: opts.now, ...(signer ? { signer } : {}) });
+  const securityFile = path.join(out, SECURITY_TXT_PATH);
+  if (security) await writeFileAtomic(securityFile, opts.key ? await signDocument(security, [opts.key], clock) : security);
+  else await rm(securityFile, { force: true });
+  const files = await siteFiles(out);
+  const service = { name: opts.content.service.name, url: opts.content.service.url };
+  const manifest = composeManifest({ service, built: toInstant(opts.now), signer, files });
+  await writeFileAtomic(path.join(out, MANIFEST_PATH), manifest);
+  const signature = path.join(out, MANIFEST_SIGNATURE_PATH);
+  if (opts.key) await writeFileAtomic(signature, await signDetached(manifest, opts.key, clock));
+  else await rm(signature, { force: true });
+  return { files: files.filter((f) => f.path !== `/${MANIFEST_PATH}` && f.path !== `/${MANIFEST_SIGNATURE_PATH}`).length, signer, securityTxt: security !== undefined };
+}
