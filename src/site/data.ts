@@ -249,3 +249,24 @@ export function chartValue(t: Total): ChartValue {
 
 /** Reports newest first, for lists. */
 export const newestFirst = (reports: Report[]): Report[] => [...reports].sort((a, b) => b.period.start.localeCompare(a.period.start));
+
+export interface ArchiveEntry { name: string; kind: 'attestation' | 'heartbeat'; sequence: number; issued: string }
+
+let archiveCache: Promise<ArchiveEntry[]> | undefined;
+
+/**
+ * Every archived document with its issue date, newest first, for the archive lists. The
+ * date is read from the text without checking the signature: these are links to the
+ * signed files, not claims about them.
+ */
+export function archiveEntries(): Promise<ArchiveEntry[]> {
+  archiveCache ??= (async () => {
+    const entries = await Promise.all((await siteData()).archive.map(async (name) => {
+      const [, kind, seq] = /^(attestation|heartbeat)-(\d+)\.txt$/.exec(name)!;
+      const issued = /^Issued:\s+(\S+)$/m.exec(await archivedFile(name))?.[1] ?? '';
+      return { name, kind: kind as ArchiveEntry['kind'], sequence: Number(seq), issued };
+    }));
+    return entries.sort((a, b) => (a.kind === b.kind ? b.sequence - a.sequence : a.kind === 'attestation' ? -1 : 1));
+  })();
+  return archiveCache;
+}
