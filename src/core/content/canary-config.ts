@@ -12,6 +12,8 @@ export const serviceConfig = z.strictObject({
   name: z.string().min(1),
   /** The address of the published site; the canary names it. */
   url: z.url({ protocol: /^https?$/ }),
+  /** One or two sentences for the home page: who runs the service and what it is. */
+  description: z.string().min(1).optional(),
   policies: z.strictObject({
     /** Days between publishing a material policy change and its effective date. */
     noticePeriodDays: z.int().min(0).max(365).default(30),
