@@ -14,7 +14,7 @@ export default tseslint.config(
   {
     // The site's browser scripts.
     files: ['src/site/client/**/*.ts'],
-    languageOptions: { globals: { document: 'readonly', location: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLTimeElement: 'readonly', HTMLParagraphElement: 'readonly', ParentNode: 'readonly', Document: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLTimeElement: 'readonly', HTMLParagraphElement: 'readonly', HTMLSelectElement: 'readonly', HTMLAnchorElement: 'readonly', ParentNode: 'readonly', Document: 'readonly', history: 'readonly', URLSearchParams: 'readonly' } },
   },
   {
     // The core is pure: no file system, network, environment or ambient clock.

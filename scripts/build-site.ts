@@ -26,13 +26,16 @@ async function move(from: string, to: string): Promise<void> {
 
 /**
  * The site's only scripts, in /assets/: canary-page.js (status after the build, the
- * verify button) and, split from it and loaded only on that button, the verifier
- * with openpgp.js. Bundled here rather than by Astro so that no script is ever inlined
+ * verify button) and compare-page.js (any two versions of a long policy history); split
+ * from them and loaded only when asked, the verifier with openpgp.js and the policy diff. Bundled here rather than by Astro so that no script is ever inlined
  * (the CSP allows scripts from this origin only) and the split is explicit.
  */
 async function bundleClient(out: string): Promise<void> {
   await bundle({
-    entryPoints: { 'canary-page': path.join(repo, 'src/site/client/canary-page.ts') },
+    entryPoints: {
+      'canary-page': path.join(repo, 'src/site/client/canary-page.ts'),
+      'compare-page': path.join(repo, 'src/site/client/compare-page.ts'),
+    },
     outdir: path.join(out, 'assets'),
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
