@@ -8,10 +8,21 @@
 //   2. Ten years of daily heartbeats (3,650, plus their attestations) verified as an
 //      archive, against raw node:crypto Ed25519 verification of as many signatures
 //      (throughput target ≥ 0.5×) and against gpg --verify over the same files.
+//   3. One heartbeat's verification, step by step.
+//   4. A policy diff of two ~100 KB policies, against git diff --word-diff (≤ 2×).
+//   5–7. The site (scripts/bench/site-build.ts): `npm run build` of a large generated
+//      project (10 years of heartbeats, 200 policy versions, 20 reports) against a bare
+//      Astro build of as many trivial pages (target ≤ 1.5×), the same at half the size
+//      (linear growth?), and the gzip size of a policy page with its CSS (≤ 20 KB).
+//      Builds take seconds each: 3 rounds, a few minutes in all.
+//
+// Parts: `npm run bench -- --only site` runs only 5–7; `--only verify` only 1–3,
+// `--only diff` only 4 (a comma-separated list, e.g. `--only verify,diff`, works too).
+// Without --only, everything runs.
 //
 // Works offline: keys, archive and gpg homedir are made in temp folders (the archive
 // is cached in os.tmpdir(), see scripts/bench/world.ts). The last line is JSON.
-import { benchPolicyDiff } from './bench/policy-diff.ts';
+import { benchPolicyDiff, type PolicyDiffBench } from './bench/policy-diff.ts';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +37,7 @@ import { nodeCrypto } from '../src/io/node-crypto.ts';
 import { readPublicKeysFrom } from '../src/io/keyring.ts';
 import { heartbeatBreakdown, webCryptoVerifiesPerHeartbeat, type Stage } from './bench/breakdown.ts';
 import { fmtMs, fmtRatio, measure, measureRounds, processTask, runProcess, table, type Measurement, type Task } from './bench/measure.ts';
+import { benchSite, printSite, siteJson, type SiteBench } from './bench/site-build.ts';
 import { gpgHome, gpgVerify, hasTool, type GpgHome } from './bench/tools.ts';
 import { benchWorld, type BenchWorld } from './bench/world.ts';
 
@@ -271,13 +283,30 @@ function printBreakdown(stages: Stage[], webCryptoVerifies: number | null, sampl
 /** Issue 3: a diff of two 100 KB policies within twice git's word diff. */
 const TARGET_DIFF = 2;
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  // Other work on the machine skews absolute times; the ratios are measured in rounds to resist it, but say how busy it was.
-  const loadAtStart = os.loadavg()[0]!;
+const PARTS = ['verify', 'diff', 'site'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `--only site`, `--only=verify,diff`: the parts to run (all by default). */
+function parseParts(argv: string[]): Set<Part> {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return new Set(PARTS);
+  const value = argv[i]!.startsWith('--only=') ? argv[i]!.slice('--only='.length) : argv[i + 1];
+  const parts = (value ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (parts.length === 0 || unknown.length > 0) throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; received ${JSON.stringify(value ?? '')}`);
+  return new Set(parts as Part[]);
+}
+
+interface VerifyParts {
+  single: SingleResult;
+  arch: ArchiveBench;
+  stages: Stage[];
+  webCryptoVerifies: number | null;
+  sample: number;
+}
+
+async function benchVerify(world: BenchWorld): Promise<VerifyParts> {
   ensureBundle();
-  const world = await benchWorld(repo, log);
-  log(world.generatedSeconds === null ? `archive reused from ${world.dir}` : `archive generated in ${world.generatedSeconds.toFixed(1)} s`);
   const archive = await loadArchive(world);
   const gpg = hasTool('gpg') ? gpgHome(world.certs) : null;
   if (!gpg) log('gpg not installed: its comparisons are skipped');
@@ -288,41 +317,73 @@ async function main(): Promise<void> {
     const sample = spread(archive.heartbeatFiles, BREAKDOWN_SAMPLE);
     const stages = await heartbeatBreakdown(sample, archive.input.keys);
     const webCryptoVerifies = await webCryptoVerifiesPerHeartbeat(archive.heartbeatFiles[0]!, archive.input.keys);
-    log('4. policy diff of two 100 KB policies against git diff --word-diff...');
-    const diff = await benchPolicyDiff({ tmpDir: world.dir, runs: 15 });
-
-    console.log(`\ncandor bench: Node ${process.version}, ${os.cpus().length} CPU(s), load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end; medians after a warm-up; ratios against baselines measured in this run`);
-    console.log(`archive: ${world.attestations} attestations, ${world.heartbeats} heartbeats, ${world.generatedSeconds === null ? 'from cache' : `generated in ${world.generatedSeconds.toFixed(1)} s`} (${world.dir})`);
-    printSingle(single);
-    printArchive(arch, world.heartbeats);
-    printBreakdown(stages, webCryptoVerifies, sample.length, (arch.inProcess.ms * 1000) / world.heartbeats);
-    console.log(`\n4. Policy diff, two ~100 KB policies (${diff.bytes.a} / ${diff.bytes.b} bytes, ${diff.changedBlocks} of ${diff.blocks} blocks changed)`);
-    console.log(`   candor diffPolicies ${diff.candorMs.toFixed(1)} ms in-process vs git diff --no-index --word-diff ${diff.gitMs.toFixed(1)} ms (process): ${diff.ratio.toFixed(2)}× (target ≤ ${TARGET_DIFF}×) ${diff.ratio <= TARGET_DIFF ? 'met' : 'MISSED'}`);
-    if (diff.cliMs !== undefined) console.log(`   whole \`candor policy diff\` process: ${diff.cliMs.toFixed(0)} ms`);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`\nbench took ${seconds.toFixed(0)} s`);
-    console.log(JSON.stringify({
-      bench: 'candor', node: process.version, cpus: os.cpus().length, load: [loadAtStart, os.loadavg()[0]], seconds: Math.round(seconds),
-      archive: { attestations: world.attestations, heartbeats: world.heartbeats, generatedSeconds: world.generatedSeconds },
-      verify: {
-        ms: single.candor.ms, nodeMs: single.baseline.ms, ratioToNode: single.candor.ms / single.baseline.ms, target: TARGET_START, met: single.candor.ms / single.baseline.ms <= TARGET_START,
-        ratioToGpg: single.gpg ? single.candor.ms / single.gpg.ms : null, gpgExit: single.gpgExit ?? null, ratioToSqop: single.sqop ? single.candor.ms / single.sqop.ms : null,
-        startup: Object.fromEntries(single.startup.map((m) => [m.label.trim(), m.ms])),
-      },
-      archiveVerify: {
-        inProcessMs: arch.inProcess.ms, oneThreadMs: arch.oneThread.ms, cliMs: arch.cli.ms, rawEd25519Ms: arch.raw.ms,
-        throughputInProcess: arch.raw.ms / arch.inProcess.ms, throughputCli: arch.raw.ms / arch.cli.ms, target: TARGET_THROUGHPUT,
-        metInProcess: arch.raw.ms / arch.inProcess.ms >= TARGET_THROUGHPUT, metCli: arch.raw.ms / arch.cli.ms >= TARGET_THROUGHPUT,
-        gpgSampleFiles: arch.gpgSample?.files ?? null, gpgExtrapolatedMs: arch.gpgExtrapolated ?? null,
-        verdict: arch.verdict, cliVerdict: arch.cliVerdict,
-      },
-      perHeartbeatUs: Object.fromEntries(stages.map((s) => [s.label.trim(), Math.round(s.us)])),
-      ed25519VerifiesPerHeartbeat: webCryptoVerifies,
-      policyDiff: { ...diff, target: TARGET_DIFF, met: diff.ratio <= TARGET_DIFF },
-    }));
+    return { single, arch, stages, webCryptoVerifies, sample: sample.length };
   } finally {
     gpg?.remove();
   }
+}
+
+function verifyJson(v: VerifyParts) {
+  const { single, arch, stages, webCryptoVerifies } = v;
+  return {
+    verify: {
+      ms: single.candor.ms, nodeMs: single.baseline.ms, ratioToNode: single.candor.ms / single.baseline.ms, target: TARGET_START, met: single.candor.ms / single.baseline.ms <= TARGET_START,
+      ratioToGpg: single.gpg ? single.candor.ms / single.gpg.ms : null, gpgExit: single.gpgExit ?? null, ratioToSqop: single.sqop ? single.candor.ms / single.sqop.ms : null,
+      startup: Object.fromEntries(single.startup.map((m) => [m.label.trim(), m.ms])),
+    },
+    archiveVerify: {
+      inProcessMs: arch.inProcess.ms, oneThreadMs: arch.oneThread.ms, cliMs: arch.cli.ms, rawEd25519Ms: arch.raw.ms,
+      throughputInProcess: arch.raw.ms / arch.inProcess.ms, throughputCli: arch.raw.ms / arch.cli.ms, target: TARGET_THROUGHPUT,
+      metInProcess: arch.raw.ms / arch.inProcess.ms >= TARGET_THROUGHPUT, metCli: arch.raw.ms / arch.cli.ms >= TARGET_THROUGHPUT,
+      gpgSampleFiles: arch.gpgSample?.files ?? null, gpgExtrapolatedMs: arch.gpgExtrapolated ?? null,
+      verdict: arch.verdict, cliVerdict: arch.cliVerdict,
+    },
+    perHeartbeatUs: Object.fromEntries(stages.map((s) => [s.label.trim(), Math.round(s.us)])),
+    ed25519VerifiesPerHeartbeat: webCryptoVerifies,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const parts = parseParts(process.argv.slice(2));
+  // Other work on the machine skews absolute times; the ratios are measured in rounds to resist it, but say how busy it was.
+  const loadAtStart = os.loadavg()[0]!;
+  const world = await benchWorld(repo, log);
+  log(world.generatedSeconds === null ? `archive reused from ${world.dir}` : `archive generated in ${world.generatedSeconds.toFixed(1)} s`);
+  const verify = parts.has('verify') ? await benchVerify(world) : undefined;
+  let diff: PolicyDiffBench | undefined;
+  if (parts.has('diff')) {
+    log('4. policy diff of two 100 KB policies against git diff --word-diff...');
+    diff = await benchPolicyDiff({ tmpDir: world.dir, runs: 15 });
+  }
+  let site: SiteBench | undefined;
+  if (parts.has('site')) {
+    log('5–7. site builds (a few minutes)...');
+    site = await benchSite({ repo, world, log });
+  }
+
+  console.log(`\ncandor bench (${[...parts].join(', ')}): Node ${process.version}, ${os.cpus().length} CPU(s), load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end; medians after a warm-up; ratios against baselines measured in this run`);
+  console.log(`archive: ${world.attestations} attestations, ${world.heartbeats} heartbeats, ${world.generatedSeconds === null ? 'from cache' : `generated in ${world.generatedSeconds.toFixed(1)} s`} (${world.dir})`);
+  if (verify) {
+    printSingle(verify.single);
+    printArchive(verify.arch, world.heartbeats);
+    printBreakdown(verify.stages, verify.webCryptoVerifies, verify.sample, (verify.arch.inProcess.ms * 1000) / world.heartbeats);
+  }
+  if (diff) {
+    console.log(`\n4. Policy diff, two ~100 KB policies (${diff.bytes.a} / ${diff.bytes.b} bytes, ${diff.changedBlocks} of ${diff.blocks} blocks changed)`);
+    console.log(`   candor diffPolicies ${diff.candorMs.toFixed(1)} ms in-process vs git diff --no-index --word-diff ${diff.gitMs.toFixed(1)} ms (process): ${diff.ratio.toFixed(2)}× (target ≤ ${TARGET_DIFF}×) ${diff.ratio <= TARGET_DIFF ? 'met' : 'MISSED'}`);
+    if (diff.cliMs !== undefined) console.log(`   whole \`candor policy diff\` process: ${diff.cliMs.toFixed(0)} ms`);
+  }
+  if (site) printSite(site);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\nbench took ${seconds.toFixed(0)} s`);
+  console.log(JSON.stringify({
+    bench: 'candor', parts: [...parts], node: process.version, cpus: os.cpus().length, load: [loadAtStart, os.loadavg()[0]], seconds: Math.round(seconds),
+    archive: { attestations: world.attestations, heartbeats: world.heartbeats, generatedSeconds: world.generatedSeconds },
+    ...(verify ? verifyJson(verify) : {}),
+    ...(diff ? { policyDiff: { ...diff, target: TARGET_DIFF, met: diff.ratio <= TARGET_DIFF } } : {}),
+    ...(site ? { siteBuild: siteJson(site) } : {}),
+  }));
 }
 
 await main().catch((error: unknown) => {

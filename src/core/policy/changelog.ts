@@ -20,11 +20,13 @@ const today = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** The version in force on `now`'s day: the last one whose effective date has come. */
 export function currentVersion(versions: PolicyVersion[], now: Date): PolicyVersion | undefined {
-  return versions.filter((v) => v.effective <= today(now)).at(-1);
+  const day = today(now);
+  return versions.findLast((v) => v.effective <= day);
 }
 
 export function upcomingVersions(versions: PolicyVersion[], now: Date): PolicyVersion[] {
-  return versions.filter((v) => v.effective > today(now));
+  const day = today(now);
+  return versions.filter((v) => v.effective > day);
 }
 
 export function policyLinks(policy: string, version: string, previous: string | null): ChangelogEntry['links'] {
@@ -38,12 +40,13 @@ export function policyLinks(policy: string, version: string, previous: string | 
 /** Versions sorted by version number, one policy. */
 export function policyChangelog(versions: PolicyVersion[], now: Date): ChangelogEntry[] {
   const current = currentVersion(versions, now);
+  const day = today(now);
   return versions.map((v, i): ChangelogEntry => {
     const prev = versions[i - 1];
     return {
       policy: v.policy, title: v.title, version: v.version, previous: prev?.version ?? null,
       effective: v.effective, published: v.published, change: v.change, summary: v.summary,
-      status: v === current ? 'current' : v.effective > today(now) ? 'upcoming' : 'past',
+      status: v === current ? 'current' : v.effective > day ? 'upcoming' : 'past',
       facts: prev ? diffFacts(prev.facts, v.facts) : [],
       links: policyLinks(v.policy, v.version, prev?.version ?? null),
     };
