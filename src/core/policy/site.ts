@@ -64,8 +64,10 @@ export function versionStatus(v: PolicyVersion, versions: PolicyVersion[], now: 
  * policy has at most ALL_PAIRS_MAX versions: n(n-1)/2 pages, 66 for 12 versions, each
  * a few KB. Readers then reach any pair through plain links (the compare index lists
  * them all). Beyond that the count grows quadratically (200 versions would be 19,900
- * pages), so only the pairs readers ask for most are kept: each version against the
- * next one, against the version in force and against the newest one (at most 3n).
+ * pages), so only the pairs the pages link to are kept: each version against the next
+ * one (the changelog) and against the version in force ("what changed since"), and the
+ * version in force against each upcoming one ("what will change"): at most 3n. Any other
+ * pair is compared in the browser on the compare page (decision 0007).
  */
 export const ALL_PAIRS_MAX = 12;
 
@@ -76,10 +78,12 @@ export function comparePairs(versions: PolicyVersion[], now: Date): [PolicyVersi
     return pairs;
   }
   const current = currentVersion(versions, now);
-  const anchors = new Set([current, versions.at(-1)].filter((v): v is PolicyVersion => v !== undefined).map((v) => versions.indexOf(v)));
+  const at = current ? versions.indexOf(current) : -1;
   const keep = new Set<string>();
   for (let i = 0; i < versions.length; i++) {
-    for (const j of [i + 1, ...anchors]) {
+    // Upcoming versions come after the one in force, so i ≤ at covers "what changed since",
+    // and i > at "what will change".
+    for (const j of [i + 1, ...(at >= 0 ? [at] : [])]) {
       const [lo, hi] = i < j ? [i, j] : [j, i];
       if (lo === hi || hi >= versions.length || keep.has(`${lo}:${hi}`)) continue;
       keep.add(`${lo}:${hi}`);
