@@ -2,8 +2,7 @@
 // (or $CANDOR_SITE_OUT). Astro writes to a temporary folder first; the output is
 // swapped in only when the whole build succeeded, so a failure never leaves a half-built site.
 import path from 'node:path';
-import { constants } from 'node:fs';
-import { copyFile, cp, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, cp, link, mkdir, rename, rm } from 'node:fs/promises';
 import { build } from 'astro';
 import { build as bundle } from 'esbuild';
 import type * as openpgp from 'openpgp';
@@ -52,17 +51,21 @@ async function bundleClient(out: string): Promise<void> {
 }
 
 /**
- * /archive/<kind>-NNNNNN.txt: the archived files, byte for byte. Copied after the Astro
+ * /archive/<kind>-NNNNNN.txt: the archived files, byte for byte. Placed after the Astro
  * build rather than rendered by it: ten years of heartbeats are 3,650 files, and an
- * endpoint per file cost seconds for nothing (npm run bench). A copy-on-write clone
- * where the file system offers one; never a hard link, which would let an edit of the
- * built site change the archive.
+ * endpoint, or even a copy, per file cost seconds on a slow disk (npm run bench). A hard
+ * link where the file system allows it: archive files are never modified in place (candor
+ * writes new ones, atomically), and every writer of the built site replaces files by
+ * rename, which never reaches the archive. Otherwise a copy.
  */
-async function copyArchive(root: string, out: string): Promise<void> {
+async function placeArchive(root: string, out: string): Promise<void> {
   const { archive } = projectAt(root);
   const names = [...(await listArchive(archive, 'attestation')), ...(await listArchive(archive, 'heartbeat'))];
   await mkdir(path.join(out, 'archive'), { recursive: true });
-  await Promise.all(names.map((n) => copyFile(path.join(archive, n), path.join(out, 'archive', n), constants.COPYFILE_FICLONE)));
+  await Promise.all(names.map(async (n) => {
+    const [from, to] = [path.join(archive, n), path.join(out, 'archive', n)];
+    await link(from, to).catch(() => copyFile(from, to));
+  }));
 }
 
 /** The build's clock: $CANDOR_NOW (as for the CLI and the pages, src/site/data.ts) or the system time. */
@@ -85,7 +88,7 @@ export async function buildSite(opts: { root?: string; out?: string; key?: openp
   try {
     await build({ root: repo, outDir: temp, logLevel: 'warn' });
     await bundleClient(temp);
-    await copyArchive(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.'), temp);
+    await placeArchive(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.'), temp);
     await finishBuiltSite(temp, { ...(opts.root ? { root: opts.root } : {}), ...(opts.key ? { key: opts.key } : {}) });
     await rm(`${out}.old`, { recursive: true, force: true });
     await mkdir(path.dirname(out), { recursive: true });
