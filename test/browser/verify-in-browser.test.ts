@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
+import axe from 'axe-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
@@ -92,6 +93,13 @@ describe('verify in this browser', () => {
     expect({ verdict: here.verdict, reasons: here.reasons }).toEqual(there);
     expect(await here.page.locator('[data-verify-result] pre').innerText()).toContain('ALIVE: the canary is authentic and fresh.');
     expect(await here.page.locator('[data-expired-note]').isVisible()).toBe(false);
+    // The page with its verdict shown is as accessible as before.
+    await here.page.evaluate(axe.source);
+    const violations = await here.page.evaluate(async () => {
+      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect(violations).toEqual([]);
     await here.page.close();
   });
 
