@@ -112,6 +112,10 @@ describe('verify in this browser', () => {
     expect(await note.isVisible()).toBe(true);
     expect(await note.innerText()).toContain(`heartbeat ${heartbeat.sequence} expired ${heartbeat.expires}`);
     expect(await here.page.locator('[data-canary-status]').getAttribute('class')).toBe('status bad');
+    // The home page shows the same status box, and marks it the same way.
+    await here.page.goto(site!.url('/'));
+    expect(await here.page.locator('[data-expired-note]').isVisible()).toBe(true);
+    expect(await here.page.locator('[data-canary-status]').getAttribute('class')).toBe('status bad');
     await here.page.close();
   });
 
