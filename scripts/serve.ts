@@ -17,7 +17,12 @@ async function resolveFile(root: string, urlPath: string): Promise<string | null
 export async function serveStatic(root: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer(async (req, res) => {
     const file = await resolveFile(path.resolve(root), req.url ?? '/');
-    if (!file) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
+    if (!file) {
+      // As static hosts do: the site's own 404 page when it has one.
+      const page = await readFile(path.join(path.resolve(root), '404.html')).catch(() => null);
+      res.writeHead(404, { 'content-type': page ? TYPES['.html']! : 'text/plain', 'x-content-type-options': 'nosniff' }).end(page ?? 'not found');
+      return;
+    }
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
     res.end(await readFile(file));
   });
