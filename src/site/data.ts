@@ -1,10 +1,12 @@
 /** The site's one door to the content: reads the project once per build. */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { latestAttestation, latestHeartbeat, listArchive, type ArchivedDocument } from '../io/archive.ts';
+import { archiveName, latestAttestation, latestHeartbeat, listArchive, type ArchivedDocument } from '../io/archive.ts';
 import type { AttestationData, HeartbeatData } from '../core/canary/model.ts';
 import { describeKey, fingerprintOf, type KeyInfo } from '../core/pgp/keys.ts';
 import { readKeyFolder } from '../io/keyring.ts';
+import { nodeCrypto } from '../io/node-crypto.ts';
+import { verifyCanary, type VerifyInput, type VerifyResult } from '../core/verify/verify-canary.ts';
 import { readCanaryContent, type CanaryContent } from '../io/read-content.ts';
 import { projectAt } from '../io/project.ts';
 import { readReports, type ReportSet } from '../io/read-reports.ts';
@@ -25,6 +27,8 @@ export interface SiteData {
   archive: string[];
   keys: SiteKey[];
   builtAt: string;
+  /** The canary checked at build time, as `candor verify` would, pinning the signers in canary.yml. */
+  check?: VerifyResult;
 }
 
 let cached: Promise<SiteData> | undefined;
@@ -37,16 +41,35 @@ export function reportData(): Promise<ReportSet> {
 
 async function load(): Promise<SiteData> {
   const keys: SiteKey[] = [];
-  for (const file of await readKeyFolder(project.keys, project.root)) {
+  const keyFiles = await readKeyFolder(project.keys, project.root);
+  for (const file of keyFiles) {
     for (const key of file.keys) keys.push({ ...(await describeKey(key)), armored: key.armor().replace(/\r\n/g, '\n'), retired: file.retired });
   }
   const attestation = await latestAttestation(project);
   const heartbeat = await latestHeartbeat(project);
   const archive = [...(await listArchive(project.archive, 'attestation')), ...(await listArchive(project.archive, 'heartbeat'))];
-  return {
-    content: await readCanaryContent(project), archive, keys, builtAt: buildNow().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  const content = await readCanaryContent(project);
+  const data: SiteData = {
+    content, archive, keys, builtAt: buildNow().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...(attestation ? { attestation } : {}), ...(heartbeat ? { heartbeat } : {}),
   };
+  if (attestation) data.check = await buildCheck(content, attestation, heartbeat, keyFiles.flatMap((f) => f.keys));
+  return data;
+}
+
+/**
+ * The pages show the canary only as verified: the same check as `candor verify`, at the
+ * build's clock, pinning the signers that canary.yml (and so the site) names, with the
+ * previous attestation for the history checks and the documents the attestation lists.
+ * A stale or invalid canary is still published, and shown as such.
+ */
+async function buildCheck(content: CanaryContent, attestation: ArchivedDocument<AttestationData>, heartbeat: ArchivedDocument<HeartbeatData> | undefined, keys: openpgp.Key[]): Promise<VerifyResult> {
+  const input: VerifyInput = { attestation: attestation.signed, keys, pins: content.config.signers.keys.map((k) => k.fingerprint), crypto: nodeCrypto };
+  if (heartbeat) input.heartbeat = heartbeat.signed;
+  const previous = attestation.data.sequence > 1 ? await archivedFile(archiveName('attestation', attestation.data.sequence - 1)).catch(() => undefined) : undefined;
+  if (previous !== undefined) input.previous = previous;
+  input.documents = Object.fromEntries(await Promise.all(attestation.data.documents.map(async (d) => [d.path, await documentFile(d.path).catch(() => null)] as const)));
+  return verifyCanary(input, { now: buildNow(), skewSeconds: 300 });
 }
 
 export function siteData(): Promise<SiteData> {

@@ -93,6 +93,7 @@ describe('verify in this browser', () => {
     expect({ verdict: here.verdict, reasons: here.reasons }).toEqual(there);
     expect(await here.page.locator('[data-verify-result] pre').innerText()).toContain('ALIVE: the canary is authentic and fresh.');
     expect(await here.page.locator('[data-expired-note]').isVisible()).toBe(false);
+    expect(await here.page.locator('[data-verdict-at-build]').innerText()).toBe('ALIVE: the canary is authentic and fresh.');
     // The page with its verdict shown is as accessible as before.
     await here.page.evaluate(axe.source);
     const violations = await here.page.evaluate(async () => {
@@ -112,6 +113,8 @@ describe('verify in this browser', () => {
     expect(await note.isVisible()).toBe(true);
     expect(await note.innerText()).toContain(`heartbeat ${heartbeat.sequence} expired ${heartbeat.expires}`);
     expect(await here.page.locator('[data-canary-status]').getAttribute('class')).toBe('status bad');
+    // The build said ALIVE; the page now says STALE.
+    expect(await here.page.locator('[data-verdict-at-build]').innerText()).toBe('STALE: the canary was not renewed in time. (It was alive when this site was built.)');
     // The home page shows the same status box, and marks it the same way.
     await here.page.goto(site!.url('/'));
     expect(await here.page.locator('[data-expired-note]').isVisible()).toBe(true);

@@ -3,7 +3,7 @@
  * attestation and heartbeat, built once.
  */
 import path from 'node:path';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../scripts/build-site.ts';
 import { readArchived } from '../../src/io/archive.ts';
@@ -61,6 +61,37 @@ describe('the canary page', () => {
     expect(html).toContain('href="/archive/attestation-000001.txt"');
     expect(html).toMatch(/Built <time[^>]*>[^<]+<\/time>; check the expiry dates/);
   });
+
+  it('shows the verdict of the build-time check: this 2023 canary is STALE today, with its reasons', async () => {
+    const html = await read('canary/index.html');
+    expect(html).toContain('<strong data-verdict-at-build="stale">STALE: the canary was not renewed in time.</strong>');
+    expect(html).toMatch(/<div class="status bad" data-canary-status>/);
+    expect(html).toContain('<code>ATTESTATION_EXPIRED</code>');
+    const status = JSON.parse(await read('canary.json'));
+    expect(status.checkedAtBuild.verdict).toBe('stale');
+    expect(status.checkedAtBuild.reasons).toContain('ATTESTATION_EXPIRED');
+  });
+
+  it('an attestation whose signature was tampered with is shown as INVALID, not as its claims', async () => {
+    const file = path.join(p.root, 'content', 'canary', 'archive', 'attestation-000001.txt');
+    const genuine = await readFile(file, 'utf8');
+    const { data } = await readArchived<AttestationData>(file, p.root);
+    const statement = data.statements[0]!.text;
+    const forged = genuine.replaceAll(statement, statement.replace(/^(\S+)/, '$1 not'));
+    expect(forged).not.toBe(genuine);
+    await writeFile(file, forged);
+    const out2 = `${out}-tampered`;
+    try {
+      const tampered = await buildSite({ root: p.root, out: out2 });
+      const html = await readFile(path.join(tampered, 'canary/index.html'), 'utf8');
+      expect(html).toContain('data-verdict-at-build="invalid"');
+      expect(html).toMatch(/<code>(SIGNATURE_BAD|HUMAN_TEXT_MISMATCH)<\/code>/);
+      expect(JSON.parse(await readFile(path.join(tampered, 'canary.json'), 'utf8')).checkedAtBuild.verdict).toBe('invalid');
+    } finally {
+      await writeFile(file, genuine);
+      await rm(out2, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('is linked from the site navigation', async () => {
     const home = await read('index.html');

@@ -15,6 +15,8 @@ export function canaryStatusJson(input: {
   built: string;
   attestation?: Signed<AttestationData>;
   heartbeat?: Signed<HeartbeatData>;
+  /** The build-time check (the same as `candor verify`): its verdict and reason codes. */
+  check?: { verdict: string; reasons: { code: string }[] };
 }): string {
   const { attestation: a, heartbeat: h } = input;
   const built = Date.parse(input.built);
@@ -25,6 +27,7 @@ export function canaryStatusJson(input: {
     note: 'Unsigned convenience copy. Verify /canary.txt and /heartbeat.txt (e.g. candor verify <site> --keys <fingerprints>); only their signed text counts.',
     service: input.service,
     built: input.built,
+    checkedAtBuild: input.check ? { verdict: input.check.verdict, reasons: input.check.reasons.map((r) => r.code) } : null,
     trust: a ? (automated ? 'automated' : 'two-layer') : null,
     attestation: a ? {
       url: '/canary.txt', hash: a.hash, sequence: a.data.sequence, issued: a.data.issued, expires: a.data.expires,

@@ -4,6 +4,10 @@
  * a note says so. Without JavaScript the page still says when it was built.
  */
 
+import { HEADLINE } from '../../core/verify/verdict-text.ts';
+
+const STALE = HEADLINE.stale;
+
 /** The expiry instants on the page that are past at `now`. */
 export function expiredTimes(root: ParentNode, now: number): HTMLTimeElement[] {
   return [...root.querySelectorAll<HTMLTimeElement>('time[data-expires]')].filter((t) => Date.parse(t.dateTime) <= now);
@@ -17,6 +21,9 @@ export function markExpired(root: Document, now: number): number {
     time.insertAdjacentText('afterend', ' (expired)');
     const box = time.closest('.status');
     box?.classList.replace('ok', 'bad');
+    // A canary alive at build time but expired now is stale, whatever the build said.
+    const verdict = box?.querySelector<HTMLElement>('[data-verdict-at-build="alive"]');
+    if (verdict) verdict.textContent = `${STALE} (It was alive when this site was built.)`;
   }
   const note = root.querySelector<HTMLElement>('[data-expired-note]');
   if (note && expired.length > 0) {

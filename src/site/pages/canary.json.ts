@@ -4,10 +4,10 @@ import { canaryStatusJson } from '../../core/site/canary-status.ts';
 import { siteData } from '../data.ts';
 
 export const GET: APIRoute = async () => {
-  const { content, attestation, heartbeat, builtAt } = await siteData();
+  const { content, attestation, heartbeat, builtAt, check } = await siteData();
   const body = canaryStatusJson({
     service: { name: content.service.name, url: content.service.url }, built: builtAt,
-    ...(attestation ? { attestation } : {}), ...(heartbeat ? { heartbeat } : {}),
+    ...(attestation ? { attestation } : {}), ...(heartbeat ? { heartbeat } : {}), ...(check ? { check } : {}),
   });
   return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
 };
