@@ -25,6 +25,12 @@ export interface ArchivedDocument<T extends CanaryData = CanaryData> {
 
 const NAME = /^(attestation|heartbeat)-(\d{6,})\.txt$/;
 
+/** The kind and sequence number an archive file name stands for, or null for any other name. */
+export function parseArchiveName(name: string): { kind: Kind; sequence: number } | null {
+  const m = NAME.exec(name);
+  return m ? { kind: m[1] as Kind, sequence: Number(m[2]) } : null;
+}
+
 export function archiveName(kind: Kind, sequence: number): string {
   return `${kind}-${String(sequence).padStart(6, '0')}.txt`;
 }

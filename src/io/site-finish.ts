@@ -8,9 +8,9 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
-import { SigningError } from '../core/errors.ts';
+import { SigningError, UsageError } from '../core/errors.ts';
 import type { CanaryContent } from './read-content.ts';
-import { composeManifest, MANIFEST_PATH, MANIFEST_SIGNATURE_PATH, type ManifestFile } from '../core/site/manifest.ts';
+import { composeManifest, inManifest, MANIFEST_PATH, MANIFEST_SIGNATURE_PATH, type ManifestFile } from '../core/site/manifest.ts';
 import { composeSecurityTxt, SECURITY_TXT_PATH } from '../core/site/security-txt.ts';
 import { signDetached } from '../core/pgp/detached.ts';
 import { signDocument } from '../core/pgp/sign.ts';
@@ -27,13 +27,18 @@ export interface FinishOptions {
 
 export interface FinishResult { files: number; signer: string | null; securityTxt: boolean }
 
+function fileEntry(urlPath: string, bytes: Buffer): ManifestFile {
+  return { path: urlPath, sha256: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes: bytes.length };
+}
+
 /** Every file under `out`, as URL paths with hashes and sizes. */
 export async function siteFiles(out: string): Promise<ManifestFile[]> {
-  const names = (await readdir(out, { recursive: true, withFileTypes: true })).filter((d) => d.isFile());
-  return Promise.all(names.map(async (d) => {
+  const entries = await readdir(out, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError('INPUT_UNREADABLE', 'not a built site', { file: out, expected: 'the folder npm run build wrote (dist/site)', received: error.code ?? error.message, hint: 'Run npm run build first, or name the built site.' });
+  });
+  return Promise.all(entries.filter((d) => d.isFile()).map(async (d) => {
     const file = path.join(d.parentPath, d.name);
-    const bytes = await readFile(file);
-    return { path: `/${path.relative(out, file).split(path.sep).join('/')}`, sha256: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes: bytes.length };
+    return fileEntry(`/${path.relative(out, file).split(path.sep).join('/')}`, await readFile(file));
   }));
 }
 
@@ -50,19 +55,28 @@ function signerOf(content: CanaryContent, key: openpgp.PrivateKey | undefined): 
   return fpr;
 }
 
+/**
+ * Everything is composed and signed in memory first, then written: a signing failure
+ * leaves the site as it was, never a signed security.txt beside a stale manifest.
+ */
 export async function finishSite(out: string, opts: FinishOptions): Promise<FinishResult> {
   const signer = signerOf(opts.content, opts.key);
   const clock = { now: opts.now };
   const security = composeSecurityTxt(opts.content.service, { now: opts.now, ...(signer ? { signer } : {}) });
-  const securityFile = path.join(out, SECURITY_TXT_PATH);
-  if (security) await writeFileAtomic(securityFile, opts.key ? await signDocument(security, [opts.key], clock) : security);
-  else await rm(securityFile, { force: true });
-  const files = await siteFiles(out);
+  const securityBytes = security === undefined ? undefined : opts.key ? await signDocument(security, [opts.key], clock) : security;
+  const securityPath = `/${SECURITY_TXT_PATH}`;
+  const files = (await siteFiles(out)).filter((f) => f.path !== securityPath);
+  if (securityBytes !== undefined) files.push(fileEntry(securityPath, Buffer.from(securityBytes)));
   const service = { name: opts.content.service.name, url: opts.content.service.url };
   const manifest = composeManifest({ service, built: toInstant(opts.now), signer, files });
+  const signature = opts.key ? await signDetached(manifest, opts.key, clock) : undefined;
+
+  const securityFile = path.join(out, SECURITY_TXT_PATH);
+  if (securityBytes !== undefined) await writeFileAtomic(securityFile, securityBytes);
+  else await rm(securityFile, { force: true });
   await writeFileAtomic(path.join(out, MANIFEST_PATH), manifest);
-  const signature = path.join(out, MANIFEST_SIGNATURE_PATH);
-  if (opts.key) await writeFileAtomic(signature, await signDetached(manifest, opts.key, clock));
-  else await rm(signature, { force: true });
-  return { files: files.filter((f) => f.path !== `/${MANIFEST_PATH}` && f.path !== `/${MANIFEST_SIGNATURE_PATH}`).length, signer, securityTxt: security !== undefined };
+  const signatureFile = path.join(out, MANIFEST_SIGNATURE_PATH);
+  if (signature !== undefined) await writeFileAtomic(signatureFile, signature);
+  else await rm(signatureFile, { force: true });
+  return { files: files.filter((f) => inManifest(f.path)).length, signer, securityTxt: securityBytes !== undefined };
 }

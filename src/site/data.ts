@@ -1,11 +1,12 @@
 /** The site's one door to the content: reads the project once per build. */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { archiveName, latestAttestation, latestHeartbeat, listArchive, type ArchivedDocument } from '../io/archive.ts';
+import { archiveName, parseArchiveName, latestAttestation, latestHeartbeat, listArchive, type ArchivedDocument } from '../io/archive.ts';
 import type { AttestationData, HeartbeatData } from '../core/canary/model.ts';
 import { describeKey, fingerprintOf, type KeyInfo } from '../core/pgp/keys.ts';
 import { readKeyFolder } from '../io/keyring.ts';
 import { nodeCrypto } from '../io/node-crypto.ts';
+import { parseNow } from '../cli/context.ts';
 import { verifyCanary, type VerifyInput, type VerifyResult } from '../core/verify/verify-canary.ts';
 import { readCanaryContent, type CanaryContent } from '../io/read-content.ts';
 import { projectAt } from '../io/project.ts';
@@ -96,11 +97,7 @@ export async function documentFile(rel: string): Promise<Uint8Array> {
  * version is current or upcoming is decided with it, once per build.
  */
 export function buildNow(): Date {
-  const text = process.env['CANDOR_NOW'];
-  if (text === undefined || text === '') return new Date();
-  const now = new Date(text);
-  if (Number.isNaN(now.getTime())) throw new Error(`CANDOR_NOW: expected an instant like 2026-11-23T12:00:00Z, received ${JSON.stringify(text)}`);
-  return now;
+  return parseNow(process.env['CANDOR_NOW'], new Date());
 }
 
 export interface PolicyData {
@@ -285,9 +282,9 @@ let archiveCache: Promise<ArchiveEntry[]> | undefined;
 export function archiveEntries(): Promise<ArchiveEntry[]> {
   archiveCache ??= (async () => {
     const entries = await Promise.all((await siteData()).archive.map(async (name) => {
-      const [, kind, seq] = /^(attestation|heartbeat)-(\d+)\.txt$/.exec(name)!;
+      const { kind, sequence } = parseArchiveName(name)!;
       const issued = /^Issued:\s+(\S+)$/m.exec(await archivedFile(name))?.[1] ?? '';
-      return { name, kind: kind as ArchiveEntry['kind'], sequence: Number(seq), issued };
+      return { name, kind, sequence, issued };
     }));
     return entries.sort((a, b) => (a.kind === b.kind ? b.sequence - a.sequence : a.kind === 'attestation' ? -1 : 1));
   })();

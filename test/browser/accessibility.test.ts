@@ -3,10 +3,9 @@
  * WCAG 2.0/2.1/2.2 A and AA rules and its best practices on every HTML page of the demo
  * site, with the site's own CSP in force, and the skip link by keyboard.
  */
-import axe from 'axe-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT, htmlPaths, mainPages, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
+import { AXE_TAGS, axeViolations, BUILD_TIMEOUT, htmlPaths, mainPages, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
@@ -23,10 +22,7 @@ afterAll(async () => {
 });
 beforeEach((ctx) => requireBrowser(ctx, browser));
 
-/** Every WCAG 2.x A and AA rule, and the best practices. None is turned off. */
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-
-interface Finding { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: string; summary: string; html: string }[] }
+const TAGS = AXE_TAGS;
 
 describe('axe-core on every page of the demo site', () => {
   it(`finds no violation of ${TAGS.join(', ')}`, { timeout: 120_000 }, async () => {
@@ -38,16 +34,7 @@ describe('axe-core on every page of the demo site', () => {
     for (const p of pages) {
       const res = await page.goto(site!.url(p), { waitUntil: 'load' });
       expect(res?.status(), p).toBe(200);
-      // evaluate() runs through the DevTools protocol: the page's CSP (no inline script) does not block it.
-      await page.evaluate(axe.source);
-      const violations = await page.evaluate(async (tags) => {
-        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-        return result.violations.map((v) => ({
-          id: v.id, impact: v.impact ?? null, help: v.help, helpUrl: v.helpUrl,
-          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').trim(), html: n.html.slice(0, 120) })),
-        }));
-      }, TAGS) as Finding[];
-      for (const v of violations) {
+      for (const v of await axeViolations(page)) {
         for (const n of v.nodes) report.push(`${p} ${v.id} (${v.impact}): ${n.target} ${n.html} — ${v.help}. ${n.summary} [${v.helpUrl.split('?')[0]}]`);
       }
     }
@@ -88,7 +75,3 @@ describe('the keyboard', () => {
     }
   });
 });
-
-declare global {
-  interface Window { axe: typeof axe }
-}

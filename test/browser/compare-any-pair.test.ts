@@ -6,13 +6,12 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import axe from 'axe-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSite } from '../../scripts/build-site.ts';
 import { serveStatic } from '../../scripts/serve.ts';
 import { ALL_PAIRS_MAX, comparePolicyVersions } from '../../src/core/policy/site.ts';
-import { isLocalUrl, requireBrowser, startBrowser, watchConsole, type BrowserHandle, type PageProblems } from '../helpers/browser.ts';
+import { axeSummary, axeViolations, guardedContext, requireBrowser, startBrowser, type BrowserHandle, type PageProblems } from '../helpers/browser.ts';
 import { version, versionSource, type VersionSpec } from '../helpers/policy.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 
@@ -32,7 +31,7 @@ let browser: BrowserHandle | undefined;
 let server: { port: number; close: () => Promise<void> } | undefined;
 let context: BrowserContext;
 let problems: PageProblems;
-const outside: string[] = [];
+let outside: string[] = [];
 let origin: string;
 
 beforeAll(async () => {
@@ -46,9 +45,7 @@ beforeAll(async () => {
   server = await serveStatic(site, 0);
   origin = `http://127.0.0.1:${server.port}`;
   if (!browser.browser) return;
-  context = await browser.browser.newContext();
-  problems = watchConsole(context);
-  await context.route('**/*', (route) => (isLocalUrl(route.request().url()) ? route.continue() : (outside.push(route.request().url()), route.abort())));
+  ({ context, problems, outside } = await guardedContext(browser.browser));
 }, 240_000);
 afterAll(async () => {
   await context?.close();
@@ -117,13 +114,7 @@ describe(`a policy with ${COUNT} versions (more than ${ALL_PAIRS_MAX})`, () => {
     const page = await context.newPage();
     await page.goto(`${origin}/policies/privacy/compare/#from=1.0&to=1.14`);
     await page.locator('[data-diff="1.0...1.14"]').waitFor({ timeout: 20_000 });
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const run = (window as unknown as { axe: typeof axe }).axe.run;
-      const result = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect(violations).toEqual([]);
+    expect(axeSummary(await axeViolations(page))).toEqual([]);
     await page.close();
   });
 

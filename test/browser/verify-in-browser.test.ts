@@ -6,19 +6,18 @@
  */
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
-import axe from 'axe-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import { readArchived } from '../../src/io/archive.ts';
 import type { AttestationData, HeartbeatData } from '../../src/core/canary/model.ts';
-import { BUILD_TIMEOUT, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, watchConsole, type BrowserHandle, type PageProblems, type ServedSite } from '../helpers/browser.ts';
+import { axeSummary, axeViolations, BUILD_TIMEOUT, guardedContext, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type PageProblems, type ServedSite } from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
 let context: BrowserContext;
 let problems: PageProblems;
-const requests: string[] = [];
+let requests: string[] = [];
 const notFound: string[] = [];
 let attestation: AttestationData;
 let heartbeat: HeartbeatData;
@@ -28,13 +27,8 @@ beforeAll(async () => {
   attestation = (await readArchived<AttestationData>(path.join(site.site, 'canary.txt'), site.site)).data;
   heartbeat = (await readArchived<HeartbeatData>(path.join(site.site, 'heartbeat.txt'), site.site)).data;
   if (!browser.browser) return;
-  context = await browser.browser.newContext();
-  problems = watchConsole(context);
+  ({ context, problems, requests } = await guardedContext(browser.browser));
   context.on('response', (r) => { if (r.status() === 404) notFound.push(new URL(r.url()).pathname); });
-  await context.route('**/*', (route) => {
-    requests.push(route.request().url());
-    return isLocalUrl(route.request().url()) ? route.continue() : route.abort();
-  });
 }, BUILD_TIMEOUT);
 afterAll(async () => {
   await context?.close();
@@ -95,12 +89,7 @@ describe('verify in this browser', () => {
     expect(await here.page.locator('[data-expired-note]').isVisible()).toBe(false);
     expect(await here.page.locator('[data-verdict-at-build]').innerText()).toBe('ALIVE: the canary is authentic and fresh.');
     // The page with its verdict shown is as accessible as before.
-    await here.page.evaluate(axe.source);
-    const violations = await here.page.evaluate(async () => {
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect(violations).toEqual([]);
+    expect(axeSummary(await axeViolations(here.page))).toEqual([]);
     await here.page.close();
   });
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeDemoSite, type DemoSite } from '../../scripts/demo-site.ts';
 import { serveStatic } from '../../scripts/serve.ts';
@@ -220,4 +221,50 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') throw new Error('PNG without IHDR');
   return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+// ------------------------------------------------------------------ checks in the page
+
+/** Every WCAG 2.x A and AA rule, and the best practices. None is turned off. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+export interface AxeFinding { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: string; summary: string; html: string }[] }
+
+/** axe-core's violations on the page as it is now. */
+export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+  // evaluate() runs through the DevTools protocol: the page's CSP (no inline script) does not block it.
+  await page.evaluate(axe.source);
+  return page.evaluate(async (tags) => {
+    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact ?? null, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').trim(), html: n.html.slice(0, 120) })),
+    }));
+  }, AXE_TAGS);
+}
+
+/** One line per violation: rule and elements. */
+export const axeSummary = (findings: AxeFinding[]): string[] => findings.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+
+export interface GuardedContext {
+  context: BrowserContext;
+  problems: PageProblems;
+  /** Every URL requested, in order. */
+  requests: string[];
+  /** Requests that would have left localhost (aborted). */
+  outside: string[];
+}
+
+/** A context that records every request, aborts any that leaves localhost, and watches the console. */
+export async function guardedContext(browser: Browser): Promise<GuardedContext> {
+  const context = await browser.newContext();
+  const guard: GuardedContext = { context, problems: watchConsole(context), requests: [], outside: [] };
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    guard.requests.push(url);
+    if (isLocalUrl(url)) return route.continue();
+    guard.outside.push(url);
+    return route.abort();
+  });
+  return guard;
 }

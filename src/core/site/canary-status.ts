@@ -5,6 +5,7 @@
  */
 import { canonicalJson } from '../canonical.ts';
 import type { AttestationData, HeartbeatData } from '../canary/model.ts';
+import { trustOf } from '../verify/verify-canary.ts';
 
 export const CANARY_STATUS_FORMAT = 'candor-canary-status/1';
 
@@ -21,14 +22,13 @@ export function canaryStatusJson(input: {
   const { attestation: a, heartbeat: h } = input;
   const built = Date.parse(input.built);
   const expiredAtBuild = (t: string) => Date.parse(t) <= built;
-  const automated = a ? a.data.signers.keys.some((k) => a.data.heartbeat.keys.some((hk) => hk.fingerprint === k.fingerprint)) : false;
   return `${canonicalJson({
     format: CANARY_STATUS_FORMAT,
     note: 'Unsigned convenience copy. Verify /canary.txt and /heartbeat.txt (e.g. candor verify <site> --keys <fingerprints>); only their signed text counts.',
     service: input.service,
     built: input.built,
     checkedAtBuild: input.check ? { verdict: input.check.verdict, reasons: input.check.reasons.map((r) => r.code) } : null,
-    trust: a ? (automated ? 'automated' : 'two-layer') : null,
+    trust: a ? trustOf(a.data) : null,
     attestation: a ? {
       url: '/canary.txt', hash: a.hash, sequence: a.data.sequence, issued: a.data.issued, expires: a.data.expires,
       expiredAtBuild: expiredAtBuild(a.data.expires), signal: a.data.signal, statements: a.data.statements,

@@ -42,7 +42,8 @@ export interface VerifyResult {
   checkedAt: string;
 }
 
-function trustOf(a: AttestationData): VerifyResult['trust'] {
+/** "automated" when an attestation signer is also a heartbeat key: no person needs to act for it to stay alive. */
+export function trustOf(a: AttestationData): 'two-layer' | 'automated' {
   const hbKeys = new Set(a.heartbeat.keys.map((k) => k.fingerprint));
   return a.signers.keys.some((k) => hbKeys.has(k.fingerprint)) ? 'automated' : 'two-layer';
 }

@@ -5,18 +5,13 @@
  */
 import { compareVersions, type PolicyVersion } from '../../core/policy/model.ts';
 import { comparePolicyVersions, versionPath } from '../../core/policy/site.ts';
+import { element } from './dom.ts';
 
 async function version(policy: string, number: string): Promise<PolicyVersion> {
   const url = `/policies/${encodeURIComponent(policy)}/${encodeURIComponent(number)}.json`;
   const response = await fetch(url, { credentials: 'omit' });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return { ...(await response.json() as Omit<PolicyVersion, 'source'>), source: '' };
-}
-
-function element(tag: string, text?: string): HTMLElement {
-  const el = document.createElement(tag);
-  if (text !== undefined) el.textContent = text;
-  return el;
 }
 
 function link(href: string, text: string): HTMLAnchorElement {

@@ -6,6 +6,7 @@
 import { siteVerifyInput } from '../../core/verify/site-input.ts';
 import { verifyCanary } from '../../core/verify/verify-canary.ts';
 import { HEADLINE, verdictText } from '../../core/verify/verdict-text.ts';
+import { element } from './dom.ts';
 
 async function load(url: string): Promise<Uint8Array | null> {
   const response = await fetch(url, { cache: 'no-store', credentials: 'omit', redirect: 'error' });
@@ -18,14 +19,11 @@ async function load(url: string): Promise<Uint8Array | null> {
 export async function verifyHere(base: string, pins: string[], now: Date): Promise<HTMLElement[]> {
   const input = await siteVerifyInput(base, pins, load);
   const result = await verifyCanary(input, { now, skewSeconds: 300 });
-  const headline = document.createElement('p');
+  const headline = element('p');
   headline.className = `status ${result.verdict === 'alive' ? 'ok' : 'bad'}`;
   headline.dataset['verdict'] = result.verdict;
   headline.dataset['reasons'] = result.reasons.map((r) => r.code).join(' ');
-  const strong = document.createElement('strong');
-  strong.textContent = HEADLINE[result.verdict];
+  const strong = element('strong', HEADLINE[result.verdict]);
   headline.append(strong, ` Checked at ${result.checkedAt} by this device's clock, trusting ${pins.length} fingerprint(s).`);
-  const details = document.createElement('pre');
-  details.textContent = verdictText(result, { showText: false });
-  return [headline, details];
+  return [headline, element('pre', verdictText(result, { showText: false }))];
 }
