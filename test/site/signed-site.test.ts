@@ -146,6 +146,21 @@ describe('scripts/sign-site.ts', () => {
     expect(r.stderr).toContain('SIGNER_NOT_IN_POLICY');
   });
 
+  it('a refused key changes nothing in the site: security.txt and the manifest keep their bytes', async () => {
+    const before = await Promise.all(['.well-known/security.txt', 'manifest.json', 'manifest.json.asc'].map((f) => read(signed, f)));
+    const r = await sign(signed, p.keyFile(p.signers[1]!));
+    expect(r.code).toBe(65);
+    expect(await Promise.all(['.well-known/security.txt', 'manifest.json', 'manifest.json.asc'].map((f) => read(signed, f)))).toEqual(before);
+  });
+
+  it('a folder that is not a built site: INPUT_UNREADABLE, exit 65, names the folder', async () => {
+    const missing = path.join(outSigned, 'no-such-site');
+    const r = await sign(missing, p.keyFile(p.ci));
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('INPUT_UNREADABLE');
+    expect(r.stderr).toContain('no-such-site');
+  });
+
   it('a wrong passphrase is exit 77, and neither key nor passphrase is printed', async () => {
     const r = await sign(unsigned, p.keyFile(p.ci), { CANDOR_PASSPHRASE: 'not it' });
     expect(r.code).toBe(77);
