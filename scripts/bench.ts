@@ -24,7 +24,6 @@
 // is cached in os.tmpdir(), see scripts/bench/world.ts). The last line is JSON.
 import { benchPolicyDiff, type PolicyDiffBench } from './bench/policy-diff.ts';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +43,7 @@ import { benchWorld, type BenchWorld } from './bench/world.ts';
 const repo = path.resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
 const CLI = path.join(repo, 'bin', 'candor.mjs');
-const BUNDLE = path.join(repo, 'dist', 'cli', 'candor.mjs');
+const MAIN = path.join(repo, 'src', 'cli', 'main.ts');
 /** Short processes are noisy on a busy 2-core machine: many runs, median. */
 const PROCESS_RUNS = 11;
 /** Archive runs take seconds each: fewer, still a median. */
@@ -58,19 +57,6 @@ const TARGET_THROUGHPUT = 0.5;
 const log = (line: string) => console.error(line);
 
 // ---------------------------------------------------------------- setup
-
-/** The CLI runs from the esbuild bundle; build it when missing, warn when older than src/. */
-function ensureBundle(): void {
-  if (!existsSync(BUNDLE)) {
-    log('dist/cli/candor.mjs missing: bundling the CLI (node scripts/bundle-cli.mjs)...');
-    runProcess(NODE, [path.join(repo, 'scripts', 'bundle-cli.mjs')]);
-    return;
-  }
-  const built = statSync(BUNDLE).mtimeMs;
-  const newer = (readdirSync(path.join(repo, 'src'), { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.ts') && statSync(path.join(repo, 'src', f)).mtimeMs > built);
-  if (newer.length > 0) log(`warning: dist/cli/candor.mjs is older than ${newer.length} file(s) in src/ (e.g. src/${newer[0]}); the CLI timings measure the old bundle. Run: node scripts/bundle-cli.mjs`);
-}
 
 interface Archive {
   input: ArchiveInput;
@@ -144,7 +130,7 @@ async function benchSingle(world: BenchWorld, archive: Archive, gpg: GpgHome | n
 
 /**
  * Start-up split into steps, each a whole process: what importing openpgp alone costs,
- * zod alone, the whole bundle, and the CLI doing no work (--version). The imports share
+ * zod alone, the CLI's entry module, and the CLI doing no work (--version). The imports share
  * bin/candor.mjs's compile cache (module.enableCompileCache's default folder).
  */
 function startupTasks(): Task[] {
@@ -153,7 +139,7 @@ function startupTasks(): Task[] {
   return [
     importOnly('  node + import openpgp', import.meta.resolve('openpgp')),
     importOnly('  node + import zod', import.meta.resolve('zod')),
-    importOnly('  node + import dist/cli/candor.mjs', pathToFileURL(BUNDLE).href),
+    importOnly('  node + import src/cli/main.ts', pathToFileURL(MAIN).href),
     processTask('  candor --version', NODE, [CLI, '--version']),
   ];
 }
@@ -306,7 +292,6 @@ interface VerifyParts {
 }
 
 async function benchVerify(world: BenchWorld): Promise<VerifyParts> {
-  ensureBundle();
   const archive = await loadArchive(world);
   const gpg = hasTool('gpg') ? gpgHome(world.certs) : null;
   if (!gpg) log('gpg not installed: its comparisons are skipped');

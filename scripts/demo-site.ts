@@ -6,12 +6,13 @@ import path from 'node:path';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { run } from '../src/cli/main.ts';
+import { spawn } from 'node:child_process';
 import { generateSigningKey } from '../src/core/pgp/keys.ts';
 import { readSigningKey } from '../src/io/keyring.ts';
 import { buildSite } from './build-site.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
+const CANDOR = path.join(repo, 'bin', 'candor.mjs');
 const ROLES = ['Demo signer Ada', 'Demo signer Bruno', 'Demo CI heartbeat'] as const;
 
 export interface DemoKey { name: string; fingerprint: string; file: string; publicKey: string }
@@ -70,11 +71,14 @@ export async function makeDemoSite(opts: { dir?: string; online?: boolean; quiet
   const project = path.join(dir, 'project');
   const passphraseFile = path.join(secrets, 'passphrase');
   const online = opts.online ?? false;
-  const io = opts.quiet ? { out: () => undefined, err: () => undefined } : { out: (s: string) => console.log(s), err: (s: string) => console.error(s) };
-  const cli = async (args: string[]) => {
-    const code = await run(['--root', project, ...args], process.env, io);
-    if (code !== 0) throw new Error(`candor ${args.join(' ')} failed with exit code ${code}`);
-  };
+  // The CLI as an operator runs it (bin/candor.mjs in its own process), not its functions.
+  const cli = (args: string[]) => new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [CANDOR, '--root', project, ...args], { stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'pipe' : 'inherit'] });
+    let err = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`candor ${args.join(' ')} failed with exit code ${code}${err ? `: ${err.trim()}` : ''}`))));
+  });
   const keys = await demoKeys(secrets, passphraseFile);
   await demoProject(project, keys, online);
   const pass = ['--passphrase-file', passphraseFile];

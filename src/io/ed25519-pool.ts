@@ -20,8 +20,8 @@ export const MIN_DOCUMENTS = 400;
 /** Documents verifyArchive reads at a time with a pool: enough to keep the worker fed. */
 export const LANES = 8 * BATCH;
 
-// The bundle (dist/cli/) ships the worker as .mjs beside this code; from source it is the .ts file.
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './ed25519-worker.ts' : './ed25519-worker.mjs', import.meta.url);
+// Beside this file, with the same extension (the source runs as it is: decision 0008).
+const WORKER_URL = new URL(`./ed25519-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
 
 interface Pending {
   args: [Uint8Array, Uint8Array, Uint8Array];

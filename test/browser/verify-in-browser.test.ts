@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.ts';
+import { candor } from '../helpers/candor-bin.ts';
 import { readArchived } from '../../src/io/archive.ts';
 import type { AttestationData, HeartbeatData } from '../../src/core/canary/model.ts';
 import { axeSummary, axeViolations, BUILD_TIMEOUT, guardedContext, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type PageProblems, type ServedSite } from '../helpers/browser.ts';
@@ -39,11 +39,9 @@ beforeEach((ctx) => requireBrowser(ctx, browser));
 
 interface Verdict { verdict: string; reasons: string[] }
 
-/** candor verify <site> --keys <pins> --json, in process, at `now`. */
+/** candor verify <site> --keys <pins> --json, as shipped, at `now`. */
 async function cli(pins: string[], now: Date): Promise<Verdict> {
-  let out = '';
-  const io = { out: (s: string) => { out += s; }, err: () => undefined };
-  await run(['verify', `${site!.origin}/`, '--keys', pins.join(','), '--json', '--now', now.toISOString()], {}, io);
+  const { out } = await candor(['verify', `${site!.origin}/`, '--keys', pins.join(','), '--json', '--now', now.toISOString()]);
   const json = JSON.parse(out) as { verdict: string; reasons: { code: string }[] };
   return { verdict: json.verdict, reasons: json.reasons.map((r) => r.code).sort() };
 }

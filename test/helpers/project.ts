@@ -1,12 +1,13 @@
 /**
  * A throwaway operator repository (content/, keys/) in a temp folder, with real keys
- * whose encrypted private halves live in a separate temp folder, and an in-process CLI.
+ * whose encrypted private halves live in a separate temp folder, and the shipped CLI
+ * (bin/candor.mjs in a child process, test/helpers/candor-bin.ts).
  */
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { run } from '../../src/cli/main.ts';
+import { candor } from './candor-bin.ts';
 import { makeKey, STATEMENTS, type TestKey } from './world.ts';
 
 export const PASSPHRASE = 'correct horse battery staple';
@@ -56,13 +57,7 @@ export async function makeProject(opts: { explorers?: { name: string; kind: stri
   const project: TestProject = {
     root, secrets, signers, ci,
     keyFile: (k) => path.join(secrets, `${k.ref.name}.asc`),
-    async cli(args, o = {}) {
-      let out = '';
-      let err = '';
-      const io = { out: (s: string) => { out += `${s}\n`; }, err: (s: string) => { err += `${s}\n`; } };
-      const code = await run(['--root', root, '--now', o.now ?? NOW, ...args], { CANDOR_PASSPHRASE: PASSPHRASE, ...o.env }, io);
-      return { code, out, err };
-    },
+    cli: (args, o = {}) => candor(['--root', root, '--now', o.now ?? NOW, ...args], { cwd: root, env: { CANDOR_PASSPHRASE: PASSPHRASE, ...o.env } }),
     async writeConfig(patch) {
       const config = baseConfig(signers, ci, opts.explorers ?? NO_EXPLORERS);
       patch?.(config);
