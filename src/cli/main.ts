@@ -49,6 +49,9 @@ export async function buildProgram(ctx: () => Context, done: (code: number) => v
     .version(VERSION)
     .option('--root <dir>', 'project folder holding content/ and keys/ (default: . or $CANDOR_ROOT)')
     .option('--now <instant>', 'the clock, e.g. 2026-11-23T12:00:00Z (default: $CANDOR_NOW or the system clock)')
+    // Global options come before the command (`candor --root DIR check`), so that a
+    // command's own option of the same name (`policy new P --version 2.0`) is its own.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   const named = commandIn(argv);
@@ -75,6 +78,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, sy
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.unknownOption' && /'--(root|now)'/.test(error.message)) io.err('  hint: --root and --now go before the command: candor --root DIR --now INSTANT <command> (README "CLI reference")');
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     return report(error, io);
