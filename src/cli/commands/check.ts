@@ -91,8 +91,12 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
   const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now })];
   const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, reportsDir(ctx.project)), path.relative(ctx.project.root, ctx.project.content) + '/');
   if (published) all.push(...reportHistoryProblems(set.reports, published));
-  const allowed = new Set([...(content?.config.signers.keys ?? []), ...(content?.config.heartbeat.keys ?? [])].map((k) => k.fingerprint));
-  const keys = (files ?? []).filter((f) => !f.retired).flatMap((f) => f.keys).filter((k) => allowed.has(fingerprintOf(k)));
+  // A report signed before a recorded rotation stays signed: the retired key counts too
+  // (keys/retired/, named in canary.yml rotations), so a rotation does not force re-signing history.
+  const config = content?.config;
+  const allowed = new Set([...(config?.signers.keys ?? []), ...(config?.heartbeat.keys ?? [])].map((k) => k.fingerprint));
+  const retired = new Set((config?.rotations ?? []).map((r) => r.retired));
+  const keys = (files ?? []).flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
   for (const report of set.reports) {
     const signature = set.signatures.get(report.id);
     const file = `content/transparency/${report.id}.json.asc`;
