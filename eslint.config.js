@@ -17,6 +17,14 @@ export default tseslint.config(
     languageOptions: { globals: { document: 'readonly', location: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLTimeElement: 'readonly', HTMLParagraphElement: 'readonly', HTMLSelectElement: 'readonly', HTMLAnchorElement: 'readonly', ParentNode: 'readonly', Document: 'readonly', history: 'readonly', URLSearchParams: 'readonly' } },
   },
   {
+    // Test what ships: the CLI is tested through bin/candor.mjs in a child process
+    // (test/helpers/candor-bin.ts), never through its functions (issue 10, decision 0008).
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/cli/main.ts', '**/src/cli/commands/*'], message: 'Run the shipped CLI: candor() from test/helpers/candor-bin.ts, or TestProject.cli.' }] }],
+    },
+  },
+  {
     // The core is pure: no file system, network, environment or ambient clock.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -41,7 +41,7 @@ interface Verdict { verdict: string; reasons: string[] }
 
 /** candor verify <site> --keys <pins> --json, as shipped, at `now`. */
 async function cli(pins: string[], now: Date): Promise<Verdict> {
-  const { out } = await candor(['verify', `${site!.origin}/`, '--keys', pins.join(','), '--json', '--now', now.toISOString()]);
+  const { out } = await candor(['--now', now.toISOString(), 'verify', `${site!.origin}/`, '--keys', pins.join(','), '--json']);
   const json = JSON.parse(out) as { verdict: string; reasons: { code: string }[] };
   return { verdict: json.verdict, reasons: json.reasons.map((r) => r.code).sort() };
 }

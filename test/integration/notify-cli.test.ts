@@ -1,11 +1,8 @@
-/** candor notify through Commander: content/notify.yml, --dry-run, --json, exit 0 / 69. */
+/** candor notify as shipped (bin/candor.mjs): content/notify.yml, --dry-run, --json, exit 0 / 65 / 69. */
 import path from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeContext } from '../../src/cli/context.ts';
-import { notifyCommand } from '../../src/cli/commands/notify.ts';
 import { startReceiver, writePolicyVersion, writeReport, type Receiver } from '../helpers/notify.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 
@@ -13,16 +10,7 @@ const SECRET = 'cli-hook-secret';
 let p: TestProject;
 let receiver: Receiver;
 
-/** The command as main.ts registers it, on its own program (the CLI's error handling is main.ts's). */
-async function notify(args: string[], env: NodeJS.ProcessEnv = { HOOK_SECRET: SECRET }): Promise<{ code: number; out: string }> {
-  let out = '';
-  let code = 0;
-  const io = { out: (s: string) => { out += `${s}\n`; }, err: () => undefined };
-  const program = new Command('candor').exitOverride();
-  notifyCommand(program, () => makeContext({ root: p.root, now: '2023-07-24T07:00:00Z' }, env, io, new Date()), (c) => { code = c; });
-  await program.parseAsync(['notify', ...args], { from: 'user' });
-  return { code, out };
-}
+const notify = (args: string[], env: NodeJS.ProcessEnv = { HOOK_SECRET: SECRET }) => p.cli(['notify', ...args], { now: '2023-07-24T07:00:00Z', env });
 
 async function writeNotifyYml(config: unknown): Promise<void> {
   await writeFile(path.join(p.root, 'content', 'notify.yml'), stringify(config));
@@ -95,9 +83,13 @@ describe('candor notify', () => {
 
   it('refuses an invalid content/notify.yml (SCHEMA_INVALID)', async () => {
     await writeNotifyYml({ webhooks: [{ url: 'ftp://example.org', secretEnv: 'X' }] });
-    await expect(notify([])).rejects.toMatchObject({ code: 'SCHEMA_INVALID' });
+    const badUrl = await notify([]);
+    expect(badUrl.code).toBe(65);
+    expect(badUrl.err).toMatch(/^error SCHEMA_INVALID: /);
     await writeNotifyYml({ webhook: [] });
-    await expect(notify([])).rejects.toMatchObject({ code: 'SCHEMA_INVALID', details: { field: 'webhook' } });
+    const unknownField = await notify([]);
+    expect(unknownField.code).toBe(65);
+    expect(unknownField.err).toMatch(/^error SCHEMA_INVALID: .*webhook/);
   });
 
   it('refuses to announce from content that does not load (CONTENT_INVALID)', async () => {
@@ -105,7 +97,9 @@ describe('candor notify', () => {
     await mkdir(path.dirname(bad), { recursive: true });
     await writeFile(bad, '---\ntitle: [\n---\n');
     try {
-      await expect(notify([])).rejects.toMatchObject({ code: 'CONTENT_INVALID' });
+      const result = await notify([]);
+      expect(result.code).toBe(65);
+      expect(result.err).toMatch(/^error CONTENT_INVALID: /);
       expect(receiver.deliveries).toHaveLength(0);
     } finally {
       await rm(bad);
