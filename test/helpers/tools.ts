@@ -42,7 +42,15 @@ const warned = new Set<string>();
  * says so once on stderr); with CI set it throws, so the run fails.
  */
 export function requireTool(ctx: { skip: (note?: string) => void }, ...names: string[]): void {
-  const missing = names.filter((n) => !hasTool(n));
+  requireFound(ctx, names.filter((n) => !hasTool(n)));
+}
+
+/** As requireTool, for a tool outside PATH (gpg-wks-client lives in gpg's libexec folder). */
+export function requireToolAt(ctx: { skip: (note?: string) => void }, name: string, file: string | null): asserts file is string {
+  requireFound(ctx, file && existsSync(file) ? [] : [name]);
+}
+
+function requireFound(ctx: { skip: (note?: string) => void }, missing: string[]): void {
   if (missing.length === 0) return;
   const reason = `interop: ${missing.join(', ')} not installed`;
   if (process.env.CI) throw new Error(`${reason}; CI must install every interop tool`);

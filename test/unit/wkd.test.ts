@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { emailOfUserID, lowerAscii, wkdEntries, wkdHash, wkdPaths, zBase32 } from '../../src/core/wkd.ts';
+import { requireToolAt } from '../helpers/tools.ts';
 
 const exec = promisify(execFile);
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -32,11 +33,11 @@ describe('the WKD hash', () => {
     expect(await wkdHash('ÄDA')).not.toBe(await wkdHash('äda'));
   });
 
-  it('agrees with gpg-wks-client where it is installed', async () => {
+  it('agrees with gpg-wks-client', async (ctx) => {
     const tool = await exec('gpgconf', ['--list-dirs', 'libexecdir']).then((r) => `${r.stdout.trim()}/gpg-wks-client`, () => null);
-    const out = tool ? await exec(tool, ['--print-wkd-hash', 'Ada.Moreau@Lumen-Mail.example']).then((r) => r.stdout, () => null) : null;
-    if (out === null) return;
-    expect(out.split(' ')[0]).toBe(await wkdHash('Ada.Moreau'));
+    requireToolAt(ctx, 'gpg-wks-client', tool);
+    const { stdout } = await exec(tool, ['--print-wkd-hash', 'Ada.Moreau@Lumen-Mail.example']);
+    expect(stdout.split(' ')[0]).toBe(await wkdHash('Ada.Moreau'));
   });
 
   it('builds the direct and advanced URLs', async () => {
