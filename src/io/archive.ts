@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { link, unlink } from 'node:fs/promises';
 import { documentHash } from '../core/canonical.ts';
-import { parseCanaryText } from '../core/canary/document.ts';
+import { parseCanaryTextFast } from '../core/canary/read-text.ts';
 import type { AttestationData, CanaryData, HeartbeatData } from '../core/canary/model.ts';
 import { ContentError } from '../core/errors.ts';
 import { splitSignedFile } from '../core/pgp/armor.ts';
@@ -44,7 +44,7 @@ export async function readArchived<T extends CanaryData>(file: string, root: str
   const label = relative(root, file);
   const signed = await readText(file, label);
   const split = await splitSignedFile(signed, 'archive');
-  const parsed = split.ok ? parseCanaryText(split.value.text, 'archive') : split;
+  const parsed = split.ok ? await parseCanaryTextFast(split.value.text, 'archive') : split;
   if (!split.ok || !parsed.ok) {
     const reason = (parsed.ok ? split : parsed) as { reasons: { code: string; message: string }[] };
     throw new ContentError('SCHEMA_INVALID', 'not a valid canary document', { file: label, expected: 'a signed Candor canary document', received: `${reason.reasons[0]?.code}: ${reason.reasons[0]?.message}` });
