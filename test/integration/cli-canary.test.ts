@@ -85,4 +85,13 @@ describe('candor canary (operator routine)', () => {
     expect(replay.code).toBe(3);
     expect(JSON.parse(replay.out).reasons.map((r: { code: string }) => r.code)).toContain('SEQUENCE_NOT_INCREASING');
   });
+  it('refuses to sign with a key outside the signer policy (SIGNER_NOT_IN_POLICY), naming the policy\'s keys', async () => {
+    expect((await p.cli(['canary', 'attest', 'prepare'], { now: '2023-07-25T06:00:00Z' })).code).toBe(0);
+    const refused = await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(p.ci)], { now: '2023-07-25T06:00:00Z' });
+    expect(refused.code).toBe(65);
+    expect(refused.err).toMatch(/^error SIGNER_NOT_IN_POLICY: content\/canary\/canary.yml: signers.keys: /);
+    for (const s of p.signers) expect(refused.err).toContain(s.ref.fingerprint);
+    expect(refused.out).not.toContain('Signed by');
+    await expect(readFile(path.join(p.root, 'content/canary/pending/attestation.signed.txt'))).rejects.toThrow();
+  });
 });

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { composeAttestation } from '../../core/canary/compose.ts';
 import type { Signal } from '../../core/canary/model.ts';
-import { ContentError, UsageError } from '../../core/errors.ts';
+import { ContentError, SigningError, UsageError } from '../../core/errors.ts';
 import { fingerprintOf } from '../../core/pgp/keys.ts';
 import { addSignatures, mergeDetachedSignature, signDocument } from '../../core/pgp/sign.ts';
 import { REASONS } from '../../core/verify/reasons.ts';
@@ -103,9 +103,26 @@ async function currentSigned(ctx: Context): Promise<string | null> {
   return (await exists(pendingSigned(ctx))) ? readText(pendingSigned(ctx)) : null;
 }
 
+/**
+ * Only a key of the signer policy (or a panic key: signing with one is the panic signal)
+ * may sign: a signature by any other key would count for nothing, and publish would
+ * refuse it later, after the signer has gone.
+ */
+async function requireSignerKey(key: Awaited<ReturnType<typeof readSigningKey>>, ctx: Context): Promise<void> {
+  const { config } = await readCanaryContent(ctx.project);
+  const fpr = fingerprintOf(key);
+  if ([...config.signers.keys, ...config.panicKeys].some((k) => k.fingerprint === fpr)) return;
+  throw new SigningError('SIGNER_NOT_IN_POLICY', 'this key is not one of the attestation signers', {
+    file: 'content/canary/canary.yml', field: 'signers.keys',
+    expected: `a key of the signer policy: ${config.signers.keys.map((k) => `${k.fingerprint} (${k.name})`).join(', ')}`, received: fpr,
+    hint: 'Sign with your own signer key, or have the signers add this key to signers.keys first (docs/content.md, "content/canary/canary.yml").',
+  });
+}
+
 export async function sign(source: SigningKeySource, ctx: Context): Promise<void> {
   const text = await requirePending(ctx);
   const key = await readSigningKey(source, ctx.env);
+  await requireSignerKey(key, ctx);
   const signed = await currentSigned(ctx);
   const file = signed ? await addSignatures(signed, [key], { now: ctx.now }) : await signDocument(text, [key], { now: ctx.now });
   await writeFileAtomic(pendingSigned(ctx), file);
