@@ -12,6 +12,8 @@ import { listArchive } from '../src/io/archive.ts';
 import { readCanaryContent } from '../src/io/read-content.ts';
 import { readSigningKey } from '../src/io/keyring.ts';
 import { finishSite, type FinishResult } from '../src/io/site-finish.ts';
+import { scanSite } from '../src/io/secret-files.ts';
+import { ContentError, isCandorError } from '../src/core/errors.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 let builds = 0;
@@ -68,6 +70,16 @@ async function placeArchive(root: string, out: string): Promise<void> {
   }));
 }
 
+/** The site is public: a private key that reached it (through a document, say) stops the build, and nothing is swapped in. */
+async function refuseSecrets(site: string): Promise<void> {
+  const found = (await scanSite(site)).filter((f) => f.kind !== 'too-large');
+  if (found.length === 0) return;
+  throw new ContentError('PRIVATE_KEY_IN_REPO', 'private key material in the built site', {
+    file: found.map((f) => f.file).join(', '), expected: 'public material only', received: found.map((f) => f.kind).join(', '),
+    hint: 'Find where it came from (candor check names the file in the repository), remove it, and treat the key as compromised.',
+  });
+}
+
 /** The build's clock: $CANDOR_NOW (as for the CLI and the pages, src/site/data.ts) or the system time. */
 export const siteNow = (): Date => parseNow(process.env['CANDOR_NOW'], new Date());
 
@@ -90,6 +102,7 @@ export async function buildSite(opts: { root?: string; out?: string; key?: openp
     await bundleClient(temp);
     await placeArchive(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.'), temp);
     await finishBuiltSite(temp, { ...(opts.root ? { root: opts.root } : {}), ...(opts.key ? { key: opts.key } : {}) });
+    await refuseSecrets(temp);
     await rm(`${out}.old`, { recursive: true, force: true });
     await mkdir(path.dirname(out), { recursive: true });
     await rename(out, `${out}.old`).catch(() => undefined);
@@ -105,6 +118,13 @@ if (import.meta.main) {
   // Signed when the automation key is in the environment; the publish workflow signs in a
   // separate step instead (scripts/sign-site.ts), so that the key is absent while Astro runs.
   const key = process.env['CANDOR_SIGNING_KEY'] ? await readSigningKey({}, process.env) : undefined;
-  const out = await buildSite(key ? { key } : {});
-  console.log(`Built ${path.relative(process.cwd(), out)}${key ? ' (security.txt and manifest.json signed)' : ''}`);
+  try {
+    const out = await buildSite(key ? { key } : {});
+    console.log(`Built ${path.relative(process.cwd(), out)}${key ? ' (security.txt and manifest.json signed)' : ''}`);
+  } catch (error) {
+    // A user's mistake is said in our words (exit 65); anything else is a bug (exit 70, with its stack).
+    if (isCandorError(error)) console.error(`error ${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+    else console.error('internal error (a bug in Candor):', error);
+    process.exitCode = isCandorError(error) ? 65 : 70;
+  }
 }

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -242,6 +243,26 @@ describe('a reader verifies, as installed', () => {
       await server.close();
     }
   });
+  it('a private key pasted into a policy: check names the file, npm run build refuses (65) and leaves the built site as it was', async () => {
+    const file = inRoot('content', 'policies', 'privacy', '2.2.md');
+    const original = await readFile(file, 'utf8');
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    await writeFile(file, `${original}\nOur deploy key, for the record:\n\n${pem}`);
+    try {
+      const checked = await cli(['check', '--json'], day(3, 3));
+      expect(checked.code).toBe(65);
+      expect((JSON.parse(checked.out) as { problems: { code: string; message: string }[] }).problems.filter((p) => p.code === 'PRIVATE_KEY_IN_REPO').map((p) => p.message.split(':')[0])).toEqual(['content/policies/privacy/2.2.md']);
+      const before = await readFile(path.join(site, 'policies', 'privacy', '2.2', 'index.html'), 'utf8');
+      const built = await exec('npm', ['run', 'build'], { cwd: REPO, env: { ...process.env, CANDOR_ROOT: root, CANDOR_SITE_OUT: site, CANDOR_NOW: day(3, 3) }, maxBuffer: 32 * 1024 * 1024 }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      expect(built.code).toBe(65);
+      expect(built.stderr).toMatch(/^error PRIVATE_KEY_IN_REPO: .*policies\/privacy\/2\.2\/index\.html/m);
+      expect(built.stderr).not.toContain('PRIVATE KEY-----');
+      expect(await readFile(path.join(site, 'policies', 'privacy', '2.2', 'index.html'), 'utf8')).toBe(before);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
   it('verify FILE --heartbeat: alive with pins, invalid without (KEY_UNPINNED), --show-text prints the signed text', async () => {
     const files = [archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000003.txt')];
     const alive = await ok(['verify', ...files, ...pins(), '--json'], day(3, 3));

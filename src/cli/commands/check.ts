@@ -18,6 +18,7 @@ import { REASONS } from '../../core/verify/reasons.ts';
 import { listArchive } from '../../io/archive.ts';
 import { verifyArchiveDir } from '../../io/archive-verify.ts';
 import { readKeyFolder, type KeyFile } from '../../io/keyring.ts';
+import { MAX_SCANNED_BYTES, publishableFiles, scanForSecrets } from '../../io/secret-files.ts';
 import { hashDocuments, readCanaryContent, type CanaryContent } from '../../io/read-content.ts';
 import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -107,6 +108,20 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
   return all.map(fromPolicyProblem);
 }
 
+const SECRET_NAMES = { 'openpgp-armored': 'an armored OpenPGP private key', 'openpgp-binary': 'a binary OpenPGP secret key', pem: 'a PEM private key', openssh: 'an OpenSSH private key' } as const;
+
+/**
+ * Private key material in any file git would publish (the repository is public). A file
+ * keys/ already refused is not reported twice.
+ */
+async function secretProblems(ctx: Context, reported: Problem[]): Promise<Problem[]> {
+  const findings = await scanForSecrets(ctx.project.root, await publishableFiles(ctx.project.root));
+  const already = (file: string) => reported.some((p) => p.code === 'PRIVATE_KEY_IN_REPO' && p.message.startsWith(`${file}:`));
+  return findings.filter((f) => !already(f.file)).map((f): Problem => (f.kind === 'too-large'
+    ? { level: 'warning', code: 'FILE_NOT_SCANNED', message: `${f.file}: larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB, not scanned for private keys\n  hint: keep large files out of the repository, or check them yourself` }
+    : { level: 'error', code: 'PRIVATE_KEY_IN_REPO', message: `${f.file}: ${SECRET_NAMES[f.kind]} in a file that would be published\n  hint: remove it from the repository AND from git history, and treat the key as compromised: revoke it and rotate (candor keys rotate; docs/content.md, "keys/")` }));
+}
+
 export async function check(ctx: Context, opts: { since?: string } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   const content = await attempt(problems, () => readCanaryContent(ctx.project));
@@ -116,6 +131,7 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
   if (files) problems.push(...(await archiveProblems(ctx, files)));
   problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
   problems.push(...(await reportProblems(ctx, opts.since, files, content)));
+  problems.push(...(await secretProblems(ctx, problems)));
   return problems;
 }
 
