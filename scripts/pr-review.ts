@@ -12,6 +12,7 @@
  * Without --out-dir the body goes to stdout. With it: DIR/body.md and DIR/meta.json
  * ({ pr, headSha, base }), the artifact that scripts/post-pr-comment.ts reads.
  */
+import { escapeMarkdownLine } from '../src/core/escape.ts';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -47,10 +48,8 @@ export interface ReviewOptions {
 
 // ------------------------------------------------------------------ Markdown helpers
 
-/** Literal text in Markdown: every ASCII punctuation mark backslash-escaped, on one line. */
-export function md(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
+/** Literal text in Markdown, on one line (src/core/escape.ts). */
+export const md = escapeMarkdownLine;
 
 /** A code span that no backtick in `text` can close early. */
 function code(text: string): string {

@@ -8,6 +8,7 @@
  * nothing reads the clock (`now` is injected) and the feed's `updated` is the newest
  * entry's, so an unchanged site rebuilds to unchanged feeds.
  */
+import { escapeHtml, escapeXml } from './escape.ts';
 import type { AttestationData } from './canary/model.ts';
 import { markdown } from './markdown.ts';
 import { siteLink } from './notify/events.ts';
@@ -92,17 +93,8 @@ const dayInstant = (day: string): string => `${day}T00:00:00Z`;
 const latest = (days: string[]): string => [...days].sort().at(-1)!;
 const seg = encodeURIComponent;
 
-/** Text for XML text nodes and attributes: no control characters XML 1.0 forbids, no lone surrogates, markup escaped. */
-export function xmlEscape(text: string): string {
-  return text
-    .toWellFormed()
-    // Every C0/C1 control but tab, LF and CR (which XML keeps), as \p{Cc}; then the two non-characters.
-    .replace(/(?![\t\n\r])[\p{Cc}\uFFFE\uFFFF]/gu, '\uFFFD')
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
-/** The same for HTML inside a feed (entities XML and HTML both know). */
-const html = (text: string): string => xmlEscape(text).replace(/&apos;/g, '&#39;');
+/** HTML inside a feed entry: escaped as HTML, then the whole as XML text (escapeXml at the element). */
+const html = escapeHtml;
 
 /** A total for people: exact, "3–5" for a range, "unknown" when a count could not be read. */
 export function totalText(t: Total): string {
@@ -204,7 +196,7 @@ export function feedMeta(src: FeedSource, items: FeedItem[]): FeedMeta {
   };
 }
 
-const el = (name: string, text: string, attrs = ''): string => `<${name}${attrs}>${xmlEscape(text)}</${name}>`;
+const el = (name: string, text: string, attrs = ''): string => `<${name}${attrs}>${escapeXml(text)}</${name}>`;
 
 /** Atom (RFC 4287). */
 export function atomFeed(meta: FeedMeta, items: FeedItem[]): string {
@@ -212,10 +204,10 @@ export function atomFeed(meta: FeedMeta, items: FeedItem[]): string {
     '  <entry>',
     `    ${el('id', i.id)}`,
     `    ${el('title', i.title, ' type="text"')}`,
-    `    <link rel="alternate" type="${i.url.endsWith('.txt') ? 'text/plain' : 'text/html'}" href="${xmlEscape(i.url)}"/>`,
+    `    <link rel="alternate" type="${i.url.endsWith('.txt') ? 'text/plain' : 'text/html'}" href="${escapeXml(i.url)}"/>`,
     `    ${el('published', i.published)}`,
     `    ${el('updated', i.updated)}`,
-    `    <category term="${i.kind}" label="${xmlEscape(KIND_LABEL[i.kind])}"/>`,
+    `    <category term="${i.kind}" label="${escapeXml(KIND_LABEL[i.kind])}"/>`,
     `    ${el('summary', i.summary, ' type="text"')}`,
     `    ${el('content', i.contentHtml, ' type="html"')}`,
     '  </entry>',
@@ -227,8 +219,8 @@ export function atomFeed(meta: FeedMeta, items: FeedItem[]): string {
     `  ${el('title', meta.title, ' type="text"')}`,
     `  ${el('subtitle', meta.description, ' type="text"')}`,
     `  ${el('updated', meta.updated)}`,
-    `  <link rel="self" type="application/atom+xml" href="${xmlEscape(meta.urls.atom)}"/>`,
-    `  <link rel="alternate" type="text/html" href="${xmlEscape(meta.home)}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeXml(meta.urls.atom)}"/>`,
+    `  <link rel="alternate" type="text/html" href="${escapeXml(meta.home)}"/>`,
     `  <author>${el('name', meta.author)}${el('uri', meta.home)}</author>`,
     '  <generator>Candor</generator>',
     ...entries,
@@ -261,7 +253,7 @@ export function rssFeed(meta: FeedMeta, items: FeedItem[]): string {
     `    ${el('description', meta.description)}`,
     '    <language>en</language>',
     `    ${el('lastBuildDate', rfc822(meta.updated))}`,
-    `    <atom:link href="${xmlEscape(meta.urls.rss)}" rel="self" type="application/rss+xml"/>`,
+    `    <atom:link href="${escapeXml(meta.urls.rss)}" rel="self" type="application/rss+xml"/>`,
     '    <generator>Candor</generator>',
     ...entries,
     '  </channel>',

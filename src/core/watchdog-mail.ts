@@ -16,7 +16,7 @@
  * reads and writes it.
  */
 import { canonicalize, renderEmailHtml, type NoticeService } from './notify/email-body.ts';
-import { escapeMarkdown } from './notify/render.ts';
+import { escapeMarkdown } from './escape.ts';
 import type { WatchdogProblem } from './watchdog.ts';
 
 type Keyed = Pick<WatchdogProblem, 'code' | 'subject'>;

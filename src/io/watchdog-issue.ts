@@ -10,7 +10,7 @@
  * open issue, or, when none is open, the newest closed one (duplicates aside). Body
  * updates keep that marker; recordMailed changes it once a mail has gone out.
  */
-import { escapeMarkdown } from '../core/notify/render.ts';
+import { escapeMarkdown } from '../core/escape.ts';
 import { mailedMarker, parseMailedMarker, withMailedMarker } from '../core/watchdog-mail.ts';
 import type { WatchdogProblem } from '../core/watchdog.ts';
 import { type GitHub } from './github.ts';

@@ -1,7 +1,8 @@
 /** The feed builders: stable tag: ids, order, dates, escaping, and what is left out. */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { buildFeeds, feedItems, tagAuthority, tagId, xmlEscape } from '../../src/core/feeds.ts';
+import { buildFeeds, feedItems, tagAuthority, tagId } from '../../src/core/feeds.ts';
+import { escapeXml } from '../../src/core/escape.ts';
 import { feedSource } from '../helpers/feeds.ts';
 
 describe('feed ids', () => {
@@ -71,8 +72,8 @@ describe('feed documents', () => {
   });
 
   it('escape text from content files', () => {
-    expect(xmlEscape('a < b & "c" \u0001')).toBe('a &lt; b &amp; &quot;c&quot; \uFFFD');
-    expect(feeds.atom).toContain('for IMAP &amp; SMTP');
+    expect(escapeXml('a < b & "c" \u0001')).toBe('a &#60; b &#38; &#34;c&#34; \uFFFD');
+    expect(feeds.atom).toContain('for IMAP &#38; SMTP');
     expect(feeds.atom).not.toMatch(/<script/);
     expect(feeds.rss).not.toMatch(/<script/);
   });

@@ -1,7 +1,7 @@
 /** Rendering policy diffs: HTML that cannot be injected into, terminal text, JSON. */
 import { describe, expect, it } from 'vitest';
 import { diffToJson, renderDiffHtml, renderDiffTerminal } from '../../src/core/policy/diff/render.ts';
-import { escapeHtml, safeHref, visible } from '../../src/core/policy/diff/render-inline.ts';
+import { htmlVisible, safeHref, visible } from '../../src/core/policy/diff/render-inline.ts';
 import { diffPolicies, type PolicyDiff } from '../../src/core/policy/diff/word-diff.ts';
 
 const BASE = '## 2. Backups\n\nBackups are kept for 45 days.\n';
@@ -104,8 +104,8 @@ describe('helpers', () => {
     expect(safeHref('')).toBeNull();
   });
 
-  it('escapeHtml and visible', () => {
-    expect(escapeHtml(`<a href='x'>&"`)).toBe('&#60;a href=&#39;x&#39;&#62;&#38;&#34;');
+  it('htmlVisible and visible', () => {
+    expect(htmlVisible(`<a href='x'>&"\u202e`)).toBe('&#60;a href=&#39;x&#39;&#62;&#38;&#34;\\u{202E}');
     expect(visible('tab\tstays, bell\u0007 does not')).toBe('tab\tstays, bell\\u{7} does not');
   });
 });

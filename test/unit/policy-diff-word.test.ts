@@ -96,22 +96,22 @@ describe('diffPolicies', () => {
     ]);
   });
 
-  it('diffs two 100 KB policies in well under a second', () => {
+  // Their speed is npm run bench's (scripts/bench/policy-diff.ts), never asserted here.
+  it('diffs two 100 KB policies: the changed blocks found, and the diff rebuilds the new one', () => {
     const section = (i: number) => `## ${i}. Section\n\nWe keep record ${i} for ${i % 90} days and share it with [partner ${i}](https://p.example/${i}).\n\n- item ${i}\n- other ${i}\n\n`;
     const a = Array.from({ length: 800 }, (_, i) => section(i)).join('');
     const b = a.replace(/for (\d)0 days/g, 'for $1 weeks');
     expect(a.length).toBeGreaterThan(100_000);
-    const started = performance.now();
     const diff = diffPolicies(a, b);
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(diff.stats.changedBlocks).toBeGreaterThan(50);
+    expect(diff.stats.changedBlocks).toBe(a.match(/for \d0 days/g)!.length);
+    expect(applyDiff(parseBlocks(a), diff)).toEqual(parseBlocks(b));
   });
 
-  it('stays fast when every block differs', () => {
+  it('pairs every block when every block differs', () => {
     const doc = (tag: string) => Array.from({ length: 1500 }, (_, i) => `Paragraph ${tag}${i} with words.\n`).join('\n');
-    const started = performance.now();
-    expect(diffPolicies(doc('a'), doc('b')).stats.changedBlocks).toBe(1500);
-    expect(performance.now() - started).toBeLessThan(2000);
+    const diff = diffPolicies(doc('a'), doc('b'));
+    expect(diff.stats.changedBlocks).toBe(1500);
+    expect(applyDiff(parseBlocks(doc('a')), diff)).toEqual(parseBlocks(doc('b')));
   });
 });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/core/errors.ts';
 import { niceScale } from '../../src/core/report/chart-scale.ts';
 import { AXIS, MUTED, PALETTE, TEXT } from '../../src/core/report/chart-style.ts';
-import { escapeXml, formatNumber, formatTotal } from '../../src/core/report/chart-text.ts';
+import { labelXml, formatNumber, formatTotal } from '../../src/core/report/chart-text.ts';
 import { barChart, chartDataTable, lineChart, stackedBarChart, type BarChartInput, type ChartValue, type LineChartInput, type StackedBarInput } from '../../src/core/report/svg.ts';
 
 const EVIL = `<script>alert("x")</script> & 'quoted' "double"`;
@@ -107,7 +107,7 @@ describe('escaping', () => {
 
   it('keeps the XML well-formed whatever the characters', () => {
     const label = 'a\u0000b\u0007c\td\ne\uD800f\uFFFEg';
-    expect(escapeXml(label)).toBe('a\uFFFDb\uFFFDc d e\uFFFDf\uFFFDg');
+    expect(labelXml(label)).toBe('a\uFFFDb\uFFFDc d e\uFFFDf\uFFFDg');
     expect(XMLValidator.validate(barChart(bar([{ label, value: 1 }], { title: label })))).toBe(true);
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => XMLValidator.validate(barChart(bar([{ label: s, value: 1 }], { title: s, unit: s }))) === true), { numRuns: 200 });
   });

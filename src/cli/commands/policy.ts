@@ -1,4 +1,5 @@
 /** candor policy: list, diff (terminal, --json, --html) and new (start the next version). */
+import { escapeHtml } from '../../core/escape.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -41,7 +42,7 @@ export async function policyDiff(policy: string, a: string | undefined, b: strin
     return;
   }
   if (flags.html) {
-    ctx.io.out(`<section class="policy-diff"><h2>${policy} ${from.version} → ${to.version}</h2>\n${facts.length ? `<ul class="facts">${facts.map((f) => `<li>${escapeHtml(f.text)}</li>`).join('')}</ul>\n` : ''}${renderDiffHtml(diff)}</section>`);
+    ctx.io.out(`<section class="policy-diff"><h2>${escapeHtml(`${policy} ${from.version} → ${to.version}`)}</h2>\n${facts.length ? `<ul class="facts">${facts.map((f) => `<li>${escapeHtml(f.text)}</li>`).join('')}</ul>\n` : ''}${renderDiffHtml(diff)}</section>`);
     return;
   }
   ctx.io.out([
@@ -51,10 +52,6 @@ export async function policyDiff(policy: string, a: string | undefined, b: strin
     '',
     renderDiffTerminal(diff, { color: flags.color ?? false }),
   ].join('\n'));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export async function policyList(flags: { json?: boolean }, ctx: Context): Promise<void> {

@@ -7,6 +7,7 @@
  *   - the HTML is a bare document around the same Markdown, with nothing that a mail
  *     client would fetch when the message is opened (no image, stylesheet or script).
  */
+import { escapeHtml, escapeMarkdown } from '../escape.ts';
 import type { Token } from 'markdown-it';
 import { findCanonicalProblems } from '../canonical.ts';
 import { markdown } from '../markdown.ts';
@@ -80,8 +81,6 @@ function withoutImages(tokens: Token[]): Token[] {
   return tokens;
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const escapeMarkdown = (s: string): string => s.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 
 /**
  * A bare HTML document from Markdown, rendered by the one markdown-it (raw HTML off):

@@ -4,6 +4,7 @@
  * through the shared markdown-it). Everything that comes from content is untrusted
  * text: control characters go, and in Markdown every punctuation mark is escaped.
  */
+import { escapeMarkdown } from '../escape.ts';
 import { markdown } from '../markdown.ts';
 import type { NoticeEvent } from './model.ts';
 
@@ -116,10 +117,6 @@ export function renderNoticeText(e: NoticeEvent): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** Backslash-escapes every ASCII punctuation mark, so content is always literal text. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
 
 /** A paragraph of content: escaped, lines unindented (indentation would make code blocks). */
 const mdParagraph = (text: string): string => plain(text).split('\n').map((l) => escapeMarkdown(l.trimStart())).join('\n');

@@ -4,7 +4,7 @@
  * change shows up in a golden file as a readable diff.
  */
 import { AXIS, colour, FONT_FAMILY, GRID, MUTED, TEXT, type Defs } from './chart-style.ts';
-import { coord, escapeXml, formatNumber, textWidth } from './chart-text.ts';
+import { coord, labelXml, formatNumber, textWidth } from './chart-text.ts';
 import type { Scale } from './chart-scale.ts';
 
 export type Attrs = Record<string, string | number | undefined>;
@@ -18,7 +18,7 @@ export const SMALL = 11;
 function attributes(attrs: Attrs): string {
   return Object.entries(attrs)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? coord(v) : escapeXml(v)}"`)
+    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? coord(v) : labelXml(v)}"`)
     .join('');
 }
 
@@ -30,7 +30,7 @@ export function el(name: string, attrs: Attrs, content?: string): string {
 
 /** A line of text; `text` is data, so it is escaped here. */
 export function label(x: number, y: number, text: string, attrs: Attrs = {}): string {
-  return el('text', { x, y, ...attrs }, escapeXml(text));
+  return el('text', { x, y, ...attrs }, labelXml(text));
 }
 
 /** Where a text's baseline goes to centre it on `middle` (no dominant-baseline: renderers differ). */
@@ -55,7 +55,7 @@ export function svgDocument(input: Described, height: number, parts: string[], e
     viewBox: `0 0 ${WIDTH} ${coord(height)}`, width: '100%', 'font-family': FONT_FAMILY, 'font-size': FONT, fill: TEXT,
   })}>`;
   const description = extraDesc === '' ? input.description : `${input.description} ${extraDesc}`;
-  const head = [el('title', { id: `${input.id}-title` }, escapeXml(input.title)), el('desc', { id: `${input.id}-desc` }, escapeXml(description))];
+  const head = [el('title', { id: `${input.id}-title` }, labelXml(input.title)), el('desc', { id: `${input.id}-desc` }, labelXml(description))];
   return [root, ...head, ...parts.filter((p) => p !== ''), '</svg>', ''].join('\n');
 }
 

@@ -4,11 +4,11 @@
  * more: values too small to label in a segment, full labels the chart had to shorten.
  */
 import { checkId, checkLine, checkStacked, checkValue, DEFAULT_NULL_LABEL, valueOf, xValues, type BarChartInput, type ChartInput, type ChartValue, type LineChartInput, type StackedBarInput } from './chart-types.ts';
-import { escapeXml, formatTotal, formatValue } from './chart-text.ts';
+import { labelXml, formatTotal, formatValue } from './chart-text.ts';
 
 /** A row: its label as a row header, then its cells, all escaped. */
 function row(heading: string, cells: string[]): string {
-  return `<tr><th scope="row">${escapeXml(heading)}</th>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`;
+  return `<tr><th scope="row">${labelXml(heading)}</th>${cells.map((c) => `<td>${labelXml(c)}</td>`).join('')}</tr>`;
 }
 
 /**
@@ -16,9 +16,9 @@ function row(heading: string, cells: string[]): string {
  * saying "No data", so the page reads the same whether or not there is data.
  */
 function table(caption: string, headings: string[], rows: string[]): string {
-  const head = `<tr>${headings.map((h) => `<th scope="col">${escapeXml(h)}</th>`).join('')}</tr>`;
+  const head = `<tr>${headings.map((h) => `<th scope="col">${labelXml(h)}</th>`).join('')}</tr>`;
   const body = rows.length > 0 ? rows : [`<tr><td colspan="${headings.length}">No data</td></tr>`];
-  return ['<table>', `<caption>${escapeXml(caption)}</caption>`, `<thead>${head}</thead>`, '<tbody>', ...body, '</tbody>', '</table>', ''].join('\n');
+  return ['<table>', `<caption>${labelXml(caption)}</caption>`, `<thead>${head}</thead>`, '<tbody>', ...body, '</tbody>', '</table>', ''].join('\n');
 }
 
 function barTable(input: BarChartInput, nullLabel: string): string {

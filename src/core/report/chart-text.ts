@@ -1,24 +1,16 @@
 /**
  * Text for the build-time charts: escaping, number formatting and a width estimate.
  * Chart labels come from report files, which arrive by pull request, so every string
- * that reaches SVG or HTML goes through `escapeXml` first. The output must also be the
+ * that reaches SVG or HTML goes through `labelXml` first. The output must also be the
  * same bytes on every machine, so numbers are formatted here by hand rather than with
  * `toLocaleString`, whose output depends on the ICU data Node was built with.
  */
+import { escapeXml } from '../escape.ts';
 import type { ChartValue } from './chart-types.ts';
 
-/**
- * Escapes for XML and HTML text and for double- or single-quoted attributes. Control
- * characters are not allowed in XML 1.0 even as `&#1;`, so they become a space
- * (tab, newline: a label is one line) or U+FFFD, and lone surrogates (which would
- * not survive UTF-8) become U+FFFD too.
- */
-export function escapeXml(text: string): string {
-  return text
-    .toWellFormed()
-    .replace(/[\t\n\r]/g, ' ')
-    .replace(/[\p{Cc}\uFFFE\uFFFF]/gu, '\uFFFD')
-    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A chart label or title for SVG or HTML: one line (tab and line breaks become spaces), escaped (src/core/escape.ts). */
+export function labelXml(text: string): string {
+  return escapeXml(text.replace(/[\t\n\r]/g, ' '));
 }
 
 /** Rounds to two decimals, the precision of every number in the output; never `-0`. */

@@ -5,6 +5,7 @@
  * from pull requests), so every string passes through `visible` and the format's own
  * escaping, and link targets through `safeHref`.
  */
+import { escapeHtml } from '../../escape.ts';
 import { spacer, type Mark, type Token } from './tokens.ts';
 import type { DiffOp, OpKind } from './word-diff.ts';
 
@@ -82,9 +83,9 @@ export function visible(text: string): string {
   return text.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (c) => (c === '\t' ? c : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`));
 }
 
-/** Escapes for HTML text and double- or single-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return visible(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** HTML text or a quoted attribute of a diff: hidden characters made visible, then escaped (src/core/escape.ts). */
+export function htmlVisible(text: string): string {
+  return escapeHtml(visible(text));
 }
 
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);

@@ -5,7 +5,7 @@
  * enclosing function in its @@ lines.
  */
 import type { BlockShape } from './blocks.ts';
-import { escapeHtml, pieces, renderPieces, safeHref, visible, type Format } from './render-inline.ts';
+import { htmlVisible, pieces, renderPieces, safeHref, visible, type Format } from './render-inline.ts';
 import { plainText, type Mark, type Token } from './tokens.ts';
 import type { DiffStats, Hunk, HunkKind, OpKind, PolicyDiff } from './word-diff.ts';
 
@@ -28,14 +28,14 @@ const HTML_TAG: Record<Mark, string> = { em: 'em', strong: 'strong', s: 's' };
 
 function htmlToken(t: Token, changed: boolean): string {
   if (t.type === 'cell') return '';
-  const text = escapeHtml(t.text);
+  const text = htmlVisible(t.text);
   if (t.type === 'code') return `<code>${text}</code>`;
   if (t.type === 'word' || t.type === 'punct') return text;
   const href = safeHref(t.href);
   // A changed target must be visible: old and new links often have the same text.
-  const target = changed || href === null ? `<span class="diff-href"> (${escapeHtml(t.href)})</span>` : '';
+  const target = changed || href === null ? `<span class="diff-href"> (${htmlVisible(t.href)})</span>` : '';
   if (t.type === 'image') return `<span class="diff-image">[image: ${text}]</span>${target}`;
-  return href === null ? `${text}${target}` : `<a href="${escapeHtml(href)}" rel="nofollow noopener noreferrer">${text}</a>${target}`;
+  return href === null ? `${text}${target}` : `<a href="${htmlVisible(href)}" rel="nofollow noopener noreferrer">${text}</a>${target}`;
 }
 
 const htmlFormat = (header: boolean): Format => ({
@@ -84,7 +84,7 @@ function htmlStats(stats: DiffStats): string {
 export function renderDiffHtml(diff: PolicyDiff): string {
   if (diff.hunks.length === 0) return '<div class="policy-diff"><p class="diff-empty">No changes to the text.</p></div>\n';
   const body = bySection(diff, (hunk, section) => {
-    const heading = section === null ? '' : `<p class="diff-section">${escapeHtml(section)}</p>\n`;
+    const heading = section === null ? '' : `<p class="diff-section">${htmlVisible(section)}</p>\n`;
     return `${heading}<div class="diff-hunk diff-${hunk.kind} diff-${hunk.blockKind}">${htmlBlock(hunk.shape, htmlInner(hunk))}</div>`;
   });
   return `<div class="policy-diff">\n${htmlStats(diff.stats)}\n${body.join('\n')}\n</div>\n`;
