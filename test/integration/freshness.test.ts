@@ -123,10 +123,9 @@ describe('fetchBlockProof', () => {
 
   it('counts a source that hangs as failed, within the timeout', async () => {
     const { sources } = await threeSources({ blockstream: { '/api/block-height/800000': { body: HASH, delayMs: 10_000 } } });
-    const started = performance.now();
     const proof = await fetchBlockProof({ sources, depth: 10, timeoutMs: 200, retries: 0, backoffMs: 0 });
+    // Without the timeout the slow source would have answered (after 10 s) and been counted.
     expect(proof.sources).toEqual(['mempool.space', 'blockchain.info']);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('picks the main-chain block when blockchain.info lists an orphan at the same height', async () => {

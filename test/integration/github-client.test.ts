@@ -86,11 +86,11 @@ describe('createGitHub', () => {
 
   it('gives up on an answer that does not come in time and retries', async () => {
     gh.fail({ status: 504, delayMs: 1_000 });
-    const started = Date.now();
     const { data } = await createIssue(client({ retry: { retries: 2, baseDelayMs: 5, timeoutMs: 200 } }));
     expect(data.number).toBe(1);
-    expect(Date.now() - started).toBeLessThan(900);
+    // Gave up on the slow answer (a 504 that would have come after 1 s), then retried.
     expect(logs.join('\n')).toMatch(/no answer.*retrying/);
+    expect(logs.join('\n')).not.toMatch(/504/);
   });
 
   it('fails an unreachable GitHub with GITHUB_UNAVAILABLE after bounded retries', async () => {
@@ -123,11 +123,10 @@ describe('createGitHub', () => {
 
   it('does not wait past its cap: GITHUB_RATE_LIMITED at once, with one request', async () => {
     gh.rateLimit({ status: 403, resetInSeconds: 3_600 });
-    const started = Date.now();
     const error = await rejection(createIssue(client()));
     expect(error.code).toBe('GITHUB_RATE_LIMITED');
     expect(error.status).toBe(403);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // One request and no wait: a client that waited an hour for the reset would time the test out.
     expect(gh.requests).toHaveLength(1);
   });
 

@@ -14,7 +14,7 @@ import { siteFiles } from '../../src/io/site-finish.ts';
 import { compareWithManifest, type Manifest } from '../../src/core/site/manifest.ts';
 import { readSecurityTxtFields } from '../../src/core/site/security-txt.ts';
 import type { AttestationData } from '../../src/core/canary/model.ts';
-import { makeProject, PASSPHRASE, type TestProject } from '../helpers/project.ts';
+import { makeProject, NOW, PASSPHRASE, type TestProject } from '../helpers/project.ts';
 import { gpgStatus, GPG_DISTRUST, requireTool, run, runOk, sandbox, validSigners, type Sandbox } from '../helpers/tools.ts';
 
 let p: TestProject;
@@ -35,8 +35,14 @@ beforeAll(async () => {
   for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
   expect((await p.cli(['canary', 'attest', 'publish'])).code).toBe(0);
   expect((await p.cli(['canary', 'heartbeat', '--no-freshness', '--key', p.keyFile(p.ci)])).code).toBe(0);
-  signed = await buildSite({ root: p.root, out: outSigned, key: p.ci.privateKey });
-  unsigned = await buildSite({ root: p.root, out: outUnsigned });
+  // The build's clock is the CLI's (CANDOR_NOW), so that dates in the site are exact.
+  process.env['CANDOR_NOW'] = NOW;
+  try {
+    signed = await buildSite({ root: p.root, out: outSigned, key: p.ci.privateKey });
+    unsigned = await buildSite({ root: p.root, out: outUnsigned });
+  } finally {
+    delete process.env['CANDOR_NOW'];
+  }
   box = sandbox();
   await runOk('gpg', ['--batch', '--import', box.file('ci.asc', p.ci.publicArmored)], { env: box.env }).catch(() => undefined);
 }, 240_000);
@@ -62,8 +68,7 @@ describe('security.txt', () => {
     expect(fields.get('contact')).toEqual(['mailto:security@test-mail.example']);
     expect(fields.get('canonical')).toEqual(['https://test-mail.example/.well-known/security.txt']);
     const expires = Date.parse(fields.get('expires')![0]!);
-    expect(expires - Date.now()).toBeGreaterThan(89 * 86_400_000);
-    expect(expires - Date.now()).toBeLessThan(91 * 86_400_000);
+    expect(expires).toBe(Date.parse(NOW) + 90 * 86_400_000);
   });
 
   it('an unsigned build publishes it unsigned (RFC 9116 allows it), and no manifest signature', async () => {
@@ -116,9 +121,9 @@ describe('canary.json', () => {
     const att = await readArchived<AttestationData>(path.join(signed, 'canary.txt'), signed);
     const hb = await readArchived(path.join(signed, 'heartbeat.txt'), signed);
     expect(status.attestation).toMatchObject({ url: '/canary.txt', hash: att.hash, sequence: att.data.sequence, expires: att.data.expires });
-    // The test canary dates from 2023 and the build uses the real clock: expired when built.
-    expect(status.attestation.expiredAtBuild).toBe(Date.parse(att.data.expires) <= Date.parse(status.built));
-    expect(status.attestation.expiredAtBuild).toBe(true);
+    // Built at the canary's own time (CANDOR_NOW): in force when built.
+    expect(status.built).toBe(NOW);
+    expect(status.attestation.expiredAtBuild).toBe(false);
     expect(status.heartbeat).toMatchObject({ url: '/heartbeat.txt', hash: hb.hash });
     expect(status.attestation.statements).toEqual(att.data.statements);
     expect(status.trust).toBe('two-layer');
