@@ -48,6 +48,16 @@ describe('candor policy', () => {
     expect(html).toMatch(/<ins>[^<]*30/);
   });
 
+  it('--html escapes a hostile policy id, versions and text (a folder name arrives by pull request)', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    await writeVersion({ version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First.', body: 'Plain text.\n' }, hostile);
+    await writeVersion({ version: '1.1', effective: '2025-02-01', summary: 'Second.', body: 'Plain text <script>alert(2)</script>.\n' }, hostile);
+    const result = await p.cli(['policy', 'diff', hostile, '--html'], { now: NOW });
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain('&#60;img src=x onerror=alert(1)&#62; 1.0 → 1.1');
+    expect(result.out).not.toMatch(/<img|<script/);
+  });
+
   it('refuses an unknown policy or version (usage, 64)', async () => {
     expect((await p.cli(['policy', 'diff', 'nope'], { now: NOW })).code).toBe(64);
     expect((await p.cli(['policy', 'diff', 'privacy', '0.9', '2.0'], { now: NOW })).code).toBe(64);
