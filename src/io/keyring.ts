@@ -60,16 +60,23 @@ export interface SigningKeySource {
   passphraseEnv?: string;
 }
 
+/** A key or passphrase file; an unreadable one is the user's to fix (exit 65), never an internal error. Its content is never shown. */
+async function readSecretFile(file: string, flag: string, expected: string): Promise<string> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError('INPUT_UNREADABLE', 'cannot read the file', { file, field: flag, expected, received: error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'a folder' : error.code === 'EACCES' ? 'a file this user may not read' : (error.code ?? 'an unreadable file'), hint: 'Check the path. Keys and passphrases come only from files or environment variables (README, "CLI reference").' });
+  });
+}
+
 /** The private key is only ever held in memory; errors never include key or passphrase. */
 export async function readSigningKey(src: SigningKeySource, env: NodeJS.ProcessEnv): Promise<openpgp.PrivateKey> {
   const envName = src.keyEnv ?? (src.keyFile ? undefined : 'CANDOR_SIGNING_KEY');
-  const armored = src.keyFile ? await readFile(src.keyFile, 'utf8').catch(() => undefined) : env[envName!];
+  const armored = src.keyFile ? await readSecretFile(src.keyFile, '--key', 'an armored private key file') : env[envName!];
   const label = src.keyFile ?? `$${envName}`;
   if (!armored) {
-    throw new UsageError('USAGE', 'no signing key', { file: label, expected: 'an armored private key', received: 'nothing', hint: 'Pass --key FILE, or set CANDOR_SIGNING_KEY (in CI: a repository secret).' });
+    throw new UsageError('USAGE', 'no signing key', { file: label, expected: 'an armored private key', received: src.keyFile ? 'an empty file' : 'an unset or empty variable', hint: 'Pass --key FILE, or set CANDOR_SIGNING_KEY (in CI: a repository secret).' });
   }
   const passphrase = src.passphraseFile
-    ? (await readFile(src.passphraseFile, 'utf8')).replace(/\r?\n$/, '')
+    ? (await readSecretFile(src.passphraseFile, '--passphrase-file', 'a file holding the passphrase')).replace(/\r?\n$/, '')
     : env[src.passphraseEnv ?? 'CANDOR_PASSPHRASE'];
   return unlockKey(armored, passphrase, label);
 }

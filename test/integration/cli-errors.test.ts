@@ -141,3 +141,26 @@ describe('usage', () => {
     expect((await p.cli(['verify', path.join(p.root, 'nope.txt'), '--keys', path.join(p.root, 'keys')])).code).toBe(65);
   });
 });
+
+describe('a user\'s mistake is never an internal error (70)', () => {
+  it('a missing passphrase or key file: INPUT_UNREADABLE naming the flag and the file (65)', async () => {
+    await p.cli(['canary', 'attest', 'prepare']);
+    const noPass = await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(p.signers[0]!), '--passphrase-file', path.join(p.secrets, 'nope')]);
+    expect(noPass.code).toBe(65);
+    expect(noPass.err).toMatch(/^error INPUT_UNREADABLE: .*nope: --passphrase-file: /);
+    const noKey = await p.cli(['canary', 'attest', 'sign', '--key', path.join(p.secrets, 'nope.asc')]);
+    expect(noKey.code).toBe(65);
+    expect(noKey.err).toMatch(/^error INPUT_UNREADABLE: .*nope\.asc: --key: /);
+    expect(noKey.err).toContain('received: "no such file"');
+  });
+
+  it('--lifetime-days: not a number, or beyond the maximum, is blamed on the flag (64)', async () => {
+    const text = await p.cli(['canary', 'attest', 'prepare', '--lifetime-days', 'abc']);
+    expect(text.code).toBe(64);
+    expect(text.err).toMatch(/^error USAGE: --lifetime-days: /);
+    const long = await p.cli(['canary', 'attest', 'prepare', '--lifetime-days', '1000']);
+    expect(long.code).toBe(64);
+    expect(long.err).toMatch(/^error USAGE: --lifetime-days: .*\n  expected: at most 90 days/);
+    expect(await listing('content/canary/pending')).toEqual([]);
+  });
+});

@@ -65,6 +65,11 @@ async function reportsPublished(ctx: Context): Promise<{ path: string; sha256: s
   return [...sources, ...json];
 }
 
+function positiveDays(value: string): number {
+  if (!/^[1-9]\d{0,4}$/.test(value)) throw new UsageError('USAGE', 'not a number of days', { field: '--lifetime-days', expected: 'a whole number of days, such as 60', received: value, hint: 'Without it, the attestation lives cadence.attestationLifetimeDays (docs/content.md, "content/canary/canary.yml").' });
+  return Number(value);
+}
+
 export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string> {
   const content = await readCanaryContent(ctx.project);
   const previous = await latestAttestation(ctx.project);
@@ -75,7 +80,7 @@ export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string
     explanations: parseExplanations(flags.explain),
     ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
     ...(signal ? { signal } : {}),
-    ...(flags.lifetimeDays ? { lifetimeDays: Number(flags.lifetimeDays) } : {}),
+    ...(flags.lifetimeDays !== undefined ? { lifetimeDays: positiveDays(flags.lifetimeDays) } : {}),
   }, { now: ctx.now });
   await writeFileAtomic(pendingText(ctx), text);
   await rm(pendingSigned(ctx), { force: true });

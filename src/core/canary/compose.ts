@@ -2,7 +2,7 @@
  * Composes attestations and heartbeats from validated content. Pure: the clock,
  * the previous documents and the freshness proof are parameters.
  */
-import { ContentError } from '../errors.ts';
+import { ContentError, UsageError } from '../errors.ts';
 import type { CanaryConfig, ServiceConfig } from '../content/canary-config.ts';
 import { FORMAT, toInstant, type AttestationData, type HeartbeatData, type Signal, type Statement, type StatementChange } from './model.ts';
 import { renderAttestation, renderHeartbeat } from './render.ts';
@@ -49,6 +49,9 @@ function statementChanges(input: AttestationInput): StatementChange[] {
 export function composeAttestation(input: AttestationInput, clock: { now: Date }): { data: AttestationData; text: string } {
   const { config, previous } = input;
   const lifetime = input.lifetimeDays ?? config.cadence.attestationLifetimeDays;
+  if (lifetime > config.cadence.maxAttestationLifetimeDays && input.lifetimeDays !== undefined) {
+    throw new UsageError('USAGE', 'attestation lifetime too long', { field: '--lifetime-days', expected: `at most ${config.cadence.maxAttestationLifetimeDays} days`, received: lifetime, hint: 'The most is cadence.maxAttestationLifetimeDays in content/canary/canary.yml (docs/content.md, "content/canary/canary.yml").' });
+  }
   if (lifetime > config.cadence.maxAttestationLifetimeDays) {
     refuse('cadence.attestationLifetimeDays', 'attestation lifetime too long', `at most ${config.cadence.maxAttestationLifetimeDays} days`, lifetime, 'Shorten --lifetime-days.');
   }
