@@ -15,12 +15,8 @@ import { verifyCanary } from '../../core/verify/verify-canary.ts';
 import { archive, latestAttestation } from '../../io/archive.ts';
 import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readKeyFolder, readSigningKey, type SigningKeySource } from '../../io/keyring.ts';
-import { hashDocuments, readCanaryContent } from '../../io/read-content.ts';
-import { readPolicies } from '../../io/read-policies.ts';
-import { readReports } from '../../io/read-reports.ts';
-import { reportToJson } from '../../core/report/export.ts';
-import { documentHash } from '../../core/canonical.ts';
-import { currentVersion, upcomingVersions } from '../../core/policy/changelog.ts';
+import { documentsToAttest } from '../../io/attested-documents.ts';
+import { readCanaryContent } from '../../io/read-content.ts';
 import type { Context } from '../context.ts';
 
 const pendingText = (ctx: Context) => path.join(ctx.project.pending, 'attestation.txt');
@@ -43,28 +39,6 @@ function signalOf(flags: PrepareFlags): Signal | undefined {
   return undefined;
 }
 
-/** The current and upcoming version of every policy: what the attestation vouches for. */
-async function policiesInForce(ctx: Context): Promise<string[]> {
-  const { policies, problems } = await readPolicies(ctx.project);
-  const broken = problems[0];
-  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a policy version does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the policies first: the attestation signs their hashes.' });
-  return [...policies.values()].flatMap((versions) => [currentVersion(versions, ctx.now), ...upcomingVersions(versions, ctx.now)])
-    .filter((v): v is NonNullable<typeof v> => v !== undefined).map((v) => v.path);
-}
-
-/**
- * Every transparency report stays in force as the record of its period: the attestation
- * signs its source and the canonical JSON that is published and signed on its own.
- */
-async function reportsPublished(ctx: Context): Promise<{ path: string; sha256: string }[]> {
-  const { reports, problems } = await readReports(ctx.project);
-  const broken = problems[0];
-  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the reports first: the attestation signs their hashes.' });
-  const sources = await hashDocuments(ctx.project, reports.map((r) => r.path));
-  const json = await Promise.all(reports.map(async (r) => ({ path: `transparency/${r.id}.json`, sha256: await documentHash(reportToJson(r)) })));
-  return [...sources, ...json];
-}
-
 function positiveDays(value: string): number {
   if (!/^[1-9]\d{0,4}$/.test(value)) throw new UsageError('USAGE', 'not a number of days', { field: '--lifetime-days', expected: 'a whole number of days, such as 60', received: value, hint: 'Without it, the attestation lives cadence.attestationLifetimeDays (docs/content.md, "content/canary/canary.yml").' });
   return Number(value);
@@ -76,7 +50,7 @@ export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string
   const signal = signalOf(flags);
   const { data, text } = composeAttestation({
     service: content.service, config: content.config, statements: content.statements,
-    documents: [...(await hashDocuments(ctx.project, [...content.config.documents, ...(await policiesInForce(ctx))])), ...(await reportsPublished(ctx))],
+    documents: await documentsToAttest(ctx.project, content, ctx.now),
     explanations: parseExplanations(flags.explain),
     ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
     ...(signal ? { signal } : {}),

@@ -15,7 +15,8 @@ import { isCandorError } from '../../core/errors.ts';
 import { describeKey, fingerprintOf } from '../../core/pgp/keys.ts';
 import { isCertifiedBy } from '../../core/pgp/rotation.ts';
 import { REASONS } from '../../core/verify/reasons.ts';
-import { listArchive } from '../../io/archive.ts';
+import { latestAttestation, latestHeartbeat, listArchive } from '../../io/archive.ts';
+import { documentsToAttest } from '../../io/attested-documents.ts';
 import { verifyArchiveDir } from '../../io/archive-verify.ts';
 import { readKeyFolder, type KeyFile } from '../../io/keyring.ts';
 import { MAX_SCANNED_BYTES, publishableFiles, scanForSecrets } from '../../io/secret-files.ts';
@@ -70,6 +71,24 @@ async function archiveProblems(ctx: Context, files: KeyFile[]): Promise<Problem[
   if ((await listArchive(ctx.project.archive, 'attestation')).length === 0) return [];
   const result = await verifyArchiveDir(ctx.project.archive, { keys: files.map((f) => `${ctx.project.root}/${f.file}`), clock: { now: ctx.now, skewSeconds: 300 } });
   return result.reasons.filter((r) => REASONS[r.code] !== 'note').map((r) => ({ level: 'error' as const, code: r.code, message: `content/canary/archive: ${r.message}` }));
+}
+
+/**
+ * What a new attestation or heartbeat would fix, said before a reader finds it: the latest
+ * attestation no longer signs every policy version and report in force (after a new
+ * version or report), or it or the latest heartbeat has expired.
+ */
+async function currencyProblems(ctx: Context, content: CanaryContent): Promise<Problem[]> {
+  const [att, hb] = await Promise.all([latestAttestation(ctx.project), latestHeartbeat(ctx.project)]);
+  if (!att) return [];
+  const problems: Problem[] = [];
+  const renew = 'sign a new attestation: candor canary attest prepare, sign, publish (README, "Adopting Candor")';
+  const signed = new Set(att.data.documents.map((d) => `${d.path} ${d.sha256}`));
+  const unsigned = (await documentsToAttest(ctx.project, content, ctx.now)).filter((d) => !signed.has(`${d.path} ${d.sha256}`)).map((d) => d.path);
+  if (unsigned.length > 0) problems.push({ level: 'warning', code: 'ATTESTATION_OUTDATED', message: `${att.file}: attestation ${att.data.sequence} does not sign ${unsigned.join(', ')} (new or changed since it was issued)\n  hint: ${renew}` });
+  if (Date.parse(att.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'ATTESTATION_EXPIRED', message: `${att.file}: attestation ${att.data.sequence} expired ${att.data.expires}: readers see the canary as stale\n  hint: ${renew}` });
+  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'HEARTBEAT_EXPIRED', message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md), or run candor canary heartbeat` });
+  return problems;
 }
 
 function fromPolicyProblem(p: PolicyProblem): Problem {
@@ -129,6 +148,7 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
   if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
   if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
   if (files) problems.push(...(await archiveProblems(ctx, files)));
+  if (content) await attempt(problems, async () => { problems.push(...(await currencyProblems(ctx, content))); });
   problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
   problems.push(...(await reportProblems(ctx, opts.since, files, content)));
   problems.push(...(await secretProblems(ctx, problems)));
