@@ -160,7 +160,17 @@ describe('a user\'s mistake is never an internal error (70)', () => {
     expect(text.err).toMatch(/^error USAGE: --lifetime-days: /);
     const long = await p.cli(['canary', 'attest', 'prepare', '--lifetime-days', '1000']);
     expect(long.code).toBe(64);
-    expect(long.err).toMatch(/^error USAGE: --lifetime-days: .*\n  expected: at most 90 days/);
+    expect(long.err).toMatch(/^error USAGE: --lifetime-days: .*\n {2}expected: at most 90 days/);
     expect(await listing('content/canary/pending')).toEqual([]);
   });
+
+  it('a clock before the key was made: KEY_NOT_YET_VALID naming the key and the clock (65), not openpgp.js\'s words', async () => {
+    const before = '2022-06-01T00:00:00Z';
+    expect((await p.cli(['canary', 'attest', 'prepare'], { now: before })).code).toBe(0);
+    const refused = await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(p.signers[0]!)], { now: before });
+    expect(refused.code).toBe(65);
+    expect(refused.err).toMatch(new RegExp(`^error KEY_NOT_YET_VALID: key ${p.signers[0]!.ref.fingerprint}: `));
+    expect(refused.err).not.toMatch(/internal error|Signature creation time/);
+  });
 });
+

@@ -5,11 +5,13 @@
  */
 import * as openpgp from 'openpgp';
 import { fingerprintOf } from './keys.ts';
+import { requireKeyUsableAt } from './signing-key.ts';
 
 const encoder = new TextEncoder();
 const bytesOf = (data: string | Uint8Array) => (typeof data === 'string' ? encoder.encode(data) : data);
 
 export async function signDetached(data: string | Uint8Array, key: openpgp.PrivateKey, clock: { now: Date }): Promise<string> {
+  await requireKeyUsableAt(key, clock.now);
   const message = await openpgp.createMessage({ binary: bytesOf(data) });
   const signature = await openpgp.sign({ message, signingKeys: key, detached: true, date: clock.now, format: 'object' });
   // Signature.armor() keeps the CRC line that GnuPG 2.2 needs (see src/core/pgp/armor.ts).

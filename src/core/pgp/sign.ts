@@ -5,8 +5,10 @@ import { SigningError } from '../errors.ts';
 import { armorCleartext, splitSignedFile } from './armor.ts';
 import { fingerprintOf } from './keys.ts';
 import { signaturePacketsOf } from './openpgp-internals.ts';
+import { requireKeyUsableAt } from './signing-key.ts';
 
 async function signaturePackets(text: string, keys: openpgp.PrivateKey[], date: Date): Promise<openpgp.SignaturePacket[]> {
+  for (const key of keys) await requireKeyUsableAt(key, date);
   const message = await openpgp.createCleartextMessage({ text });
   const armored = await openpgp.sign({ message, signingKeys: keys, date, config: { preferredHashAlgorithm: openpgp.enums.hash.sha512 } });
   const parsed = await openpgp.readCleartextMessage({ cleartextMessage: armored });
