@@ -30,8 +30,10 @@ describe('composeAttestation', () => {
     expect(parsed.ok && parsed.data).toEqual(data);
   });
 
-  it('refuses a lifetime above the maximum, and accepts exactly the maximum', () => {
-    expect(codeOf(() => composeAttestation({ ...base, lifetimeDays: 91 }, { now }))).toBe('COMPOSE_REFUSED');
+  it('refuses a lifetime above the maximum (blaming --lifetime-days, or canary.yml), and accepts exactly the maximum', () => {
+    expect(codeOf(() => composeAttestation({ ...base, lifetimeDays: 91 }, { now }))).toBe('USAGE');
+    const tooLong = { ...FIXED_CONFIG, cadence: { ...FIXED_CONFIG.cadence, attestationLifetimeDays: 91 } };
+    expect(codeOf(() => composeAttestation({ ...base, config: tooLong }, { now }))).toBe('COMPOSE_REFUSED');
     expect(composeAttestation({ ...base, lifetimeDays: 90 }, { now }).data.expires).toBe('2027-02-21T10:15:30Z');
   });
 
