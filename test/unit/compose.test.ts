@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeAttestation, composeHeartbeat } from '../../src/core/canary/compose.ts';
 import { parseCanaryText } from '../../src/core/canary/document.ts';
 import { documentHash } from '../../src/core/canonical.ts';
-import { ContentError } from '../../src/core/errors.ts';
+import { ContentError, isCandorError } from '../../src/core/errors.ts';
 import { STATEMENTS, blockProof } from '../helpers/world.ts';
 import { FIXED_CONFIG, SERVICE } from '../helpers/fixed.ts';
 
@@ -13,7 +13,7 @@ function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(ContentError);
+    expect(isCandorError(error), String(error)).toBe(true);
     return (error as ContentError).code;
   }
   throw new Error('expected an error');
