@@ -3,6 +3,12 @@
  * exactly: header, the canonical text (LF), the signature block. openpgp.js would
  * write CRLF and we must also reject what it tolerates: text outside the frame,
  * a second signed block, unsigned armor headers a reader might mistake for content.
+ *
+ * The rule that closes every such gap at once (decision 0001): after reading, the text
+ * and the signature packets are framed again exactly as Candor writes them, and the
+ * published file must be that, byte for byte. Whatever a reader tolerated (text after
+ * the checksum, a stray armor line, an omitted Hash: header, base64 that skips junk)
+ * is then a difference, whichever parser read the file.
  */
 import * as openpgp from 'openpgp';
 import type { Reason } from '../verify/reasons.ts';
@@ -11,6 +17,8 @@ import { signaturePacketsOf } from './openpgp-internals.ts';
 const BEGIN_SIGNED = '-----BEGIN PGP SIGNED MESSAGE-----';
 const BEGIN_SIG = '-----BEGIN PGP SIGNATURE-----';
 const END_SIG = '-----END PGP SIGNATURE-----';
+/** No Version: or Comment: line, whatever openpgp.config says elsewhere. */
+const ARMOR_CONFIG = { ...openpgp.config, showVersion: false, showComment: false };
 
 export interface SplitFile {
   /** The signed text, dash-escaping undone, LF line endings. */
@@ -20,21 +28,52 @@ export interface SplitFile {
 
 export type SplitResult = { ok: true; value: SplitFile } | { ok: false; reasons: Reason[] };
 
-function hashName(algo: number): string {
+export function hashName(algo: number): string {
   return openpgp.enums.read(openpgp.enums.hash, algo).toUpperCase();
+}
+
+/**
+ * The one published form of `text` signed by `packets` (their binary encoding): a Hash:
+ * header naming each hash once, in the order the signatures use them, the dash-escaped
+ * text, and the signature block as openpgp.js armors it (60-column base64, then the
+ * CRC-24 line for v4 signatures: without it GnuPG 2.2 misreads the END line whenever the
+ * base64 has no '=' padding, and exits 2).
+ */
+export function frameCleartext(text: string, hashes: string[], packets: Uint8Array, checksum = true): string {
+  const body = text.split('\n').map((line) => (line.startsWith('-') ? `- ${line}` : line)).join('\n');
+  const sig = openpgp.armor(openpgp.enums.armor.signature, packets, undefined, undefined, undefined, checksum, ARMOR_CONFIG).replace(/\r\n/g, '\n');
+  // The text ends with LF; the frame's own line break before BEGIN PGP SIGNATURE is not signed.
+  return `${BEGIN_SIGNED}\nHash: ${[...new Set(hashes)].join(',')}\n\n${body}\n${sig}`;
 }
 
 /** Writes a cleartext-signed file from canonical text and signature packets. */
 export function armorCleartext(text: string, signatures: openpgp.SignaturePacket[]): string {
-  const hashes = [...new Set(signatures.map((s) => hashName(s.hashAlgorithm!)))].join(',');
-  const body = text.split('\n').map((line) => (line.startsWith('-') ? `- ${line}` : line)).join('\n');
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   signatures.forEach((s) => list.push(s));
-  // Signature.armor() writes the CRC-24 line for v4 signatures: without it GnuPG 2.2
-  // misreads the END line whenever the base64 has no '=' padding, and exits 2.
-  const sig = new openpgp.Signature(list).armor().replace(/\r\n/g, '\n');
-  // The text ends with LF; the frame's own line break before BEGIN PGP SIGNATURE is not signed.
-  return `${BEGIN_SIGNED}\nHash: ${hashes}\n\n${body}\n${sig}`;
+  // As openpgp.Signature.armor() decides: only a block of v6 signatures goes without the CRC line.
+  return frameCleartext(text, signatures.map((s) => hashName(s.hashAlgorithm!)), list.write(), signatures.some((s) => s.version !== 6));
+}
+
+/** Invisible and format characters (a BOM, U+2028, a NUL, a CR) spelled out: the operator must see them. */
+const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu;
+const shown = (line: string | undefined): string => {
+  if (line === undefined) return 'the end of the file';
+  const cut = [...line].length > 60 ? `${[...line].slice(0, 60).join('')}…` : line;
+  return `"${cut.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)}"`;
+};
+
+/**
+ * Where `published` first differs from the framing Candor writes, for an operator to
+ * find; null when they are the same bytes.
+ */
+export function framingDifference(published: string, expected: string): string | null {
+  if (published === expected) return null;
+  const have = published.split('\n');
+  const want = expected.split('\n');
+  let i = 0;
+  while (have[i] === want[i]) i++;
+  return `the file is not exactly what candor writes for its signed text and signatures: line ${i + 1} is ${shown(have[i])}, expected ${shown(want[i])}. `
+    + 'Nothing outside the signed text is signed, so do not trust it; a publisher must publish the file exactly as candor wrote it (docs/decisions/0001-canonical-text.md)';
 }
 
 function outside(subject: Reason['subject'], message: string): { ok: false; reasons: Reason[] } {
@@ -66,42 +105,68 @@ export interface Frame {
   headerEnd: number;
   sigStart: number;
   end: number;
+  /**
+   * The file as published, with one transport accident forgiven (decision 0001): when
+   * every line ends in CRLF, the LF file. It must equal the re-framed text and packets.
+   */
+  published: string;
 }
 
 type FrameResult = { ok: true; frame: Frame } | { ok: false; reasons: Reason[] };
 
+/** Every line break is CRLF and no other CR is present. */
+const isUniformCRLF = (file: string): boolean => file.includes('\r\n') && !/\r(?!\n)|(?<!\r)\n/.test(file);
+
+/** A marker line that only looks right (a BOM, leading or trailing blanks) is not left to a reader's leniency. */
+function markerProblem(lines: string[], at: number, marker: string, subject: Reason['subject']): FrameResult | null {
+  return lines[at] === marker ? null : outside(subject, `line ${at + 1} is ${shown(lines[at])}, expected exactly ${JSON.stringify(marker)}`);
+}
+
 /** The checks on the published bytes that come before any OpenPGP parsing (shared by both readers). */
 export function frameOf(file: string, subject: Reason['subject']): FrameResult {
+  const published = isUniformCRLF(file) ? file.replaceAll('\r\n', '\n') : file;
   const lines = file.replace(/\r\n/g, '\n').split('\n');
-  const begins = lines.filter((l) => l.trimEnd() === BEGIN_SIGNED).length;
+  // trim(): a line a reader takes for the marker (JS trim() also removes a BOM) counts as one.
+  const begins = lines.filter((l) => l.trim() === BEGIN_SIGNED).length;
   if (begins === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'not an OpenPGP cleartext-signed file' }] };
   if (begins > 1) return { ok: false, reasons: [{ code: 'MULTIPLE_SIGNED_BLOCKS', subject, message: `${begins} signed blocks in one file` }] };
-  const start = lines.findIndex((l) => l.trimEnd() === BEGIN_SIGNED);
-  const end = lines.findIndex((l) => l.trimEnd() === END_SIG);
+  const start = lines.findIndex((l) => l.trim() === BEGIN_SIGNED);
+  const end = lines.findIndex((l, i) => i > start && l.trim() === END_SIG);
   if (lines.slice(0, start).some((l) => l.trim() !== '')) return outside(subject, 'text before the signed message');
   if (end < 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'no signature block' }] };
   if (lines.slice(end + 1).some((l) => l.trim() !== '')) return outside(subject, 'text after the signature');
   const headerEnd = lines.indexOf('', start);
   const headers = lines.slice(start + 1, headerEnd);
   if (headers.some((h) => !/^Hash: [A-Z0-9,]+$/.test(h))) return outside(subject, 'an armor header other than Hash: in the signed message');
-  const sigStart = lines.indexOf(BEGIN_SIG, headerEnd);
+  const sigStart = lines.findIndex((l, i) => i > headerEnd && i < end && l.trim() === BEGIN_SIG);
+  if (headerEnd < 0 || sigStart < 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'no signature block' }] };
+  const marker = markerProblem(lines, start, BEGIN_SIGNED, subject) ?? markerProblem(lines, sigStart, BEGIN_SIG, subject) ?? markerProblem(lines, end, END_SIG, subject);
+  if (marker) return marker;
   // Armor headers (Comment:, Version:, or any other line before the blank line) are not signed.
   if (lines.slice(sigStart + 1, lines.indexOf('', sigStart)).length > 0) return outside(subject, 'a line in the signature block\'s header (such as Comment:): it is not signed');
   const raw = rawSignedProblem(file, start, sigStart, lines);
   if (raw) return { ok: false, reasons: [{ code: 'TEXT_NOT_CANONICAL', subject, message: raw }] };
-  return { ok: true, frame: { lines, start, headerEnd, sigStart, end } };
+  return { ok: true, frame: { lines, start, headerEnd, sigStart, end, published } };
 }
 
-/** The signed text and signature packets of a framed file, read by openpgp.js. */
+/**
+ * The signed text and signature packets of a framed file, read by openpgp.js, and only
+ * if the file is exactly their framing: openpgp.js ends the text at any line shaped like
+ * armor, drops what follows the last '=', and its base64 decoder skips what is not base64.
+ */
 export async function decodeFrame(frame: Frame, subject: Reason['subject']): Promise<SplitResult> {
+  let value: SplitFile;
+  let expected: string;
   try {
     const message = await openpgp.readCleartextMessage({ cleartextMessage: frame.lines.slice(frame.start, frame.end + 1).join('\n') });
-    const signatures = signaturePacketsOf(message);
-    if (signatures.length === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'the signature block holds no signature' }] };
-    return { ok: true, value: { text: message.getText(), signatures } };
+    value = { text: message.getText(), signatures: signaturePacketsOf(message) };
+    if (value.signatures.length === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'the signature block holds no signature' }] };
+    expected = armorCleartext(value.text, value.signatures);
   } catch (error) {
     return { ok: false, reasons: [{ code: 'SIGNATURE_BAD', subject, message: `unreadable signature: ${(error as Error).message}` }] };
   }
+  const difference = framingDifference(frame.published, expected);
+  return difference ? outside(subject, difference) : { ok: true, value };
 }
 
 /** Splits a published cleartext file, refusing anything a reader could mistake for signed text. */
