@@ -62,19 +62,31 @@ const shown = (line: string | undefined): string => {
   return `"${cut.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)}"`;
 };
 
-/**
- * Where `published` first differs from the framing Candor writes, for an operator to
- * find; null when they are the same bytes.
- */
-export function framingDifference(published: string, expected: string): string | null {
+/** Where `published` first differs from `expected`, line by line; null when they are the same bytes. */
+export function firstDifference(published: string, expected: string): string | null {
   if (published === expected) return null;
   const have = published.split('\n');
   const want = expected.split('\n');
   let i = 0;
   while (have[i] === want[i]) i++;
-  return `the file is not exactly what candor writes for its signed text and signatures: line ${i + 1} is ${shown(have[i])}, expected ${shown(want[i])}. `
+  return `line ${i + 1} is ${shown(have[i])}, expected ${shown(want[i])}`;
+}
+
+/**
+ * Why `published` is not the framing Candor writes, for an operator to act on; null
+ * when they are the same bytes.
+ */
+export function framingDifference(published: string, expected: string): string | null {
+  const where = firstDifference(published, expected);
+  return where && `the file is not exactly what candor writes for its signed text and signatures: ${where}. `
     + 'Nothing outside the signed text is signed, so do not trust it; a publisher must publish the file exactly as candor wrote it (docs/decisions/0001-canonical-text.md)';
 }
+
+/** Every line break is CRLF and no other CR is present. */
+const isUniformCRLF = (file: string): boolean => file.includes('\r\n') && !/\r(?!\n)|(?<!\r)\n/.test(file);
+
+/** The one transport accident forgiven (decision 0001): a file whose every line ends in CRLF is read as LF. */
+export const asPublished = (file: string): string => (isUniformCRLF(file) ? file.replaceAll('\r\n', '\n') : file);
 
 function outside(subject: Reason['subject'], message: string): { ok: false; reasons: Reason[] } {
   return { ok: false, reasons: [{ code: 'TEXT_OUTSIDE_SIGNED', subject, message }] };
@@ -114,9 +126,6 @@ export interface Frame {
 
 type FrameResult = { ok: true; frame: Frame } | { ok: false; reasons: Reason[] };
 
-/** Every line break is CRLF and no other CR is present. */
-const isUniformCRLF = (file: string): boolean => file.includes('\r\n') && !/\r(?!\n)|(?<!\r)\n/.test(file);
-
 /** A marker line that only looks right (a BOM, leading or trailing blanks) is not left to a reader's leniency. */
 function markerProblem(lines: string[], at: number, marker: string, subject: Reason['subject']): FrameResult | null {
   return lines[at] === marker ? null : outside(subject, `line ${at + 1} is ${shown(lines[at])}, expected exactly ${JSON.stringify(marker)}`);
@@ -124,7 +133,7 @@ function markerProblem(lines: string[], at: number, marker: string, subject: Rea
 
 /** The checks on the published bytes that come before any OpenPGP parsing (shared by both readers). */
 export function frameOf(file: string, subject: Reason['subject']): FrameResult {
-  const published = isUniformCRLF(file) ? file.replaceAll('\r\n', '\n') : file;
+  const published = asPublished(file);
   const lines = file.replace(/\r\n/g, '\n').split('\n');
   // trim(): a line a reader takes for the marker (JS trim() also removes a BOM) counts as one.
   const begins = lines.filter((l) => l.trim() === BEGIN_SIGNED).length;
