@@ -10,6 +10,9 @@ import { createHash, createPrivateKey, sign } from 'node:crypto';
 import type * as openpgp from 'openpgp';
 import type { TestKey } from './world.ts';
 
+/** A key pair as the tests hold it (a TestKey, or an unlocked demo key). */
+export type Signer = Pick<TestKey, 'privateKey' | 'publicKey'>;
+
 export interface Subpacket {
   type: number;
   critical?: boolean;
@@ -66,21 +69,32 @@ export interface CraftOptions {
   unhashed?: Subpacket[];
   /** The old packet format (CTB 0x88/0x89), as GnuPG writes signatures. */
   oldFormat?: boolean;
-  /** MPIs written with a full 256-bit count and leading zero bytes kept. */
+  /**
+   * MPIs written with a full 256-bit count, leading zero bits included. Only a value whose
+   * top bit is clear shows it, so the creation time moves on by whole seconds until one does.
+   */
   padMPIs?: boolean;
   /** 0x01 text (default) or 0x00 binary. */
   type?: number;
 }
 
 /** The Ed25519 private key of a v4 EdDSA-legacy test key, for node:crypto. */
-function privateKeyOf(key: TestKey) {
+function privateKeyOf(key: Signer) {
   const packet = key.privateKey.keyPacket as unknown as { privateParams: { seed: Uint8Array }; publicParams: { Q: Uint8Array } };
   const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
   return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64(packet.privateParams.seed), x: b64(packet.publicParams.Q.subarray(1)) }, format: 'jwk' });
 }
 
 /** One v4 EdDSA-legacy SHA-512 signature packet over `text` (canonical: its LFs signed as CRLF). */
-export function craftSignature(text: string, key: TestKey, opts: CraftOptions): Uint8Array {
+export function craftSignature(text: string, key: Signer, opts: CraftOptions): Uint8Array {
+  for (let shift = 0; opts.padMPIs; shift++) {
+    const packet = craftOnce(text, key, { ...opts, created: new Date(opts.created.getTime() + shift * 1000) });
+    if (packet.at(-66)! < 0x80 || packet.at(-32)! < 0x80) return packet;
+  }
+  return craftOnce(text, key, opts);
+}
+
+function craftOnce(text: string, key: Signer, opts: CraftOptions): Uint8Array {
   const hashedSubs = opts.hashed ?? [creationTime(opts.created), issuerFingerprint(key.publicKey), ...(opts.extraHashed ?? [])];
   const hashedPart = concat(new Uint8Array([4, opts.type ?? 0x01, 22, 10]), area(hashedSubs));
   const trailer = concat(new Uint8Array([4, 0xff]), u32(hashedPart.length));
@@ -107,7 +121,7 @@ export async function rawSign(packet: openpgp.SignaturePacket, key: openpgp.AnyS
 }
 
 /** A SHA-512 text signature over `text` by the signing subkey of `key` (or its primary key), whatever openpgp.js thinks of the key. */
-export async function forgeWith(text: string, key: TestKey, created: Date, by: 'subkey' | 'primary' = 'subkey'): Promise<openpgp.SignaturePacket> {
+export async function forgeWith(text: string, key: Signer, created: Date, by: 'subkey' | 'primary' = 'subkey'): Promise<openpgp.SignaturePacket> {
   const pgp = await import('openpgp');
   const signing = by === 'primary' ? key.privateKey.keyPacket : key.privateKey.subkeys.find((s) => s.getAlgorithmInfo().algorithm === 'eddsaLegacy')!.keyPacket;
   const literal = new pgp.LiteralDataPacket();
@@ -117,4 +131,17 @@ export async function forgeWith(text: string, key: TestKey, created: Date, by: '
   packet.publicKeyAlgorithm = signing.algorithm;
   packet.hashAlgorithm = pgp.enums.hash.sha512;
   return rawSign(packet, signing as openpgp.AnySecretKeyPacket, literal, created);
+}
+
+/** The same packets with old-format headers (CTB 0x88/0x89), as GnuPG writes signatures; new-format input only. */
+export function toOldFormat(bytes: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const tag = bytes[at]! & 0x3f;
+    const b1 = bytes[at + 1]!;
+    const [len, body] = b1 < 192 ? [b1, at + 2] : [((b1 - 192) << 8) + bytes[at + 2]! + 192, at + 3];
+    out.push(...(len < 256 ? [0x80 | (tag << 2), len] : [0x81 | (tag << 2), len >> 8, len & 0xff]), ...bytes.subarray(body, body + len));
+    at = body + len;
+  }
+  return Uint8Array.from(out);
 }
