@@ -85,7 +85,7 @@ export const FRAMING_ATTACKS: FramingAttack[] = [
   { name: 'a NUL byte at the end of a base64 line', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => replace(p.lines, p.sig + 2, `${p.base64[0]}\u0000`)) },
   { name: 'a space inside a base64 line', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => replace(p.lines, p.sig + 2, `${p.base64[0]!.slice(0, 20)} ${p.base64[0]!.slice(20)}`)) },
   { name: 'a blank line between base64 lines', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 3, '')) },
-  { name: 'a line of text between base64 lines', code: 'SIGNATURE_BAD', attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 3, 'We have received a warrant.')) },
+  { name: 'a line of text between base64 lines', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 3, 'We have received a warrant.')) },
   { name: 'the base64 re-wrapped at 64 columns (as gpg writes it)', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.sig + 2), ...p.base64.join('').match(/.{1,64}/g)!, ...p.lines.slice(p.crc)]) },
   { name: 'the base64 on one long line', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.sig + 2), p.base64.join(''), ...p.lines.slice(p.crc)]) },
   { name: 'a wrong checksum (gpg refuses it)', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => replace(p.lines, p.crc, p.lines[p.crc] === '=AAAA' ? '=AAAB' : '=AAAA')) },

@@ -4,11 +4,9 @@
  * a revoked user ID. Each is published as a real OpenPGP key would be (armored, read back).
  */
 import * as openpgp from 'openpgp';
-import { makeSubkeySigner } from './tamper.ts';
-import { rawSign } from './packets.ts';
+import { rawSign, type Signer } from './packets.ts';
 import type { TestKey } from './world.ts';
 
-const DAY = 86_400_000;
 const reread = async (key: openpgp.Key) => openpgp.readKey({ armoredKey: key.armor() });
 
 /** The signing subkey of `key`, its index, and the primary key's secret packet. */
@@ -75,11 +73,8 @@ export async function breakBinding(key: TestKey): Promise<openpgp.PublicKey> {
   return reread(pub) as Promise<openpgp.PublicKey>;
 }
 
-/** A subkey signer (gpg with a token), created 30 days before `now`. */
-export const subkeySigner = (name: string, now: Date) => makeSubkeySigner(name, new Date(now.getTime() - 30 * DAY));
-
 /** The public key with its only user ID revoked at `date` ("user ID no longer valid" unless `reason` says otherwise). */
-export async function revokeUserID(key: TestKey, date: Date, reason = openpgp.enums.reasonForRevocation.userIDInvalid): Promise<openpgp.PublicKey> {
+export async function revokeUserID(key: Signer, date: Date, reason = openpgp.enums.reasonForRevocation.userIDInvalid): Promise<openpgp.PublicKey> {
   const pub = key.privateKey.toPublic();
   pub.users[0] = await pub.users[0]!.revoke(key.privateKey.keyPacket as openpgp.SecretKeyPacket, { flag: reason, string: 'no longer used' }, date);
   return reread(pub) as Promise<openpgp.PublicKey>;

@@ -72,14 +72,40 @@ export function firstDifference(published: string, expected: string): string | n
   return `line ${i + 1} is ${shown(have[i])}, expected ${shown(want[i])}`;
 }
 
+/** The verdict's words for a file that is not candor's framing, with where it differs. */
+const notCandorFraming = (where: string): string => `the file is not exactly what candor writes for its signed text and signatures: ${where}. `
+  + 'Nothing outside the signed text is signed, so do not trust it; a publisher must publish the file exactly as candor wrote it (docs/decisions/0001-canonical-text.md)';
+
 /**
  * Why `published` is not the framing Candor writes, for an operator to act on; null
  * when they are the same bytes.
  */
 export function framingDifference(published: string, expected: string): string | null {
   const where = firstDifference(published, expected);
-  return where && `the file is not exactly what candor writes for its signed text and signatures: ${where}. `
-    + 'Nothing outside the signed text is signed, so do not trust it; a publisher must publish the file exactly as candor wrote it (docs/decisions/0001-canonical-text.md)';
+  return where && notCandorFraming(where);
+}
+
+const FULL_LINE = /^[A-Za-z0-9+/]{60}$/;
+const LAST_LINE = /^[A-Za-z0-9+/]{1,60}={0,2}$/;
+const CHECKSUM = /^=[A-Za-z0-9+/]{4}$/;
+
+/**
+ * The shape of the signature block's armor, before anything decodes it: 60-column
+ * base64 lines, a shorter last one, then the checksum line, exactly as candor writes
+ * them. Checked first so that no decoder's leniency is ever asked about anything else:
+ * openpgp.js decodes base64 through Buffer in Node (which skips junk) and atob in a
+ * browser (which throws), and the CLI and the page must give the same reason.
+ */
+function armorShapeProblem(lines: string[], sigStart: number, end: number): string | null {
+  const crc = lines.findIndex((l, i) => i > sigStart + 1 && i < end && CHECKSUM.test(l));
+  if (crc < 0) return notCandorFraming(`the signature block has no checksum line (= and four base64 characters) before line ${end + 1}`);
+  if (crc !== end - 1) return notCandorFraming(`line ${crc + 2} is ${shown(lines[crc + 1])}, expected ${JSON.stringify(END_SIG)}`);
+  const base64 = lines.slice(sigStart + 2, crc);
+  const last = base64.length - 1;
+  if (last < 0) return notCandorFraming(`the signature block holds no base64 lines before line ${crc + 1}`);
+  const bad = base64.findIndex((l, i) => (i < last ? !FULL_LINE.test(l) : !LAST_LINE.test(l) || l.length % 4 !== 0 || /=[^=]/.test(l)));
+  if (bad >= 0) return notCandorFraming(`line ${sigStart + 3 + bad} is ${shown(base64[bad])}, expected ${bad < last ? '60 base64 characters' : 'the last base64 line'}`);
+  return null;
 }
 
 /** Every line break is CRLF and no other CR is present. */
@@ -153,6 +179,8 @@ export function frameOf(file: string, subject: Reason['subject']): FrameResult {
   if (marker) return marker;
   // Armor headers (Comment:, Version:, or any other line before the blank line) are not signed.
   if (lines.slice(sigStart + 1, lines.indexOf('', sigStart)).length > 0) return outside(subject, 'a line in the signature block\'s header (such as Comment:): it is not signed');
+  const shape = armorShapeProblem(lines, sigStart, end);
+  if (shape) return outside(subject, shape);
   const raw = rawSignedProblem(file, start, sigStart, lines);
   if (raw) return { ok: false, reasons: [{ code: 'TEXT_NOT_CANONICAL', subject, message: raw }] };
   return { ok: true, frame: { lines, start, headerEnd, sigStart, end, published } };

@@ -22,7 +22,6 @@ const HASH_NAMES: Record<number, string> = { 8: 'SHA256', 9: 'SHA384', 10: 'SHA5
  */
 const UNSAFE_TEXT = /\r|[ \t]$|[ \t]\n|(?:^|\n)-(?! )|[\u2028\u2029]/;
 const ESCAPE = /(^|\n)- /g;
-const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
@@ -68,10 +67,8 @@ export function decodeByHand(frame: Frame): { text: string; signatures: FastSign
   const block = lines.slice(headerEnd + 1, sigStart).join('\n');
   if (UNSAFE_TEXT.test(block)) return null;
   const text = block.includes('- ') ? block.replace(ESCAPE, '$1') : block;
-  // The last armor line is the checksum, which the framing compared below must repeat exactly.
-  const armor = lines.slice(sigStart + 2, end - 1);
-  if (armor.length === 0 || armor.some((l, i) => !BASE64_LINE.test(l) || (i < armor.length - 1 && l.includes('=')))) return null;
-  const bytes = base64(armor.join(''));
+  // frameOf checked the armor's shape; the checksum (its last line) is compared with the framing below.
+  const bytes = base64(lines.slice(sigStart + 2, end - 1).join(''));
   const signatures = bytes && readSignaturePackets(bytes);
   const hashes = signatures?.map((s) => HASH_NAMES[s.hashAlgorithm]);
   if (!bytes || !signatures || !hashes || hashes.some((h) => h === undefined)) return null;
