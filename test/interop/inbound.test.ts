@@ -77,7 +77,7 @@ describe('gpg-made signatures', () => {
     const file = await gpg(['--clearsign'], { input: `${att.text}\n` });
     const asIs = await verify(file, [mine]);
     expect(codes(asIs)).toEqual(['TEXT_OUTSIDE_SIGNED']);
-    expect(asIs.reasons[0]!.message).toMatch(/^the file is not exactly what candor writes .*line \d+ is ".*", expected ".*"/);
+    expect(asIs.reasons[0]!.message).toMatch(/^the file is not exactly what candor writes for its signed text and signatures: line \d+ is ".*", expected 60 base64 characters/);
     expect(asIs.verdict).toBe('invalid');
     const framed = await verify(armorCleartext(att.text, await packetsOf(file)), [mine]);
     expect(codes(framed)).toEqual(['HISTORY_UNCHECKED']);
