@@ -69,7 +69,9 @@ export function firstDifference(published: string, expected: string): string | n
   const want = expected.split('\n');
   let i = 0;
   while (have[i] === want[i]) i++;
-  return `line ${i + 1} is ${shown(have[i])}, expected ${shown(want[i])}`;
+  // After the file's last line break there is no line: that is its end.
+  const line = (xs: string[]) => (i === xs.length - 1 && xs[i] === '' ? undefined : xs[i]);
+  return `line ${i + 1} is ${shown(line(have))}, expected ${shown(line(want))}`;
 }
 
 /** The verdict's words for a file that is not candor's framing, with where it differs. */
