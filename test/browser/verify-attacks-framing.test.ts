@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { frameCleartext } from '../../src/core/pgp/armor.ts';
+import { frameCleartext } from '../../src/core/pgp/framing.ts';
 import { readSigningKey } from '../../src/io/keyring.ts';
 import { FRAMING_ATTACKS } from '../helpers/attacks.ts';
 import { BUILD_TIMEOUT, guardedContext, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';

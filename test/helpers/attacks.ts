@@ -9,7 +9,7 @@
  *   for (const a of FRAMING_ATTACKS) check(await a.attack(genuine)) // never ALIVE
  */
 import * as openpgp from 'openpgp';
-import { frameCleartext, hashName } from '../../src/core/pgp/armor.ts';
+import { frameCleartext, hashName } from '../../src/core/pgp/framing.ts';
 import type { ReasonCode } from '../../src/core/verify/reasons.ts';
 import { MARKER_PACKET, toOldFormat } from './packets.ts';
 

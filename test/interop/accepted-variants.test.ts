@@ -9,7 +9,7 @@
 import * as openpgp from 'openpgp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AttestationData } from '../../src/core/canary/model.ts';
-import { frameCleartext } from '../../src/core/pgp/armor.ts';
+import { frameCleartext } from '../../src/core/pgp/framing.ts';
 import { ACCEPTED_VARIANTS, FRAMING_ATTACKS } from '../helpers/attacks.ts';
 import { craftSignature, expiration, issuerKeyID, type CraftOptions } from '../helpers/packets.ts';
 import { packetsOf } from '../helpers/tamper.ts';
@@ -85,7 +85,7 @@ describe.each(verifiers)('$tool', ({ needs, verify }) => {
       const outcome = await verify(c.signed);
       expect(outcome.ok, `${c.name}: ${outcome.detail}`).toBe(true);
     }
-  });
+  }, 240_000); // pgpainless-cli starts a JVM for each file: seconds each on a busy machine
 });
 
 /** The README's "Read signed.txt, not canary.txt": GnuPG 2.2 accepts these forgeries; sq, sqop and rnp do not. */

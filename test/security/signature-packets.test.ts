@@ -9,7 +9,7 @@
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttestationData } from '../../src/core/canary/model.ts';
-import { frameCleartext } from '../../src/core/pgp/armor.ts';
+import { frameCleartext } from '../../src/core/pgp/framing.ts';
 import type { ReasonCode } from '../../src/core/verify/reasons.ts';
 import { craftSignature, creationTime, expiration, issuerFingerprint, issuerKeyID, type CraftOptions } from '../helpers/packets.ts';
 import { packetsOf } from '../helpers/tamper.ts';

@@ -7,6 +7,7 @@
 import type * as openpgp from 'openpgp';
 import type { Reason } from '../verify/reasons.ts';
 import { decodeFrame, frameOf, type Frame } from './armor.ts';
+import { BEGIN_SIG, BEGIN_SIGNED, END_SIG } from './framing.ts';
 import { readSignaturePackets, type FastSignature } from './signature-packet.ts';
 
 /** A signature packet as read by hand, or by openpgp.js. */
@@ -23,9 +24,6 @@ const HASH_NAMES: Record<number, string> = { 8: 'SHA256', 9: 'SHA384', 10: 'SHA5
  */
 const UNSAFE_TEXT = /\r|[ \t]$|[ \t]\n|(?:^|\n)-(?! -)|[\u2028\u2029]/;
 const ESCAPE = /(^|\n)- /g;
-const BEGIN_SIGNED = '-----BEGIN PGP SIGNED MESSAGE-----';
-const BEGIN_SIG = '-----BEGIN PGP SIGNATURE-----';
-const END_SIG = '-----END PGP SIGNATURE-----';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;

@@ -4,7 +4,7 @@
  * site manifest.
  */
 import * as openpgp from 'openpgp';
-import { asPublished, firstDifference } from './armor.ts';
+import { asPublished, firstDifference } from './framing.ts';
 import { fingerprintOf } from './keys.ts';
 import { packetProblem, signatureExpiry } from './signature-rules.ts';
 
