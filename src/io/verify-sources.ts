@@ -63,7 +63,8 @@ async function load(source: string, timeoutMs: number): Promise<Uint8Array | nul
 async function loadText(source: string, timeoutMs: number, required: boolean): Promise<string | undefined> {
   const bytes = await load(source, timeoutMs);
   if (!bytes && required) throw new UsageError('INPUT_UNREADABLE', 'not found', { file: source, expected: 'a canary file' });
-  return bytes ? new TextDecoder().decode(bytes) : undefined;
+  // ignoreBOM keeps a byte-order mark, which the verifier must see: gpg and sq refuse such a file (decision 0001).
+  return bytes ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) : undefined;
 }
 
 async function keyMaterial(opts: SourceOptions, base: string | undefined, wanted: string[]): Promise<{ keys: openpgp.Key[]; pins: string[] }> {

@@ -6,9 +6,11 @@ import * as openpgp from 'openpgp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyRef } from '../../src/core/canary/model.ts';
 import { SigningError } from '../../src/core/errors.ts';
+import { armorCleartext } from '../../src/core/pgp/armor.ts';
 import { mergeDetachedSignature } from '../../src/core/pgp/sign.ts';
 import { verifyCanary } from '../../src/core/verify/verify-canary.ts';
 import { nodeCrypto } from '../../src/io/node-crypto.ts';
+import { packetsOf } from '../helpers/tamper.ts';
 import { GPG_DISTRUST, gpgStatus, requireTool, run, runOk, sandbox, validSigners, type Sandbox } from '../helpers/tools.ts';
 import { DAY, HOUR, T0, at, makeWorld, type World } from '../helpers/world.ts';
 
@@ -66,19 +68,29 @@ describe('gpg-made signatures', () => {
     mine = await gpgKey('Gpg Signer');
   });
 
-  it('accepts gpg --clearsign of the prepared text as a good signature', async () => {
+  // Candor publishes only files it framed itself (decision 0001): gpg's own framing
+  // (64-column base64, the old packet format) is refused as published, and its
+  // signature counts once candor frames it.
+  it('refuses gpg --clearsign of the prepared text as published (TEXT_OUTSIDE_SIGNED), and counts its signature once candor frames it', async () => {
     const att = await attestation([mine.ref], 1);
     // gpg takes the input's last line break as the frame's own; one more keeps the canonical final LF signed.
     const file = await gpg(['--clearsign'], { input: `${att.text}\n` });
-    const result = await verify(file, [mine]);
-    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
-    expect(result.verdict).toBe('alive');
-    expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: mine.ref.fingerprint }]);
+    const asIs = await verify(file, [mine]);
+    expect(codes(asIs)).toEqual(['TEXT_OUTSIDE_SIGNED']);
+    expect(asIs.reasons[0]!.message).toMatch(/^the file is not exactly what candor writes for its signed text and signatures: line \d+ is ".*", expected 60 base64 characters/);
+    expect(asIs.verdict).toBe('invalid');
+    const framed = await verify(armorCleartext(att.text, await packetsOf(file)), [mine]);
+    expect(codes(framed)).toEqual(['HISTORY_UNCHECKED']);
+    expect(framed.verdict).toBe('alive');
+    expect(framed.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: mine.ref.fingerprint }]);
   });
 
-  it('refuses gpg --clearsign of the canonical text as is: its final LF is not signed', async () => {
+  it('refuses gpg --clearsign of the canonical text as is: its final LF is not signed, even once candor frames it', async () => {
     const att = await attestation([mine.ref], 1);
-    const result = await verify(await gpg(['--clearsign'], { input: att.text }), [mine]);
+    const file = await gpg(['--clearsign'], { input: att.text });
+    expect(codes(await verify(file, [mine]))).toEqual(['TEXT_OUTSIDE_SIGNED']);
+    const packets = await packetsOf(file);
+    const result = await verify(armorCleartext(att.text.slice(0, -1), packets), [mine]);
     expect(codes(result)).toContain('TEXT_NOT_CANONICAL');
     expect(result.verdict).toBe('invalid');
   });
@@ -128,14 +140,16 @@ describe('sq-made signatures', () => {
   const sq = (args: string[]) => runOk('sq', args, { env: box.env });
 
   // sq's default key signs with a subkey: candor must credit the primary fingerprint.
-  it('accepts an sq cleartext signature made with a signing subkey', async () => {
+  it('counts an sq signature made with a signing subkey once candor frames it (sq\'s own framing is TEXT_OUTSIDE_SIGNED)', async () => {
     const key = `${box.dir}/sq-key.pgp`;
     await sq(['key', 'generate', '--userid', 'Sq Signer <sq@example.org>', '--creation-time', iso(at(-DAY)), '--export', key]);
     const publicKey = await openpgp.readKey({ armoredKey: await sq(['key', 'extract-cert', key]) });
     const foreign = { ref: { name: 'Sq Signer', fingerprint: publicKey.getFingerprint().toUpperCase() }, publicKey };
     const att = await attestation([foreign.ref], 1);
     const file = await sq(['sign', '--cleartext-signature', '--signer-key', key, '--time', iso(T0), box.file('prepared.txt', `${att.text}\n`)]);
-    const result = await verify(file, [foreign]);
+    expect(codes(await verify(file, [foreign]))).toEqual(['TEXT_OUTSIDE_SIGNED']);
+    // (sq 0.27 makes only binary-mode detached signatures, which add-signature refuses.)
+    const result = await verify(armorCleartext(att.text, await packetsOf(file)), [foreign]);
     expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
     expect(result.verdict).toBe('alive');
     expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: foreign.ref.fingerprint }]);

@@ -57,6 +57,10 @@ describe('the /canary/ page instructions', () => {
     const status = gpgStatus(await runBlock(gpg));
     expect(validSigners(status).sort()).toEqual([...demo.pins].sort());
     expect(status.filter((s) => GPG_DISTRUST.includes(s[0]!))).toEqual([]);
+    // signed.txt, which the page says to read, is the signed text alone.
+    const signed = await readFile(path.join(box.dir, 'signed.txt'), 'utf8');
+    expect(signed).toMatch(/^CANDOR WARRANT CANARY: ATTESTATION \d+\n/);
+    expect(signed).not.toContain('-----BEGIN PGP');
   });
 
   it('the sq step, as printed, accepts the canary with the required number of signatures', async (ctx) => {

@@ -121,7 +121,7 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
     const signature = set.signatures.get(report.id);
     const file = `content/transparency/${report.id}.json.asc`;
     if (!signature) { all.push({ level: 'warning', code: 'REPORT_UNSIGNED', file, message: `report ${report.id} has no signature`, hint: `candor report sign ${report.id} --key KEY.asc` }); continue; }
-    const result = await verifyReportJson(reportToJson(report), signature, keys);
+    const result = await verifyReportJson(reportToJson(report), signature, keys, { now: ctx.now });
     if (!result.ok) all.push({ level: 'error', code: 'REPORT_SIGNATURE_INVALID', file, message: `does not verify over the report's current JSON with a signer or heartbeat key: ${result.reason}`, hint: `If the report was corrected, sign it again: candor report sign ${report.id}` });
   }
   return all.map(fromPolicyProblem);

@@ -12,11 +12,13 @@ import type { SignatureInput } from './cleartext.ts';
 import type { FastCrypto } from './fast-crypto.ts';
 import { verifiesFast } from './fast-verify.ts';
 import { KeyFacts } from './key-facts.ts';
+import { whyCannotSign, type Unusable, type When } from './key-usability.ts';
 import { FAR_FUTURE, fingerprintOf } from './keys.ts';
 import { makeCleartext } from './openpgp-internals.ts';
 import type { FastSignature } from './signature-packet.ts';
+import { packetProblem, signatureExpiry } from './signature-rules.ts';
 
-export type SignatureStatus = 'good' | 'bad' | 'unknown-key' | 'key-expired' | 'key-revoked' | 'key-not-yet-valid';
+export type SignatureStatus = 'good' | 'bad' | 'signature-expired' | 'unknown-key' | 'key-expired' | 'key-unusable' | 'key-revoked' | 'user-id-revoked' | 'key-not-yet-valid';
 
 export interface SignatureCheck {
   /** Primary-key fingerprint of the signer, when the key is known. */
@@ -70,10 +72,12 @@ async function isSubkeyRevoked(key: openpgp.Key, signingKey: openpgp.Key | openp
   });
 }
 
-async function expiredAt(key: openpgp.Key, keyID: openpgp.KeyID, now: Date, facts: KeyFacts): Promise<boolean> {
-  const expiration = await facts.expiration(key);
-  if (expiration && expiration.getTime() <= now.getTime()) return true;
-  return !(await facts.canSign(key, keyID, now));
+/** Why the signer cannot sign at `date` (expired, unusable, user ID revoked), or null when it can. */
+async function unusableAt(signer: Signer, date: Date, when: When, facts: KeyFacts): Promise<Unusable | null> {
+  const expiration = await facts.expiration(signer.key);
+  const expired = expiration !== null && expiration.getTime() <= date.getTime();
+  if (!expired && (await facts.canSign(signer.key, signer.keyID, date))) return null;
+  return whyCannotSign(signer.key, signer.signingKey, signer.keyID, date, when, expiration);
 }
 
 interface Signer {
@@ -118,12 +122,19 @@ async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[]
     return { ...base, status: 'key-not-yet-valid', detail: `key created ${signingKey.getCreationTime().toISOString()}, after the signature` };
   }
   if (await ctx.facts.revoked(key) || await isSubkeyRevoked(key, signingKey, ctx.facts)) return { ...base, status: 'key-revoked', detail: 'the signing key is revoked' };
-  if (await expiredAt(key, signer.keyID, created, ctx.facts)) return { ...base, status: 'key-expired', detail: 'the key had expired when it signed' };
+  const then = await unusableAt(signer, created, 'signed', ctx.facts);
+  if (then) return { ...base, ...then };
+  const problem = isFast(signature) ? null : packetProblem(signature);
+  if (problem) return { ...base, status: 'bad', detail: problem };
   // The fast path covers the primary key only; a subkey's binding is openpgp.js's to check.
   const fast = ctx.crypto && isFast(signature) && signingKey === key && (await verifiesFast(text, signature, key, ctx.crypto));
   const failure = fast ? null : await cryptoCheck(text, await packetOf(signature), key);
   if (failure) return { ...base, status: 'bad', detail: failure };
-  if (await expiredAt(key, signer.keyID, now, ctx.facts)) return { ...base, status: 'key-expired', detail: 'the signing key has expired' };
+  // Read by hand means no expiration subpacket (signature-packet.ts leaves those to openpgp.js).
+  const expires = isFast(signature) ? null : signatureExpiry(signature);
+  if (expires && expires.getTime() <= now.getTime()) return { ...base, status: 'signature-expired', detail: `the signature expired ${expires.toISOString()} (its own expiration time, set by the signer)` };
+  const since = await unusableAt(signer, now, 'now', ctx.facts);
+  if (since) return { ...base, ...since };
   return { ...base, status: 'good', detail: 'good signature' };
 }
 

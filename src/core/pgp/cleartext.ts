@@ -7,6 +7,7 @@
 import type * as openpgp from 'openpgp';
 import type { Reason } from '../verify/reasons.ts';
 import { decodeFrame, frameOf, type Frame } from './armor.ts';
+import { BEGIN_SIG, BEGIN_SIGNED, END_SIG } from './framing.ts';
 import { readSignaturePackets, type FastSignature } from './signature-packet.ts';
 
 /** A signature packet as read by hand, or by openpgp.js. */
@@ -14,15 +15,15 @@ export type SignatureInput = FastSignature | openpgp.SignaturePacket;
 
 export type ReadResult = { ok: true; value: { text: string; signatures: SignatureInput[] } } | { ok: false; reasons: Reason[] };
 
-const HASH_IDS: Record<string, number> = { SHA256: 8, SHA384: 9, SHA512: 10 };
+/** The Hash: header names of the hashes the fast path knows; any other goes to openpgp.js. */
+const HASH_NAMES: Record<number, string> = { 8: 'SHA256', 9: 'SHA384', 10: 'SHA512' };
 /**
- * A CR, a blank at a line's end, a line starting with '-' but not the '- ' escape, or a
- * Unicode line separator (openpgp.js's multi-line armor regex sees a line start after it).
+ * A CR, a blank at a line's end, a line starting with '-' that is not the escape "- -"
+ * of a line starting with '-' (candor escapes nothing else), or a Unicode line separator
+ * (openpgp.js's multi-line armor regex sees a line start after it).
  */
-const UNSAFE_TEXT = /\r|[ \t]$|[ \t]\n|(?:^|\n)-(?! )|[\u2028\u2029]/;
+const UNSAFE_TEXT = /\r|[ \t]$|[ \t]\n|(?:^|\n)-(?! -)|[\u2028\u2029]/;
 const ESCAPE = /(^|\n)- /g;
-const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
-const CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
@@ -55,34 +56,42 @@ export function base64(s: string): Uint8Array | null {
   return out;
 }
 
+/** CRC-24 (RFC 4880 6.1), one table lookup per byte. */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let crc = n << 16;
+  for (let i = 0; i < 8; i++) crc = (crc << 1) ^ (crc & 0x800000 ? 0x864cfb : 0);
+  return crc & 0xffffff;
+});
+
+/** The armor's checksum line for these packets: "=" and the CRC-24 in four base64 characters. */
+function checksumLine(bytes: Uint8Array): string {
+  let crc = 0xb704ce;
+  for (const b of bytes) crc = ((crc << 8) & 0xffffff) ^ CRC_TABLE[((crc >>> 16) ^ b) & 0xff]!;
+  return `=${ALPHABET[(crc >>> 18) & 63]}${ALPHABET[(crc >>> 12) & 63]}${ALPHABET[(crc >>> 6) & 63]}${ALPHABET[crc & 63]}`;
+}
+
 /**
  * The text and packets by hand, or null for openpgp.js. openpgp.js strips trailing
  * whitespace, ends the text at any line that looks like armor and undoes "- " escapes:
- * only text where none of that can differ is read here.
+ * only text where none of that can differ is read here. And only a file that is exactly
+ * the framing of what it holds: anything else goes to openpgp.js, which then says what
+ * differs (armor.ts).
  */
 export function decodeByHand(frame: Frame): { text: string; signatures: FastSignature[] } | null {
-  const { lines, start, headerEnd, sigStart, end } = frame;
-  if (!(start < headerEnd && headerEnd < sigStart && sigStart + 1 < end) || lines[end] !== '-----END PGP SIGNATURE-----') return null;
-  if (lines[start] !== '-----BEGIN PGP SIGNED MESSAGE-----' || lines[sigStart + 1] !== '') return null;
-  const named = new Set<number>();
-  for (const header of lines.slice(start + 1, headerEnd)) {
-    for (const name of header.slice('Hash: '.length).split(',')) {
-      const id = HASH_IDS[name];
-      if (id === undefined) return null;
-      named.add(id);
-    }
-  }
+  const { lines, headerEnd, sigStart, end } = frame;
   const block = lines.slice(headerEnd + 1, sigStart).join('\n');
   if (UNSAFE_TEXT.test(block)) return null;
   const text = block.includes('- ') ? block.replace(ESCAPE, '$1') : block;
-  let armor = lines.slice(sigStart + 2, end);
-  if (armor.length > 1 && CHECKSUM_LINE.test(armor.at(-1)!)) armor = armor.slice(0, -1);
-  if (armor.length === 0 || armor.some((l, i) => !BASE64_LINE.test(l) || (i < armor.length - 1 && l.includes('=')))) return null;
+  // frameOf checked the armor's shape (60-column lines, then the checksum line before END).
+  const armor = lines.slice(sigStart + 2, end - 1);
   const bytes = base64(armor.join(''));
   const signatures = bytes && readSignaturePackets(bytes);
-  // openpgp.js refuses a signature whose hash the Hash: header does not name.
-  if (!signatures || (named.size > 0 && signatures.some((s) => !named.has(s.hashAlgorithm)))) return null;
-  return { text, signatures };
+  const hashes = signatures?.map((s) => HASH_NAMES[s.hashAlgorithm]);
+  if (!bytes || !signatures || !hashes || hashes.some((h) => h === undefined)) return null;
+  // What frameCleartext (armor.ts) writes for this text and these packets, built from the parts
+  // already read: strict base64 re-encodes to itself, and UNSAFE_TEXT left only canonical escapes.
+  const framing = `${BEGIN_SIGNED}\nHash: ${[...new Set(hashes)].join(',')}\n\n${block}\n${BEGIN_SIG}\n\n${armor.join('\n')}\n${checksumLine(bytes)}\n${END_SIG}\n`;
+  return framing === frame.published ? { text, signatures } : null;
 }
 
 /** Frame checks, then the armor by hand or by openpgp.js. */

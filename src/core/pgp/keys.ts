@@ -22,6 +22,8 @@ export function fingerprintOf(key: openpgp.Key): string {
 
 /** Reads every key in an armored or binary blob. */
 export async function readKeys(data: string | Uint8Array, file: string): Promise<openpgp.Key[]> {
+  // A key file is not published text: a byte-order mark before its armor changes nothing (unlike a canary's, decision 0001).
+  if (typeof data === 'string') data = data.replace(/^\uFEFF/, '');
   try {
     const keys = typeof data === 'string' && data.includes('-----BEGIN PGP')
       ? await openpgp.readKeys({ armoredKeys: data })

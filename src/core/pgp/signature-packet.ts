@@ -4,6 +4,10 @@
  * returns null for ANYTHING else (other versions, partial lengths, unknown or critical
  * subpackets, duplicates, trailing bytes), so that openpgp.js reads the packets instead.
  * What it returns must always be what openpgp.js would read: test/property/fast-path.test.ts.
+ * It also takes only packets encoded exactly as openpgp.js writes them again (new-format
+ * header, every length in its shortest form, MPIs without leading zeros): the published
+ * file must be the framing of what was read (armor.ts), and the openpgp.js reader checks
+ * that against openpgp.js's own encoding of the packets.
  */
 import { toHex } from './fast-crypto.ts';
 
@@ -34,8 +38,11 @@ const readUint = (b: Uint8Array, at: number, n: number): number => {
   return v;
 };
 
+/** How many octets openpgp.js's writeSimpleLength takes for a length (RFC 4880 4.2.2). */
+const lengthOctets = (len: number): number => (len < 192 ? 1 : len < 8384 ? 2 : 5);
+
 /** One packet header; null for anything but a complete, non-partial length. */
-function packetAt(data: Uint8Array, at: number): { tag: number; body: number; end: number } | null {
+function packetAt(data: Uint8Array, at: number): { tag: number; body: number; end: number; canonical: boolean } | null {
   const first = data[at];
   if (first === undefined || (first & 0x80) === 0) return null;
   let tag: number;
@@ -57,7 +64,9 @@ function packetAt(data: Uint8Array, at: number): { tag: number; body: number; en
     [len, body] = [readUint(data, at + 1, n), at + 1 + n];
   }
   const end = body + len;
-  return Number.isFinite(end) && end <= data.length ? { tag, body, end } : null;
+  // As openpgp.js writes it: the new format, the length in its shortest form.
+  const canonical = (first & 0x40) !== 0 && body - at - 1 === lengthOctets(len);
+  return Number.isFinite(end) && end <= data.length ? { tag, body, end, canonical } : null;
 }
 
 interface Subpackets {
@@ -72,16 +81,20 @@ const isNotation = (body: Uint8Array): boolean => body.length >= 8 && body.lengt
 function readSubpackets(b: Uint8Array, from: number, to: number, hashed: boolean, out: Subpackets): boolean {
   let i = from;
   while (i < to) {
+    const start = i;
     const first = b[i]!;
     let len: number;
     if (first < 192) [len, i] = [first, i + 1];
     else if (first < 255) [len, i] = [((first - 192) << 8) + b[i + 1]! + 192, i + 2];
     else [len, i] = [readUint(b, i + 1, 4), i + 5];
     if (!(len >= 1 && i + len <= to)) return false; // also false for NaN, read past the end
+    if (i - start !== lengthOctets(len)) return false; // openpgp.js would write it shorter
     const critical = (b[i]! & 0x80) !== 0;
     const type = b[i]! & 0x7f;
     const body = b.subarray(i + 1, i + len);
     i += len;
+    // openpgp.js marks the creation time critical; any other critical subpacket is for the rules (check-signatures.ts) to judge.
+    if (critical && !(hashed && type === SUB.created)) return false;
     if (type === SUB.issuer && body.length === 8) out.issuers.push(toHex(body));
     else if (type === SUB.issuerFingerprint && body.length === 21 && body[0] === 4) out.issuers.push(toHex(body.subarray(13)));
     else if (hashed && type === SUB.created && body.length === 4 && !out.created) out.created = new Date(readUint(body, 0, 4) * 1000);
@@ -90,11 +103,14 @@ function readSubpackets(b: Uint8Array, from: number, to: number, hashed: boolean
   return i === to;
 }
 
-/** An MPI's bytes (RFC 4880 3.2), or null past the end. */
+/** An MPI's bytes (RFC 4880 3.2) in the one encoding openpgp.js writes (exact bit count, no leading zero), or null. */
 function mpiAt(b: Uint8Array, at: number, end: number): { value: Uint8Array; next: number } | null {
   if (at + 2 > end) return null;
-  const next = at + 2 + ((readUint(b, at, 2) + 7) >>> 3);
-  return next <= end ? { value: b.subarray(at + 2, next), next } : null;
+  const bits = readUint(b, at, 2);
+  const next = at + 2 + ((bits + 7) >>> 3);
+  const lead = b[at + 2];
+  if (next > end || lead === undefined || lead === 0 || bits !== (next - at - 3) * 8 + (32 - Math.clz32(lead))) return null;
+  return { value: b.subarray(at + 2, next), next };
 }
 
 function readSignature(data: Uint8Array, start: number, body: number, end: number): FastSignature | null {
@@ -127,7 +143,7 @@ export function readSignaturePackets(data: Uint8Array): FastSignature[] | null {
   const out: FastSignature[] = [];
   for (let at = 0; at < data.length;) {
     const p = packetAt(data, at);
-    if (!p || p.tag !== 2) return null;
+    if (!p || p.tag !== 2 || !p.canonical) return null;
     const sig = readSignature(data, at, p.body, p.end);
     if (!sig) return null;
     out.push(sig);

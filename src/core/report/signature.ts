@@ -12,6 +12,6 @@ export function signReportJson(json: string, key: openpgp.PrivateKey, clock: { n
 export type ReportSignatureCheck = DetachedCheck;
 
 /** Good only if some `keys` entry made a valid signature over exactly these bytes. */
-export function verifyReportJson(json: string, armored: string, keys: openpgp.Key[]): Promise<ReportSignatureCheck> {
-  return verifyDetached(json, armored, keys);
+export function verifyReportJson(json: string, armored: string, keys: openpgp.Key[], clock?: { now: Date }): Promise<ReportSignatureCheck> {
+  return verifyDetached(json, armored, keys, clock);
 }

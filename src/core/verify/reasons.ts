@@ -6,6 +6,7 @@ export const REASONS = {
   // The document itself
   SIGNATURE_MISSING: 'invalid',
   SIGNATURE_BAD: 'invalid',
+  SIGNATURE_EXPIRED: 'invalid',
   TEXT_OUTSIDE_SIGNED: 'invalid',
   MULTIPLE_SIGNED_BLOCKS: 'invalid',
   TEXT_NOT_CANONICAL: 'invalid',
@@ -16,6 +17,8 @@ export const REASONS = {
   // Keys and signers
   KEY_UNPINNED: 'invalid',
   KEY_EXPIRED: 'invalid',
+  KEY_UNUSABLE: 'invalid',
+  KEY_USER_ID_REVOKED: 'invalid',
   KEY_REVOKED: 'invalid',
   KEY_NOT_YET_VALID: 'invalid',
   THRESHOLD_NOT_MET: 'invalid',

@@ -5,8 +5,11 @@ import type { Reason } from './reasons.ts';
 
 const STATUS_REASON = {
   bad: 'SIGNATURE_BAD',
+  'signature-expired': 'SIGNATURE_EXPIRED',
   'key-expired': 'KEY_EXPIRED',
+  'key-unusable': 'KEY_UNUSABLE',
   'key-revoked': 'KEY_REVOKED',
+  'user-id-revoked': 'KEY_USER_ID_REVOKED',
   'key-not-yet-valid': 'KEY_NOT_YET_VALID',
 } as const;
 

@@ -15,6 +15,8 @@ import type { VerifyInput } from './verify-canary.ts';
 export type Load = (url: string) => Promise<Uint8Array | null>;
 
 const decoder = new TextDecoder();
+/** For the signed files: ignoreBOM keeps a byte-order mark, which the verifier must see (gpg and sq refuse such a file, decision 0001). */
+const signedDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The attestation's data, read WITHOUT trusting it: only to know which keys and documents to fetch. */
 export async function namedAttestation(file: string): Promise<AttestationData | undefined> {
@@ -54,12 +56,12 @@ export async function siteDocuments(a: AttestationData, where: string, load: Loa
 export async function siteVerifyInput(base: string, pins: string[], load: Load): Promise<VerifyInput> {
   const canary = await load(new URL('canary.txt', base).toString());
   if (!canary) throw new Error(`${new URL('canary.txt', base).toString()}: not found (404); the site has published no canary`);
-  const attestation = decoder.decode(canary);
+  const attestation = signedDecoder.decode(canary);
   const heartbeat = await load(new URL('heartbeat.txt', base).toString());
   const named = await namedAttestation(attestation);
   const keys = await siteKeys(base, [...pins, ...namedFingerprints(named)], new Set(), load);
   const input: VerifyInput = { attestation, keys, pins };
-  if (heartbeat) input.heartbeat = decoder.decode(heartbeat);
+  if (heartbeat) input.heartbeat = signedDecoder.decode(heartbeat);
   if (named) input.documents = await siteDocuments(named, new URL('documents/', base).toString(), load);
   return input;
 }
