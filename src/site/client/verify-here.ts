@@ -48,8 +48,8 @@ function siteLoader(): Load {
 }
 
 /** The verdict as page elements: a headline carrying data-verdict, then the CLI's own text. */
-export async function verifyHere(base: string, pins: string[], now: Date): Promise<HTMLElement[]> {
-  const input = await siteVerifyInput(base, { pins }, siteLoader());
+export async function verifyHere(base: string, pins: string[], now: Date, automated: string[] = []): Promise<HTMLElement[]> {
+  const input = await siteVerifyInput(base, { pins, automated }, siteLoader());
   const result = await verifyCanary(input, { now, skewSeconds: 300 });
   const headline = element('p');
   headline.className = `status ${result.verdict === 'alive' ? 'ok' : 'bad'}`;
