@@ -12,6 +12,7 @@ import { open, stat } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
 import { parseCanaryTextFast } from '../core/canary/read-text.ts';
 import { CandorError, UsageError } from '../core/errors.ts';
+import { newCheckContext } from '../core/pgp/check-signatures.ts';
 import { readSignedFile } from '../core/pgp/cleartext.ts';
 import { fingerprintOf, readKeys } from '../core/pgp/keys.ts';
 import { documentPathProblem } from '../core/verify/documents.ts';
@@ -253,7 +254,7 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
     const hosts = new Set([site.base, opts.service, opts.state?.service, await claimedService(canary)].filter(Boolean).map((u) => hostOf(u!)!));
     const { keys, pins } = await pinsFrom(opts, reader, hosts);
     const load = (url: string, kind: FetchKind) => (url === site.canary ? Promise.resolve(new TextEncoder().encode(canary)) : reader.url(url, kind));
-    input = await siteVerifyInput(site.base, { ...pins, keys, ...(previous ? { previous } : {}), canaryUrl: site.canary }, load);
+    input = await siteVerifyInput(site.base, { ...pins, keys, ...(previous ? { previous } : {}), canaryUrl: site.canary, crypto: nodeCrypto }, load);
     input.services = [...(input.services ?? []), ...expectedServices(opts)];
     if (opts.heartbeat) input.heartbeat = (await reader.text(opts.heartbeat, 'signed', true))!;
     if (opts.documents) await addDocuments(input, opts.documents, previous, reader);
@@ -287,7 +288,7 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
 
 /** --documents DIR|URL: read only for an attestation a trusted key signed. */
 async function addDocuments(input: VerifyInput, where: string, previous: string | undefined, reader: Reader): Promise<void> {
-  const named = await trustedAttestation(input.attestation, previous, input.keys, input);
+  const named = await trustedAttestation(input.attestation, previous, input.keys, input, newCheckContext(nodeCrypto));
   if (!named) {
     delete input.documents;
     return;

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentHash } from '../../src/core/canonical.ts';
 import type { AttestationData, HeartbeatData } from '../../src/core/canary/model.ts';
+import { startFixtureServer } from '../helpers/fixture-server.ts';
 import { startHostProxy } from '../helpers/host-proxy.ts';
 import { reissue } from '../helpers/tamper.ts';
 import { makeKey, makeWorld, type Issued, type TestKey, type World } from '../helpers/world.ts';
@@ -203,6 +204,25 @@ describe('what an unverified attestation lists is not fetched', () => {
       expect(proxy.asked.filter((h) => h.startsWith('evil.example'))).toEqual([]);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('--online: the block of a heartbeat no authorised key signed is never looked up; a signed one is', async () => {
+    const explorers = await Promise.all([0, 1].map(() => startFixtureServer({})));
+    try {
+      const flags = explorers.flatMap((e) => ['--explorer', `esplora=${e.url}/api`]);
+      const forgedHb = await reissue(hb.data, [mallory], new Date(hb.data.issued));
+      const forged = await serve({}, { ...routes, '/heartbeat.txt': forgedHb.file });
+      const r = await verifyCli([`${forged.url}/`, ...pinsArg(w), '--online', ...flags]);
+      expect(r.codes).toContain('HEARTBEAT_KEY_UNAUTHORISED');
+      expect(explorers.flatMap((e) => e.hits)).toEqual([]);
+      const genuine = await serve({}, routes);
+      const ok = await verifyCli([`${genuine.url}/`, ...pinsArg(w), '--online', ...flags]);
+      expect(ok.codes).toContain('FRESHNESS_BLOCK_UNKNOWN');
+      const block = (hb.data.freshness as { bitcoin: { hash: string } }).bitcoin.hash;
+      expect(explorers.every((e) => e.hits.some((h) => h.includes(block)))).toBe(true);
+    } finally {
+      await Promise.all(explorers.map((e) => e.close()));
     }
   });
 });

@@ -12,6 +12,7 @@
 import type * as openpgp from 'openpgp';
 import type { AttestationData } from '../canary/model.ts';
 import { newCheckContext, type CheckContext } from '../pgp/check-signatures.ts';
+import type { FastCrypto } from '../pgp/fast-crypto.ts';
 import { fingerprintOf, readKeys } from '../pgp/keys.ts';
 import { documentUrl } from './documents.ts';
 import { LIMITS, type FetchKind } from './limits.ts';
@@ -80,6 +81,8 @@ export interface SiteOptions extends Pins {
   keys?: openpgp.Key[];
   /** The canary's URL when not <base>canary.txt (a URL ending in .txt was given). */
   canaryUrl?: string;
+  /** The fast path's primitives (decision 0005), for the signature check before fetching more. */
+  crypto?: FastCrypto;
 }
 
 const pinsOf = (p: Pins): Pins => ({
@@ -103,7 +106,7 @@ export async function siteVerifyInput(base: string, opts: SiteOptions, unguarded
   const input: VerifyInput = { ...pinsOf(opts), attestation, keys: held, services: [{ url: base, from: 'the site being verified' }] };
   if (opts.previous) input.previous = opts.previous;
   if (heartbeat) input.heartbeat = decoder.decode(heartbeat);
-  const named = await trustedAttestation(attestation, opts.previous, held, opts);
+  const named = await trustedAttestation(attestation, opts.previous, held, opts, newCheckContext(opts.crypto));
   if (!named) return input;
   if (namedFingerprints(named).length <= LIMITS.keys) held.push(...(await siteKeys(base, namedFingerprints(named), have(), load)));
   input.documents = await siteDocuments(named, new URL('documents/', base).toString(), load);
