@@ -205,7 +205,7 @@ async function pinsFrom(opts: SourceOptions, reader: Reader, siteHosts: Set<stri
   }
   for (const entry of opts.keyring ?? []) keys.push(...(await keysAt(entry, reader)));
   const automated = [...(opts.state?.automated ?? [])];
-  for (const entry of opts.automated ?? []) {
+  for (const entry of (opts.automated ?? []).flatMap((a) => a.split(',')).filter(Boolean)) {
     if (!FPR.test(entry)) throw new UsageError('USAGE', 'not a fingerprint', { field: '--automated', expected: 'the 40 hex digits of the CI key you accept as the only signer', received: entry });
     automated.push(entry.toUpperCase());
   }
