@@ -71,7 +71,8 @@ describe('gpg-made signatures', () => {
     // gpg takes the input's last line break as the frame's own; one more keeps the canonical final LF signed.
     const file = await gpg(['--clearsign'], { input: `${att.text}\n` });
     const result = await verify(file, [mine]);
-    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
+    // A 1-of-1 attestation: one signature is enough, which the verifier says (a warning, not a failure).
+    expect(codes(result)).toEqual(['THRESHOLD_SINGLE', 'HISTORY_UNCHECKED']);
     expect(result.verdict).toBe('alive');
     expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: mine.ref.fingerprint }]);
   });
@@ -136,7 +137,7 @@ describe('sq-made signatures', () => {
     const att = await attestation([foreign.ref], 1);
     const file = await sq(['sign', '--cleartext-signature', '--signer-key', key, '--time', iso(T0), box.file('prepared.txt', `${att.text}\n`)]);
     const result = await verify(file, [foreign]);
-    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
+    expect(codes(result)).toEqual(['THRESHOLD_SINGLE', 'HISTORY_UNCHECKED']);
     expect(result.verdict).toBe('alive');
     expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: foreign.ref.fingerprint }]);
   });
