@@ -47,17 +47,38 @@ export async function buildProgram(ctx: () => Context, done: (code: number) => v
   const program = new Command('candor')
     .description('Publish and verify a two-layer OpenPGP warrant canary, privacy policies and transparency reports')
     .version(VERSION)
-    .option('--root <dir>', 'project folder holding content/ and keys/ (default: . or $CANDOR_ROOT)')
-    .option('--now <instant>', 'the clock, e.g. 2026-11-23T12:00:00Z (default: $CANDOR_NOW or the system clock)')
-    // Global options come before the command (`candor --root DIR check`), so that a
-    // command's own option of the same name (`policy new P --version 2.0`) is its own.
+    .option(...GLOBAL_OPTIONS.root)
+    .option(...GLOBAL_OPTIONS.now)
+    // Options before a command are the program's, so that a command's own option of the
+    // same name (`policy new P --version 2.0`) is its own; see acceptGlobalsAfter.
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   const named = commandIn(argv);
   const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
   for (const register of await Promise.all(wanted.map((load) => load()))) register(program, ctx, done);
+  acceptGlobalsAfter(program);
   return program;
+}
+
+const GLOBAL_OPTIONS = {
+  root: ['--root <dir>', 'project folder holding content/ and keys/ (default: . or $CANDOR_ROOT)'],
+  now: ['--now <instant>', 'the clock, e.g. 2026-11-23T12:00:00Z (default: $CANDOR_NOW or the system clock)'],
+} as const;
+
+/**
+ * --root and --now also work after the command (`candor check --root DIR`), as people
+ * write them: every command takes them, and they mean what they mean before it.
+ */
+function acceptGlobalsAfter(program: Command): void {
+  const leaves = (c: Command): Command[] => (c.commands.length > 0 ? c.commands.flatMap(leaves) : [c]);
+  for (const leaf of program.commands.flatMap(leaves)) leaf.option(...GLOBAL_OPTIONS.root).option(...GLOBAL_OPTIONS.now);
+  program.hook('preAction', (_, action) => {
+    for (const key of ['root', 'now'] as const) {
+      const value = action.opts()[key] as string | undefined;
+      if (value !== undefined) program.setOptionValue(key, value);
+    }
+  });
 }
 
 function report(error: unknown, io: Output): number {
@@ -78,7 +99,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, sy
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.unknownOption' && /'--(root|now)'/.test(error.message)) io.err('  hint: --root and --now go before the command: candor --root DIR --now INSTANT <command> (README "CLI reference")');
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     return report(error, io);

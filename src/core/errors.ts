@@ -96,7 +96,7 @@ export type FreshnessErrorCode =
 export class FreshnessError extends CandorError<FreshnessErrorCode> {}
 
 /** Wrong use of the command line. */
-export type UsageErrorCode = 'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED';
+export type UsageErrorCode = 'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED' | 'STATE_UNREADABLE';
 export class UsageError extends CandorError<UsageErrorCode> {}
 
 /**

@@ -2,7 +2,7 @@
  * Reads an archive folder for `candor verify --archive DIR`. This module loads nothing
  * heavy itself, so that a large archive's Ed25519 worker starts before the verifier loads.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ArchiveInput, ArchiveResult, Named } from '../core/verify/archive.ts';
 import type { Clock } from '../core/verify/attestation.ts';
@@ -45,22 +45,46 @@ function onDemand(dir: string, name: string): Named {
   return { name, get file() { return (text ??= readFileSync(path.join(dir, name), 'utf8')); } };
 }
 
-export async function verifyArchiveDir(dir: string, opts: { keys: string[]; clock: Clock }): Promise<ArchiveResult & { summary: string }> {
+export interface ArchiveKeys {
+  /** Signer pins: fingerprints, or files holding one public key each. */
+  keys: string[];
+  /** Key material of any role: never pins. */
+  keyring?: string[];
+  /** Heartbeat keys accepted as attestation signers (an automated canary). */
+  automated?: string[];
+}
+
+const FPR = /^[0-9A-Fa-f]{40}$/;
+
+export async function verifyArchiveDir(dir: string, opts: ArchiveKeys & { clock: Clock }): Promise<ArchiveResult & { summary: string }> {
   const names = { attestation: archiveNames(dir, 'attestation'), heartbeat: archiveNames(dir, 'heartbeat') };
   // Started first: the worker loads while this thread loads openpgp.js and reads the keys.
   const pool = poolFor(names.attestation.length + names.heartbeat.length);
   try {
-    const [{ readPublicKeysFrom }, { fingerprintOf }, { REASONS }] = await Promise.all([
-      import('./keyring.ts'), import('../core/pgp/keys.ts'), import('../core/verify/reasons.ts'),
+    const [{ readPublicKeysFrom }, { fingerprintOf }, { REASONS }, { UsageError }] = await Promise.all([
+      import('./keyring.ts'), import('../core/pgp/keys.ts'), import('../core/verify/reasons.ts'), import('../core/errors.ts'),
     ]);
-    const keys = (await Promise.all(opts.keys.map((k) => readPublicKeysFrom(k, process.cwd())))).flat();
-    const entries = (list: string[]) => list.map((name) => onDemand(dir, name));
-    const input = { attestations: entries(names.attestation), heartbeats: entries(names.heartbeat), keys, pins: keys.map(fingerprintOf) };
+    const entries = opts.keys.flatMap((k) => k.split(',')).filter(Boolean);
+    const pins = entries.filter((e) => FPR.test(e)).map((e) => e.toUpperCase());
+    const pinned = await Promise.all(entries.filter((e) => !FPR.test(e)).map(async (file) => {
+      const keys = statSync(file, { throwIfNoEntry: false })?.isDirectory() ? [] : await readPublicKeysFrom(file, process.cwd());
+      if (keys.length !== 1) {
+        throw new UsageError('USAGE', 'not one key', { file, expected: 'one public key per --keys entry: each pin names one signer', received: keys.length ? `${keys.length} keys` : 'a folder', hint: 'Give the folder with --keyring and pin each signer by fingerprint: --keys FPR1,FPR2.' });
+      }
+      return keys;
+    }));
+    const keyring = (await Promise.all((opts.keyring ?? []).map((k) => readPublicKeysFrom(k, process.cwd())))).flat();
+    const keys = [...pinned.flat(), ...keyring];
+    const list = (names: string[]) => names.map((name) => onDemand(dir, name));
+    const input = {
+      attestations: list(names.attestation), heartbeats: list(names.heartbeat), keys,
+      pins: [...pins, ...pinned.flat().map(fingerprintOf)], automated: (opts.automated ?? []).map((f) => f.toUpperCase()),
+    };
     const result = await verifyArchiveFast(input, opts.clock, { pool });
     const problems = [...result.reasons, ...(result.latest?.reasons ?? [])].filter((r) => REASONS[r.code] !== 'note');
     const summary = [
       `${result.verdict.toUpperCase()}: ${result.attestations} attestation(s), ${result.heartbeats} heartbeat(s) checked`,
-      ...problems.map((r) => `  ${r.code} (${r.subject}): ${r.message}`),
+      ...problems.map((r) => `  ${REASONS[r.code] === 'warning' ? 'WARNING ' : ''}${r.code} (${r.subject}): ${r.message}`),
     ].join('\n');
     return { ...result, summary };
   } finally {

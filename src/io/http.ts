@@ -119,3 +119,103 @@ export async function fetchText(url: string, opts: FetchOptions & { maxBytes?: n
     throw unreachable(url, 1, `reading the body failed: ${describeFailure(error)}`, error);
   }
 }
+
+export interface BoundedOptions {
+  /** Per attempt, from the request until the last byte of the body. */
+  timeoutMs: number;
+  /** The body, after any decompression: a larger answer is refused (not retried). */
+  maxBytes: number;
+  retries: number;
+  backoffMs: number;
+  /** Redirects followed, each on the same host: a redirect to another host is refused. */
+  maxRedirects: number;
+  /** Aborts everything (the whole run's time limit). */
+  signal?: AbortSignal;
+  fetchImpl?: typeof fetch;
+}
+
+export interface BoundedResponse { url: string; status: number; bytes: Uint8Array }
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+function refused(url: string, summary: string, expected: string, received: string): FreshnessError {
+  return new FreshnessError('SOURCE_BAD_RESPONSE', summary, { file: redactUrl(url), expected, received, hint: 'The site answers in a way a verifier must not follow; report it to the service.' });
+}
+
+/** The body as bytes, stopping as soon as it passes maxBytes (counted as decompressed: a gzip bomb stops too). */
+async function readBytes(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw refused(url, 'the answer is too large', `at most ${maxBytes} bytes`, `${declared} bytes (Content-Length)`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw refused(url, 'the answer is too large', `at most ${maxBytes} bytes`, `more than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** One attempt: same-host redirects followed, the body read within the attempt's time. */
+async function attempt(url: string, opts: BoundedOptions): Promise<BoundedResponse> {
+  const doFetch = opts.fetchImpl ?? fetch;
+  const signal = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
+  const host = new URL(url).hostname;
+  let current = url;
+  for (let hops = 0; ; hops++) {
+    const response = await doFetch(current, { signal, redirect: 'manual' });
+    if (!REDIRECT.has(response.status)) {
+      if (isRetryable(response.status) || !response.ok) {
+        await response.body?.cancel();
+        return { url: current, status: response.status, bytes: new Uint8Array(0) };
+      }
+      return { url: current, status: response.status, bytes: await readBytes(response, current, opts.maxBytes) };
+    }
+    await response.body?.cancel();
+    const location = response.headers.get('location');
+    const next = location ? URL.parse(location, current) : null;
+    if (!next || !/^https?:$/.test(next.protocol) || next.hostname !== host) {
+      throw refused(url, 'redirected off the site', `an answer from ${host}`, `a redirect to ${next ? redactUrl(next.toString()) : 'nowhere'}`);
+    }
+    if (hops >= opts.maxRedirects) throw refused(url, 'too many redirects', `at most ${opts.maxRedirects}`, `more than ${opts.maxRedirects}`);
+    current = next.toString();
+  }
+}
+
+/**
+ * GET with every bound a verifier needs against a hostile server: a time limit per
+ * attempt covering the body (a server that sends headers and then stalls, or trickles,
+ * is cut off), a byte cap, redirects only on the same host, retries with backoff for
+ * network errors, timeouts, 5xx and 429, and an outer signal for the run's own limit.
+ * A refused answer (too large, redirected away) is not retried.
+ */
+export async function fetchBounded(url: string, opts: BoundedOptions): Promise<BoundedResponse> {
+  checkUrl(url);
+  let last = '';
+  let lastError: unknown;
+  for (let n = 0; n <= opts.retries; n++) {
+    if (opts.signal?.aborted) break;
+    if (n > 0) await sleep(opts.backoffMs * 2 ** (n - 1), undefined, opts.signal ? { signal: opts.signal } : {}).catch(() => undefined);
+    try {
+      const response = await attempt(url, opts);
+      if (!isRetryable(response.status)) return response;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      if (error instanceof FreshnessError) throw error;
+      last = describeFailure(error);
+      lastError = error;
+    }
+  }
+  if (opts.signal?.aborted) last = `the run's time limit was reached (${last || 'while waiting'})`;
+  throw unreachable(url, opts.retries + 1, last, lastError);
+}

@@ -65,7 +65,10 @@ async function load(): Promise<SiteData> {
  * A stale or invalid canary is still published, and shown as such.
  */
 async function buildCheck(content: CanaryContent, attestation: ArchivedDocument<AttestationData>, heartbeat: ArchivedDocument<HeartbeatData> | undefined, keys: openpgp.Key[]): Promise<VerifyResult> {
-  const input: VerifyInput = { attestation: attestation.signed, keys, pins: content.config.signers.keys.map((k) => k.fingerprint), crypto: nodeCrypto };
+  const signers = content.config.signers.keys.map((k) => k.fingerprint);
+  const heartbeatKeys = new Set(content.config.heartbeat.keys.map((k) => k.fingerprint));
+  // A single-layer canary (canary.yml makes the CI key a signer) is checked as one; the page says "automated".
+  const input: VerifyInput = { attestation: attestation.signed, keys, pins: signers, automated: signers.filter((f) => heartbeatKeys.has(f)), services: [{ url: content.service.url, from: 'service.yml' }], crypto: nodeCrypto };
   if (heartbeat) input.heartbeat = heartbeat.signed;
   const previous = attestation.data.sequence > 1 ? await archivedFile(archiveName('attestation', attestation.data.sequence - 1)).catch(() => undefined) : undefined;
   if (previous !== undefined) input.previous = previous;

@@ -60,8 +60,18 @@ describe('candor canary (operator routine)', () => {
     expect(await readFile(archive('heartbeat-000002.txt'), 'utf8')).toContain('HEARTBEAT 2');
   });
 
+  /** The keys folder as key material, and the signers pinned by fingerprint: what a verifier gives (decision 0009). */
+  const pinned = () => ['--keyring', path.join(p.root, 'keys'), '--keys', p.signers.map((s) => s.ref.fingerprint).join(',')];
+
+  it('a keys folder given as pins is refused: it holds the CI key too (exit 64)', async () => {
+    const result = await p.cli(['verify', archive('attestation-000001.txt'), '--keys', path.join(p.root, 'keys')], { now: '2023-07-25T06:00:00Z' });
+    expect(result.code).toBe(64);
+    expect(result.err).toContain('error USAGE');
+    expect(result.err).toContain('--keyring');
+  });
+
   it('verifies the published files: alive (exit 0), then stale once the heartbeat expires (exit 2)', async () => {
-    const args = ['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000002.txt'), '--keys', path.join(p.root, 'keys'), '--json'];
+    const args = ['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000002.txt'), ...pinned(), '--json'];
     const alive = await p.cli(args, { now: '2023-07-25T06:00:00Z' });
     expect(alive.code, alive.out).toBe(0);
     expect(JSON.parse(alive.out).verdict).toBe('alive');
@@ -71,14 +81,14 @@ describe('candor canary (operator routine)', () => {
   });
 
   it('checks the whole archive and the content with candor check', async () => {
-    const result = await p.cli(['verify', '--archive', path.join(p.root, 'content/canary/archive'), '--keys', path.join(p.root, 'keys')], { now: '2023-07-25T06:00:00Z' });
+    const result = await p.cli(['verify', '--archive', path.join(p.root, 'content/canary/archive'), ...pinned()], { now: '2023-07-25T06:00:00Z' });
     expect(result.code, result.out).toBe(0);
     expect((await p.cli(['check'], { now: '2023-07-25T06:00:00Z' })).code).toBe(0);
   });
 
   it('remembers the last canary in a state file and catches a replayed older one', async () => {
     const state = path.join(p.secrets, 'state.json');
-    const keys = ['--keys', path.join(p.root, 'keys'), '--state', state];
+    const keys = [...pinned(), '--state', state];
     const first = await p.cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000002.txt'), ...keys], { now: '2023-07-25T06:00:00Z' });
     expect(first.code, first.out).toBe(0);
     const replay = await p.cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000001.txt'), ...keys, '--json'], { now: '2023-07-25T06:00:00Z' });

@@ -80,7 +80,8 @@ describe('gpg-made signatures', () => {
     expect(asIs.reasons[0]!.message).toMatch(/^the file is not exactly what candor writes for its signed text and signatures: line \d+ is ".*", expected 60 base64 characters/);
     expect(asIs.verdict).toBe('invalid');
     const framed = await verify(armorCleartext(att.text, await packetsOf(file)), [mine]);
-    expect(codes(framed)).toEqual(['HISTORY_UNCHECKED']);
+    // A 1-of-1 attestation: one signature is enough, which the verifier says (a warning, not a failure).
+    expect(codes(framed)).toEqual(['THRESHOLD_SINGLE', 'HISTORY_UNCHECKED']);
     expect(framed.verdict).toBe('alive');
     expect(framed.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: mine.ref.fingerprint }]);
   });
@@ -150,7 +151,7 @@ describe('sq-made signatures', () => {
     expect(codes(await verify(file, [foreign]))).toEqual(['TEXT_OUTSIDE_SIGNED']);
     // (sq 0.27 makes only binary-mode detached signatures, which add-signature refuses.)
     const result = await verify(armorCleartext(att.text, await packetsOf(file)), [foreign]);
-    expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
+    expect(codes(result)).toEqual(['THRESHOLD_SINGLE', 'HISTORY_UNCHECKED']);
     expect(result.verdict).toBe('alive');
     expect(result.attestation?.signatures).toMatchObject([{ status: 'good', fingerprint: foreign.ref.fingerprint }]);
   });

@@ -1,6 +1,7 @@
 /** fast-check arbitraries for canary data: valid by the schema and renderable as canonical text. */
 import fc from 'fast-check';
 import { FORMAT, toInstant, type AttestationData, type KeyRef, type Signal, type Statement, type StatementChange } from '../../src/core/canary/model.ts';
+import { findDeceptiveCharacters } from '../../src/core/canonical.ts';
 
 /** Letters, digits and punctuation, plus accents, CJK, emoji and typographic marks. */
 const NON_ASCII = ['é', 'ü', 'ß', 'ø', 'ł', 'ç', 'ñ', 'Å', 'Ж', 'я', 'λ', 'Ω', 'ع', 'ש', '日', '本', '語', '한', '—', '–', '…', '«', '»', '€', '✓', '🙂', '👩‍💻', '\u00a0'];
@@ -21,7 +22,9 @@ const CONTROL = /[\u0000-\u001F\u007F\uFFFD]/;
  */
 export const plainLine = (maxLength = 120): fc.Arbitrary<string> => fc.array(char, { minLength: 1, maxLength })
   .map((chars) => chars.join('').normalize('NFC').trim())
-  .filter((s) => s.length > 0 && s.length <= 2000 && !s.startsWith('-') && !CONTROL.test(s) && s === s.trim() && s.normalize('NFC') === s);
+  .filter((s) => s.length > 0 && s.length <= 2000 && !s.startsWith('-') && !CONTROL.test(s) && s === s.trim() && s.normalize('NFC') === s
+    // Canonical text refuses what reads otherwise than it is signed (decision 0001).
+    && findDeceptiveCharacters(s).length === 0);
 
 export const statementId = fc.stringMatching(/^[A-Z][A-Z0-9_]{1,31}$/);
 

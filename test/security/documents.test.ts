@@ -47,11 +47,12 @@ describe('documents in force', () => {
 });
 
 describe('single-layer (automated) canary', () => {
-  it('an attestation signed only by the CI key says AUTOMATED_ONLY and trust "automated"', async () => {
+  it('an attestation signed only by the CI key, accepted as automated, says AUTOMATED_ONLY and trust "automated"', async () => {
     const auto = await w.attest({ config: { signers: { threshold: 1, keys: [w.ci.ref] } }, signWith: [w.ci] });
     const hb = await w.heartbeat(auto);
-    const r = await check(w, { attestation: auto.file, heartbeat: hb.file, pins: [w.ci.ref.fingerprint] });
+    const r = await check(w, { attestation: auto.file, heartbeat: hb.file, pins: [], automated: [w.ci.ref.fingerprint] });
     expect(r.codes).toContain('AUTOMATED_ONLY');
+    expect(r.codes).toContain('THRESHOLD_SINGLE');
     expect(r.trust).toBe('automated');
     expect(r.verdict).toBe('alive');
   });

@@ -63,7 +63,7 @@ describe('signer policy', () => {
     const downgrade = await w.attest({ now: T1, previous: att1, config: { signers: { threshold: 1, keys: w.signers.map((s) => s.ref) } }, signWith: [w.signers[0]!] });
     const hb = await w.heartbeat(downgrade);
     const r = await check(w, { attestation: downgrade.file, heartbeat: hb.file, minSigners: 2 }, LATER);
-    expect(r.codes).toContain('THRESHOLD_NOT_MET');
+    expect(r.codes).toContain('THRESHOLD_BELOW_MINIMUM');
     expect(r.verdict).toBe('invalid');
   });
 

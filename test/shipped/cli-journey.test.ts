@@ -59,10 +59,10 @@ async function ok(args: string[], now: string, env: NodeJS.ProcessEnv = {}): Pro
 
 const inRoot = (...parts: string[]) => path.join(root, ...parts);
 /**
- * A reader's key files for file and archive mode: the two people and the CI key (the
- * heartbeat's signature needs its key). Fingerprints alone work only with a site URL.
+ * A reader's pins for file and archive mode: Ada by her key file, Bruno by fingerprint,
+ * and the repository's keys/ as key material only (--keyring pins nothing: decision 0009).
  */
-const readerKeys = (): string[] => [fpr.ada, fpr.bruno, fpr.ci].flatMap((f) => ['--keys', inRoot('keys', `${f}.asc`)]);
+const readerKeys = (): string[] => ['--keyring', inRoot('keys'), '--keys', inRoot('keys', `${fpr.ada}.asc`), '--keys', fpr.bruno];
 const archive = (name: string) => inRoot('content', 'canary', 'archive', name);
 const codes = (json: string): string[] => (JSON.parse(json) as { reasons: { code: string }[] }).reasons.map((r) => r.code);
 const git = (...args: string[]) => exec('git', ['-C', root, '-c', 'user.name=Ops', '-c', 'user.email=ops@lumen-mail.example', ...args]);
@@ -104,6 +104,10 @@ describe('an operator adopts candor, as installed', () => {
     const version = await ok(['--version'], day(0));
     expect(version.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await ok(['--help'], day(0))).out).toContain('canary');
+    // --root and --now after the command mean the same as before it.
+    ran.push(['check', '--root', root, '--now', day(0)]);
+    const after = await candor(['check', '--root', root, '--now', day(0)], { cwd: tmp });
+    expect(after.out).toContain('content/canary/canary.yml');
   });
 
   it('keys generate: an encrypted key per person (passphrase file) and for the CI (passphrase variable)', async () => {
@@ -237,7 +241,7 @@ describe('a reader verifies, as installed', () => {
     expect(await readFile(path.join(site, 'canary.txt'), 'utf8')).toBe(await readFile(archive('attestation-000001.txt'), 'utf8'));
     const server = await serveStatic(site, 0);
     try {
-      const result = await ok(['verify', `http://127.0.0.1:${server.port}/`, '--keys', `${fpr.ada},${fpr.bruno}`, '--json'], day(3, 3));
+      const result = await ok(['verify', `http://127.0.0.1:${server.port}/`, '--keys', `${fpr.ada},${fpr.bruno}`, '--timeout', '5', '--time-limit', '30', '--json'], day(3, 3));
       expect(JSON.parse(result.out).verdict).toBe('alive');
     } finally {
       await server.close();
@@ -269,6 +273,11 @@ describe('a reader verifies, as installed', () => {
     expect(JSON.parse(alive.out).verdict).toBe('alive');
     const text = await ok(['verify', ...files, ...pins(), '--show-text'], day(3, 3));
     expect(text.out).toContain('ATTESTATION 1');
+    const service = await ok(['verify', ...files, ...pins(), '--service', 'https://lumen-mail.example', '--json'], day(3, 3));
+    expect(codes(service.out)).not.toContain('SERVICE_UNCHECKED');
+    const other = await cli(['verify', ...files, ...pins(), '--service', 'https://another-mail.example', '--json'], day(3, 3));
+    expect(other.code).toBe(3);
+    expect(codes(other.out)).toContain('SERVICE_MISMATCH');
     const unpinned = await cli(['verify', ...files, '--json'], day(3, 3));
     expect(unpinned.code).toBe(3);
     expect(codes(unpinned.out)).toContain('KEY_UNPINNED');
@@ -411,6 +420,19 @@ describe('changing the canary, as installed', () => {
     expect(codes(result.out)).toContain('DURESS');
   });
 
+  it('verify --state keeps a trip until --acknowledge, and records it again while the duress is still published', async () => {
+    const monitor = path.join(tmp, 'monitor-state.json');
+    const watch = (now: string, ...extra: string[]) => cli(['verify', archive('attestation-000003.txt'), ...readerKeys(), '--state', monitor, '--json', ...extra], now);
+    await ok(['verify', archive('attestation-000002.txt'), ...readerKeys(), '--state', monitor], day(5, 2));
+    expect((await watch(day(6, 2))).code).toBe(1);
+    const again = await watch(day(6, 3));
+    expect(again.code).toBe(1);
+    expect(codes(again.out)).toContain('STATE_TRIPPED');
+    const acknowledged = await watch(day(6, 4), '--acknowledge');
+    expect(codes(acknowledged.out)).toContain('TRIP_ACKNOWLEDGED');
+    expect(acknowledged.code, 'the duress is still published: tripped again at once').toBe(1);
+  });
+
   it('canary attest prepare --final: the signed end of the canary (exit 1, FINAL)', async () => {
     await ok(['canary', 'attest', 'prepare', '--final', 'We are closing the service.'], day(7));
     await signBoth(day(7));
@@ -459,6 +481,12 @@ async function helpTree(prefix: string[] = []): Promise<Map<string, string[]>> {
   return tree;
 }
 
+/** Options whose situation another shipped-CLI test builds: [command, option, test file]. */
+const COVERED_ELSEWHERE: [string, string, string][] = [
+  // A single-layer canary (the CI key signs attestations alone).
+  ['verify', '--automated', 'test/security/pins.test.ts'],
+];
+
 describe('completeness', () => {
   it('this file ran every command and every option that candor --help lists', async () => {
     const tree = await helpTree();
@@ -469,8 +497,13 @@ describe('completeness', () => {
       const leaf = leaves.find((l) => words === l || words.startsWith(`${l} `)) ?? '';
       for (const a of args.filter((x) => x.startsWith('--'))) used.get(leaf)!.add(a.split('=')[0]!);
     }
-    // --root and --now are on every call (cli() adds them).
-    used.get('')!.add('--root').add('--now');
+    // --root and --now are on every call (cli() adds them), before the command or after it.
+    for (const set of used.values()) set.add('--root').add('--now');
+    // Run through the shipped CLI in another file, where the situation it needs is built.
+    for (const [cmd, option, file] of COVERED_ELSEWHERE) {
+      expect(await readFile(path.join(REPO, file), 'utf8'), `${file} runs ${cmd} ${option}`).toMatch(new RegExp(`candor|verifyCli[\\s\\S]*'${option}'`));
+      used.get(cmd)!.add(option);
+    }
     const missing = [...tree].flatMap(([cmd, options]) => [
       ...(cmd && !ran.some((a) => a.join(' ').startsWith(cmd)) ? [`${cmd} (never run)`] : []),
       ...options.filter((o) => !used.get(cmd)!.has(o)).map((o) => `${cmd || 'candor'} ${o}`),

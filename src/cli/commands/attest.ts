@@ -122,7 +122,9 @@ export async function publish(ctx: Context): Promise<string> {
   if (!signed) throw new ContentError('FILE_MISSING', 'no signed attestation to publish', { file: relative(ctx.project.root, pendingSigned(ctx)), hint: 'Sign it first: candor canary attest sign' });
   const keys = (await readKeyFolder(ctx.project.keys, ctx.project.root)).filter((f) => !f.retired).flatMap((f) => f.keys);
   const previous = await latestAttestation(ctx.project);
-  const result = await verifyCanary({ attestation: signed, keys, pins: keys.map(fingerprintOf), requireHeartbeat: false, ...(previous ? { previous: previous.signed } : {}) }, { now: ctx.now, skewSeconds: 300 });
+  // The project's own keys, each for the role canary.yml gives it (a single-layer canary's CI key signs too).
+  const pins = keys.map(fingerprintOf);
+  const result = await verifyCanary({ attestation: signed, keys, pins, automated: pins, requireHeartbeat: false, ...(previous ? { previous: previous.signed } : {}) }, { now: ctx.now, skewSeconds: 300 });
   const blocking = result.reasons.filter((r) => REASONS[r.code] === 'invalid');
   if (blocking.length > 0 || !result.attestation) {
     throw new ContentError('COMPOSE_REFUSED', 'the signed attestation does not verify', { file: relative(ctx.project.root, pendingSigned(ctx)), expected: 'a valid attestation', received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '), hint: 'Collect the missing signatures, or prepare again.' });

@@ -4,6 +4,7 @@
  * should not load the archive, state-file or network code it does not use.
  */
 import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.ts';
 import { VERDICT_EXIT } from '../../core/verify/reasons.ts';
 import type { Context } from '../context.ts';
 import type { ExplorerSource } from '../../io/explorers.ts';
@@ -11,6 +12,12 @@ import type { ExplorerSource } from '../../io/explorers.ts';
 interface VerifyFlags {
   heartbeat?: string;
   keys: string[];
+  keyring: string[];
+  automated: string[];
+  service?: string;
+  acknowledge?: boolean;
+  timeout?: string;
+  timeLimit?: string;
   previous?: string;
   state?: string;
   documents?: string;
@@ -31,29 +38,54 @@ function explorers(list: string[]): ExplorerSource[] | undefined {
   });
 }
 
+/** A positive number of seconds, in milliseconds. */
+function seconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError('USAGE', 'not a number of seconds', { field: flag, expected: 'a positive number of seconds, e.g. 10', received: value });
+  return n * 1000;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('USAGE', 'not a whole number', { field: flag, expected: 'a whole number of signers, 1 or more', received: value });
+  return n;
+}
+
+async function runArchive(dir: string, flags: VerifyFlags, ctx: Context, clock: { now: Date; skewSeconds: number }): Promise<number> {
+  const { verifyArchiveDir } = await import('../../io/archive-verify.ts');
+  const result = await verifyArchiveDir(dir, { keys: flags.keys, keyring: flags.keyring, automated: flags.automated, clock });
+  ctx.io.out(flags.json ? JSON.stringify(result, null, 2) : result.summary);
+  return VERDICT_EXIT[result.verdict];
+}
+
 export async function runVerify(target: string | undefined, flags: VerifyFlags, ctx: Context): Promise<number> {
   const clock = { now: ctx.now, skewSeconds: Number(flags.skew) };
-  if (flags.archive) {
-    const { verifyArchiveDir } = await import('../../io/archive-verify.ts');
-    const result = await verifyArchiveDir(flags.archive, { keys: flags.keys, clock });
-    ctx.io.out(flags.json ? JSON.stringify(result, null, 2) : result.summary);
-    return VERDICT_EXIT[result.verdict];
-  }
+  if (flags.archive) return runArchive(flags.archive, flags, ctx, clock);
+  if (flags.acknowledge && !flags.state) throw new UsageError('USAGE', '--acknowledge needs --state', { field: '--acknowledge', expected: '--state FILE, whose recorded trip you acknowledge', received: 'no --state' });
   const stateFile = flags.state ? await import('../../io/verify-state.ts') : undefined;
   const [{ gatherVerifyInput }, { verifyCanary }, { verdictJson, verdictText }] = await Promise.all([
     import('../../io/verify-sources.ts'), import('../../core/verify/verify-canary.ts'), import('../../core/verify/verdict-text.ts'),
   ]);
   const state = flags.state ? await stateFile!.readState(flags.state) : undefined;
+  const minSigners = positiveInt(flags.minSigners, '--min-signers');
+  const timeoutMs = seconds(flags.timeout, '--timeout');
+  const timeLimitMs = seconds(flags.timeLimit, '--time-limit');
   const input = await gatherVerifyInput({
-    target: target!, keys: flags.keys, online: Boolean(flags.online),
+    target: target!, keys: flags.keys, keyring: flags.keyring, automated: flags.automated, online: Boolean(flags.online), acknowledge: Boolean(flags.acknowledge),
     ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}), ...(flags.previous ? { previous: flags.previous } : {}),
-    ...(state ? { state } : {}), ...(flags.documents ? { documents: flags.documents } : {}),
-    ...(flags.minSigners ? { minSigners: Number(flags.minSigners) } : {}),
+    ...(state ? { state } : {}), ...(flags.documents ? { documents: flags.documents } : {}), ...(flags.service ? { service: flags.service } : {}),
+    ...(minSigners ? { minSigners } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(timeLimitMs ? { timeLimitMs } : {}),
     ...(explorers(flags.explorer) ? { explorers: explorers(flags.explorer)! } : {}),
   });
   const result = await verifyCanary(input, clock);
   ctx.io.out(flags.json ? JSON.stringify(verdictJson(result), null, 2) : verdictText(result, { showText: Boolean(flags.showText) }));
-  if (flags.state) await stateFile!.advanceState(flags.state, state, result, input.attestation, input.pins);
+  if (flags.state) {
+    await stateFile!.advanceState(flags.state, state, result, {
+      signedAttestation: input.attestation, pins: input.pins, automated: input.automated ?? [], acknowledge: Boolean(flags.acknowledge), ...(minSigners ? { minSignersFlag: minSigners } : {}),
+    });
+  }
   return VERDICT_EXIT[result.verdict];
 }
 
@@ -64,13 +96,19 @@ export function verifyCommand(program: Command, ctx: () => Context, done: (code:
     .description('check that a canary is authentic, fresh and unchanged (exit 0 alive, 1 tripped, 2 stale, 3 invalid)')
     .argument('[target]', 'canary file (attestation) or site URL, e.g. https://example.org/ or .../canary.txt')
     .option('--heartbeat <file|url>', 'the heartbeat (default: heartbeat.txt beside the canary)')
-    .option('--keys <file|dir|url|fingerprint>', 'pin signer keys (repeatable, or comma-separated fingerprints)', collect, [])
+    .option('--keys <fingerprint|file|url>', 'pin a signer (a person): a fingerprint, or a file or URL holding one public key (repeatable, or comma-separated fingerprints)', collect, [])
+    .option('--keyring <file|dir|url>', 'public keys to check signatures with, of any role; never pins (repeatable)', collect, [])
+    .option('--automated <fingerprint>', 'accept an automated (single-layer) canary: this CI heartbeat key may sign attestations alone (repeatable)', collect, [])
+    .option('--service <url>', 'the service you expect (default: the site given as target); the canary must name it')
     .option('--previous <file|url>', 'the previous attestation you saw: catches rollback and statement changes')
-    .option('--state <file>', 'remember pins and the last canary seen between runs (read and updated)')
+    .option('--state <file>', 'remember pins, the service, the last canary seen and any trip between runs (read and updated)')
+    .option('--acknowledge', 'with --state: you have seen the recorded trip; clear it (a canary that trips again is recorded again)')
     .option('--documents <dir|url>', 'where to find the documents the attestation lists (default: <site>/documents/)')
     .option('--online', 'check the freshness block against Bitcoin explorers')
     .option('--explorer <kind=url>', 'explorer for --online, e.g. esplora=https://mempool.space/api (repeatable)', collect, [])
     .option('--skew <seconds>', 'allowed clock difference', '300')
+    .option('--timeout <seconds>', 'time limit for one request, body included (default 10)')
+    .option('--time-limit <seconds>', 'time limit for every request of the run together (default 60)')
     .option('--min-signers <n>', 'require at least this many trusted signers, whatever the attestation says (default: the highest threshold in --state)')
     .option('--archive <dir>', 'verify a whole archive folder (every attestation and heartbeat, and the chain)')
     .option('--show-text', 'print the signed text of the attestation (the only part that is authenticated)')

@@ -2,7 +2,9 @@
  * Composes attestations and heartbeats from validated content. Pure: the clock,
  * the previous documents and the freshness proof are parameters.
  */
+import { describeDeceptive, findDeceptiveCharacters } from '../canonical.ts';
 import { ContentError, UsageError } from '../errors.ts';
+import { documentPathProblem } from '../verify/documents.ts';
 import type { CanaryConfig, ServiceConfig } from '../content/canary-config.ts';
 import { FORMAT, toInstant, type AttestationData, type HeartbeatData, type Signal, type Statement, type StatementChange } from './model.ts';
 import { renderAttestation, renderHeartbeat } from './render.ts';
@@ -46,8 +48,34 @@ function statementChanges(input: AttestationInput): StatementChange[] {
   });
 }
 
+/**
+ * Text a reader would read otherwise than it is signed (decision 0001): refused here, with
+ * the statement or field named, before verifiers refuse the whole attestation.
+ */
+function refuseDeceptive(input: AttestationInput): void {
+  const fields: [string, string, string][] = [
+    ...input.statements.map((s): [string, string, string] => [`statements.${s.id}`, s.text, 'content/canary/statements.yml']),
+    ...Object.entries(input.explanations ?? {}).map(([id, text]): [string, string, string] => [`--explain ${id}`, text, 'the command line']),
+    ...(input.signal && input.signal.kind !== 'none' ? [[`--${input.signal.kind}`, input.signal.message, 'the command line'] as [string, string, string]] : []),
+    ['name', input.service.name, 'content/service.yml'],
+    ...input.config.signers.keys.map((k, i): [string, string, string] => [`signers.keys[${i}].name`, k.name, 'content/canary/canary.yml']),
+  ];
+  for (const [field, text, file] of fields) {
+    const found = findDeceptiveCharacters(text);
+    if (found.length > 0) {
+      refuse(field, 'text that reads otherwise than it is signed', 'plain text without bidirectional controls, invisible characters or look-alike letters',
+        describeDeceptive(found).replace(/^line 1, /, ''), 'Retype the text in plain characters; verifiers refuse the whole attestation (TEXT_DECEPTIVE).', file);
+    }
+  }
+  for (const doc of input.documents) {
+    const problem = documentPathProblem(doc.path);
+    if (problem) refuse('documents', 'a document path verifiers cannot fetch', 'a path under content/ of plain names (letters, digits, ".", "_", "-")', doc.path, `Rename the file: ${problem}.`);
+  }
+}
+
 export function composeAttestation(input: AttestationInput, clock: { now: Date }): { data: AttestationData; text: string } {
   const { config, previous } = input;
+  refuseDeceptive(input);
   const lifetime = input.lifetimeDays ?? config.cadence.attestationLifetimeDays;
   if (lifetime > config.cadence.maxAttestationLifetimeDays && input.lifetimeDays !== undefined) {
     throw new UsageError('USAGE', 'attestation lifetime too long', { field: '--lifetime-days', expected: `at most ${config.cadence.maxAttestationLifetimeDays} days`, received: lifetime, hint: 'The most is cadence.maxAttestationLifetimeDays in content/canary/canary.yml (docs/content.md, "content/canary/canary.yml").' });

@@ -3,7 +3,8 @@
  * exactly the rendering of its machine-readable part. The schema check is a parameter:
  * zod (document.ts) or the hand-written reader (validate.ts), which loads nothing.
  */
-import { canonicalJson, findCanonicalProblems } from '../canonical.ts';
+import { canonicalJson, describeDeceptive, findCanonicalProblems, findDeceptiveCharacters } from '../canonical.ts';
+import { LIMITS, jsonDepth } from '../verify/limits.ts';
 import type { Reason } from '../verify/reasons.ts';
 import { FORMAT } from './format.ts';
 import type { CanaryData } from './model.ts';
@@ -49,8 +50,13 @@ export function readCanaryText(text: string, subject: Reason['subject'], check: 
     const p = problems[0]!;
     return fail('TEXT_NOT_CANONICAL', `the signed text ${p.line ? `(line ${p.line}) ` : ''}${p.problem}`);
   }
+  const deceptive = findDeceptiveCharacters(text);
+  if (deceptive.length > 0) return fail('TEXT_DECEPTIVE', `the signed text shows something other than what is signed: ${describeDeceptive(deceptive)}`);
   const json = extractJson(text);
   if (json === undefined) return fail('FORMAT_INVALID', `no "${DATA_MARKER}" section in the signed text`);
+  // Before parsing: what follows (comparing, rendering) recurses, and must not overflow the stack.
+  const depth = jsonDepth(json);
+  if (depth > LIMITS.jsonDepth) return fail('FORMAT_INVALID', `the machine-readable data nests ${depth} levels deep; the format needs 5, at most ${LIMITS.jsonDepth} are read`);
   let raw: unknown;
   try {
     raw = JSON.parse(json);

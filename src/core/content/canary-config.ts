@@ -3,6 +3,7 @@
  * content/canary/statements.yml. Each field is documented where it is declared.
  */
 import { z } from 'zod';
+import { describeDeceptive, findDeceptiveCharacters } from '../canonical.ts';
 import { ContentError } from '../errors.ts';
 import { fingerprint, keyRef, statement } from '../canary/model.ts';
 import { parseYaml, validate } from './yaml.ts';
@@ -129,6 +130,14 @@ export function parseStatements(text: string, file: string): z.infer<typeof stat
       });
     }
     seen.add(s.id);
+    const deceptive = findDeceptiveCharacters(s.text);
+    if (deceptive.length > 0) {
+      throw new ContentError('SCHEMA_INVALID', `statement ${s.id} reads otherwise than it is signed`, {
+        file, field: `statements[${i}].text`, expected: 'plain text without bidirectional controls, invisible characters or look-alike letters',
+        received: describeDeceptive(deceptive).replace(/^line 1, /, ''),
+        hint: 'Retype the statement in plain characters: verifiers refuse such a canary (TEXT_DECEPTIVE). See docs/decisions/0001-canonical-text.md.',
+      });
+    }
   });
   return statements;
 }

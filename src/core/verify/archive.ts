@@ -10,13 +10,12 @@ import { MAX_LIFETIME_DAYS, historyReasons, signerReasons, type Clock } from './
 import { heartbeatReasons } from './heartbeat.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
 import { readSignedDocument, type DocumentResult, type SignedDocument } from './signed-document.ts';
-import { trustedSigners, verifyCanary, type VerifyResult } from './verify-canary.ts';
+import { signerTrust, verifyCanary, type Pins, type VerifyResult } from './verify-canary.ts';
 
-export interface ArchiveInput {
+export interface ArchiveInput extends Pins {
   attestations: { name: string; file: string }[];
   heartbeats: { name: string; file: string }[];
   keys: openpgp.Key[];
-  pins: string[];
   /** Synchronous hashing and Ed25519 from the I/O edge: the fast path (decision 0005). Same verdicts without. */
   crypto?: FastCrypto;
   /**
@@ -51,7 +50,12 @@ export interface ArchiveResult {
 }
 
 const at = (name: string, reasons: Reason[]): Reason[] => reasons.map((r) => ({ ...r, subject: 'archive', message: `${name}: ${r.message}` }));
-const PAST_ONLY = new Set(['ATTESTATION_EXPIRED', 'HEARTBEAT_EXPIRED', 'FRESHNESS_UNCHECKED', 'HISTORY_UNCHECKED', 'STATEMENT_CHANGE_EXPLAINED', 'DURESS', 'FINAL', 'AUTOMATED_ONLY']);
+/**
+ * What is true of a past document only as of then, or only worth saying of the latest:
+ * dropped from the history. Signals (DURESS, FINAL, a panic key) are not among them: a
+ * duress or an end in the history stays in the verdict.
+ */
+const PAST_ONLY = new Set(['ATTESTATION_EXPIRED', 'HEARTBEAT_EXPIRED', 'FRESHNESS_UNCHECKED', 'HISTORY_UNCHECKED', 'STATEMENT_CHANGE_EXPLAINED', 'AUTOMATED_ONLY', 'THRESHOLD_SINGLE', 'SERVICE_UNCHECKED']);
 
 function chainReasons<T extends AttestationData | HeartbeatData>(docs: { name: string; doc: SignedDocument<T> }[]): Reason[] {
   const reasons: Reason[] = [];
@@ -75,14 +79,19 @@ async function readAll<K extends 'attestation' | 'heartbeat'>(files: Named[], ki
   return docs;
 }
 
-function attestationChain(atts: { name: string; doc: SignedDocument<AttestationData> }[], pins: Set<string>): Reason[] {
+function attestationChain(atts: { name: string; doc: SignedDocument<AttestationData> }[], pins: Pins): Reason[] {
   const reasons: Reason[] = [];
+  // Every heartbeat key named so far stays one: a later attestation cannot make it a signer.
+  const heartbeatKeys = new Set(pins.heartbeatKeys ?? []);
   atts.forEach(({ name, doc }, i) => {
     const prev = atts[i - 1]?.doc;
-    const trusted = trustedSigners(pins, doc, prev);
-    reasons.push(...at(name, signerReasons(doc, trusted)));
-    if (prev) reasons.push(...at(name, historyReasons(doc, prev, trusted)));
+    doc.data.heartbeat.keys.forEach((k) => heartbeatKeys.add(k.fingerprint));
+    const trust = signerTrust({ ...pins, heartbeatKeys: [...heartbeatKeys] }, doc, prev);
+    reasons.push(...at(name, signerReasons(doc, trust)));
+    if (prev) reasons.push(...at(name, historyReasons(doc, prev, trust)));
     if (Date.parse(doc.data.expires) - Date.parse(doc.data.issued) > MAX_LIFETIME_DAYS * 86_400_000) reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'archive', message: `${name}: valid for more than ${MAX_LIFETIME_DAYS} days` });
+    // The latest one's own signal is the latest verification's; an earlier duress stays in the history.
+    if (i < atts.length - 1 && doc.data.signal.kind === 'duress') reasons.push({ code: 'DURESS', subject: 'archive', message: `${name}: signalled DURESS (${doc.data.signal.message}); later attestations do not undo it` });
   });
   return reasons;
 }
@@ -106,8 +115,7 @@ export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<
   const ctx = newCheckContext(input.crypto);
   const atts = await readAll(input.attestations, 'attestation', input, ctx, reasons);
   const hbs = await readAll(input.heartbeats, 'heartbeat', input, ctx, reasons);
-  const pins = new Set(input.pins);
-  reasons.push(...chainReasons(atts), ...chainReasons(hbs), ...attestationChain(atts, pins));
+  reasons.push(...chainReasons(atts), ...chainReasons(hbs), ...attestationChain(atts, input));
   reasons.push(...heartbeatChain(hbs, new Map(atts.map((a) => [a.doc.hash, a.doc])), clock));
   const history = reasons.filter((r) => !PAST_ONLY.has(r.code));
   const lastAtt = input.attestations.at(-1);
@@ -115,7 +123,11 @@ export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<
   if (!lastAtt) return result;
   const prevAtt = input.attestations.at(-2);
   const lastHb = input.heartbeats.at(-1);
-  result.latest = await verifyCanary({ attestation: lastAtt.file, ...(lastHb ? { heartbeat: lastHb.file } : {}), ...(prevAtt ? { previous: prevAtt.file } : {}), keys: input.keys, pins: input.pins, ...(input.crypto ? { crypto: input.crypto } : {}) }, clock);
+  const heartbeatKeys = [...new Set(atts.flatMap((a) => a.doc.data.heartbeat.keys.map((k) => k.fingerprint)))];
+  result.latest = await verifyCanary({
+    attestation: lastAtt.file, ...(lastHb ? { heartbeat: lastHb.file } : {}), ...(prevAtt ? { previous: prevAtt.file, previousSignalsReported: true } : {}),
+    keys: input.keys, pins: input.pins, automated: input.automated ?? [], heartbeatKeys, ...(input.crypto ? { crypto: input.crypto } : {}),
+  }, clock);
   result.verdict = verdictOf([...history, ...result.latest.reasons]);
   return result;
 }

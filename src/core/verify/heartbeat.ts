@@ -3,8 +3,9 @@ import type { AttestationData, HeartbeatData } from '../canary/model.ts';
 import { checkFreshnessShape, checkFreshnessTimes, type FreshnessProof } from '../freshness.ts';
 import { timeReasons, type Clock } from './attestation.ts';
 import type { Reason, ReasonCode } from './reasons.ts';
+import { sameService } from './service.ts';
 import type { SignedDocument } from './signed-document.ts';
-import { tallySigners } from './signers.ts';
+import { tallySigners, trustOnly } from './signers.ts';
 
 /** Headlines older than this, relative to the heartbeat, prove nothing. */
 export const HEADLINE_MAX_AGE_HOURS = 72;
@@ -43,7 +44,7 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
   const a = att.data;
   const authorised = new Set(a.heartbeat.keys.map((k) => k.fingerprint));
   const panic = new Set(a.panicKeys.map((k) => k.fingerprint));
-  const tally = tallySigners(hb.signatures, a.heartbeat.keys, authorised, 'heartbeat', panic);
+  const tally = tallySigners(hb.signatures, a.heartbeat.keys, trustOnly(authorised), 'heartbeat', panic);
   const extras = [...tally.reasons.filter((r) => r.code === 'SIGNATURE_EXTRA'), ...tally.unpinned];
   const reasons: Reason[] = tally.reasons.filter((r) => r.code !== 'SIGNATURE_EXTRA');
   if (tally.counted.length > 0) reasons.push(...extras.map((r): Reason => ({ ...r, code: 'SIGNATURE_EXTRA' })));
@@ -56,6 +57,9 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
   }
   if (d.attestation.hash !== att.hash || d.attestation.sequence !== a.sequence) {
     reasons.push({ code: 'HEARTBEAT_WRONG_ATTESTATION', subject: 'heartbeat', message: `confirms attestation ${d.attestation.sequence} (${d.attestation.hash}), not attestation ${a.sequence} (${att.hash})` });
+  }
+  if (!sameService(d.service.url, a.service.url)) {
+    reasons.push({ code: 'SERVICE_MISMATCH', subject: 'heartbeat', message: `is for ${d.service.url}, its attestation for ${a.service.url}` });
   }
   if (Date.parse(d.expires) > Date.parse(a.expires)) {
     reasons.push({ code: 'HEARTBEAT_OUTLIVES_ATTESTATION', subject: 'heartbeat', message: `expires ${d.expires}, after its attestation (${a.expires})` });

@@ -14,6 +14,7 @@ export const REASONS = {
   FORMAT_UNSUPPORTED: 'invalid',
   HUMAN_TEXT_MISMATCH: 'invalid',
   WRONG_KIND: 'invalid',
+  TEXT_DECEPTIVE: 'invalid',
   // Keys and signers
   KEY_UNPINNED: 'invalid',
   KEY_EXPIRED: 'invalid',
@@ -24,6 +25,10 @@ export const REASONS = {
   THRESHOLD_NOT_MET: 'invalid',
   HEARTBEAT_KEY_UNAUTHORISED: 'invalid',
   PANIC_KEY_SIGNATURE: 'tripped',
+  HEARTBEAT_KEY_AS_SIGNER: 'invalid',
+  THRESHOLD_BELOW_MINIMUM: 'invalid',
+  // The service
+  SERVICE_MISMATCH: 'invalid',
   // Time
   ATTESTATION_EXPIRED: 'stale',
   HEARTBEAT_EXPIRED: 'stale',
@@ -41,6 +46,7 @@ export const REASONS = {
   HEARTBEAT_WRONG_ATTESTATION: 'invalid',
   HEARTBEAT_OUTLIVES_ATTESTATION: 'invalid',
   CHAIN_GAP: 'invalid',
+  STATE_TRIPPED: 'tripped',
   // Freshness
   FRESHNESS_MISSING: 'invalid',
   FRESHNESS_MALFORMED: 'invalid',
@@ -57,33 +63,45 @@ export const REASONS = {
   // Documents
   DOCUMENT_HASH_MISMATCH: 'invalid',
   DOCUMENT_MISSING: 'invalid',
+  DOCUMENT_PATH_INVALID: 'invalid',
+  // Resources (README "Resource limits")
+  LIMIT_EXCEEDED: 'invalid',
+  // Warnings: shown first, they do not change the verdict
+  THRESHOLD_SINGLE: 'warning',
+  THRESHOLD_LOWERED: 'warning',
   // Notes that do not change the verdict
   AUTOMATED_ONLY: 'note',
   STATEMENT_CHANGE_EXPLAINED: 'note',
   SIGNATURE_EXTRA: 'note',
   KEY_EXPIRES_SOON: 'note',
   HISTORY_UNCHECKED: 'note',
+  SERVICE_UNCHECKED: 'note',
+  TRIP_ACKNOWLEDGED: 'note',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;
+
+/** Reasons that do not decide the verdict: notes and warnings. */
+export const isAdvisory = (code: ReasonCode): boolean => REASONS[code] === 'note' || REASONS[code] === 'warning';
 export type Verdict = 'alive' | 'tripped' | 'stale' | 'invalid';
-export type Effect = Verdict | 'note';
+/** A warning does not change the verdict either, but is shown first: something a reader must see. */
+export type Effect = Verdict | 'note' | 'warning';
 
 export interface Reason {
   code: ReasonCode;
   /** Which document the reason is about. */
-  subject: 'attestation' | 'heartbeat' | 'archive' | 'previous';
+  subject: 'attestation' | 'heartbeat' | 'archive' | 'previous' | 'state';
   message: string;
 }
 
-const SEVERITY: Record<Effect, number> = { note: 0, alive: 0, stale: 1, tripped: 2, invalid: 3 };
+const SEVERITY: Record<Effect, number> = { note: 0, warning: 0, alive: 0, stale: 1, tripped: 2, invalid: 3 };
 
 /** The verdict is the most severe effect: invalid > tripped > stale > alive. */
 export function verdictOf(reasons: Reason[]): Verdict {
   let worst: Verdict = 'alive';
   for (const r of reasons) {
     const effect = REASONS[r.code];
-    if (effect !== 'note' && SEVERITY[effect] > SEVERITY[worst]) worst = effect;
+    if (effect !== 'note' && effect !== 'warning' && SEVERITY[effect] > SEVERITY[worst]) worst = effect;
   }
   return worst;
 }

@@ -13,6 +13,21 @@ const STATUS_REASON = {
   'key-not-yet-valid': 'KEY_NOT_YET_VALID',
 } as const;
 
+/**
+ * Whom a verifier trusts to sign attestations (decision 0009). A heartbeat (CI) key is
+ * never a signer pin, unless the verifier accepted an automated canary for it.
+ */
+export interface SignerTrust {
+  /** Fingerprints whose good signature counts. */
+  trusted: Set<string>;
+  /** Heartbeat keys: their signature on an attestation does not count (HEARTBEAT_KEY_AS_SIGNER). */
+  heartbeatOnly: Set<string>;
+  /** Why a key is not trusted, when the verifier knows more than "not pinned". */
+  why: Map<string, string>;
+}
+
+export const trustOnly = (trusted: Iterable<string>): SignerTrust => ({ trusted: new Set(trusted), heartbeatOnly: new Set(), why: new Map() });
+
 export interface SignerTally {
   /** Fingerprints of policy keys with a good signature that the verifier trusts. */
   counted: string[];
@@ -34,7 +49,8 @@ export function thresholdReasons(tally: SignerTally, threshold: number, subject:
  * Counts good signatures by `allowed` keys that are also `trusted`. Any signature that
  * fails is a reason in itself: a bad signature next to good ones is still tampering.
  */
-export function tallySigners(checks: SignatureCheck[], allowed: KeyRef[], trusted: Set<string>, subject: Reason['subject'], ignore = new Set<string>()): SignerTally {
+export function tallySigners(checks: SignatureCheck[], allowed: KeyRef[], trust: SignerTrust, subject: Reason['subject'], ignore = new Set<string>()): SignerTally {
+  const { trusted, heartbeatOnly, why } = trust;
   const reasons: Reason[] = [];
   const unpinned: Reason[] = [];
   const counted = new Set<string>();
@@ -48,8 +64,11 @@ export function tallySigners(checks: SignatureCheck[], allowed: KeyRef[], truste
       reasons.push({ code: STATUS_REASON[check.status], subject, message: `signature by ${who}: ${check.detail}` });
     } else if (!allowedSet.has(check.fingerprint!)) {
       reasons.push({ code: 'SIGNATURE_EXTRA', subject, message: `good signature by ${who}, which the signer policy does not list` });
+    } else if (heartbeatOnly.has(check.fingerprint!)) {
+      unpinned.push({ code: 'HEARTBEAT_KEY_AS_SIGNER', subject, message: `signature by ${who}, a heartbeat (CI) key: it cannot sign for the people; accept an automated canary only with --automated ${check.fingerprint}` });
     } else if (!trusted.has(check.fingerprint!)) {
-      unpinned.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: the key is not pinned (--keys) nor authorised by the previous attestation` });
+      const because = why.get(check.fingerprint!) ?? 'the key is not pinned (--keys) nor authorised by the previous attestation';
+      unpinned.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: ${because}` });
     } else {
       counted.add(check.fingerprint!);
     }

@@ -25,6 +25,9 @@ export function verdictJson(result: VerifyResult): object {
 
 export function verdictText(result: VerifyResult, opts: { showText: boolean }): string {
   const lines: string[] = [HEADLINE[result.verdict]];
+  // Right under the headline: what a reader must see even when the verdict is alive.
+  for (const r of result.reasons) if (REASONS[r.code] === 'warning') lines.push(`WARNING ${r.code} (${r.subject}): ${r.message}`);
+  for (const r of result.reasons) if (r.code === 'STATE_TRIPPED') lines.push(`${r.code}: ${r.message}`);
   const a = result.attestation;
   if (a) {
     lines.push(`Attestation ${a.data.sequence}: issued ${a.data.issued}, expires ${a.data.expires} (${result.trust === 'automated' ? 'AUTOMATED canary: signed by CI only' : 'signed by people'})`);
@@ -32,7 +35,7 @@ export function verdictText(result: VerifyResult, opts: { showText: boolean }): 
   }
   const h = result.heartbeat;
   if (h) lines.push(`Heartbeat ${h.data.sequence}: issued ${h.data.issued}, expires ${h.data.expires}`);
-  const problems = result.reasons.filter((r) => REASONS[r.code] !== 'note');
+  const problems = result.reasons.filter((r) => REASONS[r.code] !== 'note' && REASONS[r.code] !== 'warning');
   const notes = result.reasons.filter((r) => REASONS[r.code] === 'note');
   if (problems.length) lines.push('Reasons:', ...problems.map((r) => `  ${r.code} (${r.subject}): ${r.message}`));
   if (notes.length) lines.push('Notes:', ...notes.map((r) => `  ${r.code} (${r.subject}): ${r.message}`));

@@ -19,6 +19,8 @@ function setUpVerify(panel: HTMLElement): void {
   button.addEventListener('click', () => void runInto(button, result, 'Loading the verifier and fetching the canary…', 'The check could not run', async () => {
     const { verifyHere } = await import('./verify-here.ts');
     const fingerprints = pins.value.split(/[\s,]+/).filter(Boolean);
-    return verifyHere(new URL('/', location.href).toString(), fingerprints, new Date());
+    // Single-layer canaries only: the reader accepts, by ticking it, that the CI key signs alone (candor verify --automated).
+    const automated = panel.querySelector<HTMLInputElement>('[data-verify-automated]')?.checked ? fingerprints : [];
+    return verifyHere(new URL('/', location.href).toString(), fingerprints, new Date(), automated);
   }));
 }

@@ -1,0 +1,56 @@
+/**
+ * Bounds on everything `candor verify` reads (README "Resource limits"): a hostile site
+ * or file must end in a clean verdict or exit code, never in a crash, a hang or gigabytes
+ * of memory. Shared by the CLI and the site's in-browser check, so both stop at the same
+ * place. Each value is far above what a real canary needs (see the README for why).
+ */
+export const LIMITS = {
+  /** canary.txt, heartbeat.txt, a previous attestation: a real one is 5–20 KB. */
+  signedFileBytes: 1024 * 1024,
+  /** One public key file: a key with many certifications is still under 100 KB. */
+  keyFileBytes: 1024 * 1024,
+  /** One document the attestation lists (a policy version, a report). */
+  documentBytes: 16 * 1024 * 1024,
+  /** Everything one run fetches or reads, together. */
+  runBytes: 64 * 1024 * 1024,
+  /** Documents an attestation may list (policy versions and reports in force). */
+  documents: 500,
+  /** Keys an attestation may name (signers, heartbeat and panic keys) and a verifier fetches. */
+  keys: 64,
+  /** Nesting of the machine-readable data: the format itself needs 5. */
+  jsonDepth: 32,
+  /** Seconds for one request, from sending it to the last byte of the answer. */
+  requestSeconds: 10,
+  /** Seconds for every request of one run together. */
+  runSeconds: 60,
+  /** Redirects followed, each on the same host. */
+  redirects: 5,
+  /** Extra attempts after a network error, a timeout, 5xx or 429. */
+  retries: 2,
+  /** The state file of --state (it holds one attestation). */
+  stateFileBytes: 4 * 1024 * 1024,
+} as const;
+
+export type FetchKind = 'signed' | 'key' | 'document';
+
+/** The byte cap of one file of a kind. */
+export function byteLimit(kind: FetchKind): number {
+  return kind === 'signed' ? LIMITS.signedFileBytes : kind === 'key' ? LIMITS.keyFileBytes : LIMITS.documentBytes;
+}
+
+/** How deeply `json` nests arrays and objects, without parsing it (a parser would recurse). */
+export function jsonDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
