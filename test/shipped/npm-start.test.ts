@@ -49,5 +49,5 @@ describe('npm start', () => {
     expect(stdout).toMatch(/^ALIVE: /);
     // The throwaway keys stay in the demo folder, never in the repository.
     expect(await readdir(path.join(dir, 'private'))).toContain('passphrase');
-  });
+  }, 300_000);
 });

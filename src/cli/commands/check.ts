@@ -72,7 +72,9 @@ async function archiveProblems(ctx: Context, files: KeyFile[]): Promise<Problem[
   // The project's own keys: every one is pinned, and one that canary.yml makes a signer and a heartbeat key is accepted as such (single-layer).
   const fingerprints = files.flatMap((f) => f.keys.map(fingerprintOf));
   const result = await verifyArchiveDir(ctx.project.archive, { keys: fingerprints, keyring: files.map((f) => `${ctx.project.root}/${f.file}`), automated: fingerprints, clock: { now: ctx.now, skewSeconds: 300 } });
-  return result.reasons.filter((r) => REASONS[r.code] !== 'note').map((r) => ({ level: REASONS[r.code] === 'warning' ? 'warning' as const : 'error' as const, code: r.code, message: `content/canary/archive: ${r.message}` }));
+  // A signal (duress, final) is the signers' own, made on purpose: said as a warning, not refused.
+  const level = (code: keyof typeof REASONS) => (REASONS[code] === 'warning' || REASONS[code] === 'tripped' ? 'warning' as const : 'error' as const);
+  return result.reasons.filter((r) => REASONS[r.code] !== 'note').map((r) => ({ level: level(r.code), code: r.code, message: `content/canary/archive: ${r.message}` }));
 }
 
 /**
