@@ -50,6 +50,8 @@ export interface Service {
   /** A person's clone of main, to prepare a change; `commit` and `push` use the simulated clock. */
   clone(who: string, opts?: { repository?: string }): Promise<Clone>;
   candor(cwd: string, args: string[], at: Date, env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }>;
+  /** A reader: the shipped `candor verify <Pages URL> --state FILE` at `at` (exit 0 alive, 1 tripped, 2 stale, 3 invalid). */
+  read(state: string, at: Date, extra?: string[]): Promise<{ code: number; out: string; err: string }>;
   makeKey(name: string, at: Date, expiresInDays?: number): Promise<SimKey>;
   close(): Promise<void>;
 }
@@ -112,8 +114,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return result;
   };
 
+  const read = (state: string, when: Date, extra: string[] = []) => exec(NODE, [CANDOR, 'verify', gh.pagesUrl, '--state', state, '--now', when.toISOString(), ...extra], { env: { PATH: process.env['PATH'], LC_ALL: 'C', TZ: 'UTC' } })
+    .then(({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }));
   Object.assign(service, {
-    gh, chain, smtp, smtpPort, receiver, ada, bruno, ci, gnupg, dir, secrets, candor,
+    gh, chain, smtp, smtpPort, receiver, ada, bruno, ci, gnupg, dir, secrets, candor, read,
     makeKey: (name: string, at: Date, days?: number) => makeKey(secretsDir, name, at, days),
     async setSmtp(up: boolean) {
       if (!up) await smtp.close();
