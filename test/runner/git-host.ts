@@ -43,6 +43,11 @@ export interface RefUpdate {
 export interface GitHostOptions {
   authorize: (token: string) => PushGrant | undefined;
   onPush?: (update: RefUpdate) => void | Promise<void>;
+  /**
+   * Fault injection: when it returns a promise, an accepted push is held until the promise
+   * settles and then dropped without being applied (a runner that dies mid-push).
+   */
+  holdPush?: (pusher: PushGrant, repository: string) => Promise<void> | undefined;
 }
 
 export interface GitHost {
@@ -105,6 +110,12 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
       if (!grant) return refuse(res, repository, 401, 'Authentication required to push.');
       if (!grant.repositories.includes(repository)) return refuse(res, repository, 403, `Permission to ${repository} denied to ${grant.login}.`);
       if (grant.contents !== 'write') return refuse(res, repository, 403, `Permission to ${repository} denied to ${grant.login}: the token has no contents: write.`);
+    }
+    const hold = pushing && grant && rest === '/git-receive-pack' ? opts.holdPush?.(grant, repository) : undefined;
+    if (hold) {
+      await hold;
+      refused.push({ repository, status: 0, reason: 'push held and dropped (fault injection)' });
+      return void res.destroy();
     }
     const pushLog = path.join(logs, `push-${++requests}.log`);
     const env: NodeJS.ProcessEnv = {

@@ -112,6 +112,8 @@ export interface LocalGitHubOptions {
   /** Called with every line a job prints (fault injection: return 'kill' to kill the job there). */
   watch?: (run: Run, job: string, line: string) => 'kill' | void;
   log?: (line: string) => void;
+  /** Fault injection at the git host (git-host.ts holdPush). */
+  holdPush?: (pusher: PushGrant, repository: string) => Promise<void> | undefined;
 }
 
 interface Grant { permissions: Permissions; repository: string; kind: 'workflow' | 'user'; actor: FakeUser; login: string }
@@ -193,6 +195,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       return g ? { contents: g.permissions['contents'], repositories: [g.repository], kind: g.kind, login: g.login } : undefined;
     },
     onPush: (update) => onPush(update),
+    ...(opts.holdPush ? { holdPush: opts.holdPush } : {}),
   });
 
   // ---------------------------------------------------------------- Pages

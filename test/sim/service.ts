@@ -75,6 +75,7 @@ export interface ServiceOptions {
   /** Days the CI key is valid from the start (the simulation rotates it before it expires). */
   ciKeyDays?: number;
   watch?: LocalGitHubOptions['watch'];
+  holdPush?: LocalGitHubOptions['holdPush'];
   log?: (line: string) => void;
 }
 
@@ -106,7 +107,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     // A compile cache, as a runner image could keep between jobs (it caches compiled code, nothing of ours changes).
     // The machine trusts the SMTP server's certificate, as a runner trusts a real server's CA.
     env: { NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'candor-sim-compile-cache'), NODE_EXTRA_CA_CERTS: caFile },
-    ...(opts.watch ? { watch: opts.watch } : {}), ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.watch ? { watch: opts.watch } : {}), ...(opts.holdPush ? { holdPush: opts.holdPush } : {}), ...(opts.log ? { log: opts.log } : {}),
   });
   const candor = async (cwd: string, args: string[], at: Date, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> => {
     const result = await exec(NODE, [CANDOR, '--root', cwd, '--now', at.toISOString(), ...args], { cwd, env: { PATH: process.env['PATH'], HOME: dir, CANDOR_PASSPHRASE: PASSPHRASE, LC_ALL: 'C', TZ: 'UTC', ...env } })
