@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,7 +50,7 @@ export interface JobRecord {
   result: Conclusion;
   outputs: Record<string, string>;
   log: string[];
-  steps: { name: string; outcome: Conclusion; ms?: number }[];
+  steps: { name: string; outcome: Conclusion; ms?: number; cpuMs?: number }[];
   /** The permissions its token had. */
   permissions: Permissions;
   /** Secret names its steps could read. */
@@ -139,6 +139,8 @@ export interface LocalGitHub {
   openPullRequest(o: { title: string; body?: string; user: FakeUser; headRepository?: string; headRef: string; at: Date }): Promise<{ pr: PullRequest; runs: Run[] }>;
   mergePullRequest(n: number, at: Date, by?: FakeUser): Promise<Run[]>;
   closePullRequest(n: number): void;
+  /** Repacks the repository (git repack with a bitmap), as GitHub's maintenance does. */
+  maintain(): Promise<void>;
   /** Resolves when no run is queued or running (workflow_run cascades included). */
   idle(): Promise<void>;
   head(branch?: string): Promise<string>;
@@ -483,6 +485,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
         const base = { ...jobEnv(at), ...envAdded, ...env, GITHUB_OUTPUT: files.output, GITHUB_ENV: files.env, GITHUB_PATH: files.path, GITHUB_STEP_SUMMARY: files.summary, GITHUB_ACTION: step.id ?? `__run_${i}` };
         say(`##[step] ${name}`);
         const started = performance.now();
+        const cpuStarted = cpuMs();
         let ok = true;
         if (step.run) {
           const script = path.join(temp, `step-${i}.sh`);
@@ -526,7 +529,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
         pathAdded.push(...(await readFile(files.path, 'utf8')).split('\n').filter(Boolean));
         const outcome: Conclusion = ok ? 'success' : killedBy?.startsWith('cancelled') ? 'cancelled' : 'failure';
         if (step.id) stepsContext[step.id] = { outputs, outcome, conclusion: outcome };
-        record.steps.push({ name, outcome, ms: Math.round(performance.now() - started) });
+        record.steps.push({ name, outcome, ms: Math.round(performance.now() - started), cpuMs: Math.round(cpuMs() - cpuStarted) });
         if (!ok) {
           if (killedBy?.startsWith('cancelled')) cancelled = true;
           else failed = true;
@@ -654,6 +657,10 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     return dispatchTo([w], { ...base, ref, sha: await head(ref.replace(/^refs\/heads\//, '')), event: 'workflow_dispatch', payload: { ref, inputs: {}, repository: { full_name: repository } } });
   };
 
+  // GitHub's own maintenance: packed objects with a bitmap, so that a clone reuses deltas
+  // instead of compressing every object again (a clone per job, thousands of jobs).
+  const maintain = async (): Promise<void> => { await git(['-C', bare, 'repack', '-a', '-d', '-q', '--write-bitmap-index']); };
+
   const idle = async (): Promise<void> => {
     while (active.size > 0) await Promise.allSettled([...active]);
   };
@@ -678,8 +685,10 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       await git(['-C', work, 'commit', '--quiet', '-m', 'The service, as it ships'], { env });
       await git(['-C', work, 'push', '--quiet', bare, 'main'], { env });
       await rm(work, { recursive: true, force: true });
+      await maintain();
       return head();
     },
+    maintain,
     async createFork(forkOwner) {
       const fork = `${forkOwner}/${repository.split('/')[1]}`;
       const dir = await host.createRepository(fork);
@@ -796,6 +805,13 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv, onLine: (line
       }
     },
   };
+}
+
+/** CPU time of this process and its reaped descendants, in ms (Linux /proc): what a step cost, whatever the load. */
+export function cpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const own = process.cpuUsage();
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100 + (own.user + own.system) / 1000;
 }
 
 function run(command: string, args: string[]): Promise<void> {

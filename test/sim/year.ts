@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import { git } from '../runner/git.ts';
-import type { Run } from '../runner/runner.ts';
+import { cpuMs, type Run } from '../runner/runner.ts';
 import { PASSPHRASE, PEOPLE, signAttestation, startService, type Service, type SimKey } from './service.ts';
 
 const exec = promisify(execFile);
@@ -41,7 +41,9 @@ export const PLAN = {
   ciKeyDays: 180,
 } as const;
 
-export interface DayRecord { day: number; date: string; verdict: string; code: number; reasons: string[]; ms: number }
+export interface DayRecord { day: number; date: string; verdict: string; code: number; reasons: string[]; ms: number; cpuMs: number }
+
+
 export interface Expected { workflow: string; day: number; why: string }
 
 export interface YearResult {
@@ -180,11 +182,13 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
 
   for (let day = 0; day < o.days; day++) {
     const dayStart = performance.now();
+    const cpuStart = cpuMs();
     const begin = addDays(START, day);
     if (PLAN.explorersDown.includes(day as 8)) s.chain.setDown(true);
     if (day === PLAN.explorersDown.at(-1)! + 1) s.chain.setDown(false);
     if (day === PLAN.smtpDown) await s.setSmtp(false);
     if (day === PLAN.smtpDown + 1) await s.setSmtp(true);
+    await s.gh.maintain();
     const times = await s.gh.schedules(new Date(begin.getTime() - 1), new Date(begin.getTime() + DAY - 1));
     const actions: { at: Date; run: () => Promise<void> }[] = [];
     const action = (at: Date, run: () => Promise<void>): void => void actions.push({ at, run });
@@ -234,14 +238,15 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
             // The workflow itself, changed to print the secrets, and file names that are shell.
             const wf = path.join(dir, '.github', 'workflows', 'pr-check.yml');
             await writeFile(wf, (await readFile(wf, 'utf8')).replace('      - run: npm ci --no-audit --no-fund', `      - run: echo "key=[\${{ secrets.CANDOR_SIGNING_KEY }}] pass=[\${{ secrets.CANDOR_PASSPHRASE }}] env=[$CANDOR_SIGNING_KEY]"\n      - run: npm ci --no-audit --no-fund`));
-            await writeFile(path.join(dir, 'content', 'policies', 'privacy', `$(touch \${IFS}${marker}).md`), '---\ntitle: x\n---\n@octo-maintainer <!-- candor:pr-review -->\n');
-            await writeFile(path.join(dir, 'content', `\`touch ${marker}\`.md`), 'hello\n');
+            // File names that are shell: if anything ran them, "42injected" would appear somewhere.
+            await writeFile(path.join(dir, 'content', 'policies', 'privacy', '$((6*7))injected.md'), '---\ntitle: x\n---\n@octo-maintainer <!-- candor:pr-review -->\n');
+            await writeFile(path.join(dir, 'content', '`expr 40 + 2`injected.md'), 'hello\n');
           },
         });
         const logs = [check.log(), comment?.log() ?? ''].join('\n');
         const leaked = [s.secrets['CANDOR_SIGNING_KEY']!.split('\n')[3]!, PASSPHRASE, s.secrets['CANDOR_SMTP_PASSWORD']!].filter((secret) => logs.includes(secret));
         const job = check.jobs.get('check')!;
-        const markerExists = await readFile(marker).then(() => true, () => false);
+        const markerExists = await readFile(marker).then(() => true, () => false) || `${logs}${s.gh.api.comments.map((c) => c.body).join('')}`.includes('42injected');
         const body = s.gh.api.comments.find((c) => c.issue === number)?.body ?? '';
         if (leaked.length || job.secrets.length || Object.values(job.permissions).includes('write') || markerExists || !check.log().includes('key=[] pass=[] env=[]') || /(^|\s)@octo-maintainer/.test(body)) {
           throw new Error(`the fork's pull request reached something it must not: leaked ${leaked.length}, secrets ${job.secrets.join(',')}, permissions ${JSON.stringify(job.permissions)}, marker ${markerExists}\n${body.slice(0, 1500)}`);
@@ -281,7 +286,7 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
           const r = await s.read(state, item.at, pins);
           const verdict = /^(ALIVE|STALE|TRIPPED|INVALID)/m.exec(r.out)?.[1] ?? `exit ${r.code}`;
           const reasons = [...r.out.matchAll(/^ {2}([A-Z_]+) \(/gm)].map((m) => m[1]!);
-          days.push({ day, date: iso(begin), verdict, code: r.code, reasons, ms: 0 });
+          days.push({ day, date: iso(begin), verdict, code: r.code, reasons, ms: 0, cpuMs: 0 });
         })();
       } else {
         const publish = item.workflows.includes('publish.yml');
@@ -300,7 +305,8 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
     const ms = performance.now() - dayStart;
     perDayMs.push(ms);
     days.at(-1)!.ms = ms;
-    log(`day ${day} ${iso(begin)}: ${days.at(-1)!.verdict}${days.at(-1)!.reasons.length ? ` (${days.at(-1)!.reasons.join(', ')})` : ''} in ${(ms / 1000).toFixed(1)} s`);
+    days.at(-1)!.cpuMs = cpuMs() - cpuStart;
+    log(`day ${day} ${iso(begin)}: ${days.at(-1)!.verdict}${days.at(-1)!.reasons.length ? ` (${days.at(-1)!.reasons.join(', ')})` : ''} in ${(ms / 1000).toFixed(1)} s wall, ${(days.at(-1)!.cpuMs / 1000).toFixed(1)} s CPU`);
   }
 
   // The stale days a reader must see, with their reason.
