@@ -42,6 +42,8 @@ export interface Service {
   /** Bruno's gpg home, holding his private key. */
   gnupg: string;
   dir: string;
+  /** The first simulated day. */
+  start: Date;
   /** The simulated time outside runs (the operators' actions, the explorers between runs). */
   now: Date;
   secrets: Record<string, string>;
@@ -85,7 +87,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const gnupg = path.join(dir, 'gnupg');
   await mkdir(secretsDir, { mode: 0o700 });
   await mkdir(gnupg, { mode: 0o700 });
-  const service = { now: opts.start } as Service;
+  const service = { now: opts.start, start: opts.start } as Service;
   const chain = await startChain({ genesis: new Date(opts.start.getTime() - 30 * 86_400_000), now: () => service.now });
   // STARTTLS required, as a real submission server: the channel refuses to send credentials in clear.
   let smtp = await startSmtp({ tls: 'required', users: { [SMTP_USER]: SMTP_PASSWORD } });
@@ -97,7 +99,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     makeKey(secretsDir, 'Ada Moreau', opts.start, 730), makeKey(secretsDir, 'Bruno Keller', opts.start, 730), makeKey(secretsDir, 'Lumen Mail CI', opts.start, opts.ciKeyDays ?? 730),
   ]);
   // Bruno keeps his key in gpg (as on a hardware token) and signs with gpg --detach-sign.
-  await exec('gpg', ['--homedir', gnupg, '--batch', '--pinentry-mode', 'loopback', '--passphrase', PASSPHRASE, '--import', bruno.file]);
+  // gpg's clock is the simulated one too (a key "created in the future" is refused otherwise).
+  await exec('gpg', ['--homedir', gnupg, '--batch', '--faked-system-time', `${Math.floor(opts.start.getTime() / 1000) + 60}!`, '--pinentry-mode', 'loopback', '--passphrase', PASSPHRASE, '--import', bruno.file]);
   const secrets = {
     CANDOR_SIGNING_KEY: ci.privateKey, CANDOR_PASSPHRASE: PASSPHRASE,
     CANDOR_SMTP_USER: SMTP_USER, CANDOR_SMTP_PASSWORD: SMTP_PASSWORD, CANDOR_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -202,6 +205,9 @@ export async function signAttestation(s: Service, work: string, at: Date, prepar
   await ok(['canary', 'attest', 'add-signature', sig]);
   return ok(['canary', 'attest', 'publish']);
 }
+
+/** gpg with its clock at `at`, as the reader's or signer's machine would have it. */
+export const gpgAt = (gnupg: string, at: Date): string[] => ['--homedir', gnupg, '--batch', '--faked-system-time', `${Math.floor(at.getTime() / 1000)}!`];
 
 export const PEOPLE: Record<string, FakeUser> = {
   ada: { login: 'ada-moreau', id: 7001, type: 'User' },

@@ -62,7 +62,8 @@ export interface YearResult {
 
 const iso = (d: Date): string => d.toISOString().slice(0, 10);
 const addDays = (d: Date, n: number): Date => new Date(d.getTime() + n * DAY);
-const atHour = (day: number, h: number, m = 0): Date => new Date(START.getTime() + day * DAY + h * HOUR + m * 60_000);
+/** An instant of a simulated day: day 0 is the service's first day. */
+const atHour = (day: number, h: number, m = 0, origin = START): Date => new Date(origin.getTime() + day * DAY + h * HOUR + m * 60_000);
 
 /** A pull request from a clone of main: change, commit, push, open; wait for pr-check and pr-comment. */
 async function pullRequest(s: Service, o: { who: string; branch: string; title: string; at: Date; change: (dir: string) => Promise<void>; fork?: string }): Promise<{ number: number; check: Run; comment: Run | undefined }> {
@@ -99,8 +100,8 @@ async function writePolicyVersion(dir: string, o: { policy: string; from: string
 }
 
 /** The signers' renewal: Ada prepares it in her clone, both sign (candor, gpg), then the pull request. */
-async function renew(s: Service, day: number, rotate?: { retired: SimKey; replacement: SimKey }): Promise<void> {
-  const at = atHour(day, 10);
+export async function renew(s: Service, day: number, rotate?: { retired: SimKey; replacement: SimKey }): Promise<void> {
+  const at = atHour(day, 10, 0, s.start);
   const { number, check, comment } = await pullRequest(s, {
     who: 'ada-moreau', branch: `attestation-day-${day}`, title: `Attestation: renewal of ${iso(at)}${rotate ? ' (new CI key)' : ''}`, at,
     change: async (dir) => {
@@ -122,11 +123,11 @@ async function renew(s: Service, day: number, rotate?: { retired: SimKey; replac
   if (comment?.conclusion !== 'success') throw new Error(`renewal pull request #${number}: no review comment`);
   // The operators change the CI secret with the merge that names the new key.
   if (rotate) s.secrets['CANDOR_SIGNING_KEY'] = rotate.replacement.privateKey;
-  await merge(s, number, atHour(day, 11));
+  await merge(s, number, atHour(day, 11, 0, s.start));
 }
 
-async function publishReport(s: Service, day: number, id: string): Promise<void> {
-  const at = atHour(day, 9);
+export async function publishReport(s: Service, day: number, id: string): Promise<void> {
+  const at = atHour(day, 9, 0, s.start);
   const [year, half] = id.split('-') as [string, string];
   const start = half === 'h1' ? `${year}-01-01` : `${year}-07-01`;
   const end = half === 'h1' ? `${year}-06-30` : `${year}-12-31`;
@@ -146,7 +147,7 @@ async function publishReport(s: Service, day: number, id: string): Promise<void>
     },
   });
   if (check.conclusion !== 'success') throw new Error(`report pull request: pr-check ${check.conclusion}\n${check.log().slice(-3000)}`);
-  await merge(s, number, atHour(day, 10));
+  await merge(s, number, atHour(day, 10, 0, s.start));
 }
 
 export interface YearOptions { days: number; log?: (line: string) => void }
@@ -222,7 +223,7 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
         });
         const body = s.gh.api.comments.find((c) => c.issue === number)?.body ?? '';
         if (check.conclusion !== 'failure' || comment?.conclusion !== 'success' || !/❌ 10 days between publication/.test(body)) throw new Error(`the rejected pull request was not rejected with its reason: ${check.conclusion}\n${body.slice(0, 2000)}`);
-        notes.push(`rejected pull request #${number}: ${/❌ [^\n|]*/.exec(body)![0]}`);
+        notes.push(`rejected pull request #${number}: ${/❌ \d+ days between publication[^<|\n]*/.exec(body)![0]}`);
         s.gh.closePullRequest(number);
       });
       expectedFailures.push({ workflow: 'pr-check.yml', day, why: 'a material change with 10 days of notice' });
@@ -315,6 +316,8 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
   const lastRenewal = [...PLAN.renewals].filter((d) => d < PLAN.missedRenewal).at(-1)!;
   const recovery = [...PLAN.renewals].find((d) => d > PLAN.missedRenewal)!;
   for (let d = lastRenewal + 60; d < recovery; d++) if (within(d)) expectedStale.set(d, 'ATTESTATION_EXPIRED');
+  // No heartbeat for an expired attestation: the scheduled publish runs fail until the renewal is merged.
+  for (let d = lastRenewal + 61; d <= recovery; d++) if (within(d)) expectedFailures.push({ workflow: 'publish.yml', day: d, why: 'the attestation has expired (missed renewal): no heartbeat' });
   return {
     days, runs: s.gh.runs, service: s, expectedFailures: expectedFailures.filter((e) => within(e.day)), expectedStale, notes,
     timings: { setupMs, perDayMs },

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../runner/git.ts';
 import type { Run } from '../runner/runner.ts';
-import { PEOPLE, startService, type Service } from '../sim/service.ts';
+import { PEOPLE, gpgAt, startService, type Service } from '../sim/service.ts';
 
 const exec = promisify(execFile);
 const DAY0 = new Date('2026-12-01T00:00:00Z');
@@ -66,8 +66,8 @@ describe('the workflows, end to end through the local runner', () => {
     const site = s.gh.pagesDir();
     const gnupg = await mkdtemp(path.join(os.tmpdir(), 'candor-gpg-reader-'));
     try {
-      await exec('gpg', ['--homedir', gnupg, '--batch', '--import', path.join(site, 'keys', `${s.ci.fingerprint}.asc`)]);
-      const { stdout } = await exec('gpg', ['--homedir', gnupg, '--batch', '--status-fd', '1', '--verify', path.join(site, 'manifest.json.asc'), path.join(site, 'manifest.json')]);
+      await exec('gpg', [...gpgAt(gnupg, at('12:00')), '--import', path.join(site, 'keys', `${s.ci.fingerprint}.asc`)]);
+      const { stdout } = await exec('gpg', [...gpgAt(gnupg, at('12:00')), '--status-fd', '1', '--verify', path.join(site, 'manifest.json.asc'), path.join(site, 'manifest.json')]);
       expect(stdout).toContain(`[GNUPG:] VALIDSIG ${s.ci.fingerprint}`);
     } finally {
       await rm(gnupg, { recursive: true, force: true });
