@@ -151,7 +151,7 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
     });
     const code = await new Promise<number>((resolve) => cgi.on('close', (c) => resolve(c ?? 1)));
     if (!headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).write(`git http-backend failed (${code}): ${stderr}`);
-    res.end();
+    // The push is reported before git push returns: as on GitHub, its workflows are queued by then.
     if (pushing && grant) {
       const lines = await readFile(pushLog, 'utf8').catch(() => '');
       await rm(pushLog, { force: true });
@@ -162,6 +162,7 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
         await opts.onPush?.(update);
       }
     }
+    res.end();
   };
 
   const server = createServer((req, res) => {
