@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpgAt, startService, type Service } from './service.ts';
+import { CANDOR, NODE, gpgAt, startService, type Service } from './service.ts';
 import { publishReport, renew } from './year.ts';
 
 const exec = promisify(execFile);
@@ -65,5 +65,10 @@ describe('the operators\' routines of the simulated year', () => {
     const state = path.join(s.dir, 'ops-reader.json');
     const r = await s.read(state, new Date('2027-01-19T12:00:00Z'), ['--keys', `${s.ada.fingerprint},${s.bruno.fingerprint}`]);
     expect(r.code, r.out).toBe(0);
+    // The archive across the rotation: heartbeats by the retired key, then by its replacement.
+    const clone = await s.clone('auditor');
+    const archive = await exec(NODE, [CANDOR, 'verify', '--archive', path.join(clone.dir, 'content', 'canary', 'archive'), '--keys', path.join(clone.dir, 'keys'), '--now', '2027-01-19T12:00:00Z'], { env: { PATH: process.env['PATH'] } })
+      .catch((e: { stdout: string; stderr: string }) => { throw new Error(`${e.stdout}${e.stderr}`); });
+    expect(archive.stdout).toMatch(/ALIVE/);
   }, 600_000);
 });
