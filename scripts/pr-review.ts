@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs, promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { check, type Problem as CheckProblem } from '../src/cli/commands/check.ts';
-import { makeContext } from '../src/cli/context.ts';
+import { makeContext, parseNow } from '../src/cli/context.ts';
 import { parseServiceConfig, parseStatements } from '../src/core/content/canary-config.ts';
 import { isCandorError } from '../src/core/errors.ts';
 import { collectEvents, renderNoticeText } from '../src/core/notify/events.ts';
@@ -383,9 +383,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stderr.write('usage: node scripts/pr-review.ts --base REF [--head REF] [--pr N --head-sha SHA] [--out-dir DIR]\n');
     return 64;
   }
-  const nowText = values.now ?? env['CANDOR_NOW'];
-  const now = nowText ? new Date(nowText) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now: not a date: ${nowText}`);
+  const now = parseNow(values.now ?? env['CANDOR_NOW'], new Date());
   const root = path.resolve(values.root);
   const body = await buildReview({ root, base: values.base, head: values.head, now, ...(values['head-sha'] ? { headSha: values['head-sha'] } : {}) });
   if (!values['out-dir']) {

@@ -7,7 +7,7 @@
  * runs on its own schedule, so it speaks up exactly when the publish workflow has
  * stopped doing so.
  *
- *   node scripts/watchdog.ts [--now INSTANT] [--dry-run]
+ *   node scripts/watchdog.ts [--now INSTANT] [--dry-run]        (the clock: --now, else $CANDOR_NOW, else the system time)
  *   env: GITHUB_TOKEN, GITHUB_REPOSITORY (GITHUB_API_URL; GITHUB_REF_NAME: the branch publish runs on)
  *        the SMTP credentials named by notify.yml email.userEnv/passwordEnv, when operators are set
  *        (CANDOR_SIGNING_KEY, CANDOR_PASSPHRASE: optional, to sign the mail's text part)
@@ -19,6 +19,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseNow } from '../src/cli/context.ts';
 import { parseServiceConfig } from '../src/core/content/canary-config.ts';
 import { describeReceived, isCandorError } from '../src/core/errors.ts';
 import { describeKey, fingerprintOf, type KeyInfo } from '../src/core/pgp/keys.ts';
@@ -132,8 +133,8 @@ const describeError = (error: unknown): string => (isCandorError(error) ? `${err
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, root: { type: 'string', default: '.' } } });
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now: not a date: ${values.now}`);
+  // The same clock as candor's (--now, else CANDOR_NOW): a run is judged at the time it runs.
+  const now = parseNow(values.now ?? env['CANDOR_NOW'], new Date());
   const project = projectAt(values.root);
   if (values['dry-run']) {
     process.stdout.write(`${describeProblems(watchdogProblems(await gatherInput(project, now, undefined)))}\n`);

@@ -46,8 +46,10 @@ export const SIMULATED_OPERATIONS = [
   'repos/create-release',
   'repos/get-release-by-tag',
   'repos/list-releases',
-  // Only ever empty (no run has succeeded): enough for the watchdog script end to end.
+  // The runs the local workflow runner (test/runner/) registers; empty otherwise.
   'actions/list-workflow-runs',
+  // The pull requests the runner opens (post-pr-comment.ts reads the head).
+  'pulls/get',
 ] as const;
 export type SimulatedOperation = (typeof SIMULATED_OPERATIONS)[number];
 
@@ -167,6 +169,42 @@ export function reduceSpec(full: JsonObject, operationIds: readonly string[]): O
   return { document: fixed as unknown as OpenAPIV3.Document, allOperations, fixes };
 }
 
+/**
+ * The least value that satisfies a schema of the reduced description: required properties
+ * only, the first enum value or anyOf branch, null where allowed, valid formats. The shapes
+ * with dozens of required fields (a pull request, a workflow run) start from this, and the
+ * fields that mean something are set over it (overlay), so the answer validates as GitHub's.
+ */
+export function skeleton(schema: Json, doc: JsonObject): Json {
+  if (!isObject(schema)) return null;
+  if (typeof schema['$ref'] === 'string') return skeleton(resolvePointer(doc, schema['$ref']), doc);
+  const branches = (schema['anyOf'] ?? schema['oneOf']) as Json[] | undefined;
+  if (Array.isArray(branches)) return skeleton(branches[0] as Json, doc);
+  if (Array.isArray(schema['allOf'])) return (schema['allOf'] as Json[]).reduce<Json>((acc, part) => overlay(acc, skeleton(part, doc)), {});
+  if (Array.isArray(schema['enum'])) return schema['enum'][0] as Json;
+  if (schema['nullable'] === true) return null;
+  switch (schema['type']) {
+    case 'string':
+      return schema['format'] === 'date-time' ? '2020-01-01T00:00:00Z' : schema['format'] === 'uri' ? 'https://example.invalid/' : schema['format'] === 'email' ? 'nobody@example.invalid' : '';
+    case 'integer': case 'number': return 0;
+    case 'boolean': return false;
+    case 'array': return [];
+    default: {
+      const props = (schema['properties'] ?? {}) as JsonObject;
+      const required = (schema['required'] ?? []) as string[];
+      return Object.fromEntries(required.map((key) => [key, skeleton((props[key] ?? {}) as Json, doc)]));
+    }
+  }
+}
+
+/** `over` deep-merged onto `base` (objects merge, anything else replaces). */
+export function overlay(base: Json, over: Json): Json {
+  if (!isObject(base) || !isObject(over)) return over;
+  const out: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = key in base ? overlay(base[key] as Json, value) : value;
+  return out;
+}
+
 let cachedSpec: GitHubSpec | undefined;
 
 /** Loads, reduces and fixes the official description once per test file. */
@@ -272,7 +310,54 @@ export interface Fault {
   delayMs?: number;
 }
 
+/**
+ * What a token may do, as GitHub gives a workflow job's GITHUB_TOKEN: the job's
+ * `permissions:` (scope → read/write). The repository is public, so reading never needs a
+ * scope; writing needs `write` on the operation's scope (WRITE_SCOPES), else 403.
+ */
+export interface TokenGrant {
+  permissions: Record<string, 'read' | 'write'>;
+  /** Who the token acts as (default: the bot). */
+  actor?: FakeUser;
+}
+
+export interface FakePull {
+  number: number;
+  headSha: string;
+  headRef: string;
+  /** owner/name the head branch lives in (a fork's, or this repository). */
+  headRepository: string;
+  baseRef: string;
+  baseSha: string;
+  mergeSha: string | null;
+  merged: boolean;
+}
+
+export interface FakeWorkflowRun {
+  id: number;
+  /** The workflow's `name:`. */
+  name: string;
+  /** .github/workflows/FILE */
+  path: string;
+  event: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'pending';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | null;
+  head_branch: string | null;
+  head_sha: string;
+  head_repository: string;
+  run_number: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface GitHubServerOptions {
+  /**
+   * Decides what a presented token may do (tokens the local runner hands its jobs). Without
+   * it, only `token` is accepted, with every permission.
+   */
+  authorize?: (token: string) => TokenGrant | undefined;
+  /** The clock for created_at/updated_at stamps (default: the system clock). */
+  now?: () => Date;
   /** owner/name of the only repository the server knows. */
   repository?: string;
   /** The token the client must present; anything else gets 401 Bad credentials. */
@@ -307,14 +392,27 @@ export interface GitHubServer {
   addIssue(fields: Partial<Omit<FakeIssue, 'id' | 'number'>> & { title: string }): FakeIssue;
   addPullRequest(fields?: Partial<Omit<FakeIssue, 'id' | 'number' | 'pull_request'>>): FakeIssue;
   addComment(issue: number, body: string, user?: FakeUser): FakeComment;
+  pulls: FakePull[];
+  workflowRuns: FakeWorkflowRun[];
+  /** Requests refused because the token lacked the permission (method, path, scope). */
+  refusals: { method: string; path: string; needs: string[] }[];
   close(): Promise<void>;
 }
+
+/** Scopes a write operation needs, any one of them (GitHub's fine-grained permission table). */
+export const WRITE_SCOPES: Partial<Record<SimulatedOperation, (pr: boolean) => string[]>> = {
+  'issues/create': () => ['issues'],
+  'issues/update': (pr) => (pr ? ['issues', 'pull-requests'] : ['issues']),
+  'issues/create-comment': (pr) => (pr ? ['issues', 'pull-requests'] : ['issues']),
+  'issues/update-comment': (pr) => (pr ? ['issues', 'pull-requests'] : ['issues']),
+  'issues/delete-comment': (pr) => (pr ? ['issues', 'pull-requests'] : ['issues']),
+  'repos/create-release': () => ['contents'],
+};
 
 export const BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 export const MAINTAINER: FakeUser = { login: 'octo-maintainer', id: 583231, type: 'User' };
 export const STRANGER: FakeUser = { login: 'drive-by', id: 9_000_001, type: 'User' };
 
-const nowStamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 class HttpAnswer {
   status: number;
@@ -356,8 +454,14 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const [owner, repo] = repository.split('/') as [string, string];
   const token = options.token ?? 'ghs_candorTestToken0123456789';
   const viewer = options.viewer ?? BOT;
-  const actor = viewer === 'integration' ? BOT : viewer;
+  const defaultActor = viewer === 'integration' ? BOT : viewer;
+  // The account of the request being handled (handlers run synchronously, one at a time).
+  let actor = defaultActor;
   const defaultPerPage = options.defaultPerPage ?? 30;
+  const nowStamp = (): string => (options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const pulls: FakePull[] = [];
+  const workflowRuns: FakeWorkflowRun[] = [];
+  const refusals: GitHubServer['refusals'] = [];
 
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
@@ -425,6 +529,28 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     };
   };
 
+  const doc = spec.document as unknown as JsonObject;
+  const shape = (name: string, over: JsonObject): Json => overlay(skeleton({ $ref: `#/components/schemas/${name}` }, doc), over);
+  const repoJson = (full: string): JsonObject => {
+    const [o = '', n = ''] = full.split('/');
+    return { id: 1, name: n, full_name: full, private: false, fork: full !== repository, html_url: `https://github.com/${full}`, url: `${base}/repos/${full}`, owner: userJson({ login: o, id: 2, type: 'User' }) as JsonObject };
+  };
+  const runJson = (run: FakeWorkflowRun): Json => shape('workflow-run', {
+    id: run.id, node_id: `WFR_${run.id}`, name: run.name, path: run.path, event: run.event, status: run.status, conclusion: run.conclusion,
+    head_branch: run.head_branch, head_sha: run.head_sha, run_number: run.run_number, run_attempt: 1, display_title: run.name,
+    workflow_id: 1, url: `${repoApi()}/actions/runs/${run.id}`, html_url: `${repoHtml}/actions/runs/${run.id}`,
+    created_at: run.created_at, updated_at: run.updated_at, run_started_at: run.created_at,
+    head_commit: { id: run.head_sha, tree_id: run.head_sha, message: run.name, timestamp: run.created_at, author: null, committer: null },
+    head_repository: repoJson(run.head_repository), repository: repoJson(repository), pull_requests: [],
+  });
+  const pullJson = (pull: FakePull, issue: FakeIssue): Json => shape('pull-request', {
+    id: issue.id, number: pull.number, state: issue.state, title: issue.title, body: issue.body, user: userJson(issue.user) as JsonObject,
+    url: `${repoApi()}/pulls/${pull.number}`, html_url: `${repoHtml}/pull/${pull.number}`, created_at: issue.created_at, updated_at: issue.updated_at,
+    merged: pull.merged, merge_commit_sha: pull.mergeSha, draft: false,
+    head: { sha: pull.headSha, ref: pull.headRef, label: `${pull.headRepository.split('/')[0]}:${pull.headRef}`, repo: repoJson(pull.headRepository), user: userJson(issue.user) as JsonObject },
+    base: { sha: pull.baseSha, ref: pull.baseRef, label: `${owner}:${pull.baseRef}`, repo: repoJson(repository), user: userJson({ login: owner, id: 2, type: 'User' }) as JsonObject },
+  });
+
   // --- State changes ----------------------------------------------------------------
   const ensureLabel = (name: string): void => {
     if (!labels.some((l) => l.name === name)) labels.push({ id: nextId++, name, color: 'ededed', description: null });
@@ -468,6 +594,11 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   // --- Handlers (request already validated against the spec) ------------------------
   type Handler = (params: Record<string, string>, query: Record<string, string | string[]>, body: Record<string, unknown>, path: string) => HttpAnswer;
   const findIssue = (params: Record<string, string>): FakeIssue | undefined => issues.find((i) => i.number === Number(params['issue_number']));
+  /** Whether the operation acts on a pull request (its comments need pull-requests or issues write). */
+  function isPullRequestTarget(params: Record<string, string>): boolean {
+    const number = params['comment_id'] ? comments.find((c) => c.id === Number(params['comment_id']))?.issue : Number(params['issue_number']);
+    return issues.some((i) => i.number === number && i.pull_request);
+  }
   const handlers: Record<SimulatedOperation, Handler> = {
     'users/get-authenticated': () => {
       if (viewer === 'integration') return new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: `${DOCS}/users/users#get-the-authenticated-user`, status: '403' });
@@ -560,7 +691,26 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       return release ? new HttpAnswer(200, releaseJson(release)) : notFound();
     },
     'repos/list-releases': (_params, query, _body, path) => paginate([...releases].reverse().map(releaseJson), query, path),
-    'actions/list-workflow-runs': () => new HttpAnswer(200, { total_count: 0, workflow_runs: [] }),
+    'actions/list-workflow-runs': (params, query) => {
+      const wanted = params['workflow_id'] ?? '';
+      const branch = one(query['branch']);
+      const status = one(query['status']);
+      const event = one(query['event']);
+      const found = workflowRuns
+        .filter((r) => r.path.endsWith(`/${wanted}`))
+        .filter((r) => branch === undefined || r.head_branch === branch)
+        .filter((r) => event === undefined || r.event === event)
+        .filter((r) => status === undefined || r.status === status || r.conclusion === status)
+        .sort((a, b) => b.id - a.id);
+      const perPage = Math.min(Number(one(query['per_page']) ?? defaultPerPage), 100);
+      const page = Math.max(Number(one(query['page']) ?? 1), 1);
+      return new HttpAnswer(200, { total_count: found.length, workflow_runs: found.slice((page - 1) * perPage, page * perPage).map(runJson) });
+    },
+    'pulls/get': (params) => {
+      const pull = pulls.find((p) => p.number === Number(params['pull_number']));
+      const issue = issues.find((i) => i.number === Number(params['pull_number']) && i.pull_request);
+      return pull && issue ? new HttpAnswer(200, pullJson(pull, issue)) : notFound();
+    },
   };
 
   // --- The HTTP side -------------------------------------------------------------------
@@ -623,18 +773,28 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       violations.push({ kind: 'request', method, url: url.pathname, operationId, errors: validation.errors });
       return { answer: unprocessable(validation.errors ?? [], 'Invalid request (does not match the OpenAPI description)'), record };
     }
-    if (headers['authorization'] !== `token ${token}` && headers['authorization'] !== `bearer ${token}`) {
+    const presented = /^(?:token|bearer) (.+)$/i.exec(headers['authorization'] ?? '')?.[1];
+    const grant = presented === undefined ? undefined : options.authorize ? options.authorize(presented) : presented === token ? { permissions: {} as Record<string, 'read' | 'write'>, all: true } : undefined;
+    if (!grant) {
       return { answer: new HttpAnswer(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' }), record };
     }
     const params = (api.router.parseRequest(request, operation).params ?? {}) as Record<string, string>;
     if (params['owner']?.toLowerCase() !== owner.toLowerCase() && 'owner' in params) return { answer: notFound(), record };
     if (params['repo']?.toLowerCase() !== repo.toLowerCase() && 'repo' in params) return { answer: notFound(), record };
+    const needs = WRITE_SCOPES[operationId]?.(isPullRequestTarget(params)) ?? [];
+    if (!('all' in grant) && needs.length > 0 && !needs.some((scope) => grant.permissions[scope] === 'write')) {
+      refusals.push({ method, path: url.pathname, needs });
+      return { answer: new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' }), record };
+    }
+    const requestActor = ('actor' in grant && grant.actor) || defaultActor;
 
     const fault = takeFault(operationId);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault && !fault.afterEffect) return { answer: new HttpAnswer(fault.status, fault.body ?? { message: 'Server Error' }, fault.headers), record };
     remaining = Math.max(remaining - 1, 0);
+    actor = requestActor;
     const answer = handlers[operationId](params, query, (body ?? {}) as Record<string, unknown>, url.pathname);
+    actor = defaultActor;
     if (answer.status < 300 && answer.body !== undefined) {
       const check = api.validateResponse(answer.body, operation, answer.status);
       if (check.errors && check.errors.length > 0) violations.push({ kind: 'response', method, url: url.pathname, operationId, errors: check.errors });
@@ -660,7 +820,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     token,
     spec,
     repository,
-    actor,
+    actor: defaultActor,
     requests,
     violations,
     issues,
@@ -693,6 +853,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       return addIssue({ title: 'Update privacy policy', user: MAINTAINER, ...fields, pull_request: true });
     },
     addComment,
+    pulls,
+    workflowRuns,
+    refusals,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

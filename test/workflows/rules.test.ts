@@ -164,8 +164,9 @@ const rules: Record<string, Rule> = {
     return typeof t === 'number' && t > 0 && t <= 60 ? [] : [`${id}: timeout-minutes ${String(t)}`];
   }),
 
-  'checkouts do not persist credentials, except in jobs that push': (w) => Object.entries(w.jobs).flatMap(([id, job]) =>
-    PUSHING_JOBS.includes(`${w.file}/${id}`) ? [] : uses(job, 'actions/checkout').filter((s) => s.with?.['persist-credentials'] !== false).map(() => `${id}: checkout without persist-credentials: false`)),
+  // Jobs that push get the token for the push alone (scripts/publish.ts, GIT_CONFIG_*), never in .git/config.
+  'every checkout uses persist-credentials: false, in jobs that push too': (w) => Object.entries(w.jobs).flatMap(([id, job]) =>
+    uses(job, 'actions/checkout').filter((s) => s.with?.['persist-credentials'] !== false).map(() => `${id}: checkout without persist-credentials: false`)),
 
   'Node 24 from setup-node, and npm ci (exactly the lockfile)': (w) => Object.entries(w.jobs).flatMap(([id, job]) => [
     ...uses(job, 'actions/setup-node').filter((s) => String(s.with?.['node-version']) !== '24').map(() => `${id}: setup-node without node-version 24`),
@@ -223,7 +224,7 @@ const BREAKERS: [string, string][] = [
   ['no expression inside a run script (values go through env)', 'on: pull_request\njobs:\n  a:\n    steps:\n      - run: npx candor check --since origin/${{ github.base_ref }}\n'],
   ['concurrency is set on publish and on pull-request workflows; publish never cancels a run', 'on: pull_request\njobs: {}\n'],
   ['every job has a timeout', 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n'],
-  ['checkouts do not persist credentials, except in jobs that push', `on: push\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n`],
+  ['every checkout uses persist-credentials: false, in jobs that push too', `on: push\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n`],
   ['Node 24 from setup-node, and npm ci (exactly the lockfile)', 'on: push\njobs:\n  a:\n    steps:\n      - run: npm install\n'],
 ];
 
