@@ -67,7 +67,7 @@ describe('the operators\' routines of the simulated year', () => {
     expect(r.code, r.out).toBe(0);
     // The archive across the rotation: heartbeats by the retired key, then by its replacement.
     const clone = await s.clone('auditor');
-    const archive = await exec(NODE, [CANDOR, 'verify', '--archive', path.join(clone.dir, 'content', 'canary', 'archive'), '--keys', path.join(clone.dir, 'keys'), '--now', '2027-01-19T12:00:00Z'], { env: { PATH: process.env['PATH'] } })
+    const archive = await exec(NODE, [CANDOR, 'verify', '--archive', path.join(clone.dir, 'content', 'canary', 'archive'), '--keyring', path.join(clone.dir, 'keys'), '--keys', `${s.ada.fingerprint},${s.bruno.fingerprint}`, '--now', '2027-01-19T12:00:00Z'], { env: { PATH: process.env['PATH'] } })
       .catch((e: { stdout: string; stderr: string }) => { throw new Error(`${e.stdout}${e.stderr}`); });
     expect(archive.stdout).toMatch(/ALIVE/);
   }, 600_000);

@@ -65,7 +65,7 @@ describe(`a simulated year of operation (${DAYS} days from ${START.toISOString()
     const archive = path.join(final, 'content', 'canary', 'archive');
     const heartbeats = (await readdir(archive)).filter((f) => f.startsWith('heartbeat-')).sort();
     expect(heartbeats.map((f) => Number(/\d+/.exec(f)![0]))).toEqual(heartbeats.map((_, i) => i + 1));
-    const { stdout } = await exec(NODE, [CANDOR, 'verify', '--archive', archive, '--keys', path.join(final, 'keys'), '--now', new Date(START.getTime() + (DAYS - 1) * DAY + 13 * 3_600_000).toISOString()], { env: { PATH: process.env['PATH'] } })
+    const { stdout } = await exec(NODE, [CANDOR, 'verify', '--archive', archive, '--keyring', path.join(final, 'keys'), '--keys', `${year.service.ada.fingerprint},${year.service.bruno.fingerprint}`, '--now', new Date(START.getTime() + (DAYS - 1) * DAY + 13 * 3_600_000).toISOString()], { env: { PATH: process.env['PATH'] } })
       .catch((e: { stdout: string; stderr: string }) => { throw new Error(`${e.stdout}${e.stderr}`); });
     expect(stdout).toMatch(/ALIVE/);
     expect(stdout).not.toMatch(/CHAIN_|SEQUENCE_|GAP|DUPLICATE/);

@@ -278,7 +278,7 @@ describe('publish', () => {
     expect(job['if']).toBe("github.ref == 'refs/heads/main'");
     const step = job.steps!.find((s) => s.run === 'node scripts/publish.ts heartbeat')!;
     expect(Object.keys(step.env ?? {})).toEqual(expect.arrayContaining(['CANDOR_SIGNING_KEY', 'CANDOR_PASSPHRASE', 'GITHUB_TOKEN']));
-    expect(w.jobs['build']!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npx candor check', 'npm run build']));
+    expect(w.jobs['build']!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['node bin/candor.mjs check', 'npm run build']));
   });
 
   it('build and notify check out the commit the heartbeat job pushed', () => {
@@ -312,7 +312,7 @@ describe('pull requests', () => {
     const steps = check.jobs['check']!.steps!;
     expect(uses(check.jobs['check']!, 'actions/checkout')[0]!.with?.['fetch-depth']).toBe(0);
     const at = (pattern: RegExp): number => steps.findIndex((s) => pattern.test(s.run ?? s.uses ?? ''));
-    expect(steps[at(/^npx candor check --since "origin\/\$BASE_REF"$/)]!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(steps[at(/^node bin\/candor\.mjs check --since "origin\/\$BASE_REF"$/)]!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
     expect(at(/scripts\/pr-review\.ts/)).toBeGreaterThan(at(/candor check/));
     expect(steps[at(/scripts\/pr-review\.ts/)]!['if']).toBe('${{ !cancelled() }}');
     const upload = steps[at(/actions\/upload-artifact/)]!;
