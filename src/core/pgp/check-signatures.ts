@@ -110,6 +110,7 @@ async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[]
   let signer = signerOf(signature, keys, ctx.facts);
   if (signer === 'ask-openpgp') {
     signature = await packetOf(signature);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion narrows `signer` for the code below: a parsed packet never asks openpgp again
     signer = signerOf(signature, keys, ctx.facts) as Signer | null;
   }
   const keyID = isFast(signature) ? signature.issuerKeyID.toUpperCase() : signature.issuerKeyID.toHex().toUpperCase();

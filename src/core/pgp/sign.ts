@@ -53,7 +53,7 @@ export function unsignedBody(text: string): string {
 async function verifyDetached(text: string, signature: openpgp.Signature, keys: openpgp.Key[], source: string): Promise<void> {
   try {
     const message = await openpgp.createMessage({ text });
-    const created = (signature.packets[0] as openpgp.SignaturePacket | undefined)?.created ?? undefined;
+    const created = signature.packets[0]?.created ?? undefined;
     const result = await openpgp.verify({ message, signature, verificationKeys: keys, date: created, expectSigned: true });
     await Promise.all(result.signatures.map((s) => s.verified));
   } catch (error) {
