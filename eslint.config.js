@@ -31,6 +31,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // String() of parsed YAML and JSON scalars is how the workflow stand-in (test/runner/)
+      // and the rules read workflow files, as GitHub coerces them; an object there is a
+      // malformed fixture, which the test then fails on.
+      '@typescript-eslint/no-base-to-string': 'off',
+      // Fakes implement async interfaces (close(), a GitHub client) without awaiting anything.
+      '@typescript-eslint/require-await': 'off',
     },
   },
   {
