@@ -120,7 +120,7 @@ function blockchainInfo(base: string, net: Net): Client {
 function connect(sources: ExplorerSource[], opts: NetworkOptions): Entry[] {
   const net: Net = {
     timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 2, backoffMs: opts.backoffMs ?? 500,
-    fetchImpl: opts.fetchImpl, maxBytes: MAX_BYTES,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), maxBytes: MAX_BYTES,
   };
   return sources.map((source) => {
     const base = source.url.replace(/\/+$/, '');

@@ -271,7 +271,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   };
 
   // ---------------------------------------------------------------- concurrency
-  const groups = new Map<string, { running?: Run; pending?: { run: Run; start: () => void } }>();
+  const groups = new Map<string, { running?: Run | undefined; pending?: { run: Run; start: () => void } | undefined }>();
 
   // ---------------------------------------------------------------- a run
   const createRun = (workflow: Workflow, e: { event: string; payload: Obj; ref: string; sha: string; fork: boolean; at: Date; headBranch: string | null; headSha: string; headRepository: string }): Run => {

@@ -53,7 +53,7 @@ async function cryptoCheck(text: string, packet: openpgp.SignaturePacket, key: o
   const message = makeCleartext(text, [packet]);
   try {
     // Verified as of its own creation time: expiry and revocation are judged separately, with reasons.
-    const result = await openpgp.verify({ message, verificationKeys: [key], date: packet.created ?? undefined, expectSigned: true });
+    const result = await openpgp.verify({ message, verificationKeys: [key], ...(packet.created ? { date: packet.created } : {}), expectSigned: true });
     await Promise.all(result.signatures.map((s) => s.verified));
     return null;
   } catch (error) {
