@@ -4,9 +4,14 @@
 // users and workflows run (decision 0008). The compile cache makes repeated runs start fast.
 import module from 'node:module';
 
+// The minimum lives in one place, package.json's `engines` (npm warns with it on install):
+// `>=MAJOR.MINOR`, read here with syntax any Node since 12 runs, so an old Node gets this
+// message rather than a syntax or type-stripping error.
+const engine = module.createRequire(import.meta.url)('../package.json').engines.node;
+const [needMajor, needMinor] = /^>=(\d+)\.(\d+)$/.exec(engine).slice(1).map(Number);
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(`error NODE_TOO_OLD: candor needs Node 22.18 or later (it runs TypeScript directly); this is Node ${process.versions.node}.\n  hint: run it as \`npx candor\` in a project that depends on the npm package \`node\` (this repository does), or install Node 24.\n`);
+if (major < needMajor || (major === needMajor && minor < needMinor)) {
+  process.stderr.write(`error NODE_TOO_OLD: candor needs Node ${needMajor}.${needMinor} or later (it runs TypeScript directly); this is Node ${process.versions.node}.\n  hint: run it as \`npx candor\` in a project that depends on the npm package \`node\` (this repository does), or install Node 24.\n`);
   process.exit(69);
 }
 module.enableCompileCache?.();

@@ -14,17 +14,22 @@ async function resolveFile(root: string, urlPath: string): Promise<string | null
   return info ? file : null;
 }
 
+async function respond(root: string, url: string, res: http.ServerResponse): Promise<void> {
+  const file = await resolveFile(root, url);
+  if (!file) {
+    // As static hosts do: the site's own 404 page when it has one.
+    const page = await readFile(path.join(root, '404.html')).catch(() => null);
+    res.writeHead(404, { 'content-type': page ? TYPES['.html']! : 'text/plain', 'x-content-type-options': 'nosniff' }).end(page ?? 'not found');
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+  res.end(await readFile(file));
+}
+
 export async function serveStatic(root: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = http.createServer(async (req, res) => {
-    const file = await resolveFile(path.resolve(root), req.url ?? '/');
-    if (!file) {
-      // As static hosts do: the site's own 404 page when it has one.
-      const page = await readFile(path.join(path.resolve(root), '404.html')).catch(() => null);
-      res.writeHead(404, { 'content-type': page ? TYPES['.html']! : 'text/plain', 'x-content-type-options': 'nosniff' }).end(page ?? 'not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
-    res.end(await readFile(file));
+  // A file that vanishes between lookup and read is a 500, not an unhandled rejection.
+  const server = http.createServer((req, res) => {
+    respond(path.resolve(root), req.url ?? '/', res).catch(() => res.writeHead(500, { 'content-type': 'text/plain' }).end('cannot read the file'));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? server.listen(0, '127.0.0.1', resolve) : reject(error)));

@@ -45,7 +45,7 @@ function jsonPart(text: string): string {
 async function signatureOnly(split: SplitFile, keys: openpgp.Key[]): Promise<void> {
   const packet = split.signatures[0]!;
   const key = keys.find((k) => k.getKeys(packet.issuerKeyID).length > 0)!;
-  const result = await openpgp.verify({ message: makeCleartext(split.text, [packet]), verificationKeys: [key], date: packet.created ?? undefined, expectSigned: true });
+  const result = await openpgp.verify({ message: makeCleartext(split.text, [packet]), verificationKeys: [key], ...(packet.created ? { date: packet.created } : {}), expectSigned: true });
   await Promise.all(result.signatures.map((s) => s.verified));
 }
 

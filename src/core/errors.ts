@@ -26,8 +26,10 @@ export function describeReceived(value: unknown): string {
   else if (typeof value === 'string') text = JSON.stringify(value);
   else {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the fallback for what JSON cannot write (functions, symbols); these have a useful String()
       text = JSON.stringify(value) ?? String(value);
     } catch {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a cycle or a BigInt inside: "[object Object]" is an honest last resort
       text = String(value);
     }
   }

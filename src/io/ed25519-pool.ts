@@ -61,7 +61,7 @@ export class Ed25519Pool implements FastCrypto {
     this.#worker.on('exit', die);
   }
 
-  digest = nodeCrypto.digest;
+  digest = (...args: Parameters<typeof nodeCrypto.digest>) => nodeCrypto.digest(...args);
 
   verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean | Promise<boolean> {
     if (this.#dead || publicKey.length !== 32 || signature.length !== 64 || message.length > 64) return nodeCrypto.verifyEd25519(publicKey, message, signature);

@@ -102,9 +102,9 @@ function blockchainInfo(base: string, net: Net): Client {
       const res = await getOk(`${base}/block-height/${height}?format=json`, net);
       const blocks = parseJson(res).blocks;
       // Orphaned blocks at the same height are listed too, with main_chain false.
-      const main = Array.isArray(blocks) ? blocks.filter((b) => b?.main_chain === true) : [];
+      const main = Array.isArray(blocks) ? (blocks as (Record<string, unknown> | null)[]).filter((b): b is Record<string, unknown> => b?.main_chain === true) : [];
       if (main.length !== 1) throw bad(res.url, 'exactly one block with main_chain true', main.length);
-      return expectBlock(res.url, blockchainInfoBlock(res.url, main[0]), { height });
+      return expectBlock(res.url, blockchainInfoBlock(res.url, main[0]!), { height });
     },
     async lookup(hash) {
       const res = await fetchText(`${base}/rawblock/${hash}`, net);
@@ -120,7 +120,7 @@ function blockchainInfo(base: string, net: Net): Client {
 function connect(sources: ExplorerSource[], opts: NetworkOptions): Entry[] {
   const net: Net = {
     timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 2, backoffMs: opts.backoffMs ?? 500,
-    fetchImpl: opts.fetchImpl, maxBytes: MAX_BYTES,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), maxBytes: MAX_BYTES,
   };
   return sources.map((source) => {
     const base = source.url.replace(/\/+$/, '');

@@ -140,7 +140,7 @@ function freshItems(feed: Feed, items: Item[], opts: HeadlineOptions): Item[] {
 async function readFeed(feed: Feed, opts: HeadlineOptions): Promise<Headline[]> {
   const res = await fetchText(feed.url, {
     timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 2, backoffMs: opts.backoffMs ?? 500,
-    fetchImpl: opts.fetchImpl, accept: ACCEPT, maxBytes: MAX_FEED_BYTES,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), accept: ACCEPT, maxBytes: MAX_FEED_BYTES,
   });
   if (res.status !== 200) {
     throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the feed could not be read', {

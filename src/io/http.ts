@@ -77,7 +77,7 @@ export async function fetchWithRetry(url: string, opts: FetchOptions): Promise<R
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
     if (attempt > 0) await sleep(opts.backoffMs * 2 ** (attempt - 1));
     try {
-      const response = await doFetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+      const response = await doFetch(url, { ...(headers ? { headers } : {}), signal: AbortSignal.timeout(opts.timeoutMs) });
       if (!isRetryable(response.status)) return response;
       last = `HTTP ${response.status}`;
       await response.body?.cancel();

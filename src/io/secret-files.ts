@@ -17,10 +17,10 @@ export interface SecretFinding { file: string; kind: SecretKind | 'too-large' }
 /** Files under `dir`, relative to it; node_modules and .git are never published. */
 async function walk(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => {
+  const nested = await Promise.all(entries.map((e): Promise<string[]> => {
     const rel = path.join(prefix, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '.git' ? [] : walk(dir, rel);
-    return e.isFile() ? [rel] : [];
+    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '.git' ? Promise.resolve([]) : walk(dir, rel);
+    return Promise.resolve(e.isFile() ? [rel] : []);
   }));
   return nested.flat();
 }

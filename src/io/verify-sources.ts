@@ -236,7 +236,7 @@ async function siblingHeartbeat(target: string): Promise<string | undefined> {
 }
 
 /** The block is looked up only for a heartbeat the attestation's keys signed (verify-canary.ts calls this). */
-function blockLookup(opts: SourceOptions): VerifyInput['lookupBlock'] {
+function blockLookup(opts: SourceOptions): NonNullable<VerifyInput['lookupBlock']> {
   return async (hash) => {
     const { DEFAULT_EXPLORERS, lookupBlock } = await import('./explorers.ts');
     const result = await lookupBlock(hash, { sources: opts.explorers ?? DEFAULT_EXPLORERS, timeoutMs: opts.timeoutMs ?? LIMITS.requestSeconds * 1000, retries: LIMITS.retries });

@@ -128,7 +128,7 @@ function setPointer(root: JsonObject, ref: string, value: Json): void {
   let node = root;
   for (const part of parts.slice(0, -1)) {
     if (!isObject(node[part])) node[part] = {};
-    node = node[part] as JsonObject;
+    node = node[part];
   }
   node[parts.at(-1) as string] = value;
 }
@@ -180,7 +180,7 @@ export function skeleton(schema: Json, doc: JsonObject): Json {
   if (typeof schema['$ref'] === 'string') return skeleton(resolvePointer(doc, schema['$ref']), doc);
   const branches = (schema['anyOf'] ?? schema['oneOf']) as Json[] | undefined;
   if (Array.isArray(branches)) return skeleton(branches[0] as Json, doc);
-  if (Array.isArray(schema['allOf'])) return (schema['allOf'] as Json[]).reduce<Json>((acc, part) => overlay(acc, skeleton(part, doc)), {});
+  if (Array.isArray(schema['allOf'])) return schema['allOf'].reduce<Json>((acc, part) => overlay(acc, skeleton(part, doc)), {});
   if (Array.isArray(schema['enum'])) return schema['enum'][0] as Json;
   if (schema['nullable'] === true) return null;
   switch (schema['type']) {

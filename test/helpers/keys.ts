@@ -57,7 +57,7 @@ export async function rebindSubkey(key: TestKey, opts: BindingOptions): Promise<
   await rawSign(binding, primary, data, opts.created);
   const pub = key.privateKey.toPublic();
   pub.subkeys[index]!.bindingSignatures = [binding];
-  return reread(pub) as Promise<openpgp.PublicKey>;
+  return reread(pub);
 }
 
 /** The public key with its subkey binding signature's last byte changed: it no longer verifies. */
@@ -70,14 +70,14 @@ export async function breakBinding(key: TestKey): Promise<openpgp.PublicKey> {
   const broken = new openpgp.SignaturePacket();
   broken.read(bytes);
   pub.subkeys[index]!.bindingSignatures = [broken];
-  return reread(pub) as Promise<openpgp.PublicKey>;
+  return reread(pub);
 }
 
 /** The public key with its only user ID revoked at `date` ("user ID no longer valid" unless `reason` says otherwise). */
 export async function revokeUserID(key: Signer, date: Date, reason = openpgp.enums.reasonForRevocation.userIDInvalid): Promise<openpgp.PublicKey> {
   const pub = key.privateKey.toPublic();
   pub.users[0] = await pub.users[0]!.revoke(key.privateKey.keyPacket as openpgp.SecretKeyPacket, { flag: reason, string: 'no longer used' }, date);
-  return reread(pub) as Promise<openpgp.PublicKey>;
+  return reread(pub);
 }
 
 /** The public key with its user ID self-signature replaced by one whose key flags are `flags` (e.g. certify only). */
@@ -92,5 +92,5 @@ export async function recertify(key: TestKey, flags: number, created: Date): Pro
   await rawSign(cert, primary, { userID: user.userID, key: primary }, created);
   const pub = key.privateKey.toPublic();
   pub.users[0]!.selfCertifications = [cert];
-  return reread(pub) as Promise<openpgp.PublicKey>;
+  return reread(pub);
 }

@@ -52,7 +52,7 @@ const area = (subs: Subpacket[]) => {
   return concat(new Uint8Array([body.length >> 8, body.length & 0xff]), body);
 };
 
-function mpi(value: Uint8Array, opts: { pad?: boolean } = {}): Uint8Array {
+function mpi(value: Uint8Array, opts: { pad?: boolean | undefined } = {}): Uint8Array {
   let v = value;
   while (!opts.pad && v.length > 1 && v[0] === 0) v = v.subarray(1);
   const bits = opts.pad ? v.length * 8 : (v.length - 1) * 8 + (32 - Math.clz32(v[0]!));

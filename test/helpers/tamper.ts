@@ -167,5 +167,5 @@ export async function revokeSigningSubkey(key: TestKey, date: Date): Promise<ope
   const index = pub.subkeys.findIndex((s) => s.getAlgorithmInfo().algorithm === 'eddsaLegacy');
   if (index < 0) throw new Error('tamper: no signing subkey');
   pub.subkeys[index] = await pub.subkeys[index]!.revoke(key.privateKey.keyPacket as openpgp.SecretKeyPacket, { flag: openpgp.enums.reasonForRevocation.keyCompromised, string: 'token lost' }, date);
-  return openpgp.readKey({ armoredKey: pub.armor() }) as Promise<openpgp.PublicKey>;
+  return openpgp.readKey({ armoredKey: pub.armor() });
 }

@@ -28,7 +28,7 @@ export async function makeKey(name: string, opts: { created?: Date; expiresInDay
   const generated = await generateSigningKey({ name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`, now: opts.created ?? at(-30 * DAY), ...(opts.expiresInDays ? { expiresInDays: opts.expiresInDays } : {}), ...(opts.passphrase ? { passphrase: opts.passphrase } : {}) });
   const privateKey = await openpgp.readPrivateKey({ armoredKey: generated.privateKey });
   const unlocked = opts.passphrase ? await openpgp.decryptKey({ privateKey, passphrase: opts.passphrase }) : privateKey;
-  const publicKey = await openpgp.readKey({ armoredKey: generated.publicKey }) as openpgp.PublicKey;
+  const publicKey = await openpgp.readKey({ armoredKey: generated.publicKey });
   return { ref: { name, fingerprint: generated.fingerprint }, privateKey: unlocked, publicKey, publicArmored: generated.publicKey, privateArmored: generated.privateKey };
 }
 

@@ -39,7 +39,7 @@ describe('candor report', () => {
 
   it('exports CSV that parses back to the same numbers, JSON, and the schema', async () => {
     const csv = (await p.cli(['report', 'export', '--csv'], { now: NOW })).out;
-    const rows = parseCsv(csv, { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(csv, { columns: true });
     expect(rows.filter((r) => r['report'] === '2025-h2').reduce((sum, r) => sum + Number(r['received']), 0)).toBe(11);
     const json = JSON.parse((await p.cli(['report', 'export', '--json'], { now: NOW })).out);
     expect(json.reports.map((r: { id: string }) => r.id)).toEqual(['2025-h1', '2025-h2']);
@@ -92,7 +92,7 @@ describe('bad reports', () => {
     ['a band with lower > upper', firstRow({ gagOrders: { band: [5, 1], basis: 'law' } }), 'BAND_INVALID'],
     ['an unknown country code', firstRow({ country: 'XX' }), 'SCHEMA_INVALID'],
   ])('%s: a clear error and exit 65', async (_label, spec, code) => {
-    const result = await bad(spec as ReportSpec);
+    const result = await bad(spec);
     expect(result.code).toBe(65);
     expect(result.codes).toContain(code);
   });

@@ -44,7 +44,7 @@ describe('candor check: private keys anywhere in the repository', () => {
     await put('keys/notes.txt', `Our CI key, for safekeeping:\n\n${ci}`);
     await put('content/canary/ci.asc', ci);
     await put('content/backup.gpg', (await openpgp.readPrivateKey({ armoredKey: ci })).write());
-    await put('deploy/tls.key', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    await put('deploy/tls.key', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'deploy', '-f', path.join(p.root, 'deploy', 'id_ed25519')]);
     await put('.gitignore', 'private/\n');
     await put('private/ci.asc', ci);

@@ -271,7 +271,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   };
 
   // ---------------------------------------------------------------- concurrency
-  const groups = new Map<string, { running?: Run; pending?: { run: Run; start: () => void } }>();
+  const groups = new Map<string, { running?: Run | undefined; pending?: { run: Run; start: () => void } | undefined }>();
 
   // ---------------------------------------------------------------- a run
   const createRun = (workflow: Workflow, e: { event: string; payload: Obj; ref: string; sha: string; fork: boolean; at: Date; headBranch: string | null; headSha: string; headRepository: string }): Run => {
@@ -405,7 +405,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     if (!condition(job.if, scope)) return record;
     let permissions = { ...(job.permissions ?? r.workflow.permissions ?? DEFAULT_PERMISSIONS) };
     // A fork's pull request gets a read-only token, whatever the workflow asks for.
-    if (r.fork) permissions = Object.fromEntries(Object.entries(permissions).map(([k]) => [k, 'read'])) as Permissions;
+    if (r.fork) permissions = Object.fromEntries(Object.entries(permissions).map(([k]) => [k, 'read']));
     const token = issueToken({ permissions, repository, kind: 'workflow', actor: BOT, login: 'github-actions[bot]' });
     const jobSecrets: Record<string, string> = r.fork ? {} : { ...secrets };
     record.permissions = permissions;
@@ -604,7 +604,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const files = await changedFiles(bare, mergeBase, pr.headSha);
     const chosen = (await workflowsAt(pr.mergeSha)).filter((w) => {
       const f = triggerOf(w, 'pull_request');
-      return f !== undefined && filtersMatch(w, { ...f, branches: (f['branches'] as string[] | undefined) ?? ['**'] }, pr.baseRef, files);
+      return f !== undefined && filtersMatch(w, { ...f, branches: f['branches'] ?? ['**'] }, pr.baseRef, files);
     });
     const payload = prPayload(pr, action);
     ((payload['pull_request'] as Obj)['base'] as Obj)['sha'] = base;

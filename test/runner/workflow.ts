@@ -64,8 +64,8 @@ function unsupported(file: string, where: string, what: string): never {
 
 function permissions(file: string, where: string, raw: unknown): Permissions | undefined {
   if (raw === undefined) return undefined;
-  if (raw === 'read-all') return Object.fromEntries(SCOPES.map((s) => [s, 'read'])) as Permissions;
-  if (raw === 'write-all') return Object.fromEntries(SCOPES.map((s) => [s, 'write'])) as Permissions;
+  if (raw === 'read-all') return Object.fromEntries(SCOPES.map((s) => [s, 'read']));
+  if (raw === 'write-all') return Object.fromEntries(SCOPES.map((s) => [s, 'write']));
   if (typeof raw !== 'object' || raw === null) unsupported(file, where, `permissions: ${String(raw)}`);
   const out: Permissions = {};
   for (const [scope, level] of Object.entries(raw as Obj)) {

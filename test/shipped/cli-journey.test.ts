@@ -348,7 +348,7 @@ describe('policies and reports, as installed', () => {
     expect(JSON.parse((await ok(['report', 'show', last, '--json'], day(4))).out)).toHaveProperty('totals');
     const csvFile = path.join(tmp, 'requests.csv');
     await ok(['report', 'export', '--csv', '--out', csvFile], day(4));
-    const rows = parseCsv(await readFile(csvFile, 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(await readFile(csvFile, 'utf8'), { columns: true });
     expect(new Set(rows.map((r) => r['report']))).toEqual(new Set(ids));
     expect((JSON.parse((await ok(['report', 'export', '--json'], day(4))).out) as { reports: unknown[] }).reports).toHaveLength(ids.length);
     const schema = path.join(tmp, 'schema.json');

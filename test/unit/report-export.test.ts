@@ -32,7 +32,7 @@ describe('reportsToCsv', () => {
   });
 
   it('parses back (csv-parse) to the same numbers, bands and suppressions', () => {
-    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(csv, { columns: true });
     const reports = fixtureReports();
     expect(records).toHaveLength(reports.reduce((n, r) => n + r.requests.length, 0));
     expect(records[0]).toMatchObject({ report: '2025-h1', country: 'DE', received: '12', accounts_specified: '15', no_data: '2', rejected: '5', pending: '1', users_notified: '3', suppressed: '' });
@@ -48,7 +48,7 @@ describe('reportsToCsv', () => {
     const r = report({ id: '2025-h1', requests: [{ legalProcess: 'production order\nsection 2, part "b"' }] });
     const out = reportsToCsv([r]);
     expect(out).toContain('"production order\nsection 2, part ""b"""');
-    expect((parse(out, { columns: true }) as Record<string, string>[])[0]!.legal_process).toBe('production order\nsection 2, part "b"');
+    expect(parse<Record<string, string>>(out, { columns: true })[0]!.legal_process).toBe('production order\nsection 2, part "b"');
   });
 
   it('has only a header when there is nothing to report', () => {

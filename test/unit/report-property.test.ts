@@ -32,7 +32,7 @@ describe('exact rows', () => {
   it('CSV parses back to the same rows', () => {
     fc.assert(fc.property(fc.array(exactRow, { minLength: 1, maxLength: 8 }), (rows) => {
       const r = report({ id: '2025-q2', requests: rows });
-      const records = parse(reportsToCsv([r]), { columns: true }) as Record<string, string>[];
+      const records = parse<Record<string, string>>(reportsToCsv([r]), { columns: true });
       expect(records.map((c) => [c.country, c.legal_process, Number(c.received), Number(c.no_data), Number(c.gag_orders), c.suppressed]))
         .toEqual(r.requests.map((row) => [row.country, row.legalProcess, row.received, row.outcomes.noData, row.gagOrders, '']));
     }), { numRuns: 60 });

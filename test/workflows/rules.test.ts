@@ -134,7 +134,7 @@ const rules: Record<string, Rule> = {
     const { steps = [], ...rest } = job;
     if (!steps.some((st) => BUILDS.test(String(st.run ?? '')))) return [];
     const outside = strings(rest).filter((s) => /\bsecrets\s*(\.|\[)/.test(s)).map((s) => `${id}: job-level ${s.trim()}`);
-    const inSteps = steps.filter((st) => strings(st).some((s) => /\bsecrets\s*(\.|\[)/.test(s)) && !SIGN_STEP.test(String(st.run ?? ''))).map((st) => `${id}: step ${st.name ?? st.run ?? st.uses} sees a secret`);
+    const inSteps = steps.filter((st) => strings(st).some((s) => /\bsecrets\s*(\.|\[)/.test(s)) && !SIGN_STEP.test(String(st.run ?? ''))).map((st) => `${id}: step ${String(st.name ?? st.run ?? st.uses)} sees a secret`);
     return [...outside, ...inSteps];
   }),
 

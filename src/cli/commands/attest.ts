@@ -158,7 +158,7 @@ export function attestCommand(canary: Command, ctx: () => Context): void {
     .option('--final <message>', 'end the canary for good (a signed, graceful end)')
     .action(async (flags: PrepareFlags) => { await prepare(flags, ctx()); });
   keySourceOptions(attest.command('sign').description('sign the prepared attestation with a key file (adds to other signatures)'))
-    .action(async (flags) => { await sign(toKeySource(flags), ctx()); });
+    .action(async (flags: Parameters<typeof toKeySource>[0]) => { await sign(toKeySource(flags), ctx()); });
   attest.command('add-signature').description('merge a detached signature made with gpg --textmode --detach-sign')
     .argument('<signature>', 'the .sig/.asc file').action(async (file: string) => { await addSignature(file, ctx()); });
   attest.command('publish').description('check the signatures and the chain, then add the attestation to the archive')

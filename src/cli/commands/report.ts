@@ -119,5 +119,5 @@ export function reportCommand(program: Command, ctx: () => Context): void {
     .option('--csv').option('--json').option('--schema').option('--out <file>', 'write to a file (atomically) instead of stdout')
     .action(async (flags: ExportFlags) => { await exportReports(flags, ctx()); });
   keySourceOptions(report.command('sign').description("sign a report's canonical JSON (detached, content/transparency/<period>.json.asc)").argument('<period>'))
-    .action(async (id: string, flags) => { await sign(id, flags, ctx()); });
+    .action(async (id: string, flags: Parameters<typeof toKeySource>[0]) => { await sign(id, flags, ctx()); });
 }

@@ -53,7 +53,7 @@ async function cryptoCheck(text: string, packet: openpgp.SignaturePacket, key: o
   const message = makeCleartext(text, [packet]);
   try {
     // Verified as of its own creation time: expiry and revocation are judged separately, with reasons.
-    const result = await openpgp.verify({ message, verificationKeys: [key], date: packet.created ?? undefined, expectSigned: true });
+    const result = await openpgp.verify({ message, verificationKeys: [key], ...(packet.created ? { date: packet.created } : {}), expectSigned: true });
     await Promise.all(result.signatures.map((s) => s.verified));
     return null;
   } catch (error) {
@@ -110,6 +110,7 @@ async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[]
   let signer = signerOf(signature, keys, ctx.facts);
   if (signer === 'ask-openpgp') {
     signature = await packetOf(signature);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion narrows `signer` for the code below: a parsed packet never asks openpgp again
     signer = signerOf(signature, keys, ctx.facts) as Signer | null;
   }
   const keyID = isFast(signature) ? signature.issuerKeyID.toUpperCase() : signature.issuerKeyID.toHex().toUpperCase();

@@ -48,7 +48,7 @@ export async function verifyDetached(data: string | Uint8Array, armored: string,
     if (expires) return { ok: false, reason: `the signature expired ${expires.toISOString()}` };
     const message = await openpgp.createMessage({ binary: bytesOf(data) });
     const created = packets[0]?.created ?? undefined;
-    const result = await openpgp.verify({ message, signature, verificationKeys: keys, expectSigned: true, date: created });
+    const result = await openpgp.verify({ message, signature, verificationKeys: keys, expectSigned: true, ...(created ? { date: created } : {}) });
     await Promise.all(result.signatures.map((s) => s.verified));
     const keyID = result.signatures[0]!.keyID;
     const key = keys.find((k) => k.getKeys(keyID).length > 0)!;

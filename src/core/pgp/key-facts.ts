@@ -51,7 +51,7 @@ export class KeyFacts {
 
   #once<T>(key: object, what: string, compute: () => Promise<T>): Promise<T> {
     let answers = this.#memo.get(key);
-    if (!answers) this.#memo.set(key, (answers = new Map()));
+    if (!answers) this.#memo.set(key, (answers = new Map<string, Promise<unknown>>()));
     let answer = answers.get(what) as Promise<T> | undefined;
     if (!answer) answers.set(what, (answer = compute()));
     return answer;
@@ -92,7 +92,7 @@ export class KeyFacts {
   /** `lookup(keys)` once per key list and issuer key ID (hex). */
   signer<T>(keys: openpgp.Key[], issuer: string, lookup: () => T): T {
     let byIssuer = this.#signers.get(keys);
-    if (!byIssuer) this.#signers.set(keys, (byIssuer = new Map()));
+    if (!byIssuer) this.#signers.set(keys, (byIssuer = new Map<string, unknown>()));
     if (!byIssuer.has(issuer)) byIssuer.set(issuer, lookup());
     return byIssuer.get(issuer) as T;
   }

@@ -53,8 +53,8 @@ export function unsignedBody(text: string): string {
 async function verifyDetached(text: string, signature: openpgp.Signature, keys: openpgp.Key[], source: string): Promise<void> {
   try {
     const message = await openpgp.createMessage({ text });
-    const created = (signature.packets[0] as openpgp.SignaturePacket | undefined)?.created ?? undefined;
-    const result = await openpgp.verify({ message, signature, verificationKeys: keys, date: created, expectSigned: true });
+    const created = signature.packets[0]?.created ?? undefined;
+    const result = await openpgp.verify({ message, signature, verificationKeys: keys, ...(created ? { date: created } : {}), expectSigned: true });
     await Promise.all(result.signatures.map((s) => s.verified));
   } catch (error) {
     throw new SigningError('SIGNATURE_DOES_NOT_MATCH', 'the detached signature does not verify over this document with a signer key', { file: source, received: (error as Error).message, cause: error, hint: 'Sign the exact prepared file with gpg --armor --textmode --detach-sign, and check the key is listed under signers in canary.yml and present in keys/.' });

@@ -29,7 +29,7 @@ export type Named = { name: string; file: string };
 
 /** Every file read and checked, results in the same order; one context, so that each key is looked at once. */
 async function readDocuments(files: Named[], kind: CanaryData['kind'], keys: openpgp.Key[], ctx: CheckContext, lanes: number): Promise<DocumentResult<CanaryData>[]> {
-  const results: DocumentResult<CanaryData>[] = new Array(files.length);
+  const results = new Array<DocumentResult<CanaryData>>(files.length);
   let next = 0;
   const lane = async () => {
     while (next < files.length) {

@@ -101,7 +101,8 @@ export interface SmtpMessage {
 export async function deliverSmtp(config: EmailConfig, auth: Credentials | undefined, message: SmtpMessage, transportOptions?: EmailTransportOptions): Promise<string> {
   const transporter = transportFor(config, auth, transportOptions);
   try {
-    const info = await transporter.sendMail({
+    // nodemailer types the answer of a transport built from options as `any`.
+    const info: unknown = await transporter.sendMail({
       from: config.from,
       to: message.to,
       subject: message.subject,
@@ -114,7 +115,7 @@ export async function deliverSmtp(config: EmailConfig, auth: Credentials | undef
       disableFileAccess: true,
       disableUrlAccess: true,
     });
-    return message.messageId ?? info.messageId;
+    return message.messageId ?? (info as { messageId: string }).messageId;
   } catch (error) {
     throw toEmailError(error, { host: config.host, port: config.port }, secretForms(auth?.user, auth?.pass));
   } finally {

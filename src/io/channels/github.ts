@@ -104,7 +104,7 @@ function issueChannel(github: GitHub, config: GitHubConfig): GitHubChannel {
     handles: () => true,
     async send(event) {
       const marker = eventMarker(event.id);
-      const existing = await findMarkedIssues(github, marker, { label, state: 'all' });
+      const existing = await findMarkedIssues(github, marker, { ...(label === undefined ? {} : { label }), state: 'all' });
       if (existing[0]) return { ref: existing[0].html_url };
       const { data: created } = await github.octokit.rest.issues.create({
         owner: github.owner,
@@ -114,7 +114,7 @@ function issueChannel(github: GitHub, config: GitHubConfig): GitHubChannel {
         labels: config.labels,
       });
       // Another run may have created the same issue meanwhile: keep the oldest.
-      const after = await findMarkedIssues(github, marker, { label, state: 'all' });
+      const after = await findMarkedIssues(github, marker, { ...(label === undefined ? {} : { label }), state: 'all' });
       await closeDuplicates(github, after);
       // Not found again (labels dropped for a token without push access): the new issue still stands.
       const kept = after[0] ?? created;

@@ -26,7 +26,7 @@ function unusableGitHub(repository: string, error: unknown): GitHub {
   return {
     owner, repo, repository,
     get octokit(): never { throw error; },
-    viewer: () => Promise.reject(error),
+    viewer: () => Promise.reject(error instanceof Error ? error : new Error(String(error))),
   };
 }
 
