@@ -3,7 +3,7 @@
  * codes; commands themselves throw typed errors.
  */
 import { Command, CommanderError } from 'commander';
-import { describeReceived, isCandorError } from '../core/errors.ts';
+import { allProblems, describeReceived, isCandorError } from '../core/errors.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 
@@ -83,7 +83,7 @@ function acceptGlobalsAfter(program: Command): void {
 
 function report(error: unknown, io: Output): number {
   if (isCandorError(error)) {
-    io.err(`error ${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+    for (const e of allProblems(error)) io.err(`error ${e.code}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
   } else {
     io.err(`internal error: ${describeReceived((error as Error)?.message ?? error)}`);
   }

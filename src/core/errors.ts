@@ -34,26 +34,50 @@ export function describeReceived(value: unknown): string {
   return text.length > MAX_RECEIVED ? `${text.slice(0, MAX_RECEIVED)}… (${text.length} chars)` : text;
 }
 
-function formatMessage(summary: string, details: ErrorDetails): string {
-  const where = [details.file, details.field].filter(Boolean).join(': ');
-  const lines = [where ? `${where}: ${summary}` : summary];
+/** The summary and its expected/received lines, without the location. */
+export function formatBody(summary: string, details: ErrorDetails): string {
+  const lines = [summary];
   if (details.expected !== undefined) lines.push(`  expected: ${details.expected}`);
   if ('received' in details) lines.push(`  received: ${describeReceived(details.received)}`);
   return lines.join('\n');
+}
+
+/** "file: field: " once, then the body: the one place a location is written. */
+function formatMessage(summary: string, details: ErrorDetails): string {
+  const where = [details.file, details.field].filter(Boolean).join(': ');
+  const body = formatBody(summary, details);
+  return where ? `${where}: ${body}` : body;
 }
 
 export class CandorError<C extends string = string> extends Error {
   readonly code: C;
   readonly details: ErrorDetails;
   readonly hint: string | undefined;
+  /** The message without its location (file, field), for output that names them itself. */
+  readonly body: string;
+  /** The one-line summary, without location and details. */
+  readonly summary: string;
+  /**
+   * Further problems of the same input, found in the same pass (a file with three bad
+   * fields is one error with two more): every one is reported, each once.
+   */
+  readonly also: CandorError[];
 
-  constructor(code: C, summary: string, details: ErrorDetails = {}) {
+  constructor(code: C, summary: string, details: ErrorDetails = {}, also: CandorError[] = []) {
     super(formatMessage(summary, details), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.code = code;
     this.details = details;
     this.hint = details.hint;
+    this.body = formatBody(summary, details);
+    this.summary = summary;
+    this.also = also;
   }
+}
+
+/** The error and the further problems it carries, in order. */
+export function allProblems(error: CandorError): CandorError[] {
+  return [error, ...error.also];
 }
 
 /** Content or configuration that does not meet its schema or rules. */

@@ -11,7 +11,7 @@ import { checkReports, reportHistoryProblems } from '../../core/report/checks.ts
 import { reportToJson } from '../../core/report/export.ts';
 import { verifyReportJson } from '../../core/report/signature.ts';
 import type * as openpgp from 'openpgp';
-import { isCandorError } from '../../core/errors.ts';
+import { allProblems, isCandorError } from '../../core/errors.ts';
 import { describeKey, fingerprintOf } from '../../core/pgp/keys.ts';
 import { isCertifiedBy } from '../../core/pgp/rotation.ts';
 import { REASONS } from '../../core/verify/reasons.ts';
@@ -33,7 +33,7 @@ async function attempt<T>(problems: Problem[], step: () => Promise<T>): Promise<
     return await step();
   } catch (error) {
     if (!isCandorError(error)) throw error;
-    problems.push({ level: 'error', code: error.code, message: `${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}` });
+    for (const e of allProblems(error)) problems.push({ level: 'error', code: e.code, message: `${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}` });
     return undefined;
   }
 }

@@ -7,6 +7,8 @@ export interface FrontMatterDocument {
   body: string;
   /** The line where the body starts (1-based), for error messages. */
   bodyLine: number;
+  /** The front matter's YAML text, to quote values as written (validate's `source`). */
+  yaml: string;
 }
 
 const OPEN = /^---[ \t]*\r?\n/;
@@ -24,5 +26,5 @@ export function parseFrontMatter(text: string, file: string): FrontMatterDocumen
   }
   const yaml = `\n${afterOpen}`.slice(1, close.index);
   const body = `\n${afterOpen}`.slice(close.index + close[0].length);
-  return { data: parseYaml(yaml, file) ?? {}, body, bodyLine: yaml.split('\n').length + 3 };
+  return { data: parseYaml(yaml, file) ?? {}, body, bodyLine: yaml.split('\n').length + 3, yaml };
 }

@@ -5,18 +5,19 @@
  */
 import { parseFrontMatter } from '../content/front-matter.ts';
 import { validate } from '../content/yaml.ts';
+import { see } from '../docs-links.ts';
 import { ContentError } from '../errors.ts';
 import { isCountryCode } from './countries.ts';
 import { reportFrontMatter, type Report, type ReportFrontMatter } from './model.ts';
 import { periodOfStem, STEM_EXAMPLE } from './period.ts';
 
-const HINT = 'See docs/content.md for the fields of a transparency report.';
+const HINT = see('report');
 
 /** `path` is relative to content/, e.g. transparency/2025-h1.md; the id is the file stem. */
 export function parseReport(source: string, path: string): Report {
   const file = `content/${path}`;
-  const { data, body } = parseFrontMatter(source, file);
-  const fm = validate(reportFrontMatter, data, file, HINT);
+  const { data, body, yaml } = parseFrontMatter(source, file);
+  const fm = validate(reportFrontMatter, data, file, { hint: HINT, source: yaml });
   const id = (path.split('/').at(-1) ?? path).replace(/\.md$/, '');
   checkCountries(fm, file);
   checkPeriod(fm, id, file);
