@@ -112,15 +112,22 @@ async function policyProblems(ctx: Context, since: string | undefined, noticePer
 /** Report rules, numbers changed since publication, and each report's signature. */
 async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, content: CanaryContent | undefined): Promise<Problem[]> {
   const set = await readReports(ctx.project);
-  const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now })];
+  const unreadable = [...new Set(set.problems.filter((p) => p.level === 'error').map((p) => p.file))];
+  const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now, unreadable })];
   const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, reportsDir(ctx.project)), path.relative(ctx.project.root, ctx.project.content) + '/');
   if (published) all.push(...reportHistoryProblems(set.reports, published));
   // A report signed before a recorded rotation stays signed: the retired key counts too
   // (keys/retired/, named in canary.yml rotations), so a rotation does not force re-signing history.
-  const config = content?.config;
-  const allowed = new Set([...(config?.signers.keys ?? []), ...(config?.heartbeat.keys ?? [])].map((k) => k.fingerprint));
-  const retired = new Set((config?.rotations ?? []).map((r) => r.retired));
-  const keys = (files ?? []).flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
+  // Without canary.yml's keys or a readable keys/ every signature would seem wrong: the
+  // cause is already reported, so the signatures wait for it (one note, no cascade).
+  if (!content || !files) {
+    if (set.reports.length > 0) all.push({ level: 'note', code: 'REPORT_SIGNATURES_NOT_CHECKED', file: 'content/transparency', message: `report signatures not checked until ${!content ? 'the canary configuration (content/service.yml, content/canary/)' : 'keys/'} reads without errors (see above)` });
+    return all.map(fromPolicyProblem);
+  }
+  const config = content.config;
+  const allowed = new Set([...config.signers.keys, ...config.heartbeat.keys].map((k) => k.fingerprint));
+  const retired = new Set(config.rotations.map((r) => r.retired));
+  const keys = files.flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
   for (const report of set.reports) {
     const signature = set.signatures.get(report.id);
     const file = `content/transparency/${report.id}.json.asc`;
