@@ -162,3 +162,27 @@ export class GitHubError extends CandorError<GitHubErrorCode> {
 export function isCandorError(error: unknown): error is CandorError {
   return error instanceof CandorError;
 }
+
+/**
+ * A Node system error's code in words, for `received:` (ENOENT, ECONNREFUSED… never
+ * reach a user). Unknown codes are described, not shown.
+ */
+export function systemReason(code: string | undefined): string {
+  if (code === undefined) return 'an error of the system';
+  const words: Record<string, string> = {
+    ENOENT: 'no such file', EISDIR: 'a folder, not a file', ENOTDIR: 'a path through something that is not a folder',
+    EACCES: 'a file this user may not read', EPERM: 'a file this user may not read', EMFILE: 'too many open files', ENOSPC: 'no space left on the disk',
+    ECONNREFUSED: 'connection refused', ECONNRESET: 'the connection was cut', ENOTFOUND: 'no such host (the name does not resolve)',
+    EAI_AGAIN: 'the host name could not be looked up (DNS)', ETIMEDOUT: 'timed out', EHOSTUNREACH: 'the host cannot be reached', ENETUNREACH: 'the network cannot be reached',
+    UND_ERR_CONNECT_TIMEOUT: 'timed out connecting', UND_ERR_SOCKET: 'the connection was cut', UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for an answer',
+  };
+  if (words[code]) return words[code];
+  if (/SSL|TLS|CERT/.test(code)) return 'a TLS (https) connection could not be made: the server may not speak https, or its certificate is not trusted';
+  return 'an error of the system';
+}
+
+/** JSON.parse's complaint, said as where the text stops being JSON. */
+export function jsonReason(error: unknown): string {
+  const m = /line (\d+) column (\d+)/.exec(String((error as Error)?.message));
+  return m ? `not JSON (from line ${m[1]}, column ${m[2]})` : 'not JSON';
+}

@@ -86,12 +86,12 @@ async function currencyProblems(ctx: Context, content: CanaryContent): Promise<P
   const [att, hb] = await Promise.all([latestAttestation(ctx.project), latestHeartbeat(ctx.project)]);
   if (!att) return [];
   const problems: Problem[] = [];
-  const renew = 'sign a new attestation: candor canary attest prepare, sign, publish (README, "Adopting Candor")';
+  const renew = 'sign a new attestation: candor canary attest prepare, sign, publish (README.md#adopting-candor-for-your-service)';
   const signed = new Set(att.data.documents.map((d) => `${d.path} ${d.sha256}`));
   const unsigned = (await documentsToAttest(ctx.project, content, ctx.now)).filter((d) => !signed.has(`${d.path} ${d.sha256}`)).map((d) => d.path);
   if (unsigned.length > 0) problems.push({ level: 'warning', code: 'ATTESTATION_OUTDATED', message: `${att.file}: attestation ${att.data.sequence} does not sign ${unsigned.join(', ')} (new or changed since it was issued)\n  hint: ${renew}` });
   if (Date.parse(att.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'ATTESTATION_EXPIRED', message: `${att.file}: attestation ${att.data.sequence} expired ${att.data.expires}: readers see the canary as stale\n  hint: ${renew}` });
-  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'HEARTBEAT_EXPIRED', message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md), or run candor canary heartbeat` });
+  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'HEARTBEAT_EXPIRED', message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md#publishyml-heartbeat-build-deploy-notify), or run candor canary heartbeat` });
   return problems;
 }
 

@@ -22,7 +22,7 @@ export function parseFrontMatter(text: string, file: string): FrontMatterDocumen
   const afterOpen = source.replace(OPEN, '');
   const close = CLOSE.exec(`\n${afterOpen}`);
   if (!close) {
-    throw new ContentError('FRONT_MATTER_INVALID', 'front matter is not closed', { file, expected: 'a line "---" after the YAML fields', received: 'end of file' });
+    throw new ContentError('FRONT_MATTER_INVALID', 'front matter is not closed', { file, expected: 'a line "---" after the YAML fields', received: 'end of file', hint: 'End the front matter with a line of three dashes, ---, before the body (see docs/content.md#policy-versions).' });
   }
   const yaml = `\n${afterOpen}`.slice(1, close.index);
   const body = `\n${afterOpen}`.slice(close.index + close[0].length);

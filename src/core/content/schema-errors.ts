@@ -185,7 +185,9 @@ export function nearestField(key: string, known: string[], present: object): str
   if (candidates.length === 0) return undefined;
   const best = closest(key, candidates);
   const d = distance(key.toLowerCase(), best.toLowerCase());
-  return d <= Math.max(1, Math.min(3, Math.floor(best.length / 3))) ? best : undefined;
+  // One edit for short names; two (a swap of letters: nmae) from four letters on; three for long ones.
+  const allowed = best.length <= 3 ? 1 : Math.max(2, Math.min(3, Math.floor(best.length / 3)));
+  return d <= allowed ? best : undefined;
 }
 
 function unknownKeyProblems(issue: Extract<Issue, { code: 'unrecognized_keys' }>, ctx: Context, meant: Set<string>): FieldProblem[] {

@@ -39,7 +39,7 @@ const content: ErrorCase[] = [
   { name: 'service-empty', setup: (c) => c.write(SERVICE, ''), args: check },
   { name: 'statements-duplicate-id', setup: (c) => c.edit(STATEMENTS, replace('id: GAG', 'id: WAR')), args: check },
   { name: 'statements-id-lower-case', setup: (c) => c.edit(STATEMENTS, replace('id: GAG', 'id: gag')), args: check },
-  { name: 'statements-leading-dash', setup: (c) => c.edit(STATEMENTS, replace(/text: (.)/, 'text: "- $1')), args: check },
+  { name: 'statements-leading-dash', setup: (c) => c.edit(STATEMENTS, replace(/text: (.*)$/m, "text: '- $1'")), args: check },
   { name: 'canary-fingerprint-lower-case', setup: async (c) => c.edit(CANARY, (t) => t.replace(c.project.signers[0]!.ref.fingerprint, c.project.signers[0]!.ref.fingerprint.toLowerCase())), args: check },
   { name: 'canary-threshold-above-signers', setup: (c) => c.edit(CANARY, replace('threshold: 2', 'threshold: 5')), args: check },
   { name: 'canary-threshold-quoted', setup: (c) => c.edit(CANARY, replace('threshold: 2', 'threshold: "two"')), args: check },

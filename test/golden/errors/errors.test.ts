@@ -13,7 +13,8 @@ import { CASES } from './cases.ts';
 import { makeBase, runCase, type Base } from './harness.ts';
 
 /** Phrases of zod, openpgp and Node that must never reach a user. */
-const RAW = ['Invalid input', 'Invalid option', 'Unrecognized key', 'expected string, received', 'Error:', 'ENOENT', 'EISDIR', 'EACCES', 'ECONNREFUSED', 'ENOTFOUND', 'Unexpected token', 'in JSON at position', 'Misformed armored text', 'Invalid time value', 'Signature creation time is in the future', 'fetch failed', 'internal error', 'TypeError', 'undefined', '[object Object]'];
+const RAW = ['Invalid input', 'Invalid option', 'Unrecognized key', 'expected string, received', 'Error:', 'ENOENT', 'EISDIR', 'EACCES', 'ECONNREFUSED', 'ENOTFOUND', 'Unexpected token', 'in JSON at position', 'Misformed armored text', 'Invalid time value', 'Signature creation time is in the future', 'fetch failed', 'internal error', 'TypeError', 'undefined', '[object Object]',
+  'Error during parsing', 'does not conform', 'Unexpected end of packet', 'Could not find signing key', 'ERR_', 'UND_ERR', 'bad port'];
 
 /** The "file: field:" of each problem line; a location said twice repeats its head. */
 function repeatedLocation(line: string): string | undefined {

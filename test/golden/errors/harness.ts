@@ -8,6 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { candor, REPO } from '../../helpers/candor-bin.ts';
+import type { FixtureRoute } from '../../helpers/fixture-server.ts';
 import { makeProject, PASSPHRASE, type TestProject } from '../../helpers/project.ts';
 import { makeKey, type TestKey } from '../../helpers/world.ts';
 
@@ -36,7 +37,7 @@ export interface ErrorCase {
   now?: string;
   env?: NodeJS.ProcessEnv;
   /** Routes of a local HTTP server, started for the case. */
-  server?: Record<string, { status?: number; body?: string }>;
+  server?: Record<string, FixtureRoute>;
 }
 
 /** The base: makeProject's keys and canary.yml, the demo's policies and reports, each report signed. */
@@ -59,10 +60,11 @@ export async function makeBase(): Promise<Base> {
 export function normalise(text: string, c: { root: string; secrets: string; project: TestProject; outsider: TestKey; url: string }): string {
   let out = text.split(c.root).join('<ROOT>').split(c.secrets).join('<SECRETS>');
   if (c.url) out = out.split(c.url).join('<SERVER>');
-  for (const k of [...c.project.signers, c.project.ci, c.outsider]) out = out.split(k.ref.fingerprint).join(`<FPR-${k.ref.name}>`);
+  for (const k of [...c.project.signers, c.project.ci, c.outsider]) out = out.split(k.ref.fingerprint).join(`<FPR-${k.ref.name}>`).split(k.ref.fingerprint.toLowerCase()).join(`<fpr-${k.ref.name}>`);
   // Key IDs (the last 16 hex digits) as openpgp and gpg print them.
   for (const k of [...c.project.signers, c.project.ci, c.outsider]) out = out.split(k.ref.fingerprint.slice(-16)).join(`<KEYID-${k.ref.name}>`).split(k.ref.fingerprint.slice(-16).toLowerCase()).join(`<KEYID-${k.ref.name}>`);
-  return out.split(os.tmpdir()).join('<TMP>');
+  // Ports of local servers started for the case (port 1, refused on purpose, stays).
+  return out.split(os.tmpdir()).join('<TMP>').replace(/127\.0\.0\.1:(?!1\b)\d+/g, '127.0.0.1:<PORT>');
 }
 
 export async function runCase(base: Base, kase: ErrorCase, url: string): Promise<{ code: number; text: string }> {
