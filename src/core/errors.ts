@@ -183,6 +183,8 @@ export function systemReason(code: string | undefined): string {
 
 /** JSON.parse's complaint, said as where the text stops being JSON. */
 export function jsonReason(error: unknown): string {
-  const m = /line (\d+) column (\d+)/.exec(String((error as Error)?.message));
-  return m ? `not JSON (from line ${m[1]}, column ${m[2]})` : 'not JSON';
+  const message = String((error as Error)?.message);
+  const m = /line (\d+) column (\d+)/.exec(message);
+  if (m) return `not JSON (from line ${m[1]}, column ${m[2]})`;
+  return /end of (JSON|data)/i.test(message) ? 'not JSON (it stops in the middle: cut short?)' : 'not JSON';
 }

@@ -140,7 +140,12 @@ export class Reader {
 
   async text(source: string, kind: FetchKind, required: boolean): Promise<string | undefined> {
     const bytes = await this.load(source, kind);
-    if (!bytes && required) throw new UsageError('INPUT_UNREADABLE', 'not found', { file: source, expected: kind === 'key' ? 'a public key file' : 'a canary file' });
+    if (!bytes && required) {
+      throw new UsageError('INPUT_UNREADABLE', 'not found', {
+        file: source, expected: kind === 'key' ? 'a public key file' : 'a canary file',
+        hint: isUrl(source) ? 'Check the address: a Candor site publishes its canary at /canary.txt or /.well-known/canary.txt (README.md#public-paths).' : 'Check the path (README.md#with-candor).',
+      });
+    }
     // ignoreBOM keeps a byte-order mark, which the verifier must see: gpg and sq refuse such a file (decision 0001); readKeys drops it from a key.
     return bytes ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) : undefined;
   }

@@ -105,7 +105,7 @@ async function policyProblems(ctx: Context, since: string | undefined, noticePer
   const all = [...set.problems, ...checkPolicies(set.policies, { now: ctx.now, noticePeriodDays })];
   const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, path.join(ctx.project.content, 'policies')), path.relative(ctx.project.root, ctx.project.content) + '/');
   if (published) all.push(...historyProblems([...set.policies.values()].flat(), published));
-  else if (since) all.push({ level: 'error', code: 'GIT_REF_MISSING', file: since, message: `cannot read git ref ${since}`, hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.' });
+  else if (since) all.push({ level: 'error', code: 'GIT_REF_MISSING', file: since, message: 'cannot read this git ref', hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.' });
   return all.map(fromPolicyProblem);
 }
 

@@ -1,4 +1,4 @@
-import { allProblems, type CandorError } from '../errors.ts';
+import { allProblems, ContentError, type CandorError, type ContentErrorCode } from '../errors.ts';
 
 /** A finding of `candor check`: errors fail the check; warnings and notes are shown. */
 export interface Problem {
@@ -17,6 +17,19 @@ export interface Problem {
  */
 export function problemsFromError(error: CandorError, file: string): Problem[] {
   return allProblems(error).map((e) => ({ level: 'error', code: e.code, file: e.details.file ?? file, message: e.body, ...(e.details.field ? { field: e.details.field } : {}), ...(e.hint ? { hint: e.hint } : {}) }));
+}
+
+/** One line for a problem inside another message: code, field and summary. */
+export function problemLine(p: Problem): string {
+  return `${p.code}: ${p.field ? `${p.field}: ` : ''}${p.message.split('\n')[0]}`;
+}
+
+/** The problems of one file as an error again (a command that needs the file stops on them), each said once. */
+export function errorFromProblems(problems: Problem[]): ContentError {
+  const toError = (p: Problem) => new ContentError(p.code as ContentErrorCode, p.message, { file: p.file, ...(p.field ? { field: p.field } : {}), ...(p.hint ? { hint: p.hint } : {}) });
+  const [first, ...rest] = problems;
+  const head = toError(first!);
+  return new ContentError(head.code, head.summary, head.details, rest.map(toError));
 }
 
 export function problem(level: Problem['level'], code: string, file: string, message: string, extra: { field?: string; hint?: string } = {}): Problem {

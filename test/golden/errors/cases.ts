@@ -95,10 +95,37 @@ const state: ErrorCase[] = [
 
 const network: ErrorCase[] = [
   { name: 'verify-connection-refused', args: () => ['verify', 'http://127.0.0.1:1/'] },
+  { name: 'verify-connection-refused-closed-port', setup: async (c) => {
+    const net = await import('node:net');
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    c.vars['port'] = String((server.address() as { port: number }).port);
+    await new Promise((resolve) => server.close(resolve));
+  }, args: (c) => ['verify', `http://127.0.0.1:${c.vars['port']}/`] },
   { name: 'verify-dns-unknown-host', args: () => ['verify', 'https://candor-test.invalid/'] },
   { name: 'verify-http-404', server: {}, args: (c) => ['verify', `${c.url}/`] },
   { name: 'verify-http-500', server: { '/canary.txt': { status: 500, body: 'oops' }, '/.well-known/canary.txt': { status: 500, body: 'oops' } }, args: (c) => ['verify', `${c.url}/`] },
   { name: 'verify-tls-to-plain-http', server: {}, args: (c) => ['verify', `${c.url.replace('http:', 'https:')}/`] },
 ];
 
-export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network];
+const more: ErrorCase[] = [
+  { name: 'notify-config-misspelt-port', setup: (c) => c.write('content/notify.yml', 'email:\n  host: smtp.example.org\n  prot: 587\n  from: canary@example.org\n  to: [readers@example.org]\n'), args: () => ['notify', '--dry-run'] },
+  { name: 'notify-config-operators-without-email', setup: (c) => c.write('content/notify.yml', 'operators:\n  to: [ops@example.org]\n'), args: () => ['notify', '--dry-run'] },
+  { name: 'notify-ledger-corrupt', setup: async (c) => {
+    await mkdir(path.join(c.root, 'content', 'notifications'), { recursive: true });
+    await c.write('content/notify.yml', 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secretEnv: HOOK_SECRET\n');
+    await c.write('content/notifications/ledger.json', '{"version": 1, "entries": [');
+  }, args: () => ['notify', '--dry-run'] },
+  { name: 'notify-ledger-wrong-shape', setup: async (c) => {
+    await mkdir(path.join(c.root, 'content', 'notifications'), { recursive: true });
+    await c.write('content/notify.yml', 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secretEnv: HOOK_SECRET\n');
+    await c.write('content/notifications/ledger.json', '{"version": 1, "entries": [{"event": "x", "channel": "email", "status": "done", "at": "2026-01-01", "attempts": 1}]}');
+  }, args: () => ['notify', '--dry-run'] },
+  { name: 'policy-diff-unknown-policy', args: () => ['policy', 'diff', 'privacyy'] },
+  { name: 'policy-diff-unknown-version', args: () => ['policy', 'diff', 'privacy', '1.0', '9.9'] },
+  { name: 'report-show-unknown-period', args: () => ['report', 'show', '2031-h1'] },
+  { name: 'report-sign-broken-report', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: six')), args: (c) => ['report', 'sign', '2025-h1', '--key', c.project.keyFile(c.project.signers[0]!)] },
+  { name: 'check-since-unknown-ref', args: () => ['check', '--since', 'no-such-branch'] },
+];
+
+export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more];

@@ -27,6 +27,8 @@ export interface CaseContext {
   write(rel: string, text: string): Promise<void>;
   /** A URL of a local server started for the case (see cases' `server`). */
   url: string;
+  /** Values a setup makes for the arguments (a port, a path). */
+  vars: Record<string, string>;
 }
 
 export interface ErrorCase {
@@ -72,7 +74,7 @@ export async function runCase(base: Base, kase: ErrorCase, url: string): Promise
   try {
     await cp(base.template, root, { recursive: true });
     const c: CaseContext = {
-      root, secrets: base.project.secrets, project: base.project, outsider: base.outsider, url,
+      root, secrets: base.project.secrets, project: base.project, outsider: base.outsider, url, vars: {},
       async edit(rel, fn) { const file = path.join(root, rel); await writeFile(file, fn(await readFile(file, 'utf8'))); },
       async write(rel, text) { await writeFile(path.join(root, rel), text); },
     };
