@@ -128,4 +128,25 @@ const more: ErrorCase[] = [
   { name: 'check-since-unknown-ref', args: () => ['check', '--since', 'no-such-branch'] },
 ];
 
-export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more];
+/** A published attestation (Ada and Bruno) and a heartbeat, both issued at NOW (freshness not required). */
+async function publishedCanary(c: Parameters<NonNullable<ErrorCase['setup']>>[0]): Promise<void> {
+  const { candor } = await import('../../helpers/candor-bin.ts');
+  await c.edit(CANARY, replace('required: true', 'required: false'));
+  const run = async (...args: string[]) => {
+    const r = await candor(['--root', c.root, '--now', '2026-12-01T00:00:00Z', ...args], { cwd: c.root, env: { CANDOR_PASSPHRASE: 'correct horse battery staple' } });
+    if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.err}`);
+  };
+  await run('canary', 'attest', 'prepare');
+  await run('canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!));
+  await run('canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[1]!));
+  await run('canary', 'attest', 'publish');
+  await run('canary', 'heartbeat', '--no-freshness', '--key', c.project.keyFile(c.project.ci));
+}
+
+const currency: ErrorCase[] = [
+  { name: 'check-attestation-outdated', warnsOnly: true, setup: async (c) => { await publishedCanary(c); await c.edit(SERVICE, (t) => `${t}description: A mail service run by a small team.\n`); }, args: check, now: '2026-12-01T06:00:00Z' },
+  { name: 'check-heartbeat-expired', warnsOnly: true, setup: publishedCanary, args: check, now: '2026-12-05T00:00:00Z' },
+  { name: 'check-attestation-expired', warnsOnly: true, setup: publishedCanary, args: check, now: '2027-03-01T00:00:00Z' },
+];
+
+export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency];
