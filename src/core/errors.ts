@@ -170,7 +170,7 @@ export function isCandorError(error: unknown): error is CandorError {
 export function systemReason(code: string | undefined): string {
   if (code === undefined) return 'an error of the system';
   const words: Record<string, string> = {
-    ENOENT: 'no such file', EISDIR: 'a folder, not a file', ENOTDIR: 'a path through something that is not a folder',
+    ENOENT: 'no such file or folder', EISDIR: 'a folder, not a file', ENOTDIR: 'a path through something that is not a folder',
     EACCES: 'a file this user may not read', EPERM: 'a file this user may not read', EMFILE: 'too many open files', ENOSPC: 'no space left on the disk',
     ECONNREFUSED: 'connection refused', ECONNRESET: 'the connection was cut', ENOTFOUND: 'no such host (the name does not resolve)',
     EAI_AGAIN: 'the host name could not be looked up (DNS)', ETIMEDOUT: 'timed out', EHOSTUNREACH: 'the host cannot be reached', ENETUNREACH: 'the network cannot be reached',

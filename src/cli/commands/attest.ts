@@ -112,8 +112,9 @@ export async function addSignature(sigFile: string, ctx: Context): Promise<void>
   const text = await requirePending(ctx);
   // Only the policy's signers (and panic keys) may sign: a signature by any other key is named as such.
   const { config } = await readCanaryContent(ctx.project);
-  const allowed = new Set([...config.signers.keys, ...config.panicKeys].map((k) => k.fingerprint));
-  const keys = (await readKeyFolder(ctx.project.keys, ctx.project.root)).filter((f) => !f.retired).flatMap((f) => f.keys).filter((k) => allowed.has(fingerprintOf(k)));
+  const folder = (await readKeyFolder(ctx.project.keys, ctx.project.root)).filter((f) => !f.retired).flatMap((f) => f.keys);
+  // In canary.yml's order, so that messages list them as the policy does.
+  const keys = [...config.signers.keys, ...config.panicKeys].flatMap((ref) => folder.filter((k) => fingerprintOf(k) === ref.fingerprint));
   const merged = await mergeDetachedSignature({ file: await currentSigned(ctx), text, detached: await readText(sigFile), signerKeys: keys, source: sigFile });
   await writeFileAtomic(pendingSigned(ctx), merged);
   ctx.io.out(`Added the signature from ${sigFile}: ${relative(ctx.project.root, pendingSigned(ctx))}`);

@@ -125,6 +125,11 @@ const more: ErrorCase[] = [
   { name: 'policy-diff-unknown-version', args: () => ['policy', 'diff', 'privacy', '1.0', '9.9'] },
   { name: 'report-show-unknown-period', args: () => ['report', 'show', '2031-h1'] },
   { name: 'report-sign-broken-report', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: six')), args: (c) => ['report', 'sign', '2025-h1', '--key', c.project.keyFile(c.project.signers[0]!)] },
+  { name: 'policy-new-bad-version', args: () => ['policy', 'new', 'privacy', '--version', '../../../escape'] },
+  { name: 'policy-new-older-version', args: () => ['policy', 'new', 'privacy', '--version', '2.5'] },
+  { name: 'verify-archive-missing', args: () => ['verify', '--archive', '/nonexistent/archive'] },
+  { name: 'verify-archive-empty', setup: (c) => mkdir(path.join(c.root, 'empty')), args: (c) => ['verify', '--archive', path.join(c.root, 'empty')] },
+  { name: 'verify-skew-not-a-number', args: (c) => ['verify', path.join(c.root, 'content/service.yml'), '--skew', 'abc'] },
   { name: 'check-since-unknown-ref', args: () => ['check', '--since', 'no-such-branch'] },
 ];
 
