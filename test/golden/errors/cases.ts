@@ -32,6 +32,7 @@ const content: ErrorCase[] = [
   { name: 'report-count-in-words', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: six')), args: check },
   { name: 'report-negative-count', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: -6')), args: check },
   { name: 'report-country-unknown', setup: (c) => c.edit(REPORT, replace('  - country: LU\n    requesterType: law-enforcement', '  - country: XX\n    requesterType: law-enforcement')), args: check },
+  { name: 'report-every-rule-reported', setup: (c) => c.edit(REPORT, (t) => replace('  end: 2025-06-30', '  end: 2025-06-29')(t.replaceAll('country: LU', 'country: XX'))), args: check },
   { name: 'report-requester-unknown', setup: (c) => c.edit(REPORT, replace('requesterType: law-enforcement', 'requesterType: police')), args: check },
   { name: 'report-cadence-wrong', setup: (c) => c.edit(REPORT, replace('cadence: half-yearly', 'cadence: quarterly')), args: check },
   { name: 'service-url-not-a-url', setup: (c) => c.edit(SERVICE, replace('url: https://test-mail.example', 'url: test-mail.example')), args: check },
