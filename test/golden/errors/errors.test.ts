@@ -46,6 +46,7 @@ describe('errors that teach: golden bad inputs', () => {
         const { code, text } = await runCase(base, kase, server?.url ?? '');
         await expect(text).toMatchFileSnapshot(`../files/errors/${kase.name}.txt`);
         expect(code, 'a user mistake is never exit 70').not.toBe(70);
+        for (const code of kase.absent ?? []) expect(text, `${code} is a cascade of the error above`).not.toContain(code);
         if (kase.warnsOnly) expect(text).toMatch(/^WARNING /m);
         else expect(code, 'a bad input fails').not.toBe(0);
         expect(text).not.toMatch(/^\s+at /m);

@@ -38,6 +38,8 @@ export interface ErrorCase {
   args: (c: CaseContext) => string[];
   now?: string;
   env?: NodeJS.ProcessEnv;
+  /** Codes that must not appear: the cascade this case would cause if the cause were not reported once. */
+  absent?: string[];
   /** Only warnings are expected: exit 0 is then right (the warning is what is pinned). */
   warnsOnly?: boolean;
   /** Routes of a local HTTP server, started for the case. */
