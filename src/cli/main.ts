@@ -3,7 +3,7 @@
  * codes; commands themselves throw typed errors.
  */
 import { Command, CommanderError } from 'commander';
-import { describeReceived, isCandorError } from '../core/errors.ts';
+import { allProblems, describeReceived, isCandorError, systemReason, UsageError } from '../core/errors.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 
@@ -81,11 +81,22 @@ function acceptGlobalsAfter(program: Command): void {
   });
 }
 
+function systemError(error: unknown): error is NodeJS.ErrnoException & { path: string; code: string } {
+  const e = error as NodeJS.ErrnoException | undefined;
+  return typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.path === 'string' && ['open', 'read', 'scandir', 'stat', 'lstat'].includes(e.syscall ?? '');
+}
+
 function report(error: unknown, io: Output): number {
   if (isCandorError(error)) {
-    io.err(`error ${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+    for (const e of allProblems(error)) io.err(`error ${e.code}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+  } else if (systemError(error)) {
+    // A file the user named that the system would not open, found where no typed error
+    // was made for it: said as an unreadable input (exit 65), not as a crash.
+    const typed = new UsageError('INPUT_UNREADABLE', 'cannot read the file', { file: error.path, expected: 'a file this user can read', received: systemReason(error.code), hint: 'Check the path and its permissions.' });
+    io.err(`error ${typed.code}: ${typed.message}\n  hint: ${typed.hint}`);
+    return exitCodeFor(typed);
   } else {
-    io.err(`internal error: ${describeReceived((error as Error)?.message ?? error)}`);
+    io.err(`internal error (a bug in Candor, please report it): ${describeReceived((error as Error)?.message ?? error)}`);
   }
   return exitCodeFor(error);
 }

@@ -36,26 +36,50 @@ export function describeReceived(value: unknown): string {
   return text.length > MAX_RECEIVED ? `${text.slice(0, MAX_RECEIVED)}… (${text.length} chars)` : text;
 }
 
-function formatMessage(summary: string, details: ErrorDetails): string {
-  const where = [details.file, details.field].filter(Boolean).join(': ');
-  const lines = [where ? `${where}: ${summary}` : summary];
+/** The summary and its expected/received lines, without the location. */
+export function formatBody(summary: string, details: ErrorDetails): string {
+  const lines = [summary];
   if (details.expected !== undefined) lines.push(`  expected: ${details.expected}`);
   if ('received' in details) lines.push(`  received: ${describeReceived(details.received)}`);
   return lines.join('\n');
+}
+
+/** "file: field: " once, then the body: the one place a location is written. */
+function formatMessage(summary: string, details: ErrorDetails): string {
+  const where = [details.file, details.field].filter(Boolean).join(': ');
+  const body = formatBody(summary, details);
+  return where ? `${where}: ${body}` : body;
 }
 
 export class CandorError<C extends string = string> extends Error {
   readonly code: C;
   readonly details: ErrorDetails;
   readonly hint: string | undefined;
+  /** The message without its location (file, field), for output that names them itself. */
+  readonly body: string;
+  /** The one-line summary, without location and details. */
+  readonly summary: string;
+  /**
+   * Further problems of the same input, found in the same pass (a file with three bad
+   * fields is one error with two more): every one is reported, each once.
+   */
+  readonly also: CandorError[];
 
-  constructor(code: C, summary: string, details: ErrorDetails = {}) {
+  constructor(code: C, summary: string, details: ErrorDetails = {}, also: CandorError[] = []) {
     super(formatMessage(summary, details), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.code = code;
     this.details = details;
     this.hint = details.hint;
+    this.body = formatBody(summary, details);
+    this.summary = summary;
+    this.also = also;
   }
+}
+
+/** The error and the further problems it carries, in order. */
+export function allProblems(error: CandorError): CandorError[] {
+  return [error, ...error.also];
 }
 
 /** Content or configuration that does not meet its schema or rules. */
@@ -139,4 +163,30 @@ export class GitHubError extends CandorError<GitHubErrorCode> {
 
 export function isCandorError(error: unknown): error is CandorError {
   return error instanceof CandorError;
+}
+
+/**
+ * A Node system error's code in words, for `received:` (ENOENT, ECONNREFUSED… never
+ * reach a user). Unknown codes are described, not shown.
+ */
+export function systemReason(code: string | undefined): string {
+  if (code === undefined) return 'an error of the system';
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder', EISDIR: 'a folder, not a file', ENOTDIR: 'a path through something that is not a folder',
+    EACCES: 'a file this user may not read', EPERM: 'a file this user may not read', EMFILE: 'too many open files', ENOSPC: 'no space left on the disk',
+    ECONNREFUSED: 'connection refused', ECONNRESET: 'the connection was cut', ENOTFOUND: 'no such host (the name does not resolve)',
+    EAI_AGAIN: 'the host name could not be looked up (DNS)', ETIMEDOUT: 'timed out', EHOSTUNREACH: 'the host cannot be reached', ENETUNREACH: 'the network cannot be reached',
+    UND_ERR_CONNECT_TIMEOUT: 'timed out connecting', UND_ERR_SOCKET: 'the connection was cut', UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for an answer',
+  };
+  if (words[code]) return words[code];
+  if (/SSL|TLS|CERT/.test(code)) return 'a TLS (https) connection could not be made: the server may not speak https, or its certificate is not trusted';
+  return 'an error of the system';
+}
+
+/** JSON.parse's complaint, said as where the text stops being JSON. */
+export function jsonReason(error: unknown): string {
+  const message = String((error as Error)?.message);
+  const m = /line (\d+) column (\d+)/.exec(message);
+  if (m) return `not JSON (from line ${m[1]}, column ${m[2]})`;
+  return /end of (JSON|data)/i.test(message) ? 'not JSON (it stops in the middle: cut short?)' : 'not JSON';
 }

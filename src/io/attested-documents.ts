@@ -13,6 +13,7 @@ import type { Project } from './project.ts';
 import { hashDocuments, type CanaryContent } from './read-content.ts';
 import { readPolicies } from './read-policies.ts';
 import { readReports } from './read-reports.ts';
+import { problemLine } from '../core/policy/problems.ts';
 
 export interface DocumentHash { path: string; sha256: string }
 
@@ -20,7 +21,7 @@ export interface DocumentHash { path: string; sha256: string }
 async function policiesInForce(project: Project, now: Date): Promise<string[]> {
   const { policies, problems } = await readPolicies(project);
   const broken = problems[0];
-  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a policy version does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the policies first: the attestation signs their hashes.' });
+  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a policy version does not parse', { file: broken.file, received: problemLine(broken), hint: 'Run candor check and fix the policies first: the attestation signs their hashes.' });
   return [...policies.values()].flatMap((versions) => [currentVersion(versions, now), ...upcomingVersions(versions, now)])
     .filter((v): v is NonNullable<typeof v> => v !== undefined).map((v) => v.path);
 }
@@ -29,7 +30,7 @@ async function policiesInForce(project: Project, now: Date): Promise<string[]> {
 async function reportsPublished(project: Project): Promise<DocumentHash[]> {
   const { reports, problems } = await readReports(project);
   const broken = problems[0];
-  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', { file: broken.file, received: `${broken.code}: ${broken.message}`, hint: 'Run candor check and fix the reports first: the attestation signs their hashes.' });
+  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', { file: broken.file, received: problemLine(broken), hint: 'Run candor check and fix the reports first: the attestation signs their hashes.' });
   const sources = await hashDocuments(project, reports.map((r) => r.path));
   const json = await Promise.all(reports.map(async (r) => ({ path: `transparency/${r.id}.json`, sha256: await documentHash(reportToJson(r)) })));
   return [...sources, ...json];

@@ -2,7 +2,7 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
-import { ContentError } from '../core/errors.ts';
+import { ContentError, systemReason } from '../core/errors.ts';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: { mode?: number } = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -17,7 +17,7 @@ export async function readText(file: string, label = file): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new ContentError('FILE_MISSING', 'cannot read the file', { file: label, expected: 'a readable file', received: (error as NodeJS.ErrnoException).code, cause: error });
+    throw new ContentError('FILE_MISSING', 'cannot read the file', { file: label, expected: 'a readable file', received: systemReason((error as NodeJS.ErrnoException).code), cause: error });
   }
 }
 

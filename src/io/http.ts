@@ -3,7 +3,7 @@
  * reads from the network (explorers, feeds, verify-by-URL).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FreshnessError } from '../core/errors.ts';
+import { FreshnessError, systemReason } from '../core/errors.ts';
 
 export interface FetchOptions {
   /** Per attempt, from the request until the last byte of the body is read. */
@@ -40,7 +40,9 @@ function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timed out (${error.name})`;
   const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? error.message;
+  // undici's own words for a URL it will not use (port 1, 0…).
+  if (cause?.message === 'bad port' || error.message === 'bad port') return 'a port that cannot be used';
+  return systemReason(cause?.code ?? (error as NodeJS.ErrnoException).code);
 }
 
 function unreachable(url: string, attempts: number, last: string, cause?: unknown): FreshnessError {

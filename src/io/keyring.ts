@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
-import { ContentError, UsageError } from '../core/errors.ts';
+import { ContentError, systemReason, UsageError } from '../core/errors.ts';
+import { DOCS } from '../core/docs-links.ts';
 import { readKeys, unlockKey } from '../core/pgp/keys.ts';
 import { relative } from './files.ts';
 
@@ -63,7 +64,7 @@ export interface SigningKeySource {
 /** A key or passphrase file; an unreadable one is the user's to fix (exit 65), never an internal error. Its content is never shown. */
 async function readSecretFile(file: string, flag: string, expected: string): Promise<string> {
   return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError('INPUT_UNREADABLE', 'cannot read the file', { file, field: flag, expected, received: error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'a folder' : error.code === 'EACCES' ? 'a file this user may not read' : (error.code ?? 'an unreadable file'), hint: 'Check the path. Keys and passphrases come only from files or environment variables (README, "CLI reference").' });
+    throw new UsageError('INPUT_UNREADABLE', 'cannot read the file', { file, field: flag, expected, received: systemReason(error.code), hint: `Check the path. Keys and passphrases come only from files or environment variables: see ${DOCS.cli}.` });
   });
 }
 

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isCandorError } from '../core/errors.ts';
 import { compareVersions, type PolicyVersion } from '../core/policy/model.ts';
 import { parsePolicyVersion } from '../core/policy/parse.ts';
-import { problemFromError, type Problem } from '../core/policy/problems.ts';
+import { problemsFromError, type Problem } from '../core/policy/problems.ts';
 import type { Project } from './project.ts';
 
 export interface PolicySet {
@@ -27,7 +27,7 @@ export async function readPolicies(project: Project): Promise<PolicySet> {
         versions.push(parsePolicyVersion(await readFile(path.join(root, folder, name), 'utf8'), rel));
       } catch (error) {
         if (!isCandorError(error)) throw error;
-        problems.push(problemFromError(error, `content/${rel}`));
+        problems.push(...problemsFromError(error, `content/${rel}`));
       }
     }
     policies.set(folder, versions.sort((a, b) => compareVersions(a.version, b.version)));

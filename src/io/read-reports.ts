@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { isCandorError } from '../core/errors.ts';
-import { problemFromError, type Problem } from '../core/policy/problems.ts';
+import { problemsFromError, type Problem } from '../core/policy/problems.ts';
 import type { Report } from '../core/report/model.ts';
 import { parseReport } from '../core/report/parse.ts';
 import type { Project } from './project.ts';
@@ -31,7 +31,7 @@ export async function readReports(project: Project): Promise<ReportSet> {
       reports.push(parseReport(await readFile(path.join(dir, name), 'utf8'), rel));
     } catch (error) {
       if (!isCandorError(error)) throw error;
-      problems.push(problemFromError(error, `content/${rel}`));
+      problems.push(...problemsFromError(error, `content/${rel}`));
     }
   }
   reports.sort((a, b) => a.period.start.localeCompare(b.period.start));

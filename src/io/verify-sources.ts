@@ -4,7 +4,7 @@
  * The network code is imported only for a URL or --online: checking local files is the
  * common case, and start-up time is what a monitor pays on every run.
  *
- * Every read is bounded (src/core/verify/limits.ts, README "Resource limits"), and what
+ * Every read is bounded (src/core/verify/limits.ts, README.md#resource-limits), and what
  * the attestation names is fetched only once a trusted key has signed it (site-input.ts).
  */
 import path from 'node:path';
@@ -88,7 +88,7 @@ export class Reader {
   private take(source: string, size: number): void {
     this.budget -= size;
     if (this.budget < 0) {
-      throw new UsageError('FETCH_FAILED', 'this run read too much', { file: source, expected: `at most ${LIMITS.runBytes} bytes in all`, received: 'more', hint: 'README "Resource limits": a canary, its keys and documents are far smaller.' });
+      throw new UsageError('FETCH_FAILED', 'this run read too much', { file: source, expected: `at most ${LIMITS.runBytes} bytes in all`, received: 'more', hint: 'README.md#resource-limits: a canary, its keys and documents are far smaller.' });
     }
   }
 
@@ -100,7 +100,7 @@ export class Reader {
     }).catch((error: unknown) => {
       throw new UsageError('FETCH_FAILED', summaryOf(error), {
         file: url, ...expectedOf(error), received: error instanceof CandorError ? error.details.received : (error as Error).message, cause: error,
-        hint: `Check the URL and your network. Each request may take ${this.timeoutMs / 1000} s (--timeout), the whole run ${this.timeLimitMs / 1000} s (--time-limit), and a site may redirect on its own host only: README "Resource limits".`,
+        hint: `Check the URL and your network. Each request may take ${this.timeoutMs / 1000} s (--timeout), the whole run ${this.timeLimitMs / 1000} s (--time-limit), and a site may redirect on its own host only: README.md#resource-limits.`,
       });
     });
     if (response.status === 404) return null;
@@ -121,7 +121,7 @@ export class Reader {
         const { bytesRead } = await handle.read(buffer, size, buffer.length - size, null);
         if (bytesRead === 0) break;
         size += bytesRead;
-        if (size > max) throw new UsageError('INPUT_UNREADABLE', 'the file is too large', { file, expected: `at most ${max} bytes`, received: `more than ${max} bytes`, hint: 'README "Resource limits".' });
+        if (size > max) throw new UsageError('INPUT_UNREADABLE', 'the file is too large', { file, expected: `at most ${max} bytes`, received: `more than ${max} bytes`, hint: 'README.md#resource-limits.' });
       }
       this.take(file, size);
       return new Uint8Array(buffer.subarray(0, size));
@@ -140,7 +140,12 @@ export class Reader {
 
   async text(source: string, kind: FetchKind, required: boolean): Promise<string | undefined> {
     const bytes = await this.load(source, kind);
-    if (!bytes && required) throw new UsageError('INPUT_UNREADABLE', 'not found', { file: source, expected: kind === 'key' ? 'a public key file' : 'a canary file' });
+    if (!bytes && required) {
+      throw new UsageError('INPUT_UNREADABLE', 'not found', {
+        file: source, expected: kind === 'key' ? 'a public key file' : 'a canary file',
+        hint: isUrl(source) ? 'Check the address: a Candor site publishes its canary at /canary.txt or /.well-known/canary.txt (README.md#public-paths).' : 'Check the path (README.md#with-candor).',
+      });
+    }
     // ignoreBOM keeps a byte-order mark, which the verifier must see: gpg and sq refuse such a file (decision 0001); readKeys drops it from a key.
     return bytes ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) : undefined;
   }
@@ -180,7 +185,7 @@ async function keysAt(entry: string, reader: Reader): Promise<openpgp.Key[]> {
 function notOnePin(entry: string, received: string): UsageError {
   return new UsageError('USAGE', 'not one key', {
     file: entry, expected: 'one public key per --keys entry: each pin names one signer', received,
-    hint: 'A folder or bundle holds keys of every role (signers, the CI heartbeat key, panic keys): give it with --keyring, and pin each signer by fingerprint, --keys FPR1,FPR2. README "Verifying a canary".',
+    hint: 'A folder or bundle holds keys of every role (signers, the CI heartbeat key, panic keys): give it with --keyring, and pin each signer by fingerprint, --keys FPR1,FPR2. README.md#verifying-a-canary.',
   });
 }
 

@@ -9,7 +9,7 @@
  */
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
-import { UsageError } from '../core/errors.ts';
+import { jsonReason, systemReason, UsageError } from '../core/errors.ts';
 import { LIMITS } from '../core/verify/limits.ts';
 import { REASONS } from '../core/verify/reasons.ts';
 import type { TripRecord, VerifyResult } from '../core/verify/verify-canary.ts';
@@ -60,7 +60,7 @@ const KEPT_ACKNOWLEDGEMENTS = 20;
 function unreadable(file: string, received: string, cause?: unknown): UsageError {
   return new UsageError('STATE_UNREADABLE', 'the state file exists but cannot be used', {
     file, expected: 'a state file written by candor verify --state', received, cause,
-    hint: 'A verifier must not forget what it has seen, so this run stops. Fix the file\'s permissions or restore it from a backup; delete it only to start over (the next run is then a first run, with nothing to compare against). See README "Verifying a canary".',
+    hint: 'A verifier must not forget what it has seen, so this run stops. Fix the file\'s permissions or restore it from a backup; delete it only to start over (the next run is then a first run, with nothing to compare against). See README.md#verifying-a-canary.',
   });
 }
 
@@ -71,7 +71,7 @@ async function readBounded(file: string, max: number): Promise<string | null> {
     handle = await open(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw unreadable(file, (error as NodeJS.ErrnoException).code ?? (error as Error).message, error);
+    throw unreadable(file, systemReason((error as NodeJS.ErrnoException).code), error);
   }
   try {
     const buffer = Buffer.alloc(max + 1);
@@ -85,7 +85,7 @@ async function readBounded(file: string, max: number): Promise<string | null> {
     return buffer.subarray(0, size).toString('utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw unreadable(file, (error as NodeJS.ErrnoException).code ?? (error as Error).message, error);
+    throw unreadable(file, systemReason((error as NodeJS.ErrnoException).code), error);
   } finally {
     await handle.close();
   }
@@ -99,7 +99,7 @@ export async function readState(file: string): Promise<VerifyState | undefined> 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw unreadable(file, `not JSON (${(error as Error).message})`, error);
+    throw unreadable(file, jsonReason(error), error);
   }
   const v2 = stateV2.safeParse(raw);
   if (v2.success) return v2.data;

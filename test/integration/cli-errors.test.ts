@@ -151,7 +151,7 @@ describe('a user\'s mistake is never an internal error (70)', () => {
     const noKey = await p.cli(['canary', 'attest', 'sign', '--key', path.join(p.secrets, 'nope.asc')]);
     expect(noKey.code).toBe(65);
     expect(noKey.err).toMatch(/^error INPUT_UNREADABLE: .*nope\.asc: --key: /);
-    expect(noKey.err).toContain('received: "no such file"');
+    expect(noKey.err).toContain('received: "no such file or folder"');
   });
 
   it('--lifetime-days: not a number, or beyond the maximum, is blamed on the flag (64)', async () => {

@@ -108,3 +108,16 @@ describe('checkReports: dates and sequence', () => {
     expect(codes(reports, new Date('2026-03-01T00:00:00Z'))).toEqual([]);
   });
 });
+
+describe('a report that does not parse causes no second error', () => {
+  it('skips the period sequence, with one note naming the file', () => {
+    const [h1, h2] = fixtureReports() as [Report, Report];
+    const next: Report = { ...h2, id: '2026-h1', path: 'transparency/2026-h1.md', period: { start: '2026-01-01', end: '2026-06-30' }, published: '2026-07-15', nextReportDue: '2027-01-31' };
+    const reports = [h1, h2, next];
+    const withoutMiddle = [h1, next];
+    expect(checkReports(withoutMiddle, { now: new Date('2030-01-01T00:00:00Z') }).map((p) => p.code)).toContain('PERIOD_GAP');
+    const problems = checkReports(withoutMiddle, { now: new Date('2030-01-01T00:00:00Z'), unreadable: [`content/${reports[1]!.path}`] });
+    expect(problems.map((p) => p.code)).not.toContain('PERIOD_GAP');
+    expect(problems.filter((p) => p.code === 'PERIODS_NOT_CHECKED')).toEqual([expect.objectContaining({ level: 'note', file: `content/${reports[1]!.path}` })]);
+  });
+});

@@ -40,7 +40,7 @@ function signalOf(flags: PrepareFlags): Signal | undefined {
 }
 
 function positiveDays(value: string): number {
-  if (!/^[1-9]\d{0,4}$/.test(value)) throw new UsageError('USAGE', 'not a number of days', { field: '--lifetime-days', expected: 'a whole number of days, such as 60', received: value, hint: 'Without it, the attestation lives cadence.attestationLifetimeDays (docs/content.md, "content/canary/canary.yml").' });
+  if (!/^[1-9]\d{0,4}$/.test(value)) throw new UsageError('USAGE', 'not a number of days', { field: '--lifetime-days', expected: 'a whole number of days, such as 60', received: value, hint: 'Without it, the attestation lives cadence.attestationLifetimeDays (docs/content.md#canary-configuration).' });
   return Number(value);
 }
 
@@ -94,7 +94,7 @@ async function requireSignerKey(key: Awaited<ReturnType<typeof readSigningKey>>,
   throw new SigningError('SIGNER_NOT_IN_POLICY', 'this key is not one of the attestation signers', {
     file: 'content/canary/canary.yml', field: 'signers.keys',
     expected: `a key of the signer policy: ${config.signers.keys.map((k) => `${k.fingerprint} (${k.name})`).join(', ')}`, received: fpr,
-    hint: 'Sign with your own signer key, or have the signers add this key to signers.keys first (docs/content.md, "content/canary/canary.yml").',
+    hint: 'Sign with your own signer key, or have the signers add this key to signers.keys first (docs/content.md#canary-configuration).',
   });
 }
 
@@ -110,7 +110,11 @@ export async function sign(source: SigningKeySource, ctx: Context): Promise<void
 
 export async function addSignature(sigFile: string, ctx: Context): Promise<void> {
   const text = await requirePending(ctx);
-  const keys = (await readKeyFolder(ctx.project.keys, ctx.project.root)).filter((f) => !f.retired).flatMap((f) => f.keys);
+  // Only the policy's signers (and panic keys) may sign: a signature by any other key is named as such.
+  const { config } = await readCanaryContent(ctx.project);
+  const folder = (await readKeyFolder(ctx.project.keys, ctx.project.root)).filter((f) => !f.retired).flatMap((f) => f.keys);
+  // In canary.yml's order, so that messages list them as the policy does.
+  const keys = [...config.signers.keys, ...config.panicKeys].flatMap((ref) => folder.filter((k) => fingerprintOf(k) === ref.fingerprint));
   const merged = await mergeDetachedSignature({ file: await currentSigned(ctx), text, detached: await readText(sigFile), signerKeys: keys, source: sigFile });
   await writeFileAtomic(pendingSigned(ctx), merged);
   ctx.io.out(`Added the signature from ${sigFile}: ${relative(ctx.project.root, pendingSigned(ctx))}`);

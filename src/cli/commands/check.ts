@@ -11,7 +11,7 @@ import { checkReports, reportHistoryProblems } from '../../core/report/checks.ts
 import { reportToJson } from '../../core/report/export.ts';
 import { verifyReportJson } from '../../core/report/signature.ts';
 import type * as openpgp from 'openpgp';
-import { isCandorError } from '../../core/errors.ts';
+import { allProblems, isCandorError } from '../../core/errors.ts';
 import { describeKey, fingerprintOf } from '../../core/pgp/keys.ts';
 import { isCertifiedBy } from '../../core/pgp/rotation.ts';
 import { REASONS } from '../../core/verify/reasons.ts';
@@ -33,7 +33,7 @@ async function attempt<T>(problems: Problem[], step: () => Promise<T>): Promise<
     return await step();
   } catch (error) {
     if (!isCandorError(error)) throw error;
-    problems.push({ level: 'error', code: error.code, message: `${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}` });
+    for (const e of allProblems(error)) problems.push({ level: 'error', code: e.code, message: `${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}` });
     return undefined;
   }
 }
@@ -86,12 +86,12 @@ async function currencyProblems(ctx: Context, content: CanaryContent): Promise<P
   const [att, hb] = await Promise.all([latestAttestation(ctx.project), latestHeartbeat(ctx.project)]);
   if (!att) return [];
   const problems: Problem[] = [];
-  const renew = 'sign a new attestation: candor canary attest prepare, sign, publish (README, "Adopting Candor")';
+  const renew = 'sign a new attestation: candor canary attest prepare, sign, publish (README.md#adopting-candor-for-your-service)';
   const signed = new Set(att.data.documents.map((d) => `${d.path} ${d.sha256}`));
   const unsigned = (await documentsToAttest(ctx.project, content, ctx.now)).filter((d) => !signed.has(`${d.path} ${d.sha256}`)).map((d) => d.path);
   if (unsigned.length > 0) problems.push({ level: 'warning', code: 'ATTESTATION_OUTDATED', message: `${att.file}: attestation ${att.data.sequence} does not sign ${unsigned.join(', ')} (new or changed since it was issued)\n  hint: ${renew}` });
   if (Date.parse(att.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'ATTESTATION_EXPIRED', message: `${att.file}: attestation ${att.data.sequence} expired ${att.data.expires}: readers see the canary as stale\n  hint: ${renew}` });
-  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'HEARTBEAT_EXPIRED', message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md), or run candor canary heartbeat` });
+  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'HEARTBEAT_EXPIRED', message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md#publishyml-heartbeat-build-deploy-notify), or run candor canary heartbeat` });
   return problems;
 }
 
@@ -105,22 +105,29 @@ async function policyProblems(ctx: Context, since: string | undefined, noticePer
   const all = [...set.problems, ...checkPolicies(set.policies, { now: ctx.now, noticePeriodDays })];
   const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, path.join(ctx.project.content, 'policies')), path.relative(ctx.project.root, ctx.project.content) + '/');
   if (published) all.push(...historyProblems([...set.policies.values()].flat(), published));
-  else if (since) all.push({ level: 'error', code: 'GIT_REF_MISSING', file: since, message: `cannot read git ref ${since}`, hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.' });
+  else if (since) all.push({ level: 'error', code: 'GIT_REF_MISSING', file: since, message: 'cannot read this git ref', hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.' });
   return all.map(fromPolicyProblem);
 }
 
 /** Report rules, numbers changed since publication, and each report's signature. */
 async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, content: CanaryContent | undefined): Promise<Problem[]> {
   const set = await readReports(ctx.project);
-  const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now })];
+  const unreadable = [...new Set(set.problems.filter((p) => p.level === 'error').map((p) => p.file))];
+  const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now, unreadable })];
   const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, reportsDir(ctx.project)), path.relative(ctx.project.root, ctx.project.content) + '/');
   if (published) all.push(...reportHistoryProblems(set.reports, published));
   // A report signed before a recorded rotation stays signed: the retired key counts too
   // (keys/retired/, named in canary.yml rotations), so a rotation does not force re-signing history.
-  const config = content?.config;
-  const allowed = new Set([...(config?.signers.keys ?? []), ...(config?.heartbeat.keys ?? [])].map((k) => k.fingerprint));
-  const retired = new Set((config?.rotations ?? []).map((r) => r.retired));
-  const keys = (files ?? []).flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
+  // Without canary.yml's keys or a readable keys/ every signature would seem wrong: the
+  // cause is already reported, so the signatures wait for it (one note, no cascade).
+  if (!content || !files) {
+    if (set.reports.length > 0) all.push({ level: 'note', code: 'REPORT_SIGNATURES_NOT_CHECKED', file: 'content/transparency', message: `report signatures not checked until ${!content ? 'the canary configuration (content/service.yml, content/canary/)' : 'keys/'} reads without errors (see above)` });
+    return all.map(fromPolicyProblem);
+  }
+  const config = content.config;
+  const allowed = new Set([...config.signers.keys, ...config.heartbeat.keys].map((k) => k.fingerprint));
+  const retired = new Set(config.rotations.map((r) => r.retired));
+  const keys = files.flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
   for (const report of set.reports) {
     const signature = set.signatures.get(report.id);
     const file = `content/transparency/${report.id}.json.asc`;

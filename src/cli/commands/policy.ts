@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { ContentError, UsageError } from '../../core/errors.ts';
 import { policyChangelog } from '../../core/policy/changelog.ts';
 import { diffFacts } from '../../core/policy/facts-diff.ts';
-import type { PolicyVersion } from '../../core/policy/model.ts';
+import { compareVersions, versionNumber, type PolicyVersion } from '../../core/policy/model.ts';
 import { diffPolicies } from '../../core/policy/diff/word-diff.ts';
 import { diffToJson, renderDiffHtml, renderDiffTerminal } from '../../core/policy/diff/render.ts';
 import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
@@ -78,6 +78,10 @@ export async function policyNew(policy: string, flags: { version?: string }, ctx
   const { versions } = await loadPolicy(ctx, policy);
   const latest = versions.at(-1)!;
   const version = flags.version ?? nextVersion(latest.version);
+  // The version names the file: only a version number, and one after the latest.
+  if (!versionNumber.safeParse(version).success || compareVersions(version, latest.version) <= 0) {
+    throw new UsageError('USAGE', 'not a next version number', { field: '--version', expected: `a version number after ${latest.version}, like ${nextVersion(latest.version)}`, received: version, hint: 'See docs/content.md#policy-versions.' });
+  }
   const file = path.join(ctx.project.content, 'policies', policy, `${version}.md`);
   if (await exists(file)) throw new ContentError('COMPOSE_REFUSED', 'that version exists', { file: relative(ctx.project.root, file), hint: 'Edit it, or pass --version.' });
   const today = ctx.now.toISOString().slice(0, 10);

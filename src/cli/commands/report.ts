@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { canonicalJson } from '../../core/canonical.ts';
 import { ContentError, UsageError } from '../../core/errors.ts';
 import { fingerprintOf } from '../../core/pgp/keys.ts';
+import { errorFromProblems } from '../../core/policy/problems.ts';
 import { summarize, acrossReports } from '../../core/report/compute.ts';
 import { countTotal } from '../../core/report/count.ts';
 import { REPORT_JSON_SCHEMA, reportJsonObject, reportToJson, reportsToCsv } from '../../core/report/export.ts';
@@ -28,8 +29,8 @@ async function findReport(ctx: Context, id: string): Promise<{ report: Report; a
   const set = await readReports(ctx.project);
   const report = set.reports.find((r) => r.id === id);
   if (!report) {
-    const broken = set.problems.find((p) => p.file.endsWith(`/${id}.md`));
-    if (broken) throw new ContentError(broken.code as never, broken.message, { file: broken.file });
+    const broken = set.problems.filter((p) => p.file.endsWith(`/${id}.md`));
+    if (broken.length > 0) throw errorFromProblems(broken);
     throw new UsageError('USAGE', 'no such report', { field: 'period', expected: set.reports.map((r) => r.id).join(', ') || 'a file under content/transparency/', received: id });
   }
   return { report, all: set.reports };

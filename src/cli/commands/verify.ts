@@ -4,7 +4,8 @@
  * should not load the archive, state-file or network code it does not use.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.ts';
+import { readdir } from 'node:fs/promises';
+import { systemReason, UsageError } from '../../core/errors.ts';
 import { VERDICT_EXIT } from '../../core/verify/reasons.ts';
 import type { Context } from '../context.ts';
 import type { ExplorerSource } from '../../io/explorers.ts';
@@ -55,13 +56,22 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 
 async function runArchive(dir: string, flags: VerifyFlags, ctx: Context, clock: { now: Date; skewSeconds: number }): Promise<number> {
   const { verifyArchiveDir } = await import('../../io/archive-verify.ts');
+  // An archive that is not there is not an archive that verifies: never ALIVE over nothing.
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError('INPUT_UNREADABLE', 'cannot read the archive folder', { file: dir, field: '--archive', expected: 'a folder of attestation-NNNNNN.txt and heartbeat-NNNNNN.txt files', received: systemReason(error.code), hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).' });
+  });
+  if (!names.some((n) => /^attestation-\d{6}\.txt$/.test(n))) {
+    throw new UsageError('INPUT_UNREADABLE', 'no attestation in the archive folder', { file: dir, field: '--archive', expected: 'at least one attestation-NNNNNN.txt', received: `${names.length} other file(s)`, hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).' });
+  }
   const result = await verifyArchiveDir(dir, { keys: flags.keys, keyring: flags.keyring, automated: flags.automated, clock });
   ctx.io.out(flags.json ? JSON.stringify(result, null, 2) : result.summary);
   return VERDICT_EXIT[result.verdict];
 }
 
 export async function runVerify(target: string | undefined, flags: VerifyFlags, ctx: Context): Promise<number> {
-  const clock = { now: ctx.now, skewSeconds: Number(flags.skew) };
+  const skew = Number(flags.skew);
+  if (!/^\d{1,6}$/.test(flags.skew)) throw new UsageError('USAGE', 'not a number of seconds', { field: '--skew', expected: 'a whole number of seconds, 0 or more, e.g. 300', received: flags.skew });
+  const clock = { now: ctx.now, skewSeconds: skew };
   if (flags.archive) return runArchive(flags.archive, flags, ctx, clock);
   if (flags.acknowledge && !flags.state) throw new UsageError('USAGE', '--acknowledge needs --state', { field: '--acknowledge', expected: '--state FILE, whose recorded trip you acknowledge', received: 'no --state' });
   const stateFile = flags.state ? await import('../../io/verify-state.ts') : undefined;

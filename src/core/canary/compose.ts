@@ -78,7 +78,7 @@ export function composeAttestation(input: AttestationInput, clock: { now: Date }
   refuseDeceptive(input);
   const lifetime = input.lifetimeDays ?? config.cadence.attestationLifetimeDays;
   if (lifetime > config.cadence.maxAttestationLifetimeDays && input.lifetimeDays !== undefined) {
-    throw new UsageError('USAGE', 'attestation lifetime too long', { field: '--lifetime-days', expected: `at most ${config.cadence.maxAttestationLifetimeDays} days`, received: lifetime, hint: 'The most is cadence.maxAttestationLifetimeDays in content/canary/canary.yml (docs/content.md, "content/canary/canary.yml").' });
+    throw new UsageError('USAGE', 'attestation lifetime too long', { field: '--lifetime-days', expected: `at most ${config.cadence.maxAttestationLifetimeDays} days`, received: lifetime, hint: 'The most is cadence.maxAttestationLifetimeDays in content/canary/canary.yml (docs/content.md#canary-configuration).' });
   }
   if (lifetime > config.cadence.maxAttestationLifetimeDays) {
     refuse('cadence.attestationLifetimeDays', 'attestation lifetime too long', `at most ${config.cadence.maxAttestationLifetimeDays} days`, lifetime, 'Shorten --lifetime-days.');

@@ -4,123 +4,132 @@
  */
 import { z } from 'zod';
 import { describeDeceptive, findDeceptiveCharacters } from '../canonical.ts';
+import { see } from '../docs-links.ts';
 import { ContentError } from '../errors.ts';
 import { fingerprint, keyRef, statement } from '../canary/model.ts';
 import { parseYaml, validate } from './yaml.ts';
 
 export const serviceConfig = z.strictObject({
   /** The service's public name, as readers know it. */
-  name: z.string().min(1),
+  name: z.string().min(1).describe('the service\'s public name, e.g. Lumen Mail'),
   /** The address of the published site; the canary names it. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/ }).describe('the site\'s address, http: or https:, e.g. https://mail.example.org'),
   /** One or two sentences for the home page: who runs the service and what it is. */
-  description: z.string().min(1).optional(),
+  description: z.string().min(1).describe('one or two sentences for the home page').optional(),
   policies: z.strictObject({
     /** Days between publishing a material policy change and its effective date. */
-    noticePeriodDays: z.int().min(0).max(365).default(30),
-  }).default({ noticePeriodDays: 30 }),
+    noticePeriodDays: z.int().min(0).max(365).describe('days of notice for a material change, 0 to 365, e.g. 30').default(30),
+  }).describe('{ noticePeriodDays }').default({ noticePeriodDays: 30 }),
   feeds: z.strictObject({
     /**
      * The date in every feed entry id (tag:<host>,<date>:…). Set once, never changed:
      * readers know entries by id, and a new date shows every entry again as new.
      */
-    tagDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024 or 2024-05 or 2024-05-01').default('2024'),
-  }).default({ tagDate: '2024' }),
+    tagDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).describe('a date like 2024, 2024-05 or 2024-05-01, in quotes: "2024"').default('2024'),
+  }).describe('{ tagDate }').default({ tagDate: '2024' }),
   /** /.well-known/security.txt (RFC 9116); none is published without it. */
   security: z.strictObject({
     /** How to report a vulnerability: mailto:, https: or tel: URIs, most preferred first. */
-    contact: z.array(z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+|tel:\+?[\d-]+)$/, 'a mailto:, https: or tel: URI')).min(1),
+    contact: z.array(z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+|tel:\+?[\d-]+)$/).describe('a mailto:, https: or tel: URI, e.g. mailto:security@example.org'))
+      .min(1).describe('a list of contact URIs, e.g. [mailto:security@example.org]'),
     /** Days from the build to the file's Expires field: under a year, as RFC 9116 asks. */
-    expiresDays: z.int().min(1).max(364).default(180),
+    expiresDays: z.int().min(1).max(364).describe('days from the build to Expires, 1 to 364, e.g. 180').default(180),
     /** Keys to encrypt reports to (https: or openpgp4fpr: URIs). */
-    encryption: z.array(z.string().regex(/^(https:\/\/\S+|openpgp4fpr:[0-9A-Fa-f]{40}|dns:\S+)$/, 'an https:, openpgp4fpr: or dns: URI')).default([]),
+    encryption: z.array(z.string().regex(/^(https:\/\/\S+|openpgp4fpr:[0-9A-Fa-f]{40}|dns:\S+)$/).describe('an https:, openpgp4fpr: or dns: URI, e.g. https://example.org/security.asc'))
+      .describe('a list of key URIs').default([]),
     /** The vulnerability disclosure policy. */
-    policy: z.url({ protocol: /^https$/ }).optional(),
-    acknowledgments: z.url({ protocol: /^https$/ }).optional(),
-    preferredLanguages: z.array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a language tag like en or pt-BR')).default(['en']),
-  }).optional(),
+    policy: z.url({ protocol: /^https$/ }).describe('an https: URL, e.g. https://example.org/security-policy').optional(),
+    acknowledgments: z.url({ protocol: /^https$/ }).describe('an https: URL, e.g. https://example.org/thanks').optional(),
+    preferredLanguages: z.array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/).describe('a language tag like en or pt-BR')).describe('a list of language tags, e.g. [en, de]').default(['en']),
+  }).describe('{ contact, expiresDays?, encryption?, policy?, acknowledgments?, preferredLanguages? }').optional(),
 });
 export type ServiceConfig = z.infer<typeof serviceConfig>;
 
 const explorer = z.strictObject({
   /** A name shown in the proof, e.g. mempool.space. */
-  name: z.string().min(1),
+  name: z.string().min(1).describe('a name shown in the proof, e.g. mempool.space'),
   /** The API dialect: esplora (mempool.space, blockstream.info) or blockchain-info. */
-  kind: z.enum(['esplora', 'blockchain-info']),
+  kind: z.enum(['esplora', 'blockchain-info']).describe('the explorer\'s API'),
   /** The API base URL. */
-  url: z.url({ protocol: /^https?$/ }),
-});
+  url: z.url({ protocol: /^https?$/ }).describe('the API\'s base URL, e.g. https://mempool.space/api'),
+}).describe('{ name, kind, url }');
 
 export const canaryConfig = z.strictObject({
   signers: z.strictObject({
     /** How many of the keys below must sign each attestation (k of n). */
-    threshold: z.int().min(1),
+    threshold: z.int().min(1).describe('how many signers must sign, a whole number from 1, e.g. 2'),
     /** The people who sign attestations; their public keys live in keys/. */
-    keys: z.array(keyRef).min(1),
-  }),
+    keys: z.array(keyRef).min(1).describe('a list of { name, fingerprint }'),
+  }).describe('{ threshold, keys }'),
   heartbeat: z.strictObject({
     /** The CI key(s) allowed to sign heartbeats. */
-    keys: z.array(keyRef).min(1),
+    keys: z.array(keyRef).min(1).describe('a list of { name, fingerprint } of the CI key(s)'),
     /** Hours between scheduled heartbeats. */
-    intervalHours: z.int().min(1).max(24 * 31).default(24),
+    intervalHours: z.int().min(1).max(24 * 31).describe('hours between heartbeats, 1 to 744, e.g. 24').default(24),
     /** Extra hours a heartbeat stays valid, so a late scheduled run is not a dead canary. */
-    graceHours: z.int().min(0).max(24 * 14).default(24),
-  }),
+    graceHours: z.int().min(0).max(24 * 14).describe('extra hours a heartbeat stays valid, 0 to 336, e.g. 24').default(24),
+  }).describe('{ keys, intervalHours?, graceHours? }'),
   cadence: z.strictObject({
     /** Days an attestation is valid when prepared (its expiry). */
-    attestationLifetimeDays: z.int().min(1).default(60),
+    attestationLifetimeDays: z.int().min(1).describe('days an attestation is valid, e.g. 60').default(60),
     /** The most days an attestation may be valid; compose and verify refuse longer. */
-    maxAttestationLifetimeDays: z.int().min(1).max(366).default(90),
+    maxAttestationLifetimeDays: z.int().min(1).max(366).describe('the most days an attestation may be valid, 1 to 366, e.g. 90').default(90),
     /** Warn this many days before an attestation, heartbeat or key expires. */
-    warnDays: z.int().min(1).default(14),
-  }).default({ attestationLifetimeDays: 60, maxAttestationLifetimeDays: 90, warnDays: 14 }),
+    warnDays: z.int().min(1).describe('days of warning before something expires, e.g. 14').default(14),
+  }).describe('{ attestationLifetimeDays?, maxAttestationLifetimeDays?, warnDays? }').default({ attestationLifetimeDays: 60, maxAttestationLifetimeDays: 90, warnDays: 14 }),
   freshness: z.strictObject({
     /** Refuse to issue a heartbeat without a Bitcoin block proof. */
-    required: z.boolean().default(true),
+    required: z.boolean().describe('true or false').default(true),
     bitcoin: z.strictObject({
       /** Blocks below the tip, so that a reorganisation cannot undo the proof. */
-      depth: z.int().min(1).max(100).default(6),
+      depth: z.int().min(1).max(100).describe('blocks below the tip, 1 to 100, e.g. 6').default(6),
       /** How many independent explorers must agree on the block. */
-      minSources: z.int().min(2).default(2),
+      minSources: z.int().min(2).describe('how many explorers must agree, 2 or more').default(2),
       /** A block older than this (relative to the heartbeat's issue time) is refused. */
-      maxBlockAgeHours: z.int().min(1).default(24),
-      sources: z.array(explorer).min(2),
-    }),
+      maxBlockAgeHours: z.int().min(1).describe('the oldest block accepted, in hours, e.g. 24').default(24),
+      sources: z.array(explorer).min(2).describe('a list of explorers { name, kind, url }'),
+    }).describe('{ depth?, minSources?, maxBlockAgeHours?, sources }'),
     headlines: z.strictObject({
-      feeds: z.array(z.strictObject({ name: z.string().min(1), url: z.url({ protocol: /^https?$/ }) })).min(1),
-      perFeed: z.int().min(1).max(10).default(3),
-      maxAgeHours: z.int().min(1).default(48),
-    }).optional(),
-  }),
+      feeds: z.array(z.strictObject({
+        name: z.string().min(1).describe('the feed\'s name, e.g. Example News'),
+        url: z.url({ protocol: /^https?$/ }).describe('the RSS or Atom feed\'s URL, e.g. https://news.example/rss'),
+      }).describe('{ name, url }')).min(1).describe('a list of feeds { name, url }'),
+      perFeed: z.int().min(1).max(10).describe('headlines per feed, 1 to 10, e.g. 3').default(3),
+      maxAgeHours: z.int().min(1).describe('the oldest headline accepted, in hours, e.g. 48').default(48),
+    }).describe('{ feeds, perFeed?, maxAgeHours? }').optional(),
+  }).describe('{ required?, bitcoin, headlines? }'),
   /** Keys whose signature means "under duress": verifiers show the canary as tripped. */
-  panicKeys: z.array(keyRef).default([]),
+  panicKeys: z.array(keyRef).describe('a list of { name, fingerprint }').default([]),
   /** Announced key rotations: the replacement is certified by the retired key (candor keys rotate). */
-  rotations: z.array(z.strictObject({ retired: fingerprint, replacement: fingerprint, reason: z.string().min(1) })).default([]),
+  rotations: z.array(z.strictObject({
+    retired: fingerprint, replacement: fingerprint,
+    reason: z.string().min(1).describe('why the key was replaced, e.g. "yearly rotation"'),
+  }).describe('{ retired, replacement, reason }')).describe('a list of { retired, replacement, reason }').default([]),
   /** Files under content/ whose SHA-256 the attestation lists (policies, reports). */
-  documents: z.array(z.string().min(1)).default([]),
+  documents: z.array(z.string().min(1).describe('a path under content/, e.g. service.yml')).describe('a list of paths under content/').default([]),
 }).superRefine((c, ctx) => {
   if (c.signers.threshold > c.signers.keys.length) {
-    ctx.addIssue({ code: 'custom', path: ['signers', 'threshold'], message: `at most the number of signer keys (${c.signers.keys.length})` });
+    ctx.addIssue({ code: 'custom', path: ['signers', 'threshold'], message: `at most the number of signer keys (${c.signers.keys.length})`, params: { summary: 'more than there are signers', specific: true } });
   }
   if (c.cadence.attestationLifetimeDays > c.cadence.maxAttestationLifetimeDays) {
-    ctx.addIssue({ code: 'custom', path: ['cadence', 'attestationLifetimeDays'], message: `at most maxAttestationLifetimeDays (${c.cadence.maxAttestationLifetimeDays})` });
+    ctx.addIssue({ code: 'custom', path: ['cadence', 'attestationLifetimeDays'], message: `at most maxAttestationLifetimeDays (${c.cadence.maxAttestationLifetimeDays})`, params: { summary: 'longer than the most allowed', specific: true } });
   }
 });
 export type CanaryConfig = z.infer<typeof canaryConfig>;
 
-export const statementsFile = z.strictObject({ statements: z.array(statement).min(1) });
+export const statementsFile = z.strictObject({ statements: z.array(statement).min(1).describe('a list of { id, text }') });
 
 export function parseServiceConfig(text: string, file: string): ServiceConfig {
-  return validate(serviceConfig, parseYaml(text, file), file);
+  return validate(serviceConfig, parseYaml(text, file), file, { hint: see('service'), source: text });
 }
 
 export function parseCanaryConfig(text: string, file: string): CanaryConfig {
-  return validate(canaryConfig, parseYaml(text, file), file);
+  return validate(canaryConfig, parseYaml(text, file), file, { hint: see('canary'), source: text });
 }
 
 export function parseStatements(text: string, file: string): z.infer<typeof statement>[] {
   const { statements } = validate(statementsFile, parseYaml(text, file), file,
-    'Each statement needs an id (e.g. WAR, GAG, SUBP) and one line of text.');
+    { hint: see('statements', 'Each statement needs an id (e.g. WAR, GAG, SUBP) and one line of text.'), source: text });
   const seen = new Set<string>();
   statements.forEach((s, i) => {
     if (seen.has(s.id)) {

@@ -7,6 +7,8 @@ export interface FrontMatterDocument {
   body: string;
   /** The line where the body starts (1-based), for error messages. */
   bodyLine: number;
+  /** The front matter's YAML text, to quote values as written (validate's `source`). */
+  yaml: string;
 }
 
 const OPEN = /^---[ \t]*\r?\n/;
@@ -20,9 +22,9 @@ export function parseFrontMatter(text: string, file: string): FrontMatterDocumen
   const afterOpen = source.replace(OPEN, '');
   const close = CLOSE.exec(`\n${afterOpen}`);
   if (!close) {
-    throw new ContentError('FRONT_MATTER_INVALID', 'front matter is not closed', { file, expected: 'a line "---" after the YAML fields', received: 'end of file' });
+    throw new ContentError('FRONT_MATTER_INVALID', 'front matter is not closed', { file, expected: 'a line "---" after the YAML fields', received: 'end of file', hint: 'End the front matter with a line of three dashes, ---, before the body (see docs/content.md#policy-versions).' });
   }
   const yaml = `\n${afterOpen}`.slice(1, close.index);
   const body = `\n${afterOpen}`.slice(close.index + close[0].length);
-  return { data: parseYaml(yaml, file) ?? {}, body, bodyLine: yaml.split('\n').length + 3 };
+  return { data: parseYaml(yaml, file) ?? {}, body, bodyLine: yaml.split('\n').length + 3, yaml };
 }

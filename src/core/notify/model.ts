@@ -110,7 +110,7 @@ export const notifyConfig = z.strictObject({
   }).optional(),
 }).superRefine((c, ctx) => {
   if (c.operators && !c.email) {
-    ctx.addIssue({ code: 'custom', path: ['operators'], message: 'operators are e-mailed through the email settings: add email (host, from, to…) too' });
+    ctx.addIssue({ code: 'custom', path: ['operators'], message: 'operators are e-mailed through the email settings: add email (host, from, to…) too', params: { summary: 'given without email settings', specific: true } });
   }
 });
 export type NotifyConfig = z.infer<typeof notifyConfig>;

@@ -30,7 +30,7 @@ export async function readKeys(data: string | Uint8Array, file: string): Promise
       : await openpgp.readKeys({ binaryKeys: typeof data === 'string' ? new TextEncoder().encode(data) : data });
     return keys;
   } catch (error) {
-    throw new ContentError('KEY_INVALID', 'not an OpenPGP key', { file, expected: 'an armored OpenPGP public key', received: (error as Error).message.split('\n')[0], cause: error, hint: 'Export it with: gpg --armor --export FINGERPRINT' });
+    throw new ContentError('KEY_INVALID', 'not an OpenPGP key', { file, expected: 'an armored OpenPGP public key', received: 'a file that does not read as an OpenPGP key', cause: error, hint: 'Export it with: gpg --armor --export FINGERPRINT (see docs/content.md#keys).' });
   }
 }
 

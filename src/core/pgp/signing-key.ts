@@ -13,7 +13,7 @@ export async function requireKeyUsableAt(key: openpgp.PrivateKey, now: Date): Pr
   const file = `key ${fingerprintOf(key)}`;
   const created = key.getCreationTime();
   if (created.getTime() > now.getTime()) {
-    throw new SigningError('KEY_NOT_YET_VALID', 'the key was made after the signing time', { file, expected: `a clock at or after ${iso(created)}, when the key was made`, received: iso(now), hint: 'Check the clock: --now or CANDOR_NOW (README, "CLI reference").' });
+    throw new SigningError('KEY_NOT_YET_VALID', 'the key was made after the signing time', { file, expected: `a clock at or after ${iso(created)}, when the key was made`, received: iso(now), hint: 'Check the clock: --now or CANDOR_NOW (README.md#cli-reference).' });
   }
   if (await key.isRevoked(undefined, undefined, now)) {
     throw new SigningError('KEY_REVOKED', 'the key is revoked', { file, hint: 'A revoked key must not sign again: sign with its replacement (candor keys rotate; docs/content.md, "keys/").' });

@@ -4,59 +4,95 @@
  */
 import { z } from 'zod';
 
+/*
+ * Each field's `.describe()` is what an error says the field expects, in our words, with
+ * an example (src/core/content/schema-errors.ts): keep it next to the field it describes.
+ */
+
 /** A calendar day, UTC: 2026-03-01. */
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-03-01')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'a real calendar date');
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { message: 'a real calendar date', params: { summary: 'not a real date' } })
+  .describe('a date, YYYY-MM-DD (UTC), e.g. 2026-03-01');
 /** Dotted numbers, compared part by part: 1, 1.1, 2.0.1. */
-export const versionNumber = z.string().regex(/^\d+(\.\d+){0,2}$/, 'a version like 2 or 2.1 (quote it in YAML: "2.1")');
-export const policyId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a folder name: lower-case letters, digits and -');
+export const versionNumber = z.string().regex(/^\d+(\.\d+){0,2}$/).describe('a version number like 2 or 2.1, written as text');
+export const policyId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).describe('a policy id, the name of its folder under content/policies/: lower-case letters, digits and -, e.g. privacy');
 const text = z.string().trim().min(1);
+const line = (what: string) => text.describe(what);
 
 /** A duration as people write it in policies: "45 days", "12 months", "1 year", or "until …". */
-export const duration = z.string().regex(/^(\d+ (day|week|month|year)s?|until .+|as long as .+|session)$/, 'a duration like "45 days", "12 months", "session" or "until the account is closed"');
+export const duration = z.string().regex(/^(\d+ (day|week|month|year)s?|until .+|as long as .+|session)$/)
+  .describe('a duration like "45 days", "12 months", "session", "until the account is closed" or "as long as …"');
 
 export const facts = z.strictObject({
   /** What data is collected, why, and on which legal basis. */
-  dataCollected: z.array(z.strictObject({ what: text, why: text, legalBasis: text.optional() })).optional(),
+  dataCollected: z.array(z.strictObject({
+    what: line('what is collected, e.g. "Your IP address"'),
+    why: line('why it is collected, e.g. "to stop abuse"'),
+    legalBasis: line('the legal basis, e.g. "legitimate interest (GDPR art. 6(1)(f))"').optional(),
+  })).describe('a list of { what, why, legalBasis? }').optional(),
   /** How long each kind of data is kept, and after which event the clock starts. */
-  retention: z.array(z.strictObject({ what: text, period: duration, after: text.optional() })).optional(),
+  retention: z.array(z.strictObject({
+    what: line('the kind of data kept, e.g. "Connection logs"'),
+    period: duration,
+    after: line('the event the period starts from, e.g. "the account is closed"').optional(),
+  })).describe('a list of { what, period, after? }').optional(),
   /** Who else receives data, in what role, what exactly, and where they are. */
-  thirdParties: z.array(z.strictObject({ name: text, role: text, receives: z.array(text).min(1), country: text.optional() })).optional(),
+  thirdParties: z.array(z.strictObject({
+    name: line('the third party\'s name, e.g. "Example Payments Ltd"'),
+    role: line('what it does for the service, e.g. "payment processor"'),
+    receives: z.array(line('one kind of data it receives, e.g. "billing address"')).min(1).describe('a list of what it receives, e.g. ["billing address"]'),
+    country: line('where it is, e.g. "Ireland"').optional(),
+  })).describe('a list of { name, role, receives, country? }').optional(),
   /** Cookies: name, who sets it, what for, how long it lives. */
-  cookies: z.array(z.strictObject({ name: text, setBy: text, purpose: text, lifetime: duration })).optional(),
+  cookies: z.array(z.strictObject({
+    name: line('the cookie\'s name, e.g. "session"'),
+    setBy: line('who sets it, e.g. "us" or a third party\'s name'),
+    purpose: line('what it is for, e.g. "keeps you signed in"'),
+    lifetime: duration,
+  })).describe('a list of { name, setBy, purpose, lifetime }').optional(),
   /** Trackers or analytics; an empty list says "none". */
-  trackers: z.array(z.strictObject({ name: text, purpose: text })).optional(),
+  trackers: z.array(z.strictObject({ name: line('the tracker\'s name'), purpose: line('what it is for') })).describe('a list of { name, purpose }; [] says "none"').optional(),
   /** The law the service is under, e.g. "Belgium (EU GDPR)". */
-  jurisdiction: text.optional(),
+  jurisdiction: line('the law the service is under, e.g. "Belgium (EU GDPR)"').optional(),
   /** Where to write about privacy. */
-  contact: z.strictObject({ email: z.email().optional(), address: text.optional(), url: z.url().optional() }).optional(),
-});
+  contact: z.strictObject({
+    email: z.email().describe('an e-mail address, e.g. privacy@example.org').optional(),
+    address: line('a postal address').optional(),
+    url: z.url().describe('a web address, e.g. https://example.org/privacy').optional(),
+  }).describe('{ email?, address?, url? }').optional(),
+}).describe('the structured facts: dataCollected, retention, thirdParties, cookies, trackers, jurisdiction, contact');
 export type Facts = z.infer<typeof facts>;
 
-export const changeClass = z.enum(['material', 'minor', 'editorial']);
+export const changeClass = z.enum(['material', 'minor', 'editorial']).describe('the kind of change');
 export type ChangeClass = z.infer<typeof changeClass>;
+
+/** An edit after publication, shared with transparency reports. */
+export const correction = z.strictObject({
+  date: day.describe('the day of the correction, YYYY-MM-DD, e.g. 2026-03-01'),
+  reason: line('why the published text was edited, e.g. "Fixed a typo in the contact address"'),
+});
 
 export const frontMatter = z.strictObject({
   /** The policy's title as readers see it. */
-  title: text,
+  title: line('the policy\'s title, e.g. "Privacy policy"'),
   /** This version's number; strictly increasing within the policy. */
   version: versionNumber,
   /** The day this version takes effect (UTC). */
-  effective: day,
+  effective: day.describe('the day this version takes effect, YYYY-MM-DD (UTC), e.g. 2026-03-01'),
   /** The day this version was published; a material change needs the notice period between the two. */
-  published: day,
+  published: day.describe('the day this version was published, YYYY-MM-DD (UTC), e.g. 2026-02-01'),
   /** material: changes what happens to users' data; minor: clarifies or adds without taking away; editorial: wording only, facts unchanged. */
   change: changeClass,
   /** A plain-language summary of what changed, for the changelog and notifications. */
-  summary: text,
+  summary: line('a plain-language summary of what changed, e.g. "Logs are now kept 14 days instead of 30."'),
   /** The policy this one supplements (e.g. a mail policy supplementing the general one). */
   supplements: policyId.optional(),
   /** Language of this version (BCP 47), default "en". */
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).describe('a language tag, e.g. en or pt-BR').default('en'),
   /** For a translation: the policy and version it translates. */
-  translationOf: z.strictObject({ policy: policyId, version: versionNumber }).optional(),
+  translationOf: z.strictObject({ policy: policyId, version: versionNumber }).describe('{ policy, version }, e.g. { policy: privacy, version: "2.1" }').optional(),
   /** Edits after publication: each needs a date and a reason. */
-  corrections: z.array(z.strictObject({ date: day, reason: text })).default([]),
+  corrections: z.array(correction).describe('a list of { date, reason }').default([]),
   facts: facts.optional(),
 });
 export type PolicyFrontMatter = z.infer<typeof frontMatter>;

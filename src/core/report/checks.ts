@@ -14,6 +14,11 @@ export interface ReportCheckOptions {
   now: Date;
   /** A note is shown when the next report is due within this many days (default 14). */
   dueSoonDays?: number;
+  /**
+   * Report files that did not parse: the periods are then not checked for gaps, which
+   * the missing report would cause (the cause is reported once, by the file itself).
+   */
+  unreadable?: string[];
 }
 
 const fileOf = (r: Report): string => `content/${r.path}`;
@@ -125,5 +130,8 @@ export function checkReports(reports: Report[], opts: ReportCheckOptions): Probl
   const sorted = [...reports].sort((a, b) => a.period.start.localeCompare(b.period.start) || a.period.end.localeCompare(b.period.end));
   const perReport = sorted.flatMap((r) => [...countProblems(r), ...r.requests.flatMap((row, i) => rowProblems(r, row, i)), ...dateProblems(r)]);
   const latest = sorted.at(-1);
-  return [...perReport, ...sequenceProblems(sorted), ...(latest ? dueProblems(latest, opts) : [])];
+  const unreadable = opts.unreadable ?? [];
+  const sequence = unreadable.length === 0 ? sequenceProblems(sorted)
+    : [problem('note', 'PERIODS_NOT_CHECKED', unreadable[0]!, `periods not checked for gaps or overlaps until ${unreadable.join(', ')} ${unreadable.length === 1 ? 'reads' : 'read'} without errors`)];
+  return [...perReport, ...sequence, ...(latest ? dueProblems(latest, opts) : [])];
 }

@@ -1,6 +1,7 @@
 /** content/notify.yml: the notifier's channels, and the operators the watchdog e-mails. */
 import path from 'node:path';
 import { parseYaml, validate } from '../../core/content/yaml.ts';
+import { see } from '../../core/docs-links.ts';
 import { notifyConfig, type NotifyConfig } from '../../core/notify/model.ts';
 import { exists, readText } from '../files.ts';
 import type { Project } from '../project.ts';
@@ -11,5 +12,5 @@ export const NOTIFY_FILE = 'content/notify.yml';
 export async function readNotifyConfig(project: Project): Promise<NotifyConfig | undefined> {
   const file = path.join(project.content, 'notify.yml');
   if (!(await exists(file))) return undefined;
-  return validate(notifyConfig, parseYaml(await readText(file, NOTIFY_FILE), NOTIFY_FILE), NOTIFY_FILE, 'See the notifier section of the README for the fields of content/notify.yml.');
+  return validate(notifyConfig, parseYaml(await readText(file, NOTIFY_FILE), NOTIFY_FILE), NOTIFY_FILE, { hint: see('notify') });
 }

@@ -24,7 +24,8 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { NotifyError } from '../../core/errors.ts';
+import { fieldProblems } from '../../core/content/schema-errors.ts';
+import { jsonReason, NotifyError, systemReason } from '../../core/errors.ts';
 import { ledgerJson } from '../../core/notify/ledger-state.ts';
 import { ledger as ledgerSchema, type Ledger } from '../../core/notify/model.ts';
 import { relative, writeFileAtomic } from '../files.ts';
@@ -49,16 +50,19 @@ export async function readLedger(project: Project): Promise<Ledger | null> {
     text = await readFile(ledgerFile(project), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw invalid(project, 'cannot read the ledger', (error as NodeJS.ErrnoException).code, error);
+    throw invalid(project, 'cannot read the ledger', systemReason((error as NodeJS.ErrnoException).code), error);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw invalid(project, 'the ledger is not JSON', (error as Error).message, error);
+    throw invalid(project, 'the ledger is not JSON', jsonReason(error), error);
   }
   const parsed = ledgerSchema.safeParse(data);
-  if (!parsed.success) throw invalid(project, 'the ledger does not match its schema', parsed.error.issues[0]?.message);
+  if (!parsed.success) {
+    const first = fieldProblems(parsed.error.issues, ledgerSchema, data)[0]!;
+    throw invalid(project, 'the ledger does not match its schema', `${first.field}: ${first.summary} (expected ${first.expected})`);
+  }
   return parsed.data;
 }
 
