@@ -192,7 +192,7 @@ export function nearestField(key: string, known: string[], present: object): str
 
 function unknownKeyProblems(issue: Extract<Issue, { code: 'unrecognized_keys' }>, ctx: Context, meant: Set<string>): FieldProblem[] {
   const known = fieldsOf(schemaAt(ctx.root, issue.path));
-  const present = (valueAt(ctx.data, issue.path) ?? {}) as object;
+  const present = (valueAt(ctx.data, issue.path) ?? {});
   return issue.keys.map((key) => {
     const near = nearestField(key, known, present);
     if (near) meant.add(pathOf([...issue.path, near]));
