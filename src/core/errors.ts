@@ -138,3 +138,10 @@ export class GitHubError extends CandorError<GitHubErrorCode> {
 export function isCandorError(error: unknown): error is CandorError {
   return error instanceof CandorError;
 }
+
+/**
+ * `candor policy import` could not make a version: no date found (IMPORT_DATE_MISSING),
+ * nothing left after cleanup (IMPORT_EMPTY), dates that do not give an order (IMPORT_DATE_ORDER).
+ */
+export type ImportErrorCode = 'IMPORT_DATE_MISSING' | 'IMPORT_EMPTY' | 'IMPORT_DATE_ORDER';
+export class ImportError extends CandorError<ImportErrorCode> {}
