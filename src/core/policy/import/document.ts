@@ -39,10 +39,15 @@ function liftTitle(markdown: string, title: string | undefined): { body: string;
   return { body, ...(found ? { title: found } : {}) };
 }
 
+/** The site makes no request to anyone else: a Markdown image becomes its alt text (decision 0019). */
+export function withoutImages(markdown: string): string {
+  return markdown.replace(/!\[([^\]]*)\]\([^)]*\)/g, (_m, alt: string) => (alt.trim() ? `(${alt.trim()})` : ''));
+}
+
 export function importDocument(name: string, text: string): ImportedDocument {
   const format = formatOf(name, text);
   const fromName = fileNameDate(name);
-  const base = { name, format, ...{} };
+  const base = { name, format };
   if (format === 'html') {
     const html = htmlToMarkdown(text);
     const { body, title } = liftTitle(html.markdown, html.title);
@@ -51,7 +56,7 @@ export function importDocument(name: string, text: string): ImportedDocument {
   let source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   // A Markdown file with front matter (from another tool): keep only its body.
   if (format === 'markdown' && /^---[ \t]*\n/.test(source)) source = parseFrontMatter(source, name).body;
-  const converted = format === 'markdown' ? { markdown: source } : plainTextToMarkdown(source);
+  const converted = format === 'markdown' ? { markdown: withoutImages(source) } : plainTextToMarkdown(source);
   const { body, title } = liftTitle(converted.markdown.trim() + '\n', 'title' in converted ? converted.title : undefined);
   const stated = statedDate(source.replace(/[*_`]/g, ''));
   return { ...base, body, ...(title ? { title } : {}), dates: { ...(stated ? { stated } : {}), ...(fromName ? { fileName: fromName } : {}) } };

@@ -67,7 +67,28 @@ function mainHtml(html: string): { content: string; title?: string } {
 }
 const textLength = (html: string): number => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim().length;
 
-function converter(): TurndownService {
+/** An archive copy's link (/web/20240115093000/https://…) points at the original page. */
+const ARCHIVED = /^(?:https?:\/\/[^/]*archive[^/]*)?\/web\/\d{1,14}[a-z_]*\/(https?:\/\/.+)$/i;
+
+/** Where the page was, so that its relative links still lead to the operator's site: <link rel=canonical>, og:url or <base>. */
+export function pageUrl(html: string): string | undefined {
+  const tag = /<link\b[^>]*rel=["']?canonical["']?[^>]*>|<meta\b[^>]*property=["']?og:url["']?[^>]*>|<base\b[^>]*>/i.exec(html)?.[0];
+  const url = tag && /(?:href|content)\s*=\s*["']?([^"'\s>]+)/i.exec(tag)?.[1];
+  const original = url?.replace(ARCHIVED, '$1');
+  return original && /^https?:\/\//i.test(original) ? original : undefined;
+}
+
+function resolveHref(href: string, base: string | undefined): string {
+  const unwrapped = href.replace(ARCHIVED, '$1');
+  if (!base || /^(https?:|mailto:|#)/i.test(unwrapped) || !unwrapped.startsWith('/')) return unwrapped;
+  try {
+    return new URL(unwrapped, base).href;
+  } catch {
+    return unwrapped;
+  }
+}
+
+function converter(base: string | undefined): TurndownService {
   const td = new TurndownService({ headingStyle: 'atx', bulletListMarker: '-', codeBlockStyle: 'fenced', emDelimiter: '_', strongDelimiter: '**', hr: '---' });
   td.use(gfm);
   td.addRule('image', {
@@ -95,7 +116,7 @@ function converter(): TurndownService {
   td.addRule('link', {
     filter: (node) => node.nodeName === 'A',
     replacement: (content, node) => {
-      const href = ((node as unknown as El).getAttribute('href') ?? '').trim();
+      const href = resolveHref(((node as unknown as El).getAttribute('href') ?? '').trim(), base);
       if (!content.trim()) return '';
       if (!/^(https?:|mailto:|\/|#[a-z])/i.test(href)) return content;
       return `[${content}](${href.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`;
@@ -109,6 +130,8 @@ function tidy(markdown: string): string {
   return markdown
     .replace(/^(#{1,6} .*)$/gm, (line) => line.replace(/^(#{1,6} [\d.]+)\\\./, '$1.'))
     .replace(/[ \t]+$/gm, '')
+    // A paragraph left starting with a space by a dropped image or pixel.
+    .replace(/(^|\n\n) +(?=[^\s\-*+\d|])/g, '$1')
     .replace(/\n{3,}/g, '\n\n')
     .trim() + '\n';
 }
@@ -116,6 +139,6 @@ function tidy(markdown: string): string {
 export function htmlToMarkdown(html: string): HtmlImport {
   const dates = htmlDateHints(html);
   const { content, title } = mainHtml(html);
-  const markdown = tidy(converter().turndown(content));
+  const markdown = tidy(converter(pageUrl(html)).turndown(content));
   return { markdown, ...(title ? { title } : {}), dates };
 }
