@@ -141,7 +141,8 @@ export function isCandorError(error: unknown): error is CandorError {
 
 /**
  * `candor policy import` could not make a version: no date found (IMPORT_DATE_MISSING),
- * nothing left after cleanup (IMPORT_EMPTY), dates that do not give an order (IMPORT_DATE_ORDER).
+ * nothing left after cleanup (IMPORT_EMPTY), dates that do not give an order (IMPORT_DATE_ORDER),
+ * the same text as the latest version (IMPORT_UNCHANGED).
  */
-export type ImportErrorCode = 'IMPORT_DATE_MISSING' | 'IMPORT_EMPTY' | 'IMPORT_DATE_ORDER';
+export type ImportErrorCode = 'IMPORT_DATE_MISSING' | 'IMPORT_EMPTY' | 'IMPORT_DATE_ORDER' | 'IMPORT_UNCHANGED';
 export class ImportError extends CandorError<ImportErrorCode> {}

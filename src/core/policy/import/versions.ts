@@ -66,6 +66,7 @@ function checkBody(doc: ImportedDocument): void {
 export function planSingle(doc: ImportedDocument, opts: ImportOptions): PlannedVersion {
   checkBody(doc);
   const latest = opts.existing.at(-1);
+  if (latest && sameText(latest.body, doc.body)) throw new ImportError('IMPORT_UNCHANGED', 'the same text as the latest version', { file: doc.name, expected: `a text that differs from ${latest.policy} ${latest.version}`, received: 'the same words', hint: `Nothing to import; pass --policy for another policy (${HINT}).` });
   const effective = opts.effective ?? dateOf(doc);
   if (!effective) throw missingDate(doc);
   const guess = latest ? guessChange(latest.body, doc.body) : { change: 'material' as const, why: 'the first version' };
