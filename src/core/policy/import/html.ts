@@ -58,7 +58,7 @@ function mainHtml(html: string): { content: string; title?: string } {
   const h1 = (region ?? doc).querySelectorAll('h1');
   const title = [...h1][0]?.textContent?.replace(/\s+/g, ' ').trim() || pageTitle;
   if (region) return { content: region.innerHTML, ...(title ? { title } : {}) };
-  const article = new Readability(document as unknown as Document, { charThreshold: 200, keepClasses: false }).parse();
+  const article = new Readability(document, { charThreshold: 200, keepClasses: false }).parse();
   const body = doc.querySelector('body')?.innerHTML ?? html;
   // Readability keeps one region; when that loses most of the text, the page was
   // mostly policy (the site's parts are already gone), so keep all of it.
