@@ -165,3 +165,10 @@ describe('check after an import', () => {
     expect(checkPolicies(future, { now, noticePeriodDays: 30 }).map((p) => p.code)).toContain('NOTICE_TOO_SHORT');
   });
 });
+
+describe('plain text: a wrapped numbered sentence is a list item, not a heading', () => {
+  it('keeps "1. We collect … and\\nmore" together', () => {
+    const md = plainTextToMarkdown('Title\n\n1. We collect the address you give us when you sign up for the\n   newsletter and nothing more\n2. We keep it until you leave\n').markdown;
+    expect(md).toBe('1. We collect the address you give us when you sign up for the newsletter and nothing more\n2. We keep it until you leave\n');
+  });
+});

@@ -48,16 +48,13 @@ function listBlock(lines: string[]): string {
 }
 
 function block(lines: string[]): string[] {
-  if (lines.length === 1) {
-    const h = heading(lines[0]!);
-    if (h) return [h];
-  }
   const h = heading(lines[0]!);
-  if (h && lines.length > 1) return [h, ...block(lines.slice(1))];
+  if (h && lines.length === 1) return [h];
+  // A heading on the first line of a longer block is short: a long one is a wrapped sentence.
+  if (h && lines[0]!.trim().length <= 60) return [h, ...block(lines.slice(1))];
   const firstItem = lines.findIndex((l) => ITEM.test(l));
-  if (firstItem === 0 && lines.filter((l) => ITEM.test(l)).length >= 1 && (lines.length === 1 ? false : true)) return [listBlock(lines)];
+  if (firstItem === 0) return [listBlock(lines)];
   if (firstItem > 0) return [...block(lines.slice(0, firstItem)), listBlock(lines.slice(firstItem))];
-  if (firstItem === 0 && lines.length === 1) return [listBlock(lines)];
   return [escapeMarkdownText(lines.map((l) => l.trim()).join(' '))];
 }
 
