@@ -13,9 +13,8 @@ import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readPolicies, type PolicySet } from '../../io/read-policies.ts';
 import { parseServiceConfig } from '../../core/content/canary-config.ts';
 import type { Context } from '../context.ts';
-import { planHistory, planSingle, type ImportOptions, type PlannedVersion } from '../../core/policy/import/versions.ts';
+import type { ImportOptions, PlannedVersion } from '../../core/policy/import/versions.ts';
 import { policyId, day, versionNumber } from '../../core/policy/model.ts';
-import { readImportSource } from '../../io/read-import.ts';
 
 async function loadPolicy(ctx: Context, policy: string): Promise<{ set: PolicySet; versions: PolicyVersion[] }> {
   const set = await readPolicies(ctx.project);
@@ -109,6 +108,8 @@ export async function policyImport(target: string, flags: ImportFlags, ctx: Cont
     ...(flag(day, '--effective', flags.effective, 'a date like 2024-03-01') ? { effective: flags.effective! } : {}),
     ...(flag(day, '--published', flags.published, 'a date like 2024-03-01') ? { published: flags.published! } : {}),
   };
+  // Loaded here, not at start-up: the HTML libraries cost every other command nothing.
+  const [{ planHistory, planSingle }, { readImportSource }] = await Promise.all([import('../../core/policy/import/versions.ts'), import('../../io/read-import.ts')]);
   const source = await readImportSource(target);
   if (source.kind === 'folder' && (flags.effective || flags.published)) throw new UsageError('USAGE', 'dates are read from each snapshot', { field: flags.effective ? '--effective' : '--published', expected: 'no date flag with a folder (each snapshot is dated by its text or its file name)', received: flags.effective ?? flags.published });
   const planned = source.kind === 'file' ? [planSingle(source.documents[0]!, opts)] : planHistory(source.documents, opts);
