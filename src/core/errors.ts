@@ -190,3 +190,11 @@ export function jsonReason(error: unknown): string {
   if (m) return `not JSON (from line ${m[1]}, column ${m[2]})`;
   return /end of (JSON|data)/i.test(message) ? 'not JSON (it stops in the middle: cut short?)' : 'not JSON';
 }
+
+/**
+ * `candor policy import` could not make a version: no date found (IMPORT_DATE_MISSING),
+ * nothing left after cleanup (IMPORT_EMPTY), dates that do not give an order (IMPORT_DATE_ORDER),
+ * the same text as the latest version (IMPORT_UNCHANGED).
+ */
+export type ImportErrorCode = 'IMPORT_DATE_MISSING' | 'IMPORT_EMPTY' | 'IMPORT_DATE_ORDER' | 'IMPORT_UNCHANGED';
+export class ImportError extends CandorError<ImportErrorCode> {}

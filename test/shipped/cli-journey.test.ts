@@ -341,6 +341,13 @@ describe('policies and reports, as installed', () => {
     await rm(inRoot('content', 'policies', 'cookies', '9.0.md'));
   });
 
+  it('policy import --dry-run (every flag; the full import is test/shipped/policy-import.test.ts): says what it would write, writes nothing', async () => {
+    const page = path.join(REPO, 'test', 'fixtures', 'import', 'saved-page.html');
+    const r = await ok(['policy', 'import', page, '--policy', 'notes', '--version', '1.0', '--effective', '2024-03-01', '--published', '2024-01-30', '--title', 'Notes privacy', '--dry-run'], day(4));
+    expect(r.out).toContain('Would write content/policies/notes/1.0.md');
+    expect(existsSync(inRoot('content', 'policies', 'notes'))).toBe(false);
+  });
+
   it('report new, show (text, --json), export (--csv, --json, --schema, --out)', async () => {
     const ids = (await readdir(inRoot('content', 'transparency'))).filter((n) => /^\d{4}.*\.md$/.test(n)).map((n) => n.slice(0, -3)).sort();
     const last = ids.at(-1)!;

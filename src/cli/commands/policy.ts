@@ -13,6 +13,8 @@ import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readPolicies, type PolicySet } from '../../io/read-policies.ts';
 import { parseServiceConfig } from '../../core/content/canary-config.ts';
 import type { Context } from '../context.ts';
+import type { ImportOptions, PlannedVersion } from '../../core/policy/import/versions.ts';
+import { policyId, day, versionNumber } from '../../core/policy/model.ts';
 
 async function loadPolicy(ctx: Context, policy: string): Promise<{ set: PolicySet; versions: PolicyVersion[] }> {
   const set = await readPolicies(ctx.project);
@@ -92,8 +94,44 @@ export async function policyNew(policy: string, flags: { version?: string }, ctx
   return file;
 }
 
+interface ImportFlags { policy?: string; version?: string; effective?: string; published?: string; title?: string; dryRun?: boolean }
+
+function flag<T>(schema: { safeParse(v: unknown): { success: boolean } }, name: string, value: T | undefined, expected: string): T | undefined {
+  if (value !== undefined && !schema.safeParse(value).success) throw new UsageError('USAGE', 'not a valid value', { field: name, expected, received: value });
+  return value;
+}
+
+/** candor policy import FILE|DIR: version files from a saved page, a Markdown or text file, or a folder of snapshots. */
+export async function policyImport(target: string, flags: ImportFlags, ctx: Context): Promise<PlannedVersion[]> {
+  const policy = flag(policyId, '--policy', flags.policy ?? 'privacy', 'a folder name: lower-case letters, digits and -')!;
+  const opts: ImportOptions = {
+    policy,
+    existing: (await readPolicies(ctx.project)).policies.get(policy) ?? [],
+    ...(flags.title ? { title: flags.title } : {}),
+    ...(flag(versionNumber, '--version', flags.version, 'a version like 2 or 2.1') ? { version: flags.version! } : {}),
+    ...(flag(day, '--effective', flags.effective, 'a date like 2024-03-01') ? { effective: flags.effective! } : {}),
+    ...(flag(day, '--published', flags.published, 'a date like 2024-03-01') ? { published: flags.published! } : {}),
+  };
+  // Loaded here, not at start-up: the HTML libraries cost every other command nothing.
+  const [{ planHistory, planSingle }, { readImportSource }] = await Promise.all([import('../../core/policy/import/versions.ts'), import('../../io/read-import.ts')]);
+  const source = await readImportSource(target);
+  if (source.kind === 'folder' && (flags.effective || flags.published)) throw new UsageError('USAGE', 'dates are read from each snapshot', { field: flags.effective ? '--effective' : '--published', expected: 'no date flag with a folder (each snapshot is dated by its text or its file name)', received: flags.effective ?? flags.published });
+  const planned = source.kind === 'file' ? [planSingle(source.documents[0]!, opts)] : planHistory(source.documents, opts);
+  for (const v of planned) {
+    const file = path.join(ctx.project.content, v.path);
+    if (await exists(file)) throw new ContentError('COMPOSE_REFUSED', 'that version exists', { file: relative(ctx.project.root, file), hint: 'Pass --version, or --policy for another policy.' });
+  }
+  for (const v of planned) {
+    if (!flags.dryRun) await writeFileAtomic(path.join(ctx.project.content, v.path), v.text);
+    ctx.io.out(`${flags.dryRun ? 'Would write' : 'Wrote'} content/${v.path}: effective ${v.effective}, ${v.change} (${v.why}), from ${v.sources.join(', ')}`);
+  }
+  const skipped = source.documents.length - planned.length;
+  ctx.io.out(`${planned.length} version(s)${skipped ? `, ${skipped} identical snapshot(s) collapsed` : ''}. Next: write each summary, add the facts, check the change classes, then run candor check.`);
+  return planned;
+}
+
 export function policyCommand(program: Command, ctx: () => Context): void {
-  const policy = program.command('policy').description('privacy policies: list versions, diff two versions, start the next one');
+  const policy = program.command('policy').description('privacy policies: list versions, diff two versions, start the next one, import existing ones');
   policy.command('list').description('every policy and its versions, newest first').option('--json', 'machine-readable output')
     .action(async (flags: { json?: boolean }) => { await policyList(flags, ctx()); });
   policy.command('diff').description('word diff and facts diff between two versions (default: the latest and the one before)')
@@ -103,4 +141,10 @@ export function policyCommand(program: Command, ctx: () => Context): void {
   policy.command('new').description('start the next version of a policy from the latest one').argument('<policy>')
     .option('--version <version>', 'the new version number (default: the next minor)')
     .action(async (p: string, flags: { version?: string }) => { await policyNew(p, flags, ctx()); });
+  policy.command('import').description('version files from a saved web page, a Markdown or text policy, or a folder of dated snapshots')
+    .argument('<file-or-folder>')
+    .option('--policy <id>', 'the policy folder under content/policies/', 'privacy').option('--version <version>', 'the (first) version number')
+    .option('--effective <date>', 'the day it took effect (one file)').option('--published <date>', 'the day it was published (one file)')
+    .option('--title <title>', 'the title readers see').option('--dry-run', 'say what would be written, write nothing')
+    .action(async (t: string, flags: ImportFlags) => { await policyImport(t, flags, ctx()); });
 }

@@ -94,6 +94,8 @@ export const frontMatter = z.strictObject({
   /** Edits after publication: each needs a date and a reason. */
   corrections: z.array(correction).describe('a list of { date, reason }').default([]),
   facts: facts.optional(),
+  /** Set by `candor policy import`: the file this version was made from. While it is set and facts are missing, check warns (POLICY_FACTS_TODO). */
+  imported: z.strictObject({ from: text }).optional(),
 });
 export type PolicyFrontMatter = z.infer<typeof frontMatter>;
 

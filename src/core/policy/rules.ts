@@ -6,6 +6,7 @@
 import { compareVersions, type PolicyVersion } from './model.ts';
 import { problem, type Problem } from './problems.ts';
 import { isDeepStrictEqual } from './equal.ts';
+import { isSummaryTodo } from './import/todo.ts';
 
 const DAY = 86_400_000;
 const days = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
@@ -30,13 +31,26 @@ function versionProblems(prev: PolicyVersion | undefined, v: PolicyVersion, opts
   const out: Problem[] = prev ? orderProblems(prev, v) : [];
   if (v.published > v.effective) out.push(problem('error', 'PUBLISHED_AFTER_EFFECTIVE', fileOf(v), `published ${v.published}, after it took effect (${v.effective})`, { field: 'published' }));
   const notice = days(v.published, v.effective);
-  if (prev && v.change === 'material' && notice < opts.noticePeriodDays) {
+  const today = opts.now.toISOString().slice(0, 10);
+  if (prev && v.change === 'material' && notice < opts.noticePeriodDays && v.imported && v.effective <= today) {
+    // History brought in by `candor policy import`: what was published then cannot be given notice now.
+    out.push(problem('note', 'IMPORTED_NOTICE', fileOf(v), `imported history: a material change with ${notice} days of notice`, { field: 'effective' }));
+  } else if (prev && v.change === 'material' && notice < opts.noticePeriodDays) {
     out.push(problem('error', 'NOTICE_TOO_SHORT', fileOf(v), `a material change with ${notice} days of notice; at least ${opts.noticePeriodDays} are required`, { field: 'effective', hint: `Set effective to ${new Date(Date.parse(`${v.published}T00:00:00Z`) + opts.noticePeriodDays * DAY).toISOString().slice(0, 10)} or later.` }));
   }
   if (prev && v.change === 'editorial' && !isDeepStrictEqual(prev.facts ?? null, v.facts ?? null)) {
     out.push(problem('error', 'EDITORIAL_CHANGES_FACTS', fileOf(v), 'an editorial change may not change the facts', { field: 'change', hint: 'Class it as minor or material, or restore the facts.' }));
   }
-  if (v.effective > opts.now.toISOString().slice(0, 10)) out.push(problem('note', 'UPCOMING', fileOf(v), `upcoming: takes effect ${v.effective}`));
+  out.push(...todoProblems(v));
+  if (v.effective > today) out.push(problem('note', 'UPCOMING', fileOf(v), `upcoming: takes effect ${v.effective}`));
+  return out;
+}
+
+/** What `candor policy import` leaves to write: warnings, so that the rest of check still runs. */
+function todoProblems(v: PolicyVersion): Problem[] {
+  const out: Problem[] = [];
+  if (isSummaryTodo(v.summary)) out.push(problem('warning', 'POLICY_SUMMARY_TODO', fileOf(v), 'the summary is still the placeholder', { field: 'summary', hint: 'Say in plain words what this version changed for readers (docs/content.md#importing-an-existing-policy).' }));
+  if (v.imported && !v.facts) out.push(problem('warning', 'POLICY_FACTS_TODO', fileOf(v), `imported from ${v.imported.from}: no facts yet`, { field: 'facts', hint: 'Add the facts (docs/content.md#contentpoliciespolicyversionmd), then remove the imported field; remove it alone to publish without facts.' }));
   return out;
 }
 
