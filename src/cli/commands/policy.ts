@@ -14,7 +14,7 @@ import { readPolicies, type PolicySet } from '../../io/read-policies.ts';
 import { parseServiceConfig } from '../../core/content/canary-config.ts';
 import type { Context } from '../context.ts';
 import type { ImportOptions, PlannedVersion } from '../../core/policy/import/versions.ts';
-import { policyId, day, versionNumber } from '../../core/policy/model.ts';
+import { policyId, day } from '../../core/policy/model.ts';
 
 async function loadPolicy(ctx: Context, policy: string): Promise<{ set: PolicySet; versions: PolicyVersion[] }> {
   const set = await readPolicies(ctx.project);
