@@ -95,7 +95,7 @@ export const frontMatter = z.strictObject({
   corrections: z.array(correction).describe('a list of { date, reason }').default([]),
   facts: facts.optional(),
   /** Set by `candor policy import`: the file this version was made from. While it is set and facts are missing, check warns (POLICY_FACTS_TODO). */
-  imported: z.strictObject({ from: text }).optional(),
+  imported: z.strictObject({ from: text.describe('the file candor policy import read, e.g. saved/privacy.html') }).optional().describe('set by candor policy import: { from: FILE }; remove it once the facts are written'),
 });
 export type PolicyFrontMatter = z.infer<typeof frontMatter>;
 

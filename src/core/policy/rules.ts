@@ -50,7 +50,7 @@ function versionProblems(prev: PolicyVersion | undefined, v: PolicyVersion, opts
 function todoProblems(v: PolicyVersion): Problem[] {
   const out: Problem[] = [];
   if (isSummaryTodo(v.summary)) out.push(problem('warning', 'POLICY_SUMMARY_TODO', fileOf(v), 'the summary is still the placeholder', { field: 'summary', hint: 'Say in plain words what this version changed for readers (docs/content.md#importing-an-existing-policy).' }));
-  if (v.imported && !v.facts) out.push(problem('warning', 'POLICY_FACTS_TODO', fileOf(v), `imported from ${v.imported.from}: no facts yet`, { field: 'facts', hint: 'Add the facts (docs/content.md#contentpoliciespolicyversionmd), then remove the imported field; remove it alone to publish without facts.' }));
+  if (v.imported && !v.facts) out.push(problem('warning', 'POLICY_FACTS_TODO', fileOf(v), `imported from ${v.imported.from}: no facts yet`, { field: 'facts', hint: 'Add the facts (docs/content.md#policy-facts), then remove the imported field; remove it alone to publish without facts.' }));
   return out;
 }
 
