@@ -40,7 +40,24 @@ export default tseslint.config(
     },
   },
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', fetch: 'readonly', crypto: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', Response: 'readonly', performance: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        crypto: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        Response: 'readonly',
+        performance: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -48,14 +65,40 @@ export default tseslint.config(
   {
     // The site's browser scripts.
     files: ['src/site/client/**/*.ts'],
-    languageOptions: { globals: { document: 'readonly', location: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLTimeElement: 'readonly', HTMLParagraphElement: 'readonly', HTMLSelectElement: 'readonly', HTMLAnchorElement: 'readonly', ParentNode: 'readonly', Document: 'readonly', history: 'readonly', URLSearchParams: 'readonly' } },
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLButtonElement: 'readonly',
+        HTMLTextAreaElement: 'readonly',
+        HTMLTimeElement: 'readonly',
+        HTMLParagraphElement: 'readonly',
+        HTMLSelectElement: 'readonly',
+        HTMLAnchorElement: 'readonly',
+        ParentNode: 'readonly',
+        Document: 'readonly',
+        history: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
   },
   {
     // Test what ships: the CLI is tested through bin/candor.mjs in a child process
     // (test/helpers/candor-bin.ts), never through its functions (issue 10, decision 0008).
     files: ['test/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/cli/main.ts', '**/src/cli/commands/*'], message: 'Run the shipped CLI: candor() from test/helpers/candor-bin.ts, or TestProject.cli.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/cli/main.ts', '**/src/cli/commands/*'],
+              message: 'Run the shipped CLI: candor() from test/helpers/candor-bin.ts, or TestProject.cli.',
+            },
+          ],
+        },
+      ],
     },
   },
   // The core is pure: no file system, network, environment, process, ambient clock,
@@ -65,21 +108,53 @@ export default tseslint.config(
   ...[0, 1, 2, 3, 4].map((depth) => ({
     files: [`src/core/${'*/'.repeat(depth)}*.ts`],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^(node:|(fs|path|os|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|process|cluster|readline|vm)(/|$))', message: 'The core does no I/O: Node built-ins belong in src/io/.' },
-          { regex: '^(octokit|@octokit/|nodemailer|write-file-atomic|astro)', message: 'The core does no I/O: network and file libraries belong in src/io/.' },
-          { regex: `^(\\.\\./){${depth + 1}}`, message: 'The core imports only the core: src/io, src/cli and src/site import it, not the reverse.' },
-        ],
-      }],
-      'no-restricted-globals': ['error', ...['fetch', 'process', 'performance', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'require', 'XMLHttpRequest', 'WebSocket', 'Buffer'].map((name) => ({ name, message: 'The core takes I/O, the clock and timers as parameters.' }))],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(node:|(fs|path|os|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|process|cluster|readline|vm)(/|$))',
+              message: 'The core does no I/O: Node built-ins belong in src/io/.',
+            },
+            {
+              regex: '^(octokit|@octokit/|nodemailer|write-file-atomic|astro)',
+              message: 'The core does no I/O: network and file libraries belong in src/io/.',
+            },
+            { regex: `^(\\.\\./){${depth + 1}}`, message: 'The core imports only the core: src/io, src/cli and src/site import it, not the reverse.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'fetch',
+          'process',
+          'performance',
+          'setTimeout',
+          'setInterval',
+          'setImmediate',
+          'clearTimeout',
+          'clearInterval',
+          'require',
+          'XMLHttpRequest',
+          'WebSocket',
+          'Buffer',
+        ].map((name) => ({ name, message: 'The core takes I/O, the clock and timers as parameters.' })),
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The core takes the clock as a parameter.' },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The core takes the clock as a parameter.' },
         { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'The core is deterministic.' },
-        { selector: "MemberExpression[object.name='crypto'][property.name=/^(getRandomValues|randomUUID)$/]", message: 'The core is deterministic: randomness comes from the caller.' },
-        { selector: "MemberExpression[object.name='globalThis'][property.name=/^(process|fetch|performance|setTimeout|setInterval|setImmediate|require|Date|Buffer)$/]", message: 'The core does no I/O and reads no clock, not even through globalThis.' },
+        {
+          selector: "MemberExpression[object.name='crypto'][property.name=/^(getRandomValues|randomUUID)$/]",
+          message: 'The core is deterministic: randomness comes from the caller.',
+        },
+        {
+          selector:
+            "MemberExpression[object.name='globalThis'][property.name=/^(process|fetch|performance|setTimeout|setInterval|setImmediate|require|Date|Buffer)$/]",
+          message: 'The core does no I/O and reads no clock, not even through globalThis.',
+        },
         { selector: "MetaProperty[meta.name='import'][property.name='meta']", message: 'The core does not depend on where its files are.' },
       ],
     },

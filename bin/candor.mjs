@@ -11,7 +11,9 @@ const engine = module.createRequire(import.meta.url)('../package.json').engines.
 const [needMajor, needMinor] = /^>=(\d+)\.(\d+)$/.exec(engine).slice(1).map(Number);
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < needMajor || (major === needMajor && minor < needMinor)) {
-  process.stderr.write(`error NODE_TOO_OLD: candor needs Node ${needMajor}.${needMinor} or later (it runs TypeScript directly); this is Node ${process.versions.node}.\n  hint: run it as \`npx candor\` in a project that depends on the npm package \`node\` (this repository does), or install Node 24.\n`);
+  process.stderr.write(
+    `error NODE_TOO_OLD: candor needs Node ${needMajor}.${needMinor} or later (it runs TypeScript directly); this is Node ${process.versions.node}.\n  hint: run it as \`npx candor\` in a project that depends on the npm package \`node\` (this repository does), or install Node 24.\n`,
+  );
   process.exit(69);
 }
 module.enableCompileCache?.();

@@ -66,7 +66,8 @@ interface Archive {
 }
 
 async function loadArchive(world: BenchWorld): Promise<Archive> {
-  const read = async (kind: 'attestation' | 'heartbeat') => Promise.all((await listArchive(world.archive, kind)).map(async (name) => ({ name, file: await readFile(path.join(world.archive, name), 'utf8') })));
+  const read = async (kind: 'attestation' | 'heartbeat') =>
+    Promise.all((await listArchive(world.archive, kind)).map(async (name) => ({ name, file: await readFile(path.join(world.archive, name), 'utf8') })));
   const attestations = await read('attestation');
   const heartbeats = await read('heartbeat');
   const keys: openpgp.Key[] = await readPublicKeysFrom(world.keys, repo);
@@ -82,7 +83,8 @@ async function loadArchive(world: BenchWorld): Promise<Archive> {
 const keyArgs = (world: BenchWorld, archive: Archive): string[] => ['--keyring', world.keys, '--keys', archive.input.pins.join(',')];
 
 /** Every n-th item, so that a sample spans the whole ten years. */
-const spread = <T>(items: T[], count: number): T[] => Array.from({ length: Math.min(count, items.length) }, (_, i) => items[Math.floor((i * items.length) / Math.min(count, items.length))]!);
+const spread = <T>(items: T[], count: number): T[] =>
+  Array.from({ length: Math.min(count, items.length) }, (_, i) => items[Math.floor((i * items.length) / Math.min(count, items.length))]!);
 
 const firstLine = (s: string) => s.split('\n')[0] ?? '';
 
@@ -111,11 +113,14 @@ async function benchSingle(world: BenchWorld, archive: Archive, gpg: GpgHome | n
     ...startupTasks(),
   ];
   if (gpg) {
-    tasks.push({ label: 'gpg --verify (attestation)', fn: () => {
-      const check = gpgVerify(archive.attestationFile, gpg);
-      if (check.valid !== 2) throw new Error(`gpg found ${check.valid} valid signatures on the attestation, expected 2`);
-      gpgExit = check.status;
-    } });
+    tasks.push({
+      label: 'gpg --verify (attestation)',
+      fn: () => {
+        const check = gpgVerify(archive.attestationFile, gpg);
+        if (check.valid !== 2) throw new Error(`gpg found ${check.valid} valid signatures on the attestation, expected 2`);
+        gpgExit = check.status;
+      },
+    });
   }
   if (hasTool('sqop')) {
     const input = await readFile(archive.attestationFile, 'utf8');
@@ -166,9 +171,10 @@ function rawEd25519(messages: Buffer[]): Task {
   const signatures = messages.map((m) => sign(null, m, privateKey));
   return {
     label: `node:crypto Ed25519 verify ×${messages.length}`,
-    fn: () => messages.forEach((m, i) => {
-      if (!verify(null, m, publicKey, signatures[i]!)) throw new Error('raw Ed25519 signature did not verify');
-    }),
+    fn: () =>
+      messages.forEach((m, i) => {
+        if (!verify(null, m, publicKey, signatures[i]!)) throw new Error('raw Ed25519 signature did not verify');
+      }),
   };
 }
 
@@ -184,29 +190,54 @@ async function benchArchive(world: BenchWorld, archive: Archive, gpg: GpgHome | 
     if (result.verdict !== 'alive') throw new Error(`${label} said ${result.verdict}: ${JSON.stringify(result.reasons.slice(0, 3))}`);
     return `${result.verdict} (${result.reasons.length} history problem(s))`;
   };
-  const [raw, inProcess, oneThread, cli] = await measureRounds([
-    rawEd25519(archive.heartbeatFiles.map((f) => Buffer.from(f))),
-    // As the CLI runs it (src/io/archive-verify.ts): node:crypto, and an Ed25519 worker started inside the timed call.
-    { label: 'verifyArchive (in-process, as the CLI)', fn: async () => { verdict = alive('verifyArchive', await verifyArchiveFast(input, clock)); } },
-    { label: '  same, no worker thread', fn: async () => { alive('verifyArchive', await verifyArchive({ ...input, crypto: nodeCrypto }, clock)); } },
-    { label: 'candor verify --archive (process)', fn: () => {
-      cliVerdict = firstLine(runProcess(NODE, [CLI, 'verify', '--archive', world.archive, ...keyArgs(world, archive), '--now', world.now]).stdout);
-      if (!cliVerdict.startsWith('ALIVE')) throw new Error(`candor verify --archive did not say ALIVE: ${cliVerdict}`);
-    } },
-  ], ARCHIVE_RUNS, { warmup: 0 }) as [Measurement, Measurement, Measurement, Measurement];
+  const [raw, inProcess, oneThread, cli] = (await measureRounds(
+    [
+      rawEd25519(archive.heartbeatFiles.map((f) => Buffer.from(f))),
+      // As the CLI runs it (src/io/archive-verify.ts): node:crypto, and an Ed25519 worker started inside the timed call.
+      {
+        label: 'verifyArchive (in-process, as the CLI)',
+        fn: async () => {
+          verdict = alive('verifyArchive', await verifyArchiveFast(input, clock));
+        },
+      },
+      {
+        label: '  same, no worker thread',
+        fn: async () => {
+          alive('verifyArchive', await verifyArchive({ ...input, crypto: nodeCrypto }, clock));
+        },
+      },
+      {
+        label: 'candor verify --archive (process)',
+        fn: () => {
+          cliVerdict = firstLine(runProcess(NODE, [CLI, 'verify', '--archive', world.archive, ...keyArgs(world, archive), '--now', world.now]).stdout);
+          if (!cliVerdict.startsWith('ALIVE')) throw new Error(`candor verify --archive did not say ALIVE: ${cliVerdict}`);
+        },
+      },
+    ],
+    ARCHIVE_RUNS,
+    { warmup: 0 },
+  )) as [Measurement, Measurement, Measurement, Measurement];
   const result: ArchiveBench = { inProcess, oneThread, cli, raw, verdict, cliVerdict };
   if (gpg) {
     log(`   gpg --verify over a sample of ${GPG_SAMPLE} heartbeats...`);
-    const sample = spread(input.heartbeats.map((h) => path.join(world.archive, h.name)), GPG_SAMPLE);
+    const sample = spread(
+      input.heartbeats.map((h) => path.join(world.archive, h.name)),
+      GPG_SAMPLE,
+    );
     let nonZeroExits = 0;
-    const m = await measure(`gpg --verify ×${sample.length} (sample)`, () => {
-      nonZeroExits = 0;
-      for (const file of sample) {
-        const check = gpgVerify(file, gpg);
-        if (check.valid !== 1) throw new Error(`gpg found no valid signature on ${file}`);
-        if (check.status !== 0) nonZeroExits++;
-      }
-    }, ARCHIVE_RUNS, { warmup: 0 });
+    const m = await measure(
+      `gpg --verify ×${sample.length} (sample)`,
+      () => {
+        nonZeroExits = 0;
+        for (const file of sample) {
+          const check = gpgVerify(file, gpg);
+          if (check.valid !== 1) throw new Error(`gpg found no valid signature on ${file}`);
+          if (check.status !== 0) nonZeroExits++;
+        }
+      },
+      ARCHIVE_RUNS,
+      { warmup: 0 },
+    );
     result.gpgSample = { ...m, files: sample.length, nonZeroExits };
     result.gpgExtrapolated = (m.ms * input.heartbeats.length) / sample.length;
   }
@@ -251,10 +282,15 @@ function printArchive(a: ArchiveBench, hbCount: number): void {
   }
   console.log(`\n2. Archive of ${hbCount} daily heartbeats (verdict in-process: ${a.verdict}; CLI: ${a.cliVerdict})`);
   console.log(table(HEADER, rows));
-  console.log(`   per heartbeat: candor ${(a.inProcess.ms * 1000 / hbCount).toFixed(0)} µs in-process, raw Ed25519 ${(a.raw.ms * 1000 / hbCount).toFixed(0)} µs`);
+  console.log(
+    `   per heartbeat: candor ${((a.inProcess.ms * 1000) / hbCount).toFixed(0)} µs in-process, raw Ed25519 ${((a.raw.ms * 1000) / hbCount).toFixed(0)} µs`,
+  );
   if (a.gpgSample && a.gpgExtrapolated) {
-    console.log(`   gpg: ${a.gpgSample.files} files sampled across the archive, one gpg process each, extrapolated ×${(hbCount / a.gpgSample.files).toFixed(2)}: candor in-process throughput = ${fmtRatio(a.gpgExtrapolated / a.inProcess.ms)} gpg, CLI = ${fmtRatio(a.gpgExtrapolated / a.cli.ms)} gpg`);
-    if (a.gpgSample.nonZeroExits > 0) console.log(`   note: gpg exited non-zero on ${a.gpgSample.nonZeroExits}/${a.gpgSample.files} files whose signature it reports good (VALIDSIG).`);
+    console.log(
+      `   gpg: ${a.gpgSample.files} files sampled across the archive, one gpg process each, extrapolated ×${(hbCount / a.gpgSample.files).toFixed(2)}: candor in-process throughput = ${fmtRatio(a.gpgExtrapolated / a.inProcess.ms)} gpg, CLI = ${fmtRatio(a.gpgExtrapolated / a.cli.ms)} gpg`,
+    );
+    if (a.gpgSample.nonZeroExits > 0)
+      console.log(`   note: gpg exited non-zero on ${a.gpgSample.nonZeroExits}/${a.gpgSample.files} files whose signature it reports good (VALIDSIG).`);
   }
 }
 
@@ -263,8 +299,11 @@ function printBreakdown(stages: Stage[], webCryptoVerifies: number | null, sampl
   const rows = stages.map((s) => [s.label, s.us.toFixed(0)]);
   rows.push(['for scale: verifyArchive per heartbeat (section 2)', archiveUs.toFixed(0)]);
   console.log(table(['step', 'µs / heartbeat'], rows));
-  if (webCryptoVerifies !== null) console.log(`   Ed25519 verifications per (already seen) heartbeat: ${webCryptoVerifies} (openpgp.js caches the key's self-signatures)`);
-  console.log('   fast path = docs/decisions/0005-fast-verification.md: armor, signature and schema read by hand, node:crypto, key checks asked of openpgp.js once per key.');
+  if (webCryptoVerifies !== null)
+    console.log(`   Ed25519 verifications per (already seen) heartbeat: ${webCryptoVerifies} (openpgp.js caches the key's self-signatures)`);
+  console.log(
+    '   fast path = docs/decisions/0005-fast-verification.md: armor, signature and schema read by hand, node:crypto, key checks asked of openpgp.js once per key.',
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -280,9 +319,13 @@ function parseParts(argv: string[]): Set<Part> {
   const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
   if (i < 0) return new Set(PARTS);
   const value = argv[i]!.startsWith('--only=') ? argv[i]!.slice('--only='.length) : argv[i + 1];
-  const parts = (value ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (parts.length === 0 || unknown.length > 0) throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; received ${JSON.stringify(value ?? '')}`);
+  if (parts.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; received ${JSON.stringify(value ?? '')}`);
   return new Set(parts as Part[]);
 }
 
@@ -315,16 +358,30 @@ function verifyJson(v: VerifyParts) {
   const { single, arch, stages, webCryptoVerifies } = v;
   return {
     verify: {
-      ms: single.candor.ms, nodeMs: single.baseline.ms, ratioToNode: single.candor.ms / single.baseline.ms, target: TARGET_START, met: single.candor.ms / single.baseline.ms <= TARGET_START,
-      ratioToGpg: single.gpg ? single.candor.ms / single.gpg.ms : null, gpgExit: single.gpgExit ?? null, ratioToSqop: single.sqop ? single.candor.ms / single.sqop.ms : null,
+      ms: single.candor.ms,
+      nodeMs: single.baseline.ms,
+      ratioToNode: single.candor.ms / single.baseline.ms,
+      target: TARGET_START,
+      met: single.candor.ms / single.baseline.ms <= TARGET_START,
+      ratioToGpg: single.gpg ? single.candor.ms / single.gpg.ms : null,
+      gpgExit: single.gpgExit ?? null,
+      ratioToSqop: single.sqop ? single.candor.ms / single.sqop.ms : null,
       startup: Object.fromEntries(single.startup.map((m) => [m.label.trim(), m.ms])),
     },
     archiveVerify: {
-      inProcessMs: arch.inProcess.ms, oneThreadMs: arch.oneThread.ms, cliMs: arch.cli.ms, rawEd25519Ms: arch.raw.ms,
-      throughputInProcess: arch.raw.ms / arch.inProcess.ms, throughputCli: arch.raw.ms / arch.cli.ms, target: TARGET_THROUGHPUT,
-      metInProcess: arch.raw.ms / arch.inProcess.ms >= TARGET_THROUGHPUT, metCli: arch.raw.ms / arch.cli.ms >= TARGET_THROUGHPUT,
-      gpgSampleFiles: arch.gpgSample?.files ?? null, gpgExtrapolatedMs: arch.gpgExtrapolated ?? null,
-      verdict: arch.verdict, cliVerdict: arch.cliVerdict,
+      inProcessMs: arch.inProcess.ms,
+      oneThreadMs: arch.oneThread.ms,
+      cliMs: arch.cli.ms,
+      rawEd25519Ms: arch.raw.ms,
+      throughputInProcess: arch.raw.ms / arch.inProcess.ms,
+      throughputCli: arch.raw.ms / arch.cli.ms,
+      target: TARGET_THROUGHPUT,
+      metInProcess: arch.raw.ms / arch.inProcess.ms >= TARGET_THROUGHPUT,
+      metCli: arch.raw.ms / arch.cli.ms >= TARGET_THROUGHPUT,
+      gpgSampleFiles: arch.gpgSample?.files ?? null,
+      gpgExtrapolatedMs: arch.gpgExtrapolated ?? null,
+      verdict: arch.verdict,
+      cliVerdict: arch.cliVerdict,
     },
     perHeartbeatUs: Object.fromEntries(stages.map((s) => [s.label.trim(), Math.round(s.us)])),
     ed25519VerifiesPerHeartbeat: webCryptoVerifies,
@@ -350,8 +407,12 @@ async function main(): Promise<void> {
     site = await benchSite({ repo, world, log });
   }
 
-  console.log(`\ncandor bench (${[...parts].join(', ')}): Node ${process.version}, ${os.cpus().length} CPU(s), load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end; medians after a warm-up; ratios against baselines measured in this run`);
-  console.log(`archive: ${world.attestations} attestations, ${world.heartbeats} heartbeats, ${world.generatedSeconds === null ? 'from cache' : `generated in ${world.generatedSeconds.toFixed(1)} s`} (${world.dir})`);
+  console.log(
+    `\ncandor bench (${[...parts].join(', ')}): Node ${process.version}, ${os.cpus().length} CPU(s), load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end; medians after a warm-up; ratios against baselines measured in this run`,
+  );
+  console.log(
+    `archive: ${world.attestations} attestations, ${world.heartbeats} heartbeats, ${world.generatedSeconds === null ? 'from cache' : `generated in ${world.generatedSeconds.toFixed(1)} s`} (${world.dir})`,
+  );
   if (verify) {
     printSingle(verify.single);
     printArchive(verify.arch, world.heartbeats);
@@ -359,19 +420,28 @@ async function main(): Promise<void> {
   }
   if (diff) {
     console.log(`\n4. Policy diff, two ~100 KB policies (${diff.bytes.a} / ${diff.bytes.b} bytes, ${diff.changedBlocks} of ${diff.blocks} blocks changed)`);
-    console.log(`   candor diffPolicies ${diff.candorMs.toFixed(1)} ms in-process vs git diff --no-index --word-diff ${diff.gitMs.toFixed(1)} ms (process): ${diff.ratio.toFixed(2)}× (target ≤ ${TARGET_DIFF}×) ${diff.ratio <= TARGET_DIFF ? 'met' : 'MISSED'}`);
+    console.log(
+      `   candor diffPolicies ${diff.candorMs.toFixed(1)} ms in-process vs git diff --no-index --word-diff ${diff.gitMs.toFixed(1)} ms (process): ${diff.ratio.toFixed(2)}× (target ≤ ${TARGET_DIFF}×) ${diff.ratio <= TARGET_DIFF ? 'met' : 'MISSED'}`,
+    );
     if (diff.cliMs !== undefined) console.log(`   whole \`candor policy diff\` process: ${diff.cliMs.toFixed(0)} ms`);
   }
   if (site) printSite(site);
   const seconds = (performance.now() - started) / 1000;
   console.log(`\nbench took ${seconds.toFixed(0)} s`);
-  console.log(JSON.stringify({
-    bench: 'candor', parts: [...parts], node: process.version, cpus: os.cpus().length, load: [loadAtStart, os.loadavg()[0]], seconds: Math.round(seconds),
-    archive: { attestations: world.attestations, heartbeats: world.heartbeats, generatedSeconds: world.generatedSeconds },
-    ...(verify ? verifyJson(verify) : {}),
-    ...(diff ? { policyDiff: { ...diff, target: TARGET_DIFF, met: diff.ratio <= TARGET_DIFF } } : {}),
-    ...(site ? { siteBuild: siteJson(site) } : {}),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'candor',
+      parts: [...parts],
+      node: process.version,
+      cpus: os.cpus().length,
+      load: [loadAtStart, os.loadavg()[0]],
+      seconds: Math.round(seconds),
+      archive: { attestations: world.attestations, heartbeats: world.heartbeats, generatedSeconds: world.generatedSeconds },
+      ...(verify ? verifyJson(verify) : {}),
+      ...(diff ? { policyDiff: { ...diff, target: TARGET_DIFF, met: diff.ratio <= TARGET_DIFF } } : {}),
+      ...(site ? { siteBuild: siteJson(site) } : {}),
+    }),
+  );
 }
 
 await main().catch((error: unknown) => {

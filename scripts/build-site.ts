@@ -64,10 +64,12 @@ async function placeArchive(root: string, out: string): Promise<void> {
   const { archive } = projectAt(root);
   const names = [...(await listArchive(archive, 'attestation')), ...(await listArchive(archive, 'heartbeat'))];
   await mkdir(path.join(out, 'archive'), { recursive: true });
-  await Promise.all(names.map(async (n) => {
-    const [from, to] = [path.join(archive, n), path.join(out, 'archive', n)];
-    await link(from, to).catch(() => copyFile(from, to));
-  }));
+  await Promise.all(
+    names.map(async (n) => {
+      const [from, to] = [path.join(archive, n), path.join(out, 'archive', n)];
+      await link(from, to).catch(() => copyFile(from, to));
+    }),
+  );
 }
 
 /** The site is public: a private key that reached it (through a document, say) stops the build, and nothing is swapped in. */
@@ -75,7 +77,9 @@ async function refuseSecrets(site: string): Promise<void> {
   const found = (await scanSite(site)).filter((f) => f.kind !== 'too-large');
   if (found.length === 0) return;
   throw new ContentError('PRIVATE_KEY_IN_REPO', 'private key material in the built site', {
-    file: found.map((f) => f.file).join(', '), expected: 'public material only', received: found.map((f) => f.kind).join(', '),
+    file: found.map((f) => f.file).join(', '),
+    expected: 'public material only',
+    received: found.map((f) => f.kind).join(', '),
     hint: 'Find where it came from (candor check names the file in the repository), remove it, and treat the key as compromised.',
   });
 }

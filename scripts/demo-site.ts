@@ -15,7 +15,12 @@ const repo = path.resolve(import.meta.dirname, '..');
 const CANDOR = path.join(repo, 'bin', 'candor.mjs');
 const ROLES = ['Demo signer Ada', 'Demo signer Bruno', 'Demo CI heartbeat'] as const;
 
-export interface DemoKey { name: string; fingerprint: string; file: string; publicKey: string }
+export interface DemoKey {
+  name: string;
+  fingerprint: string;
+  file: string;
+  publicKey: string;
+}
 
 export interface DemoSite {
   /** The built site. */
@@ -72,13 +77,20 @@ export async function makeDemoSite(opts: { dir?: string; online?: boolean; quiet
   const passphraseFile = path.join(secrets, 'passphrase');
   const online = opts.online ?? false;
   // The CLI as an operator runs it (bin/candor.mjs in its own process), not its functions.
-  const cli = (args: string[]) => new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [CANDOR, '--root', project, ...args], { stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'pipe' : 'inherit'] });
-    let err = '';
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`candor ${args.join(' ')} failed with exit code ${code}${err ? `: ${err.trim()}` : ''}`))));
-  });
+  const cli = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [CANDOR, '--root', project, ...args], {
+        stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'pipe' : 'inherit'],
+      });
+      let err = '';
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+      });
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`candor ${args.join(' ')} failed with exit code ${code}${err ? `: ${err.trim()}` : ''}`)),
+      );
+    });
   const keys = await demoKeys(secrets, passphraseFile);
   await demoProject(project, keys, online);
   const pass = ['--passphrase-file', passphraseFile];

@@ -36,7 +36,10 @@ const metaSchema = z.object({
 });
 export type Meta = z.infer<typeof metaSchema>;
 
-export interface Artifact { meta: Meta; body: string }
+export interface Artifact {
+  meta: Meta;
+  body: string;
+}
 
 async function readSmall(file: string): Promise<string> {
   // lstat: a symbolic link (a crafted archive) could point at the runner's secrets.
@@ -56,7 +59,10 @@ export async function readArtifact(dir: string): Promise<Artifact> {
     throw new Error('meta.json is not JSON');
   }
   const meta = metaSchema.safeParse(data);
-  if (!meta.success) throw new Error(`meta.json: expected { pr: a positive integer, headSha: 40 hex digits }: ${meta.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!meta.success)
+    throw new Error(
+      `meta.json: expected { pr: a positive integer, headSha: 40 hex digits }: ${meta.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return { meta: meta.data, body: await readSmall(path.join(dir, 'body.md')) };
 }
 
@@ -77,7 +83,11 @@ export function sanitizeBody(body: string): string {
   return text.trimEnd();
 }
 
-export interface RunInfo { headSha: string; runUrl: string; conclusion: string }
+export interface RunInfo {
+  headSha: string;
+  runUrl: string;
+  conclusion: string;
+}
 
 export function composeComment(body: string, run: RunInfo): string {
   const outcome = run.conclusion === 'success' ? 'passed' : 'failed';
@@ -136,7 +146,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const run = runInfo(env);
   const artifact = await readArtifact(path.resolve(values.dir));
-  const github = createGitHub({ token: run.token, repository: run.repository, login: 'github-actions[bot]', ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}) });
+  const github = createGitHub({
+    token: run.token,
+    repository: run.repository,
+    login: 'github-actions[bot]',
+    ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+  });
   await postReview(artifact, run, {
     pullHead: async (pr) => (await github.octokit.rest.pulls.get({ owner: github.owner, repo: github.repo, pull_number: pr })).data.head.sha,
     upsert: async (pr, body) => {

@@ -67,7 +67,10 @@ function fenced(text: string, info = 'text'): string {
 
 /** GitHub ends a raw HTML block at the first blank line: keep the fragment in one block. */
 function htmlBlock(html: string): string {
-  return html.split('\n').filter((line) => line.trim() !== '').join('\n');
+  return html
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .join('\n');
 }
 
 const days = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
@@ -84,7 +87,10 @@ async function showFile(root: string, ref: string, file: string): Promise<string
   return git(root, ['show', `${ref}:${file}`]).catch(() => undefined);
 }
 
-export interface ChangedFile { status: 'added' | 'modified' | 'deleted'; path: string }
+export interface ChangedFile {
+  status: 'added' | 'modified' | 'deleted';
+  path: string;
+}
 
 /** Files the pull request changes: from the merge base of `base` and `head` to `head`. */
 export async function changedFiles(root: string, base: string, head: string): Promise<ChangedFile[]> {
@@ -133,7 +139,11 @@ async function policiesAt(root: string, ref: string): Promise<PolicyState> {
 const findVersion = (state: PolicyState, file: string): PolicyVersion | undefined =>
   [...state.policies.values()].flat().find((v) => `content/${v.path}` === file);
 
-interface Service { name: string; url: string; noticePeriodDays: number }
+interface Service {
+  name: string;
+  url: string;
+  noticePeriodDays: number;
+}
 
 async function serviceAt(root: string, ref: string): Promise<Service> {
   const text = await showFile(root, ref, 'content/service.yml');
@@ -145,7 +155,9 @@ async function serviceAt(root: string, ref: string): Promise<Service> {
 function noticeCheck(v: PolicyVersion, noticeDays: number, today: string): string[] {
   const given = days(v.published, v.effective);
   if (v.change !== 'material') return [`— not required for a ${v.change} change (${plural(given, 'day')} between publication and effect)`];
-  const lines = [`${given >= noticeDays ? '✅' : '❌'} ${plural(given, 'day')} between publication (${v.published}) and effect (${v.effective}); a material change needs at least ${noticeDays}`];
+  const lines = [
+    `${given >= noticeDays ? '✅' : '❌'} ${plural(given, 'day')} between publication (${v.published}) and effect (${v.effective}); a material change needs at least ${noticeDays}`,
+  ];
   if (today > v.published) {
     const left = days(today, v.effective);
     lines.push(`${left >= noticeDays ? 'ℹ️' : '⚠️'} the published date is already past: merged today (${today}), readers get ${plural(left, 'day')} of notice`);
@@ -159,15 +171,31 @@ function noticePreview(v: PolicyVersion, versions: PolicyVersion[], service: Ser
   const published = new Date(`${v.published}T00:00:00Z`);
   // The notifier announces a version once its published date has come: look from that day.
   const asOf = published > now ? published : now;
-  const events = collectEvents({ policies: new Map([[v.policy, upTo]]), reports: [], attestations: [], siteUrl: service.url, now: asOf, announceEffective: false });
+  const events = collectEvents({
+    policies: new Map([[v.policy, upTo]]),
+    reports: [],
+    attestations: [],
+    siteUrl: service.url,
+    now: asOf,
+    announceEffective: false,
+  });
   const event = events.find((e) => e.id === `policy:${v.policy}@${v.version}:published`);
   if (!event) return '_No notice: nothing to announce for this version._';
-  const again = v.change === 'material' && v.effective > v.published ? `\n\nA material change is announced again on its effective date (${v.effective}) when \`announceEffective\` is on in content/notify.yml.` : '';
-  const timing = v.published > now.toISOString().slice(0, 10) ? `by the first publish run on or after ${v.published}, its published date` : 'by the first publish run after the merge';
+  const again =
+    v.change === 'material' && v.effective > v.published
+      ? `\n\nA material change is announced again on its effective date (${v.effective}) when \`announceEffective\` is on in content/notify.yml.`
+      : '';
+  const timing =
+    v.published > now.toISOString().slice(0, 10)
+      ? `by the first publish run on or after ${v.published}, its published date`
+      : 'by the first publish run after the merge';
   return `Sent ${timing}, once per channel:\n\n${fenced(renderNoticeText(event))}${again}`;
 }
 
-interface Section { text: string; diff?: { html: string; label: string } }
+interface Section {
+  text: string;
+  diff?: { html: string; label: string };
+}
 
 function policySection(file: ChangedFile, base: PolicyState, head: PolicyState, service: Service, problems: CheckProblem[], now: Date): Section {
   const today = now.toISOString().slice(0, 10);
@@ -176,15 +204,20 @@ function policySection(file: ChangedFile, base: PolicyState, head: PolicyState, 
   }
   if (file.status === 'deleted') {
     const gone = findVersion(base, file.path);
-    return { text: `### ❌ ${gone ? `${md(gone.title)} ${md(gone.version)}` : code(file.path)}: a version is deleted\n\nPublished versions stay: readers hold permalinks to them. ${code(file.path)}` };
+    return {
+      text: `### ❌ ${gone ? `${md(gone.title)} ${md(gone.version)}` : code(file.path)}: a version is deleted\n\nPublished versions stay: readers hold permalinks to them. ${code(file.path)}`,
+    };
   }
   const after = findVersion(head, file.path);
   if (!after) return { text: `### ${code(file.path)}\n\nNot a policy version file.` };
   const versions = head.policies.get(after.policy) ?? [];
   const before = file.status === 'modified' ? findVersion(base, file.path) : versions[versions.indexOf(after) - 1];
-  const what = file.status === 'added'
-    ? before ? `new version of ${code(after.policy)}, after ${md(before.version)}` : `first version of ${code(after.policy)}`
-    : `⚠️ published version edited (a correction)`;
+  const what =
+    file.status === 'added'
+      ? before
+        ? `new version of ${code(after.policy)}, after ${md(before.version)}`
+        : `first version of ${code(after.policy)}`
+      : `⚠️ published version edited (a correction)`;
   const own = problems.filter((p) => p.message.startsWith(`${file.path}:`) && p.level !== 'note');
   const facts = diffFacts(before?.facts, after.facts);
   const lines = [
@@ -201,12 +234,18 @@ function policySection(file: ChangedFile, base: PolicyState, head: PolicyState, 
     '',
     '**Facts**',
     '',
-    ...(before === undefined ? ['_First version: nothing to compare with._'] : facts.length ? facts.map((f) => `- ${md(f.text)}`) : ['_No change to the facts._']),
+    ...(before === undefined
+      ? ['_First version: nothing to compare with._']
+      : facts.length
+        ? facts.map((f) => `- ${md(f.text)}`)
+        : ['_No change to the facts._']),
     ...(own.length ? ['', '**Checks for this file**', '', ...own.map(problemLine)] : []),
     '',
     '**Notification**',
     '',
-    file.status === 'added' ? noticePreview(after, versions, service, now) : '_No new notice: this version was already announced, and a correction is not announced again._',
+    file.status === 'added'
+      ? noticePreview(after, versions, service, now)
+      : '_No new notice: this version was already announced, and a correction is not announced again._',
   ];
   if (!before) return { text: lines.join('\n') };
   const diff = diffPolicies(before.body, after.body);
@@ -216,7 +255,10 @@ function policySection(file: ChangedFile, base: PolicyState, head: PolicyState, 
 
 // ------------------------------------------------------------------ canary
 
-interface Statement { id: string; text: string }
+interface Statement {
+  id: string;
+  text: string;
+}
 
 async function statementsAt(root: string, ref: string): Promise<{ list?: Statement[]; error?: string }> {
   const text = await showFile(root, ref, 'content/canary/statements.yml');
@@ -228,7 +270,12 @@ async function statementsAt(root: string, ref: string): Promise<{ list?: Stateme
   }
 }
 
-export interface StatementChanges { removed: Statement[]; added: Statement[]; reworded: { id: string; before: string; after: string }[]; reordered: { before: string[]; after: string[] } | null }
+export interface StatementChanges {
+  removed: Statement[];
+  added: Statement[];
+  reworded: { id: string; before: string; after: string }[];
+  reordered: { before: string[]; after: string[] } | null;
+}
 
 export function compareStatements(before: Statement[], after: Statement[]): StatementChanges {
   const old = new Map(before.map((s) => [s.id, s.text]));
@@ -250,15 +297,21 @@ async function canarySection(root: string, base: string, head: string, changed: 
     const [b, h] = await Promise.all([statementsAt(root, base), statementsAt(root, head)]);
     const lines = ['> [!CAUTION]', '> ## ⚠️ THE WARRANT CANARY STATEMENTS CHANGE', '>'];
     if (h.error || b.error) {
-      lines.push(`> ${code('content/canary/statements.yml')} does not parse ${h.error ? 'in this pull request' : 'on the base branch'}: ${md(h.error ?? b.error ?? '')}`);
+      lines.push(
+        `> ${code('content/canary/statements.yml')} does not parse ${h.error ? 'in this pull request' : 'on the base branch'}: ${md(h.error ?? b.error ?? '')}`,
+      );
     } else {
       const c = compareStatements(b.list!, h.list!);
-      lines.push('> Verifiers show the canary as **TRIPPED** when a statement is removed, reworded or reordered without a signed explanation in the next attestation (`candor canary attest prepare --explain ID="why"`). Readers watch for exactly this.', '>');
+      lines.push(
+        '> Verifiers show the canary as **TRIPPED** when a statement is removed, reworded or reordered without a signed explanation in the next attestation (`candor canary attest prepare --explain ID="why"`). Readers watch for exactly this.',
+        '>',
+      );
       for (const s of c.removed) lines.push(`> - **REMOVED** ${code(s.id)}: ~~${md(s.text)}~~`);
       for (const s of c.reworded) lines.push(`> - **REWORDED** ${code(s.id)}`, `>   - before: ${md(s.before)}`, `>   - after: **${md(s.after)}**`);
       if (c.reordered) lines.push(`> - **REORDERED**: ${c.reordered.before.map(code).join(', ')} → ${c.reordered.after.map(code).join(', ')}`);
       for (const s of c.added) lines.push(`> - **ADDED** ${code(s.id)}: ${md(s.text)}`);
-      if (!c.removed.length && !c.reworded.length && !c.reordered && !c.added.length) lines.push('> - The file changed, but every statement keeps its ID, text and place.');
+      if (!c.removed.length && !c.reworded.length && !c.reordered && !c.added.length)
+        lines.push('> - The file changed, but every statement keeps its ID, text and place.');
     }
     out.push(lines.join('\n'));
   }
@@ -266,7 +319,7 @@ async function canarySection(root: string, base: string, head: string, changed: 
     const parse = (text: string | undefined): Record<string, unknown> => {
       try {
         const data: unknown = text === undefined ? {} : parseYaml(text);
-        return data !== null && typeof data === 'object' ? data as Record<string, unknown> : {};
+        return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
       } catch {
         return {};
       }
@@ -274,11 +327,15 @@ async function canarySection(root: string, base: string, head: string, changed: 
     const [b, h] = [parse(await showFile(root, base, 'content/canary/canary.yml')), parse(await showFile(root, head, 'content/canary/canary.yml'))];
     const fields = [...new Set([...Object.keys(b), ...Object.keys(h)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(h[k])).sort();
     const trust = fields.filter((k) => ['signers', 'heartbeat', 'panicKeys', 'rotations'].includes(k));
-    out.push([
-      trust.length ? '> [!WARNING]' : '> [!NOTE]',
-      `> **The canary configuration changes** (${code('content/canary/canary.yml')}): ${fields.map(code).join(', ') || 'formatting only'}.`,
-      ...(trust.length ? ['> Who may sign (signers, threshold, heartbeat and panic keys, rotations) is what verifiers trust: check each fingerprint out of band.'] : []),
-    ].join('\n'));
+    out.push(
+      [
+        trust.length ? '> [!WARNING]' : '> [!NOTE]',
+        `> **The canary configuration changes** (${code('content/canary/canary.yml')}): ${fields.map(code).join(', ') || 'formatting only'}.`,
+        ...(trust.length
+          ? ['> Who may sign (signers, threshold, heartbeat and panic keys, rotations) is what verifiers trust: check each fingerprint out of band.']
+          : []),
+      ].join('\n'),
+    );
   }
   const keys = changed.filter((f) => f.path.startsWith('keys/'));
   if (keys.length) {
@@ -287,11 +344,15 @@ async function canarySection(root: string, base: string, head: string, changed: 
   const archive = changed.filter((f) => f.path.startsWith('content/canary/archive/'));
   if (archive.length) {
     const rewritten = archive.filter((f) => f.status !== 'added');
-    out.push([
-      rewritten.length ? '> [!CAUTION]' : '> [!NOTE]',
-      rewritten.length ? '> **The canary archive is append-only, and this pull request changes or deletes documents in it:**' : '> **New documents in the canary archive:**',
-      ...archive.map((f) => `> - ${f.status} ${code(f.path)}`),
-    ].join('\n'));
+    out.push(
+      [
+        rewritten.length ? '> [!CAUTION]' : '> [!NOTE]',
+        rewritten.length
+          ? '> **The canary archive is append-only, and this pull request changes or deletes documents in it:**'
+          : '> **New documents in the canary archive:**',
+        ...archive.map((f) => `> - ${f.status} ${code(f.path)}`),
+      ].join('\n'),
+    );
   }
   return out;
 }
@@ -300,7 +361,10 @@ async function canarySection(root: string, base: string, head: string, changed: 
 
 function problemLine(p: CheckProblem): string {
   const [first, ...rest] = p.message.split('\n');
-  const hint = rest.map((l) => l.trim().replace(/^hint:\s*/, '')).filter(Boolean).join(' ');
+  const hint = rest
+    .map((l) => l.trim().replace(/^hint:\s*/, ''))
+    .filter(Boolean)
+    .join(' ');
   const icon = p.level === 'error' ? '❌' : p.level === 'warning' ? '⚠️' : 'ℹ️';
   return `- ${icon} ${code(p.code)} ${md(first ?? '')}${hint ? ` — _${md(hint)}_` : ''}`;
 }
@@ -317,7 +381,13 @@ function checkSection(base: string, problems: CheckProblem[]): string {
   const status = errors.length
     ? `❌ ${code(`candor check --since ${base}`)} found ${plural(errors.length, 'error')}${warnings.length ? ` and ${plural(warnings.length, 'warning')}` : ''}: this pull request cannot be merged as it is.`
     : `✅ ${code(`candor check --since ${base}`)} passed${warnings.length ? ` with ${plural(warnings.length, 'warning')}` : ''}.`;
-  return ['### Checks', '', status, ...(errors.length || warnings.length ? ['', ...[...errors, ...warnings].map(problemLine)] : []), ...(notes.length ? ['', ...notes.map(problemLine)] : [])].join('\n');
+  return [
+    '### Checks',
+    '',
+    status,
+    ...(errors.length || warnings.length ? ['', ...[...errors, ...warnings].map(problemLine)] : []),
+    ...(notes.length ? ['', ...notes.map(problemLine)] : []),
+  ].join('\n');
 }
 
 // ------------------------------------------------------------------ the body
@@ -350,7 +420,10 @@ export async function buildReview(opts: ReviewOptions): Promise<string> {
   const head = opts.head ?? 'HEAD';
   const changed = await changedFiles(opts.root, opts.base, head);
   const [baseState, headState, service, problems] = await Promise.all([
-    policiesAt(opts.root, opts.base), policiesAt(opts.root, head), serviceAt(opts.root, head), runChecks(opts.root, opts.base, opts.now),
+    policiesAt(opts.root, opts.base),
+    policiesAt(opts.root, head),
+    serviceAt(opts.root, head),
+    runChecks(opts.root, opts.base, opts.now),
   ]);
   const headSha = opts.headSha ?? (await git(opts.root, ['rev-parse', head])).trim();
   const policyFiles = changed.filter((f) => POLICY_FILE.test(f.path) && !f.path.endsWith('/README.md'));
@@ -363,9 +436,7 @@ export async function buildReview(opts: ReviewOptions): Promise<string> {
     checkSection(opts.base, problems),
     ...(policyFiles.length ? [] : ['_No policy version changes in this pull request._']),
   ];
-  const tail = [
-    ...(others.length ? ['### Other content', others.map((f) => `- ${f.status} ${code(f.path)}`).join('\n')] : []),
-  ];
+  const tail = [...(others.length ? ['### Other content', others.map((f) => `- ${f.status} ${code(f.path)}`).join('\n')] : [])];
   return fit({ head: top, sections, tail });
 }
 
@@ -375,8 +446,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const { values } = parseArgs({
     args: argv,
     options: {
-      base: { type: 'string' }, head: { type: 'string', default: 'HEAD' }, root: { type: 'string', default: '.' },
-      now: { type: 'string' }, pr: { type: 'string' }, 'head-sha': { type: 'string' }, 'out-dir': { type: 'string' },
+      base: { type: 'string' },
+      head: { type: 'string', default: 'HEAD' },
+      root: { type: 'string', default: '.' },
+      now: { type: 'string' },
+      pr: { type: 'string' },
+      'head-sha': { type: 'string' },
+      'out-dir': { type: 'string' },
     },
   });
   if (!values.base) {

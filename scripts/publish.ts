@@ -49,11 +49,12 @@ export function gitAuthEnv(env: Env): Env {
 }
 
 /** Runs the candor CLI of this checkout; output goes to the job log. */
-export const runCandor: RunCandor = (args, env, opts = {}) => new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, [CANDOR, ...args], { env, stdio: opts.quiet ? 'ignore' : 'inherit' });
-  child.on('error', reject);
-  child.on('close', (code) => resolve(code ?? 70));
-});
+export const runCandor: RunCandor = (args, env, opts = {}) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CANDOR, ...args], { env, stdio: opts.quiet ? 'ignore' : 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 70));
+  });
 
 async function git(root: string, args: string[], env: Env = without(process.env, [...SIGNING_SECRETS, 'GITHUB_TOKEN'])): Promise<string> {
   const { stdout } = await exec('git', ['-C', root, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
@@ -116,7 +117,12 @@ async function setOutput(env: Env, name: string, value: string): Promise<void> {
   if (file) await appendFile(file, `${name}=${value}\n`);
 }
 
-export interface StepOptions { root: string; env: Env; candor?: RunCandor; log?: (line: string) => void }
+export interface StepOptions {
+  root: string;
+  env: Env;
+  candor?: RunCandor;
+  log?: (line: string) => void;
+}
 
 const say = (o: StepOptions, line: string): void => (o.log ?? ((l: string) => void process.stdout.write(`${l}\n`)))(line);
 
@@ -125,7 +131,10 @@ export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolea
   const candor = o.candor ?? runCandor;
   const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN']));
   if (code !== 0) throw new Error(`candor canary heartbeat failed (exit ${code}): nothing was committed, nothing is published`);
-  const added = (await git(o.root, ['ls-files', '--others', '--modified', '--exclude-standard', '--', ARCHIVE])).split('\n').filter(Boolean).map((f) => path.basename(f));
+  const added = (await git(o.root, ['ls-files', '--others', '--modified', '--exclude-standard', '--', ARCHIVE]))
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => path.basename(f));
   const result = await commitAndPush({ root: o.root, paths: [ARCHIVE], message: `Heartbeat: ${added.join(', ') || 'archive'}`, env: o.env });
   say(o, result.committed ? `Pushed ${result.sha} (${added.join(', ')})` : `No new heartbeat; publishing ${result.sha}`);
   await setOutput(o.env, 'sha', result.sha);

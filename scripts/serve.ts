@@ -3,7 +3,18 @@ import path from 'node:path';
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.asc': 'application/pgp-keys', '.json': 'application/json', '.xml': 'application/xml', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.md': 'text/plain; charset=utf-8', '.yml': 'text/plain; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.asc': 'application/pgp-keys',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.js': 'text/javascript',
+  '.md': 'text/plain; charset=utf-8',
+  '.yml': 'text/plain; charset=utf-8',
+};
 
 async function resolveFile(root: string, urlPath: string): Promise<string | null> {
   const decoded = decodeURIComponent(urlPath.split('?')[0]!);

@@ -47,7 +47,12 @@ export const PUBLISH_WORKFLOW = 'publish.yml';
 export async function gatherInput(project: Project, now: Date, lastPublishSuccess: Date | undefined): Promise<WatchdogInput> {
   const { config } = await readCanaryContent(project);
   const [att, hb, files] = await Promise.all([latestAttestation(project), latestHeartbeat(project), readKeyFolder(project.keys, project.root)]);
-  const active = new Map(files.filter((f) => !f.retired).flatMap((f) => f.keys).map((k) => [fingerprintOf(k), k]));
+  const active = new Map(
+    files
+      .filter((f) => !f.retired)
+      .flatMap((f) => f.keys)
+      .map((k) => [fingerprintOf(k), k]),
+  );
   const named = new Set([...config.signers.keys, ...config.heartbeat.keys, ...config.panicKeys].map((k) => k.fingerprint));
   // A named key without a public key under keys/ is `candor check`'s (KEY_NOT_FOUND) to report.
   const keys: KeyInfo[] = await Promise.all([...named].flatMap((f) => (active.has(f) ? [describeKey(active.get(f)!)] : [])));
@@ -64,13 +69,22 @@ export async function gatherInput(project: Project, now: Date, lastPublishSucces
 
 /** When the publish workflow last succeeded on `branch`; undefined if it never did. */
 export async function lastPublishSuccess(github: GitHub, branch: string): Promise<Date | undefined> {
-  const { data } = await github.octokit.rest.actions.listWorkflowRuns({ owner: github.owner, repo: github.repo, workflow_id: PUBLISH_WORKFLOW, branch, status: 'success', per_page: 1 });
+  const { data } = await github.octokit.rest.actions.listWorkflowRuns({
+    owner: github.owner,
+    repo: github.repo,
+    workflow_id: PUBLISH_WORKFLOW,
+    branch,
+    status: 'success',
+    per_page: 1,
+  });
   const run = data.workflow_runs[0];
   return run ? new Date(run.updated_at) : undefined;
 }
 
 export function describeProblems(problems: WatchdogProblem[]): string {
-  return problems.length === 0 ? 'Watchdog: nothing to act on.' : [`Watchdog: ${problems.length} problem(s):`, ...problems.map((p) => `  ${p.code}: ${p.message}`)].join('\n');
+  return problems.length === 0
+    ? 'Watchdog: nothing to act on.'
+    : [`Watchdog: ${problems.length} problem(s):`, ...problems.map((p) => `  ${p.code}: ${p.message}`)].join('\n');
 }
 
 export interface WatchdogRunOptions {
@@ -105,7 +119,10 @@ export interface WatchdogRunResult {
 export async function runWatchdog(opts: WatchdogRunOptions): Promise<WatchdogRunResult> {
   const { project, github, problems } = opts;
   // An unreadable notify.yml must not stop the issue: read it, but report it after the sync.
-  const config = await readNotifyConfig(project).then((c) => ({ ok: true as const, c }), (error: unknown) => ({ ok: false as const, error }));
+  const config = await readNotifyConfig(project).then(
+    (c) => ({ ok: true as const, c }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   const state = await readWatchdogIssues(github);
   const issue = await syncWatchdogIssue({ github, problems, state });
   if (!config.ok) return { issue, mail: 'failed', error: config.error };
@@ -119,8 +136,14 @@ export async function runWatchdog(opts: WatchdogRunOptions): Promise<WatchdogRun
   try {
     const service = parseServiceConfig(await readText(path.join(project.content, 'service.yml'), 'content/service.yml'), 'content/service.yml');
     ({ signed } = await sendWatchdogMail(due, problems, {
-      email, operators, service: { name: service.name, url: service.url }, repository: github.repository, env: opts.env, now: opts.now,
-      ...(holder ? { issueUrl: holder.url } : {}), ...(opts.transportOptions ? { transportOptions: opts.transportOptions } : {}),
+      email,
+      operators,
+      service: { name: service.name, url: service.url },
+      repository: github.repository,
+      env: opts.env,
+      now: opts.now,
+      ...(holder ? { issueUrl: holder.url } : {}),
+      ...(opts.transportOptions ? { transportOptions: opts.transportOptions } : {}),
     }));
   } catch (error) {
     return { issue, mail: 'failed', error };
@@ -129,7 +152,8 @@ export async function runWatchdog(opts: WatchdogRunOptions): Promise<WatchdogRun
   return { issue, mail: due.kind, signed };
 }
 
-const describeError = (error: unknown): string => (isCandorError(error) ? `${error.code}: ${error.message.split('\n')[0]}` : describeReceived((error as Error)?.message ?? error));
+const describeError = (error: unknown): string =>
+  isCandorError(error) ? `${error.code}: ${error.message.split('\n')[0]}` : describeReceived((error as Error)?.message ?? error);
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, root: { type: 'string', default: '.' } } });
@@ -140,12 +164,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stdout.write(`${describeProblems(watchdogProblems(await gatherInput(project, now, undefined)))}\n`);
     return 0;
   }
-  const github = createGitHub({ token: env['GITHUB_TOKEN'] ?? '', repository: env['GITHUB_REPOSITORY'] ?? '', login: 'github-actions[bot]', ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}) });
+  const github = createGitHub({
+    token: env['GITHUB_TOKEN'] ?? '',
+    repository: env['GITHUB_REPOSITORY'] ?? '',
+    login: 'github-actions[bot]',
+    ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+  });
   const problems = watchdogProblems(await gatherInput(project, now, await lastPublishSuccess(github, env['GITHUB_REF_NAME'] || 'main')));
   process.stdout.write(`${describeProblems(problems)}\n`);
   const result = await runWatchdog({ project, github, problems, env, now });
   process.stdout.write(`Watchdog issue: ${result.issue.action}${result.issue.issue ? ` (${result.issue.issue.url})` : ''}\n`);
-  process.stdout.write(`Operators' e-mail: ${result.mail}${result.signed === undefined ? '' : result.signed ? ' (signed)' : ' (unsigned: no CI key in this job)'}\n`);
+  process.stdout.write(
+    `Operators' e-mail: ${result.mail}${result.signed === undefined ? '' : result.signed ? ' (signed)' : ' (unsigned: no CI key in this job)'}\n`,
+  );
   if (result.mail === 'failed') {
     process.stderr.write(`watchdog: the e-mail to the operators failed, the next run retries it: ${describeError(result.error)}\n`);
     return 1;

@@ -39,13 +39,21 @@ async function perItem<T>(items: T[], fn: (item: T) => unknown): Promise<number>
 
 function jsonPart(text: string): string {
   const lines = text.split('\n');
-  return lines.slice(lines.indexOf(DATA_MARKER) + 2).join('\n').trimEnd();
+  return lines
+    .slice(lines.indexOf(DATA_MARKER) + 2)
+    .join('\n')
+    .trimEnd();
 }
 
 async function signatureOnly(split: SplitFile, keys: openpgp.Key[]): Promise<void> {
   const packet = split.signatures[0]!;
   const key = keys.find((k) => k.getKeys(packet.issuerKeyID).length > 0)!;
-  const result = await openpgp.verify({ message: makeCleartext(split.text, [packet]), verificationKeys: [key], ...(packet.created ? { date: packet.created } : {}), expectSigned: true });
+  const result = await openpgp.verify({
+    message: makeCleartext(split.text, [packet]),
+    verificationKeys: [key],
+    ...(packet.created ? { date: packet.created } : {}),
+    expectSigned: true,
+  });
   await Promise.all(result.signatures.map((s) => s.verified));
 }
 
@@ -101,9 +109,15 @@ export async function heartbeatBreakdown(files: string[], keys: openpgp.Key[]): 
   const fast = await fastSignatures(files);
   const ctx = newCheckContext(nodeCrypto);
   return [
-    { label: 'whole readSignedDocument, openpgp.js only, one at a time', us: await perItem(files, (f) => readSignedDocument(f, 'heartbeat', keys, 'signature-time', 'archive')) },
+    {
+      label: 'whole readSignedDocument, openpgp.js only, one at a time',
+      us: await perItem(files, (f) => readSignedDocument(f, 'heartbeat', keys, 'signature-time', 'archive')),
+    },
     { label: 'whole readSignedDocument, openpgp.js only, 32 at a time', us: await concurrently(files, keys, 32) },
-    { label: 'whole readSignedDocument, fast path (node:crypto)', us: await perItem(files, (f) => readSignedDocument(f, 'heartbeat', keys, 'signature-time', 'archive', ctx)) },
+    {
+      label: 'whole readSignedDocument, fast path (node:crypto)',
+      us: await perItem(files, (f) => readSignedDocument(f, 'heartbeat', keys, 'signature-time', 'archive', ctx)),
+    },
     { label: '  frame + armor, openpgp.js (readCleartextMessage)', us: await perItem(files, (f) => splitSignedFile(f, 'heartbeat')) },
     { label: '  frame + armor, by hand (readSignedFile)', us: await perItem(files, (f) => readSignedFile(f, 'heartbeat')) },
     { label: '  parseCanaryText with zod (all of the next four)', us: await perItem(texts, (t) => parseCanaryText(t, 'heartbeat')) },
@@ -114,11 +128,20 @@ export async function heartbeatBreakdown(files: string[], keys: openpgp.Key[]): 
     { label: '  parseCanaryTextFast (hand-written schema)', us: await perItem(texts, (t) => parseCanaryTextFast(t, 'heartbeat')) },
     { label: '    JSON.parse + hand-written schema', us: await perItem(texts, (t) => parseCanaryDataFast(JSON.parse(jsonPart(t)))) },
     { label: '  openpgp.verify (the signature)', us: await perItem(splits, (s) => signatureOnly(s, keys)) },
-    { label: '  the signature by hand (verifiesFast, node:crypto)', us: await perItem(fast.map((f, i) => ({ ...f, key: keyFor(splits[i]!, keys) })), (f) => {
-      if (!verifiesFast(f.text, f.signature, f.key, nodeCrypto)) throw new Error('the fast path refused a genuine signature');
-    }) },
+    {
+      label: '  the signature by hand (verifiesFast, node:crypto)',
+      us: await perItem(
+        fast.map((f, i) => ({ ...f, key: keyFor(splits[i]!, keys) })),
+        (f) => {
+          if (!verifiesFast(f.text, f.signature, f.key, nodeCrypto)) throw new Error('the fast path refused a genuine signature');
+        },
+      ),
+    },
     { label: '  key checks, openpgp.js (revoked, expiry, signing key)', us: await perItem(splits, (s) => keyChecks(s, keys)) },
-    { label: '  all signature checks, fast path (KeyFacts, once per key)', us: await perItem(fast, (f) => checkSignatures(f.text, [f.signature], keys, 'signature-time', ctx)) },
+    {
+      label: '  all signature checks, fast path (KeyFacts, once per key)',
+      us: await perItem(fast, (f) => checkSignatures(f.text, [f.signature], keys, 'signature-time', ctx)),
+    },
     { label: '  sha256, Web Crypto (documentHash)', us: await perItem(texts, documentHash) },
     { label: '  sha256, node:crypto (documentHashSync)', us: await perItem(texts, (t) => documentHashSync(nodeCrypto, t)) },
   ];

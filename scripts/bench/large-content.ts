@@ -41,7 +41,11 @@ export interface LargeProject {
 const HOUR = 3_600_000;
 
 /** How the policy versions are shared out: a long-lived privacy policy and two smaller ones. */
-const POLICY_SHARES: [string, number][] = [['privacy', 0.8], ['mail', 0.125], ['cookies', 0.075]];
+const POLICY_SHARES: [string, number][] = [
+  ['privacy', 0.8],
+  ['mail', 0.125],
+  ['cookies', 0.075],
+];
 
 function splitVersions(total: number): Record<string, number> {
   const out: Record<string, number> = {};
@@ -54,7 +58,9 @@ function splitVersions(total: number): Record<string, number> {
   return out;
 }
 
-interface FrontMatter { [field: string]: unknown }
+interface FrontMatter {
+  [field: string]: unknown;
+}
 
 function splitFrontMatter(source: string, file: string): { data: FrontMatter; body: string } {
   const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source.replace(/\r\n/g, '\n'));
@@ -67,7 +73,12 @@ const withFrontMatter = (data: FrontMatter, body: string): string => `---\n${str
 /** The demo file with the highest version number (or the last report) in a content folder. */
 async function newestDemoFile(dir: string): Promise<string> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.md') && n !== 'README.md');
-  const key = (n: string) => n.replace(/\.md$/, '').split(/[.-]/).map((p) => p.padStart(6, '0')).join('.');
+  const key = (n: string) =>
+    n
+      .replace(/\.md$/, '')
+      .split(/[.-]/)
+      .map((p) => p.padStart(6, '0'))
+      .join('.');
   const newest = names.sort((a, b) => key(a).localeCompare(key(b))).at(-1);
   if (!newest) throw new Error(`${dir}: no demo file to copy`);
   return path.join(dir, newest);
@@ -75,7 +86,12 @@ async function newestDemoFile(dir: string): Promise<string> {
 
 type Change = 'material' | 'minor' | 'editorial';
 
-interface Dated { version: string; change: Change; published: number; effective: number }
+interface Dated {
+  version: string;
+  change: Change;
+  published: number;
+  effective: number;
+}
 
 /**
  * Version numbers, change classes and dates (as day offsets, the last version's
@@ -135,7 +151,11 @@ async function writePolicies(repo: string, root: string, counts: Record<string, 
       const p = editable[(i * 7) % editable.length]!;
       current[p] = `${paragraphs[p]!.trimEnd()} We reviewed this part for version ${d.version} (${d.change} change ${i + 1} of ${count}).`;
       const fm: FrontMatter = {
-        ...data, version: d.version, effective: dayOf(d.effective), published: dayOf(d.published), change: d.change,
+        ...data,
+        version: d.version,
+        effective: dayOf(d.effective),
+        published: dayOf(d.published),
+        change: d.change,
         summary: `Version ${d.version}: ${d.change === 'editorial' ? 'wording only; the facts are unchanged' : `a ${d.change} change to one section and one fact`} (generated for the site-build bench).`,
         ...(facts ? { facts } : {}),
       };
@@ -156,7 +176,10 @@ function halfYears(count: number, today: string): { id: string; start: string; e
     const start = `${year}-${half === 1 ? '01-01' : '07-01'}`;
     const end = `${year}-${half === 1 ? '06-30' : '12-31'}`;
     if (addDays(end, 26) <= today) out.unshift({ id: `${year}-h${half}`, start, end });
-    if (half === 1) { year--; half = 2; } else half = 1;
+    if (half === 1) {
+      year--;
+      half = 2;
+    } else half = 1;
   }
   return out;
 }
@@ -170,8 +193,12 @@ async function writeReports(repo: string, root: string, count: number, today: st
   let bytes = 0;
   for (const p of halfYears(count, today)) {
     const fm: FrontMatter = {
-      ...data, title: `Transparency report: ${p.start} to ${p.end}`, period: { start: p.start, end: p.end }, cadence: 'half-yearly',
-      published: addDays(p.end, 26), nextReportDue: addDays(p.end, 212),
+      ...data,
+      title: `Transparency report: ${p.start} to ${p.end}`,
+      period: { start: p.start, end: p.end },
+      cadence: 'half-yearly',
+      published: addDays(p.end, 26),
+      nextReportDue: addDays(p.end, 212),
     };
     const text = withFrontMatter(fm, body);
     bytes += Buffer.byteLength(text);
@@ -198,9 +225,12 @@ async function writeCanary(repo: string, root: string, world: BenchWorld, heartb
   const demoConfig = parse(await readFile(path.join(repo, 'content', 'canary', 'canary.yml'), 'utf8')) as FrontMatter;
   const config = {
     ...demoConfig,
-    signers: a.signers, heartbeat: { ...(demoConfig['heartbeat'] as FrontMatter), keys: a.heartbeat.keys },
+    signers: a.signers,
+    heartbeat: { ...(demoConfig['heartbeat'] as FrontMatter), keys: a.heartbeat.keys },
     cadence: { attestationLifetimeDays: 90, maxAttestationLifetimeDays: 90, warnDays: 14 },
-    panicKeys: a.panicKeys, rotations: [], documents: [],
+    panicKeys: a.panicKeys,
+    rotations: [],
+    documents: [],
   };
   await writeFile(path.join(root, 'content', 'canary', 'canary.yml'), stringify(config, { lineWidth: 0 }));
   await writeFile(path.join(root, 'content', 'canary', 'statements.yml'), stringify({ statements: a.statements }, { lineWidth: 0 }));
@@ -215,6 +245,6 @@ export async function largeProject(repo: string, world: BenchWorld, root: string
   const today = now.slice(0, 10);
   const nowDay = Math.floor(Date.parse(`${today}T00:00:00Z`) / 86_400_000);
   const policies = splitVersions(size.policyVersions);
-  const markdownBytes = await writePolicies(repo, root, policies, nowDay) + await writeReports(repo, root, size.reports, today);
+  const markdownBytes = (await writePolicies(repo, root, policies, nowDay)) + (await writeReports(repo, root, size.reports, today));
   return { root, now, heartbeats: size.heartbeats, attestations, policies, reports: size.reports, markdownBytes };
 }

@@ -55,10 +55,14 @@ export async function benchPolicyDiff(opts: { tmpDir: string; runs: number }): P
   const blocks = parseBlocks(a).length;
   // In rounds (candor, git, candor, git…) so that both see the same load drift; a long
   // warm-up because the first diffs run before the JIT has compiled markdown-it.
-  const [candor, git] = await measureRounds([
-    { label: 'diffPolicies', fn: () => diffPolicies(a, b) },
-    { label: 'git diff --word-diff', fn: () => runProcess('git', gitArgs(fileA, fileB), { expect: 1, env: gitEnv(opts.tmpDir) }) },
-  ], opts.runs, { warmup: 10 });
+  const [candor, git] = await measureRounds(
+    [
+      { label: 'diffPolicies', fn: () => diffPolicies(a, b) },
+      { label: 'git diff --word-diff', fn: () => runProcess('git', gitArgs(fileA, fileB), { expect: 1, env: gitEnv(opts.tmpDir) }) },
+    ],
+    opts.runs,
+    { warmup: 10 },
+  );
   const cli = await measureCli(opts, a, b);
   return { candorMs: candor!.ms, gitMs: git!.ms, ratio: candor!.ms / git!.ms, ...cli, bytes: { a: a.length, b: b.length }, blocks, changedBlocks };
 }
@@ -108,12 +112,14 @@ type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const int = (rand: Rand, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 
-const VOCABULARY = ('we you your our data account address message messages mail mailbox server servers backup backups log logs ' +
+const VOCABULARY = (
+  'we you your our data account address message messages mail mailbox server servers backup backups log logs ' +
   'keep kept store stored delete deleted days months year retention period purpose legal basis consent contract interest ' +
   'legitimate processor processors third party parties share shared receive receives law request requests authority ' +
   'cookie cookies session security encrypted encryption access right rights copy correct erase object complaint ' +
   'the a an and or of to in for with without on at by from only never always when until after before unless if ' +
-  'which that this these those it is are be been may must will can not no any each every all some other').split(' ');
+  'which that this these those it is are be been may must will can not no any each every all some other'
+).split(' ');
 
 interface GenBlock {
   kind: 'heading' | 'paragraph' | 'list' | 'table';
@@ -137,10 +143,17 @@ function sentence(rand: Rand, n: number, linkId: () => number): string[] {
 }
 
 function section(rand: Rand, n: number, linkId: () => number): GenBlock[] {
-  const blocks: GenBlock[] = [{ kind: 'heading', parts: [[`${n}.`, ...sentence(rand, int(rand, 2, 4), linkId).map((w) => w.replace(/[.*[\]()]/g, ''))]], width: 0 }];
+  const blocks: GenBlock[] = [
+    { kind: 'heading', parts: [[`${n}.`, ...sentence(rand, int(rand, 2, 4), linkId).map((w) => w.replace(/[.*[\]()]/g, ''))]], width: 0 },
+  ];
   for (let p = int(rand, 2, 4); p > 0; p--) blocks.push({ kind: 'paragraph', parts: [sentence(rand, int(rand, 40, 90), linkId)], width: 80 });
   if (rand() < 0.7) blocks.push({ kind: 'list', parts: Array.from({ length: int(rand, 3, 6) }, () => sentence(rand, int(rand, 5, 15), linkId)), width: 0 });
-  if (rand() < 0.3) blocks.push({ kind: 'table', parts: Array.from({ length: int(rand, 2, 4) }, () => [pick(rand, VOCABULARY), `${int(rand, 1, 90)} days`, pick(rand, VOCABULARY)]), width: 0 });
+  if (rand() < 0.3)
+    blocks.push({
+      kind: 'table',
+      parts: Array.from({ length: int(rand, 2, 4) }, () => [pick(rand, VOCABULARY), `${int(rand, 1, 90)} days`, pick(rand, VOCABULARY)]),
+      width: 0,
+    });
   return blocks;
 }
 
@@ -158,10 +171,14 @@ function wrap(words: readonly string[], width: number): string {
 
 function renderBlock(b: GenBlock): string {
   switch (b.kind) {
-    case 'heading': return `## ${b.parts[0]!.join(' ')}`;
-    case 'paragraph': return wrap(b.parts[0]!, b.width);
-    case 'list': return b.parts.map((item, i) => `${i > 0 && i % 3 === 0 ? '  ' : ''}- ${item.join(' ')}`).join('\n');
-    case 'table': return ['| What | Kept | Why |', '|---|---|---|', ...b.parts.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+    case 'heading':
+      return `## ${b.parts[0]!.join(' ')}`;
+    case 'paragraph':
+      return wrap(b.parts[0]!, b.width);
+    case 'list':
+      return b.parts.map((item, i) => `${i > 0 && i % 3 === 0 ? '  ' : ''}- ${item.join(' ')}`).join('\n');
+    case 'table':
+      return ['| What | Kept | Why |', '|---|---|---|', ...b.parts.map((row) => `| ${row.join(' | ')} |`)].join('\n');
   }
 }
 

@@ -100,7 +100,10 @@ export interface SiteBench {
 
 // ---------------------------------------------------------------- builds
 
-interface BuildEnv { root: string; now?: string }
+interface BuildEnv {
+  root: string;
+  now?: string;
+}
 
 /** `node scripts/build-site.ts`, exactly as `npm run build` with a project root. */
 function candorBuild(repo: string, project: BuildEnv, out: string): void {
@@ -122,7 +125,10 @@ const plain = (log: string) => log.replace(/\x1b\[[0-9;]*m/g, '');
 
 function phases(log: string, wallMs: number): Phases {
   const text = plain(log);
-  const one = (re: RegExp) => { const m = re.exec(text); return m ? toMs(m[1]!, m[2]!) : NaN; };
+  const one = (re: RegExp) => {
+    const m = re.exec(text);
+    return m ? toMs(m[1]!, m[2]!) : NaN;
+  };
   return {
     wallMs,
     astroMs: one(/page\(s\) built in ([\d.]+)(ms|s)/),
@@ -141,7 +147,9 @@ function routeTimes(log: string): { groups: RouteGroup[]; totalMs: number } {
     totalMs += ms;
     const route = m[1]!
       .replace(/^\/policies\/(?!changelog\/)[^/]+\//, '/policies/[policy]/')
-      .split('/').map((seg) => (/\d/.test(seg) && seg !== 'index.html' ? '[*]' : seg)).join('/');
+      .split('/')
+      .map((seg) => (/\d/.test(seg) && seg !== 'index.html' ? '[*]' : seg))
+      .join('/');
     const g = groups.get(route) ?? { route, files: 0, ms: 0 };
     g.files++;
     g.ms += ms;
@@ -163,7 +171,9 @@ async function bareProject(dir: string, pages: number, endpoints: number): Promi
   const pagesDir = path.join(dir, 'src', 'pages');
   await mkdir(pagesDir, { recursive: true });
   await writeFile(path.join(dir, 'package.json'), '{ "name": "candor-bench-bare", "private": true, "type": "module" }\n');
-  await writeFile(path.join(pagesDir, '[n].astro'), `---
+  await writeFile(
+    path.join(pagesDir, '[n].astro'),
+    `---
 export function getStaticPaths() {
   return Array.from({ length: ${pages} }, (_, i) => ({ params: { n: String(i + 1) } }));
 }
@@ -171,13 +181,17 @@ const { n } = Astro.params;
 ---
 <!doctype html>
 <html lang="en"><head><meta charset="utf-8" /><title>Page {n}</title></head><body><h1>Page {n}</h1><p>A trivial page.</p></body></html>
-`);
+`,
+  );
   if (endpoints > 0) {
-    await writeFile(path.join(pagesDir, '[file].txt.ts'), `export function getStaticPaths() {
+    await writeFile(
+      path.join(pagesDir, '[file].txt.ts'),
+      `export function getStaticPaths() {
   return Array.from({ length: ${endpoints} }, (_, i) => ({ params: { file: \`file-\${i + 1}\` } }));
 }
 export const GET = ({ params }: { params: { file: string } }) => new Response(\`File \${params.file}\\n\`);
-`);
+`,
+    );
   }
 }
 
@@ -210,16 +224,29 @@ async function benchSize(label: 'full' | 'half', size: ContentSize, ctx: Context
 
   let n = 0;
   const out = (what: string) => path.join(work, `${what}-${++n}`);
-  const [candor, bare, bareWithFiles] = await measureRounds([
-    { label: `candor build-site (${label} content)`, fn: () => candorBuild(ctx.repo, project, out('candor')) },
-    { label: `bare Astro, ${files.html} trivial pages`, fn: () => astroBuild(barePages, out('bare'), 'warn') },
-    { label: `  bare Astro, same + ${files.other} endpoint files`, fn: () => astroBuild(bareFiles, out('bare-files'), 'warn') },
-  ], ctx.runs, { warmup: 0 }) as [Measurement, Measurement, Measurement];
+  const [candor, bare, bareWithFiles] = (await measureRounds(
+    [
+      { label: `candor build-site (${label} content)`, fn: () => candorBuild(ctx.repo, project, out('candor')) },
+      { label: `bare Astro, ${files.html} trivial pages`, fn: () => astroBuild(barePages, out('bare'), 'warn') },
+      { label: `  bare Astro, same + ${files.other} endpoint files`, fn: () => astroBuild(bareFiles, out('bare-files'), 'warn') },
+    ],
+    ctx.runs,
+    { warmup: 0 },
+  )) as [Measurement, Measurement, Measurement];
   await rm(work, { recursive: true, force: true });
   await rm(projectRoot, { recursive: true, force: true });
   return {
-    label, content, htmlPages: files.html, otherFiles: files.other, outputBytes: files.bytes,
-    candor, bare, bareWithFiles, routes: groups, phases: candorPhases, barePhases,
+    label,
+    content,
+    htmlPages: files.html,
+    otherFiles: files.other,
+    outputBytes: files.bytes,
+    candor,
+    bare,
+    bareWithFiles,
+    routes: groups,
+    phases: candorPhases,
+    barePhases,
   };
 }
 
@@ -251,7 +278,10 @@ async function policyPageWeight(ctx: Context): Promise<PolicyPageWeight> {
   await rm(out, { recursive: true, force: true });
   const h = { bytes: html.length, gzip9: gz(html, 9), gzip6: gz(html, 6), inlineCss };
   return {
-    page, version, html: h, stylesheets,
+    page,
+    version,
+    html: h,
+    stylesheets,
     gzip9: h.gzip9 + stylesheets.reduce((s, c) => s + c.gzip9, 0),
     gzip6: h.gzip6 + stylesheets.reduce((s, c) => s + c.gzip6, 0),
   };
@@ -273,7 +303,8 @@ interface Context {
 export async function benchSite(opts: { repo: string; world: BenchWorld; log: (line: string) => void; runs?: number }): Promise<SiteBench> {
   const started = performance.now();
   const ctx: Context = {
-    ...opts, runs: opts.runs ?? 3,
+    ...opts,
+    runs: opts.runs ?? 3,
     tmp: path.join(os.tmpdir(), `candor-bench-site-${process.pid}`),
     work: path.join(opts.repo, 'dist', '.bench', `site-${process.pid}`),
   };
@@ -284,10 +315,16 @@ export async function benchSite(opts: { repo: string; world: BenchWorld; log: (l
     const full = await benchSize('full', FULL, ctx);
     const candor = full.candor.ms / half.candor.ms;
     return {
-      full, half, policyPage, seconds: (performance.now() - started) / 1000,
+      full,
+      half,
+      policyPage,
+      seconds: (performance.now() - started) / 1000,
       growth: {
-        candor, bare: full.bare.ms / half.bare.ms, linear: candor <= LINEAR_MAX,
-        candorFastest: full.candor.min / half.candor.min, bareFastest: full.bare.min / half.bare.min,
+        candor,
+        bare: full.bare.ms / half.bare.ms,
+        linear: candor <= LINEAR_MAX,
+        candorFastest: full.candor.min / half.candor.min,
+        bareFastest: full.bare.min / half.bare.min,
       },
     };
   } finally {
@@ -307,10 +344,14 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
 function describeContent(s: SizeBench): string {
   const c = s.content;
-  const policies = Object.entries(c.policies).map(([id, n]) => `${id} ${n}`).join(', ');
+  const policies = Object.entries(c.policies)
+    .map(([id, n]) => `${id} ${n}`)
+    .join(', ');
   const versions = Object.values(c.policies).reduce((a, b) => a + b, 0);
-  return `   content: ${num(c.heartbeats)} heartbeats + ${c.attestations} attestations, ${versions} policy versions (${policies}), ${c.reports} half-yearly reports, ${kb(c.markdownBytes)} of Markdown; clock ${c.now}\n`
-    + `   output: ${num(s.htmlPages)} .html pages + ${num(s.otherFiles)} other files, ${(s.outputBytes / 1e6).toFixed(1)} MB`;
+  return (
+    `   content: ${num(c.heartbeats)} heartbeats + ${c.attestations} attestations, ${versions} policy versions (${policies}), ${c.reports} half-yearly reports, ${kb(c.markdownBytes)} of Markdown; clock ${c.now}\n` +
+    `   output: ${num(s.htmlPages)} .html pages + ${num(s.otherFiles)} other files, ${(s.outputBytes / 1e6).toFixed(1)} MB`
+  );
 }
 
 function sizeTable(s: SizeBench): string {
@@ -332,7 +373,12 @@ function routeTable(s: SizeBench, top = 8): string {
   }
   const files = s.htmlPages + s.otherFiles;
   rows.push(['all files (render + write)', num(files), fmtMs(s.phases.filesMs), `${(s.phases.filesMs / files).toFixed(1)} ms`]);
-  rows.push([`for scale: bare Astro, ${num(s.htmlPages)} trivial pages`, num(s.htmlPages), fmtMs(s.barePhases.filesMs), `${(s.barePhases.filesMs / s.htmlPages).toFixed(1)} ms`]);
+  rows.push([
+    `for scale: bare Astro, ${num(s.htmlPages)} trivial pages`,
+    num(s.htmlPages),
+    fmtMs(s.barePhases.filesMs),
+    `${(s.barePhases.filesMs / s.htmlPages).toFixed(1)} ms`,
+  ]);
   return table(['route (warm-up build, Astro per-file log)', 'files', 'total', 'per file'], rows);
 }
 
@@ -343,17 +389,22 @@ function phaseTable(s: SizeBench): string {
     const other = p.astroMs - p.viteMs - p.routesMs;
     return [startup, p.viteMs, p.routesMs - p.filesMs, p.filesMs, other, p.wallMs].map((ms) => (Number.isNaN(ms) ? '?' : fmtMs(ms)));
   };
-  return table(['warm-up build', 'start-up + config', 'Vite bundling', 'getStaticPaths etc.', 'files (render + write)', 'other', 'wall'], [
-    ['candor', ...cells(s.phases)],
-    [`bare, ${num(s.htmlPages)} pages`, ...cells(s.barePhases)],
-  ]);
+  return table(
+    ['warm-up build', 'start-up + config', 'Vite bundling', 'getStaticPaths etc.', 'files (render + write)', 'other', 'wall'],
+    [
+      ['candor', ...cells(s.phases)],
+      [`bare, ${num(s.htmlPages)} pages`, ...cells(s.barePhases)],
+    ],
+  );
 }
 
 export function printSite(s: SiteBench): void {
-  console.log(`\n5. Site build, large content: candor build-site vs a bare Astro build of as many trivial pages (child processes, ${s.full.candor.runs} rounds)`);
+  console.log(
+    `\n5. Site build, large content: candor build-site vs a bare Astro build of as many trivial pages (child processes, ${s.full.candor.runs} rounds)`,
+  );
   console.log(describeContent(s.full));
   console.log(sizeTable(s.full));
-  console.log('   where the time goes (untimed warm-up builds, from Astro\'s log):');
+  console.log("   where the time goes (untimed warm-up builds, from Astro's log):");
   console.log(phaseTable(s.full).replace(/^/gm, '   '));
   console.log(routeTable(s.full).replace(/^/gm, '   '));
 
@@ -361,20 +412,31 @@ export function printSite(s: SiteBench): void {
   console.log(describeContent(s.half));
   console.log(sizeTable(s.half));
   console.log(phaseTable(s.half).replace(/^/gm, '   '));
-  console.log(`   growth, full / half: candor ${fmtRatio(s.growth.candor)} (${fmtMs(s.full.candor.ms)} / ${fmtMs(s.half.candor.ms)}), bare ${fmtRatio(s.growth.bare)} (${fmtMs(s.full.bare.ms)} / ${fmtMs(s.half.bare.ms)}), pages ${fmtRatio(s.full.htmlPages / s.half.htmlPages)}: ${s.growth.linear ? 'linear' : 'NOT linear'} (≤ ${LINEAR_MAX}× for twice the content)`);
-  console.log(`   from the fastest runs: candor ${fmtRatio(s.growth.candorFastest)}, bare ${fmtRatio(s.growth.bareFastest)}; start-up, config and bundling do not grow, so whole builds grow less than their per-file work:`);
+  console.log(
+    `   growth, full / half: candor ${fmtRatio(s.growth.candor)} (${fmtMs(s.full.candor.ms)} / ${fmtMs(s.half.candor.ms)}), bare ${fmtRatio(s.growth.bare)} (${fmtMs(s.full.bare.ms)} / ${fmtMs(s.half.bare.ms)}), pages ${fmtRatio(s.full.htmlPages / s.half.htmlPages)}: ${s.growth.linear ? 'linear' : 'NOT linear'} (≤ ${LINEAR_MAX}× for twice the content)`,
+  );
+  console.log(
+    `   from the fastest runs: candor ${fmtRatio(s.growth.candorFastest)}, bare ${fmtRatio(s.growth.bareFastest)}; start-up, config and bundling do not grow, so whole builds grow less than their per-file work:`,
+  );
   const perRoute = s.full.routes.slice(0, 4).map((g) => {
     const h = s.half.routes.find((x) => x.route === g.route);
     return h ? `${g.route} ${fmtRatio(g.ms / h.ms)} time for ${fmtRatio(g.files / h.files)} files` : `${g.route}: not in the half build`;
   });
-  console.log(`   per-file work only (render + write, warm-up builds), full / half: candor ${fmtRatio(s.full.phases.filesMs / s.half.phases.filesMs)}, bare ${fmtRatio(s.full.barePhases.filesMs / s.half.barePhases.filesMs)}`);
+  console.log(
+    `   per-file work only (render + write, warm-up builds), full / half: candor ${fmtRatio(s.full.phases.filesMs / s.half.phases.filesMs)}, bare ${fmtRatio(s.full.barePhases.filesMs / s.half.barePhases.filesMs)}`,
+  );
   console.log(`   slowest routes, full / half: ${perRoute.join('; ')}`);
 
   const p = s.policyPage;
   console.log(`\n7. Policy page weight: /${p.page} of the demo content (privacy ${p.version}, current today), HTML + the stylesheets it links`);
   const rows = [[`${p.page} (${p.html.inlineCss} bytes of inline CSS)`, num(p.html.bytes), num(p.html.gzip9), num(p.html.gzip6)]];
   for (const c of p.stylesheets) rows.push([`  ${c.href}`, num(c.bytes), num(c.gzip9), num(c.gzip6)]);
-  rows.push([p.stylesheets.length === 0 ? 'total (no linked stylesheet)' : 'total', num(p.html.bytes + p.stylesheets.reduce((a, c) => a + c.bytes, 0)), num(p.gzip9), num(p.gzip6)]);
+  rows.push([
+    p.stylesheets.length === 0 ? 'total (no linked stylesheet)' : 'total',
+    num(p.html.bytes + p.stylesheets.reduce((a, c) => a + c.bytes, 0)),
+    num(p.gzip9),
+    num(p.gzip6),
+  ]);
   console.log(table(['file', 'bytes', 'gzip -9', 'gzip -6'], rows));
   console.log(`   gzip -9 ${kb(p.gzip9)} (target ≤ ${kb(TARGET_GZIP_BYTES)}) ${status(p.gzip9 <= TARGET_GZIP_BYTES)}; gzip -6 ${kb(p.gzip6)}`);
   console.log(`   site bench took ${s.seconds.toFixed(0)} s`);
@@ -382,9 +444,18 @@ export function printSite(s: SiteBench): void {
 
 function sizeJson(s: SizeBench) {
   return {
-    content: s.content, htmlPages: s.htmlPages, otherFiles: s.otherFiles, outputBytes: s.outputBytes,
-    candorMs: s.candor.ms, bareMs: s.bare.ms, bareWithFilesMs: s.bareWithFiles.ms, runs: s.candor.runs,
-    ratio: s.candor.ms / s.bare.ms, ratioToBareWithFiles: s.candor.ms / s.bareWithFiles.ms, target: TARGET_BUILD, met: s.candor.ms / s.bare.ms <= TARGET_BUILD,
+    content: s.content,
+    htmlPages: s.htmlPages,
+    otherFiles: s.otherFiles,
+    outputBytes: s.outputBytes,
+    candorMs: s.candor.ms,
+    bareMs: s.bare.ms,
+    bareWithFilesMs: s.bareWithFiles.ms,
+    runs: s.candor.runs,
+    ratio: s.candor.ms / s.bare.ms,
+    ratioToBareWithFiles: s.candor.ms / s.bareWithFiles.ms,
+    target: TARGET_BUILD,
+    met: s.candor.ms / s.bare.ms <= TARGET_BUILD,
     routesMs: Object.fromEntries(s.routes.map((g) => [g.route, { files: g.files, ms: Math.round(g.ms) }])),
     warmupPhases: { candor: s.phases, bare: s.barePhases },
   };
@@ -392,7 +463,8 @@ function sizeJson(s: SizeBench) {
 
 export function siteJson(s: SiteBench) {
   return {
-    full: sizeJson(s.full), half: sizeJson(s.half),
+    full: sizeJson(s.full),
+    half: sizeJson(s.half),
     growth: { ...s.growth, limit: LINEAR_MAX },
     policyPage: { ...s.policyPage, target: TARGET_GZIP_BYTES, met: s.policyPage.gzip9 <= TARGET_GZIP_BYTES },
     seconds: Math.round(s.seconds),

@@ -5,14 +5,17 @@ import path from 'node:path';
 import { runProcess } from './measure.ts';
 
 export function hasTool(name: string): boolean {
-  return (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean).some((dir) => {
-    try {
-      accessSync(path.join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return (process.env['PATH'] ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .some((dir) => {
+      try {
+        accessSync(path.join(dir, name), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 export interface GpgHome {

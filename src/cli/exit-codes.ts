@@ -13,7 +13,12 @@ export const EXIT = {
 } as const;
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return error.code === 'FETCH_FAILED' ? EXIT.unavailable : error.code === 'INPUT_UNREADABLE' || error.code === 'STATE_UNREADABLE' ? EXIT.dataError : EXIT.usage;
+  if (error instanceof UsageError)
+    return error.code === 'FETCH_FAILED'
+      ? EXIT.unavailable
+      : error.code === 'INPUT_UNREADABLE' || error.code === 'STATE_UNREADABLE'
+        ? EXIT.dataError
+        : EXIT.usage;
   if (error instanceof FreshnessError) return EXIT.unavailable;
   if (error instanceof SigningError) return error.code === 'PASSPHRASE_MISSING' || error.code === 'PASSPHRASE_WRONG' ? EXIT.noPermission : EXIT.dataError;
   if (error instanceof ContentError) return EXIT.dataError;

@@ -83,7 +83,12 @@ function acceptGlobalsAfter(program: Command): void {
 
 function systemError(error: unknown): error is NodeJS.ErrnoException & { path: string; code: string } {
   const e = error as NodeJS.ErrnoException | undefined;
-  return typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.path === 'string' && ['open', 'read', 'scandir', 'stat', 'lstat'].includes(e.syscall ?? '');
+  return (
+    typeof e?.code === 'string' &&
+    /^E[A-Z]+$/.test(e.code) &&
+    typeof e.path === 'string' &&
+    ['open', 'read', 'scandir', 'stat', 'lstat'].includes(e.syscall ?? '')
+  );
 }
 
 function report(error: unknown, io: Output): number {
@@ -92,7 +97,12 @@ function report(error: unknown, io: Output): number {
   } else if (systemError(error)) {
     // A file the user named that the system would not open, found where no typed error
     // was made for it: said as an unreadable input (exit 65), not as a crash.
-    const typed = new UsageError('INPUT_UNREADABLE', 'cannot read the file', { file: error.path, expected: 'a file this user can read', received: systemReason(error.code), hint: 'Check the path and its permissions.' });
+    const typed = new UsageError('INPUT_UNREADABLE', 'cannot read the file', {
+      file: error.path,
+      expected: 'a file this user can read',
+      received: systemReason(error.code),
+      hint: 'Check the path and its permissions.',
+    });
     io.err(`error ${typed.code}: ${typed.message}\n  hint: ${typed.hint}`);
     return exitCodeFor(typed);
   } else {
@@ -104,7 +114,14 @@ function report(error: unknown, io: Output): number {
 /** Runs the CLI; resolves to the exit code. `systemNow` is the only read of the real clock. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, systemNow = new Date()): Promise<number> {
   let code: number = EXIT.ok;
-  const program: Command = await buildProgram(() => makeContext(program.opts(), env, io, systemNow), (c) => { code = c; }, io, argv);
+  const program: Command = await buildProgram(
+    () => makeContext(program.opts(), env, io, systemNow),
+    (c) => {
+      code = c;
+    },
+    io,
+    argv,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -113,12 +113,7 @@ export class SigningError extends CandorError<SigningErrorCode> {}
 
 /** A freshness source could not give a usable answer. */
 export type FreshnessErrorCode =
-  | 'SOURCE_UNREACHABLE'
-  | 'SOURCE_BAD_RESPONSE'
-  | 'SOURCES_DISAGREE'
-  | 'NOT_ENOUGH_SOURCES'
-  | 'HEADLINES_STALE'
-  | 'HEADLINES_MISSING';
+  'SOURCE_UNREACHABLE' | 'SOURCE_BAD_RESPONSE' | 'SOURCES_DISAGREE' | 'NOT_ENOUGH_SOURCES' | 'HEADLINES_STALE' | 'HEADLINES_MISSING';
 export class FreshnessError extends CandorError<FreshnessErrorCode> {}
 
 /** Wrong use of the command line. */
@@ -135,22 +130,11 @@ export class EmailError extends CandorError<EmailErrorCode> {}
 
 /** The notifier: its ledger, its configuration, and deliveries that did not go through. */
 export type NotifyErrorCode =
-  | 'LEDGER_INVALID'
-  | 'LEDGER_LOCKED'
-  | 'CONTENT_INVALID'
-  | 'CHANNEL_DUPLICATE'
-  | 'SECRET_MISSING'
-  | 'DELIVERY_FAILED'
-  | 'DELIVERY_REJECTED';
+  'LEDGER_INVALID' | 'LEDGER_LOCKED' | 'CONTENT_INVALID' | 'CHANNEL_DUPLICATE' | 'SECRET_MISSING' | 'DELIVERY_FAILED' | 'DELIVERY_REJECTED';
 export class NotifyError extends CandorError<NotifyErrorCode> {}
 
 /** GitHub refused, failed or rate-limited a request (after bounded retries), or the GitHub setup is unusable. */
-export type GitHubErrorCode =
-  | 'GITHUB_CONFIG_INVALID'
-  | 'GITHUB_REQUEST_FAILED'
-  | 'GITHUB_UNAVAILABLE'
-  | 'GITHUB_RATE_LIMITED'
-  | 'GITHUB_CONFLICT';
+export type GitHubErrorCode = 'GITHUB_CONFIG_INVALID' | 'GITHUB_REQUEST_FAILED' | 'GITHUB_UNAVAILABLE' | 'GITHUB_RATE_LIMITED' | 'GITHUB_CONFLICT';
 export class GitHubError extends CandorError<GitHubErrorCode> {
   /** HTTP status of GitHub's last answer; undefined when there was none (network error, bad setup). */
   readonly status: number | undefined;
@@ -172,11 +156,23 @@ export function isCandorError(error: unknown): error is CandorError {
 export function systemReason(code: string | undefined): string {
   if (code === undefined) return 'an error of the system';
   const words: Record<string, string> = {
-    ENOENT: 'no such file or folder', EISDIR: 'a folder, not a file', ENOTDIR: 'a path through something that is not a folder',
-    EACCES: 'a file this user may not read', EPERM: 'a file this user may not read', EMFILE: 'too many open files', ENOSPC: 'no space left on the disk',
-    ECONNREFUSED: 'connection refused', ECONNRESET: 'the connection was cut', ENOTFOUND: 'no such host (the name does not resolve)',
-    EAI_AGAIN: 'the host name could not be looked up (DNS)', ETIMEDOUT: 'timed out', EHOSTUNREACH: 'the host cannot be reached', ENETUNREACH: 'the network cannot be reached',
-    UND_ERR_CONNECT_TIMEOUT: 'timed out connecting', UND_ERR_SOCKET: 'the connection was cut', UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for an answer',
+    ENOENT: 'no such file or folder',
+    EISDIR: 'a folder, not a file',
+    ENOTDIR: 'a path through something that is not a folder',
+    EACCES: 'a file this user may not read',
+    EPERM: 'a file this user may not read',
+    EMFILE: 'too many open files',
+    ENOSPC: 'no space left on the disk',
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'the connection was cut',
+    ENOTFOUND: 'no such host (the name does not resolve)',
+    EAI_AGAIN: 'the host name could not be looked up (DNS)',
+    ETIMEDOUT: 'timed out',
+    EHOSTUNREACH: 'the host cannot be reached',
+    ENETUNREACH: 'the network cannot be reached',
+    UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+    UND_ERR_SOCKET: 'the connection was cut',
+    UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for an answer',
   };
   if (words[code]) return words[code];
   if (/SSL|TLS|CERT/.test(code)) return 'a TLS (https) connection could not be made: the server may not speak https, or its certificate is not trusted';

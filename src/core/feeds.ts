@@ -85,7 +85,9 @@ export function tagAuthority(serviceUrl: string, date: string): string {
  */
 export function tagId(authority: string, specific: string): string {
   // RFC 4151 allows pchar plus "/" "?" in the specific part; anything else is percent-encoded.
-  const safe = specific.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  const safe = specific.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu, (c) =>
+    [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
   return `tag:${authority}:${safe}`;
 }
 
@@ -105,81 +107,92 @@ export function totalText(t: Total): string {
 
 function policyItems(src: FeedSource, today: string): FeedItem[] {
   const versions = new Map([...src.policies.values()].flat().map((v) => [`${v.policy}@${v.version}`, v]));
-  return changelog(src.policies, src.now).filter((e) => e.published <= today).map((e) => {
-    const corrections = versions.get(`${e.policy}@${e.version}`)?.corrections ?? [];
-    const url = siteLink(src.service.url, `/policies/${seg(e.policy)}/${seg(e.version)}/`);
-    const diff = e.previous ? siteLink(src.service.url, `/policies/${seg(e.policy)}/compare/${seg(e.previous)}...${seg(e.version)}/`) : null;
-    const when = e.effective > e.published ? `takes effect ${e.effective}` : `effective ${e.effective}`;
-    const facts = e.facts.length === 0 ? '' : `<ul>${e.facts.map((f) => `<li>${html(f.text)}</li>`).join('')}</ul>`;
-    return {
-      id: tagId(src.tagAuthority, `policy/${e.policy}/${e.version}`),
-      kind: 'policy',
-      title: `${e.title} ${e.version} (${e.change} change, ${when})`,
-      url,
-      published: dayInstant(e.published),
-      updated: dayInstant(latest([e.published, ...corrections.map((c) => c.date)])),
-      summary: e.summary,
-      contentHtml: [
-        markdown.render(e.summary).trim(),
-        facts,
-        `<p>${html(`${e.change[0]!.toUpperCase()}${e.change.slice(1)} change, published ${e.published}, ${when}.`)}</p>`,
-        `<p><a href="${html(url)}">Read version ${html(e.version)}</a>${diff ? ` · <a href="${html(diff)}">what changed</a>` : ''}</p>`,
-        ...corrections.map((c) => `<p>${html(`Corrected ${c.date}: ${c.reason}`)}</p>`),
-      ].filter(Boolean).join('\n'),
-    };
-  });
+  return changelog(src.policies, src.now)
+    .filter((e) => e.published <= today)
+    .map((e) => {
+      const corrections = versions.get(`${e.policy}@${e.version}`)?.corrections ?? [];
+      const url = siteLink(src.service.url, `/policies/${seg(e.policy)}/${seg(e.version)}/`);
+      const diff = e.previous ? siteLink(src.service.url, `/policies/${seg(e.policy)}/compare/${seg(e.previous)}...${seg(e.version)}/`) : null;
+      const when = e.effective > e.published ? `takes effect ${e.effective}` : `effective ${e.effective}`;
+      const facts = e.facts.length === 0 ? '' : `<ul>${e.facts.map((f) => `<li>${html(f.text)}</li>`).join('')}</ul>`;
+      return {
+        id: tagId(src.tagAuthority, `policy/${e.policy}/${e.version}`),
+        kind: 'policy',
+        title: `${e.title} ${e.version} (${e.change} change, ${when})`,
+        url,
+        published: dayInstant(e.published),
+        updated: dayInstant(latest([e.published, ...corrections.map((c) => c.date)])),
+        summary: e.summary,
+        contentHtml: [
+          markdown.render(e.summary).trim(),
+          facts,
+          `<p>${html(`${e.change[0]!.toUpperCase()}${e.change.slice(1)} change, published ${e.published}, ${when}.`)}</p>`,
+          `<p><a href="${html(url)}">Read version ${html(e.version)}</a>${diff ? ` · <a href="${html(diff)}">what changed</a>` : ''}</p>`,
+          ...corrections.map((c) => `<p>${html(`Corrected ${c.date}: ${c.reason}`)}</p>`),
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      };
+    });
 }
 
 function reportItems(src: FeedSource, today: string): FeedItem[] {
-  return src.reports.filter((r) => r.published <= today).map((r) => {
-    const t = totalsOf(r.requests);
-    const url = siteLink(src.service.url, `/transparency/${seg(r.id)}/`);
-    const summary = `${r.period.start} to ${r.period.end}: ${totalText(t.received)} requests received; data disclosed in ${totalText(t.outcomes.contentDisclosed)} (content) and ${totalText(t.outcomes.nonContentDisclosed)} (non-content); ${totalText(t.outcomes.rejected)} rejected.`;
-    return {
-      id: tagId(src.tagAuthority, `transparency/${r.id}`),
-      kind: 'report',
-      title: r.title,
-      url,
-      published: dayInstant(r.published),
-      updated: dayInstant(latest([r.published, ...r.corrections.map((c) => c.date)])),
-      summary,
-      contentHtml: [
-        `<p>${html(summary)}</p>`,
-        `<p><a href="${html(url)}">Read the report</a> · <a href="${html(siteLink(src.service.url, `/transparency/${seg(r.id)}.json`))}">JSON</a></p>`,
-        ...r.corrections.map((c) => `<p>${html(`Corrected ${c.date}: ${c.reason}`)}</p>`),
-      ].join('\n'),
-    };
-  });
+  return src.reports
+    .filter((r) => r.published <= today)
+    .map((r) => {
+      const t = totalsOf(r.requests);
+      const url = siteLink(src.service.url, `/transparency/${seg(r.id)}/`);
+      const summary = `${r.period.start} to ${r.period.end}: ${totalText(t.received)} requests received; data disclosed in ${totalText(t.outcomes.contentDisclosed)} (content) and ${totalText(t.outcomes.nonContentDisclosed)} (non-content); ${totalText(t.outcomes.rejected)} rejected.`;
+      return {
+        id: tagId(src.tagAuthority, `transparency/${r.id}`),
+        kind: 'report',
+        title: r.title,
+        url,
+        published: dayInstant(r.published),
+        updated: dayInstant(latest([r.published, ...r.corrections.map((c) => c.date)])),
+        summary,
+        contentHtml: [
+          `<p>${html(summary)}</p>`,
+          `<p><a href="${html(url)}">Read the report</a> · <a href="${html(siteLink(src.service.url, `/transparency/${seg(r.id)}.json`))}">JSON</a></p>`,
+          ...r.corrections.map((c) => `<p>${html(`Corrected ${c.date}: ${c.reason}`)}</p>`),
+        ].join('\n'),
+      };
+    });
 }
 
 function attestationItems(src: FeedSource): FeedItem[] {
-  return src.attestations.filter((a) => Date.parse(a.issued) <= src.now.getTime()).map((a) => {
-    const url = siteLink(src.service.url, `/archive/attestation-${String(a.sequence).padStart(6, '0')}.txt`);
-    const signal = a.signal.kind === 'none' ? '' : `${a.signal.kind.toUpperCase()}: ${a.signal.message}`;
-    const summary = `${signal ? `${signal} ` : ''}Attestation ${a.sequence} issued ${a.issued}, expires ${a.expires}; ${a.statements.length} statements, signed by at least ${a.signers.threshold} of ${a.signers.keys.length} people.`;
-    return {
-      id: tagId(src.tagAuthority, `canary/attestation/${a.sequence}`),
-      kind: 'attestation',
-      title: signal ? `Warrant canary ${a.signal.kind.toUpperCase()} (attestation ${a.sequence})` : `Warrant canary attestation ${a.sequence}`,
-      url,
-      published: a.issued,
-      updated: a.issued,
-      summary,
-      contentHtml: [
-        signal ? `<p><strong>${html(signal)}</strong></p>` : '',
-        `<p>${html(`Attestation ${a.sequence} issued ${a.issued}, expires ${a.expires}.`)}</p>`,
-        `<ol>${a.statements.map((s) => `<li>${html(`${s.id}: ${s.text}`)}</li>`).join('')}</ol>`,
-        `<p><a href="${html(url)}">The signed text</a>; verify it with gpg or <code>candor verify</code> before trusting it.</p>`,
-      ].filter(Boolean).join('\n'),
-    };
-  });
+  return src.attestations
+    .filter((a) => Date.parse(a.issued) <= src.now.getTime())
+    .map((a) => {
+      const url = siteLink(src.service.url, `/archive/attestation-${String(a.sequence).padStart(6, '0')}.txt`);
+      const signal = a.signal.kind === 'none' ? '' : `${a.signal.kind.toUpperCase()}: ${a.signal.message}`;
+      const summary = `${signal ? `${signal} ` : ''}Attestation ${a.sequence} issued ${a.issued}, expires ${a.expires}; ${a.statements.length} statements, signed by at least ${a.signers.threshold} of ${a.signers.keys.length} people.`;
+      return {
+        id: tagId(src.tagAuthority, `canary/attestation/${a.sequence}`),
+        kind: 'attestation',
+        title: signal ? `Warrant canary ${a.signal.kind.toUpperCase()} (attestation ${a.sequence})` : `Warrant canary attestation ${a.sequence}`,
+        url,
+        published: a.issued,
+        updated: a.issued,
+        summary,
+        contentHtml: [
+          signal ? `<p><strong>${html(signal)}</strong></p>` : '',
+          `<p>${html(`Attestation ${a.sequence} issued ${a.issued}, expires ${a.expires}.`)}</p>`,
+          `<ol>${a.statements.map((s) => `<li>${html(`${s.id}: ${s.text}`)}</li>`).join('')}</ol>`,
+          `<p><a href="${html(url)}">The signed text</a>; verify it with gpg or <code>candor verify</code> before trusting it.</p>`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      };
+    });
 }
 
 /** Every item, newest first (then by id, so that equal dates keep one order). */
 export function feedItems(src: FeedSource): FeedItem[] {
   const today = src.now.toISOString().slice(0, 10);
-  return [...policyItems(src, today), ...reportItems(src, today), ...attestationItems(src)]
-    .sort((a, b) => b.published.localeCompare(a.published) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...policyItems(src, today), ...reportItems(src, today), ...attestationItems(src)].sort(
+    (a, b) => b.published.localeCompare(a.published) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 export function feedMeta(src: FeedSource, items: FeedItem[]): FeedMeta {
@@ -189,7 +202,11 @@ export function feedMeta(src: FeedSource, items: FeedItem[]): FeedMeta {
     title: `${src.service.name}: policy changes, transparency reports and warrant canary`,
     description: `Changes to ${src.service.name}'s policies, its transparency reports and its signed warrant canary attestations.`,
     home,
-    urls: { atom: siteLink(src.service.url, FEED_PATHS.atom), rss: siteLink(src.service.url, FEED_PATHS.rss), json: siteLink(src.service.url, FEED_PATHS.json) },
+    urls: {
+      atom: siteLink(src.service.url, FEED_PATHS.atom),
+      rss: siteLink(src.service.url, FEED_PATHS.rss),
+      json: siteLink(src.service.url, FEED_PATHS.json),
+    },
     author: src.service.name,
     // The newest change, not the build time: rebuilding unchanged content gives the same feed.
     updated: latest([...items.map((i) => i.updated), ...(items.length === 0 ? [src.now.toISOString().replace(/\.\d{3}Z$/, 'Z')] : [])]),
@@ -200,18 +217,20 @@ const el = (name: string, text: string, attrs = ''): string => `<${name}${attrs}
 
 /** Atom (RFC 4287). */
 export function atomFeed(meta: FeedMeta, items: FeedItem[]): string {
-  const entries = items.map((i) => [
-    '  <entry>',
-    `    ${el('id', i.id)}`,
-    `    ${el('title', i.title, ' type="text"')}`,
-    `    <link rel="alternate" type="${i.url.endsWith('.txt') ? 'text/plain' : 'text/html'}" href="${escapeXml(i.url)}"/>`,
-    `    ${el('published', i.published)}`,
-    `    ${el('updated', i.updated)}`,
-    `    <category term="${i.kind}" label="${escapeXml(KIND_LABEL[i.kind])}"/>`,
-    `    ${el('summary', i.summary, ' type="text"')}`,
-    `    ${el('content', i.contentHtml, ' type="html"')}`,
-    '  </entry>',
-  ].join('\n'));
+  const entries = items.map((i) =>
+    [
+      '  <entry>',
+      `    ${el('id', i.id)}`,
+      `    ${el('title', i.title, ' type="text"')}`,
+      `    <link rel="alternate" type="${i.url.endsWith('.txt') ? 'text/plain' : 'text/html'}" href="${escapeXml(i.url)}"/>`,
+      `    ${el('published', i.published)}`,
+      `    ${el('updated', i.updated)}`,
+      `    <category term="${i.kind}" label="${escapeXml(KIND_LABEL[i.kind])}"/>`,
+      `    ${el('summary', i.summary, ' type="text"')}`,
+      `    ${el('content', i.contentHtml, ' type="html"')}`,
+      '  </entry>',
+    ].join('\n'),
+  );
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
@@ -234,16 +253,18 @@ const rfc822 = (instant: string): string => new Date(instant).toUTCString();
 
 /** RSS 2.0. guid carries the same tag: id as Atom and JSON, so a reader switching format sees nothing new. */
 export function rssFeed(meta: FeedMeta, items: FeedItem[]): string {
-  const entries = items.map((i) => [
-    '    <item>',
-    `      ${el('title', i.title)}`,
-    `      ${el('link', i.url)}`,
-    `      ${el('guid', i.id, ' isPermaLink="false"')}`,
-    `      ${el('pubDate', rfc822(i.published))}`,
-    `      ${el('category', KIND_LABEL[i.kind])}`,
-    `      ${el('description', i.contentHtml)}`,
-    '    </item>',
-  ].join('\n'));
+  const entries = items.map((i) =>
+    [
+      '    <item>',
+      `      ${el('title', i.title)}`,
+      `      ${el('link', i.url)}`,
+      `      ${el('guid', i.id, ' isPermaLink="false"')}`,
+      `      ${el('pubDate', rfc822(i.published))}`,
+      `      ${el('category', KIND_LABEL[i.kind])}`,
+      `      ${el('description', i.contentHtml)}`,
+      '    </item>',
+    ].join('\n'),
+  );
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
@@ -273,8 +294,14 @@ export function jsonFeed(meta: FeedMeta, items: FeedItem[]): string {
     language: 'en',
     authors: [{ name: meta.author, url: meta.home }],
     items: items.map((i) => ({
-      id: i.id, url: i.url, title: i.title, summary: i.summary, content_html: i.contentHtml,
-      date_published: i.published, date_modified: i.updated, tags: [KIND_LABEL[i.kind]],
+      id: i.id,
+      url: i.url,
+      title: i.title,
+      summary: i.summary,
+      content_html: i.contentHtml,
+      date_published: i.published,
+      date_modified: i.updated,
+      tags: [KIND_LABEL[i.kind]],
     })),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;

@@ -16,10 +16,26 @@ export interface BitcoinProof {
   /** Names of the sources that agreed. */
   sources: string[];
 }
-export interface Headline { source: string; title: string; url: string; published: string }
-export interface FreshnessProof { bitcoin?: BitcoinProof; headlines?: Headline[] }
-export interface BlockObservation { source: string; height: number; hash: string; time: string }
-export interface FreshnessProblem { code: string; message: string }
+export interface Headline {
+  source: string;
+  title: string;
+  url: string;
+  published: string;
+}
+export interface FreshnessProof {
+  bitcoin?: BitcoinProof;
+  headlines?: Headline[];
+}
+export interface BlockObservation {
+  source: string;
+  height: number;
+  hash: string;
+  time: string;
+}
+export interface FreshnessProblem {
+  code: string;
+  message: string;
+}
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 // Proof of work makes every real block hash start with zeros; 8 hex zeros is far below
@@ -131,10 +147,7 @@ function checkWindow(label: string, time: string, issued: Date, maxAgeHours: num
 }
 
 /** Every dated item must fall within [issued - window, issued], both ends included. */
-export function checkFreshnessTimes(
-  proof: FreshnessProof,
-  opts: { issued: Date; maxBlockAgeHours: number; headlineMaxAgeHours: number },
-): FreshnessProblem[] {
+export function checkFreshnessTimes(proof: FreshnessProof, opts: { issued: Date; maxBlockAgeHours: number; headlineMaxAgeHours: number }): FreshnessProblem[] {
   const problems: FreshnessProblem[] = [];
   if (proof.bitcoin) {
     const codes: [string, string] = ['FRESHNESS_BLOCK_TOO_NEW', 'FRESHNESS_BLOCK_TOO_OLD'];

@@ -36,7 +36,8 @@ const MARKER_END = ' -->';
 const SAFE = /[^A-Za-z0-9_.:@/+]/g;
 const MARKER = /<!-- candor:watchdog-mailed:((?: [A-Za-z0-9_.:@/+%]+)*) -->/;
 
-const escapeKey = (key: string): string => key.replace(SAFE, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+const escapeKey = (key: string): string =>
+  key.replace(SAFE, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 
 function unescapeKey(key: string): string {
   try {
@@ -48,7 +49,9 @@ function unescapeKey(key: string): string {
 
 /** `<!-- candor:watchdog-mailed: KEY KEY -->`; no key (all clear) gives `<!-- candor:watchdog-mailed: -->`. */
 export function mailedMarker(keys: string[]): string {
-  return `${MARKER_START}${uniqueSorted(keys).map((k) => ` ${escapeKey(k)}`).join('')}${MARKER_END}`;
+  return `${MARKER_START}${uniqueSorted(keys)
+    .map((k) => ` ${escapeKey(k)}`)
+    .join('')}${MARKER_END}`;
 }
 
 /** The keys in a body's marker; null when the body has none (an issue from before e-mail, or never mailed). */
@@ -73,14 +76,14 @@ export function withMailedMarker(body: string, keys: string[] | null): string {
 
 export type WatchdogMail =
   | {
-    kind: 'problems';
-    /** The keys the operators will have been told once this mail is sent. */
-    keys: string[];
-    /** True when they were told "all clear" (or nothing) before: every problem is new. */
-    first: boolean;
-    added: string[];
-    removed: string[];
-  }
+      kind: 'problems';
+      /** The keys the operators will have been told once this mail is sent. */
+      keys: string[];
+      /** True when they were told "all clear" (or nothing) before: every problem is new. */
+      first: boolean;
+      added: string[];
+      removed: string[];
+    }
   | { kind: 'resolved'; keys: []; removed: string[] };
 
 /**
@@ -96,7 +99,9 @@ export function watchdogMailDue(problems: Keyed[], told: string[] | null): Watch
   }
   if (told !== null && keys.length === before.length && keys.every((k, i) => k === before[i])) return null;
   return {
-    kind: 'problems', keys, first: before.length === 0,
+    kind: 'problems',
+    keys,
+    first: before.length === 0,
     added: keys.filter((k) => !before.includes(k)),
     removed: before.filter((k) => !keys.includes(k)),
   };
@@ -129,9 +134,16 @@ const describeKey = (key: string): string => {
 };
 const plural = (n: number, one: string, many: string): string => (n === 1 ? one : `${n} ${many}`);
 
-interface Section { heading: string; items: string[] }
+interface Section {
+  heading: string;
+  items: string[];
+}
 
-function mailParts(mail: WatchdogMail, problems: WatchdogProblem[], ctx: WatchdogMailContext): { subject: string; intro: string; sections: Section[]; closing: string[] } {
+function mailParts(
+  mail: WatchdogMail,
+  problems: WatchdogProblem[],
+  ctx: WatchdogMailContext,
+): { subject: string; intro: string; sections: Section[]; closing: string[] } {
   const service = oneLine(ctx.service.name);
   const where = `the ${oneLine(ctx.repository)} repository`;
   if (mail.kind === 'resolved') {
@@ -144,7 +156,12 @@ function mailParts(mail: WatchdogMail, problems: WatchdogProblem[], ctx: Watchdo
   }
   const current = [...problems].sort((a, b) => problemKey(a).localeCompare(problemKey(b)));
   const count = plural(current.length, 'a problem', 'problems');
-  const sections: Section[] = [{ heading: `The canary watchdog of ${where} found ${count} that need${current.length === 1 ? 's' : ''} a maintainer:`, items: current.map((p) => `${p.code}: ${oneLine(p.message)}`) }];
+  const sections: Section[] = [
+    {
+      heading: `The canary watchdog of ${where} found ${count} that need${current.length === 1 ? 's' : ''} a maintainer:`,
+      items: current.map((p) => `${p.code}: ${oneLine(p.message)}`),
+    },
+  ];
   if (!mail.first && mail.added.length > 0) sections.push({ heading: 'New since the last e-mail:', items: mail.added.map(describeKey) });
   if (!mail.first && mail.removed.length > 0) sections.push({ heading: 'No longer a problem:', items: mail.removed.map(describeKey) });
   return {
@@ -159,18 +176,16 @@ function mailParts(mail: WatchdogMail, problems: WatchdogProblem[], ctx: Watchdo
 }
 
 function footer(ctx: WatchdogMailContext): string | undefined {
-  return ctx.signed ? `The plain-text part of this e-mail is OpenPGP-signed with the CI key of ${oneLine(ctx.service.name)}; the public keys are published on ${ctx.service.url}` : undefined;
+  return ctx.signed
+    ? `The plain-text part of this e-mail is OpenPGP-signed with the CI key of ${oneLine(ctx.service.name)}; the public keys are published on ${ctx.service.url}`
+    : undefined;
 }
 
 /** Subject, canonical text (to sign, or send as it is) and minimal HTML (nothing it loads). */
 export function renderWatchdogMail(mail: WatchdogMail, problems: WatchdogProblem[], ctx: WatchdogMailContext): WatchdogMailText {
   const parts = mailParts(mail, problems, ctx);
   const end = footer(ctx);
-  const textBlocks = [
-    parts.intro,
-    ...parts.sections.map((s) => [s.heading, '', ...s.items.map((i) => `* ${i}`)].join('\n')),
-    ...parts.closing,
-  ].filter(Boolean);
+  const textBlocks = [parts.intro, ...parts.sections.map((s) => [s.heading, '', ...s.items.map((i) => `* ${i}`)].join('\n')), ...parts.closing].filter(Boolean);
   const link = (url: string): string => `[${escapeMarkdown(url)}](<${url.replace(/[<>\s]/g, encodeURIComponent)}>)`;
   const mdClosing = (line: string): string => {
     const url = ctx.issueUrl;

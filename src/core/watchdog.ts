@@ -89,12 +89,26 @@ export function watchdogProblems(input: WatchdogInput): WatchdogProblem[] {
 
   const att = input.attestation;
   if (att === null) {
-    problems.push({ code: 'ATTESTATION_MISSING', subject: 'attestation', message: 'There is no attestation: the canary says nothing. Sign one and open a pull request.' });
+    problems.push({
+      code: 'ATTESTATION_MISSING',
+      subject: 'attestation',
+      message: 'There is no attestation: the canary says nothing. Sign one and open a pull request.',
+    });
   } else {
     const v = judge(att.expires, now, warnMs);
     const subject = `attestation:${att.sequence}`;
-    if (v?.state === 'expired') problems.push({ code: 'ATTESTATION_EXPIRED', subject, message: `Attestation ${att.sequence} expired at ${stamp(v.at)}: the canary reads as tripped until a new attestation is signed and published.` });
-    else if (v) problems.push({ code: 'ATTESTATION_EXPIRES_SOON', subject, message: `Attestation ${att.sequence} expires at ${stamp(v.at)}, ${inDays(v.left)}: prepare and sign the next one (candor attest), then open a pull request.` });
+    if (v?.state === 'expired')
+      problems.push({
+        code: 'ATTESTATION_EXPIRED',
+        subject,
+        message: `Attestation ${att.sequence} expired at ${stamp(v.at)}: the canary reads as tripped until a new attestation is signed and published.`,
+      });
+    else if (v)
+      problems.push({
+        code: 'ATTESTATION_EXPIRES_SOON',
+        subject,
+        message: `Attestation ${att.sequence} expires at ${stamp(v.at)}, ${inDays(v.left)}: prepare and sign the next one (candor attest), then open a pull request.`,
+      });
   }
 
   const hb = input.heartbeat;
@@ -104,8 +118,18 @@ export function watchdogProblems(input: WatchdogInput): WatchdogProblem[] {
   } else {
     const v = judge(hb.expires, now, heartbeatWarnMs);
     const subject = `heartbeat:${hb.sequence}`;
-    if (v?.state === 'expired') problems.push({ code: 'HEARTBEAT_EXPIRED', subject, message: `Heartbeat ${hb.sequence} expired at ${stamp(v.at)}: the canary reads as stale. Check the publish workflow and its signing key.` });
-    else if (v) problems.push({ code: 'HEARTBEAT_EXPIRES_SOON', subject, message: `Heartbeat ${hb.sequence} expires at ${stamp(v.at)}, ${inDays(v.left)}, and has not been renewed: check the publish workflow.` });
+    if (v?.state === 'expired')
+      problems.push({
+        code: 'HEARTBEAT_EXPIRED',
+        subject,
+        message: `Heartbeat ${hb.sequence} expired at ${stamp(v.at)}: the canary reads as stale. Check the publish workflow and its signing key.`,
+      });
+    else if (v)
+      problems.push({
+        code: 'HEARTBEAT_EXPIRES_SOON',
+        subject,
+        message: `Heartbeat ${hb.sequence} expires at ${stamp(v.at)}, ${inDays(v.left)}, and has not been renewed: check the publish workflow.`,
+      });
   }
 
   const keys = input.keys.filter((k) => !k.revoked && k.expires !== null).sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
@@ -114,14 +138,28 @@ export function watchdogProblems(input: WatchdogInput): WatchdogProblem[] {
     if (!v) continue;
     const who = key.userIDs[0] ? ` (${key.userIDs[0]})` : '';
     const subject = `key:${key.fingerprint}`;
-    if (v.state === 'expired') problems.push({ code: 'KEY_EXPIRED', subject, message: `Key ${key.fingerprint}${who} expired at ${stamp(v.at)}: extend its expiry (gpg --quick-set-expire) or rotate it, then publish the updated public key.` });
-    else problems.push({ code: 'KEY_EXPIRES_SOON', subject, message: `Key ${key.fingerprint}${who} expires at ${stamp(v.at)}, ${inDays(v.left)}: extend its expiry or rotate it, then publish the updated public key.` });
+    if (v.state === 'expired')
+      problems.push({
+        code: 'KEY_EXPIRED',
+        subject,
+        message: `Key ${key.fingerprint}${who} expired at ${stamp(v.at)}: extend its expiry (gpg --quick-set-expire) or rotate it, then publish the updated public key.`,
+      });
+    else
+      problems.push({
+        code: 'KEY_EXPIRES_SOON',
+        subject,
+        message: `Key ${key.fingerprint}${who} expires at ${stamp(v.at)}, ${inDays(v.left)}: extend its expiry or rotate it, then publish the updated public key.`,
+      });
   }
 
   if (input.lastPublishSuccess !== undefined) {
     const since = now - input.lastPublishSuccess.getTime();
     if (since > input.publishIntervalHours * HOUR) {
-      problems.push({ code: 'PUBLISH_OVERDUE', subject: 'publish', message: `The publish job last succeeded at ${stamp(input.lastPublishSuccess.getTime())}, ${ago(since)}; it should succeed every ${input.publishIntervalHours} hours. Check the workflow runs.` });
+      problems.push({
+        code: 'PUBLISH_OVERDUE',
+        subject: 'publish',
+        message: `The publish job last succeeded at ${stamp(input.lastPublishSuccess.getTime())}, ${ago(since)}; it should succeed every ${input.publishIntervalHours} hours. Check the workflow runs.`,
+      });
     }
   }
   return problems;

@@ -107,9 +107,15 @@ export async function wkdEntries(keys: WkdKey[], domain: string): Promise<WkdEnt
       byHash.set(hash, entry);
     }
   }
-  return [...byHash].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([hash, e]) => ({
-    hash, local: e.local, addresses: [...e.addresses].sort(), fingerprints: e.keys.map((k) => k.fingerprint), body: concat(e.keys.map((k) => k.binary)),
-  }));
+  return [...byHash]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([hash, e]) => ({
+      hash,
+      local: e.local,
+      addresses: [...e.addresses].sort(),
+      fingerprints: e.keys.map((k) => k.fingerprint),
+      body: concat(e.keys.map((k) => k.binary)),
+    }));
 }
 
 /** The paths a site serves for its directory; `advanced` adds the openpgpkey.<domain> layout. */

@@ -12,7 +12,11 @@ import { Ed25519Pool, LANES, MIN_DOCUMENTS } from './ed25519-pool.ts';
 const poolFor = (documents: number, min = MIN_DOCUMENTS): Ed25519Pool | null => (documents >= min ? new Ed25519Pool() : null);
 
 /** verifyArchive as the CLI runs it: node:crypto, and an Ed25519 worker for a large archive. Same verdict without. */
-export async function verifyArchiveFast(input: ArchiveInput, clock: Clock, opts: { minDocuments?: number; pool?: Ed25519Pool | null } = {}): Promise<ArchiveResult> {
+export async function verifyArchiveFast(
+  input: ArchiveInput,
+  clock: Clock,
+  opts: { minDocuments?: number; pool?: Ed25519Pool | null } = {},
+): Promise<ArchiveResult> {
   const pool = opts.pool !== undefined ? opts.pool : poolFor(input.attestations.length + input.heartbeats.length, opts.minDocuments);
   try {
     const [{ verifyArchive }, { nodeCrypto }] = await Promise.all([import('../core/verify/archive.ts'), import('./node-crypto.ts')]);
@@ -42,7 +46,12 @@ function archiveNames(dir: string, kind: 'attestation' | 'heartbeat'): string[] 
  */
 function onDemand(dir: string, name: string): Named {
   let text: string | undefined;
-  return { name, get file() { return (text ??= readFileSync(path.join(dir, name), 'utf8')); } };
+  return {
+    name,
+    get file() {
+      return (text ??= readFileSync(path.join(dir, name), 'utf8'));
+    },
+  };
 }
 
 export interface ArchiveKeys {
@@ -62,23 +71,38 @@ export async function verifyArchiveDir(dir: string, opts: ArchiveKeys & { clock:
   const pool = poolFor(names.attestation.length + names.heartbeat.length);
   try {
     const [{ readPublicKeysFrom }, { fingerprintOf }, { REASONS }, { UsageError }] = await Promise.all([
-      import('./keyring.ts'), import('../core/pgp/keys.ts'), import('../core/verify/reasons.ts'), import('../core/errors.ts'),
+      import('./keyring.ts'),
+      import('../core/pgp/keys.ts'),
+      import('../core/verify/reasons.ts'),
+      import('../core/errors.ts'),
     ]);
     const entries = opts.keys.flatMap((k) => k.split(',')).filter(Boolean);
     const pins = entries.filter((e) => FPR.test(e)).map((e) => e.toUpperCase());
-    const pinned = await Promise.all(entries.filter((e) => !FPR.test(e)).map(async (file) => {
-      const keys = statSync(file, { throwIfNoEntry: false })?.isDirectory() ? [] : await readPublicKeysFrom(file, process.cwd());
-      if (keys.length !== 1) {
-        throw new UsageError('USAGE', 'not one key', { file, expected: 'one public key per --keys entry: each pin names one signer', received: keys.length ? `${keys.length} keys` : 'a folder', hint: 'Give the folder with --keyring and pin each signer by fingerprint: --keys FPR1,FPR2.' });
-      }
-      return keys;
-    }));
+    const pinned = await Promise.all(
+      entries
+        .filter((e) => !FPR.test(e))
+        .map(async (file) => {
+          const keys = statSync(file, { throwIfNoEntry: false })?.isDirectory() ? [] : await readPublicKeysFrom(file, process.cwd());
+          if (keys.length !== 1) {
+            throw new UsageError('USAGE', 'not one key', {
+              file,
+              expected: 'one public key per --keys entry: each pin names one signer',
+              received: keys.length ? `${keys.length} keys` : 'a folder',
+              hint: 'Give the folder with --keyring and pin each signer by fingerprint: --keys FPR1,FPR2.',
+            });
+          }
+          return keys;
+        }),
+    );
     const keyring = (await Promise.all((opts.keyring ?? []).map((k) => readPublicKeysFrom(k, process.cwd())))).flat();
     const keys = [...pinned.flat(), ...keyring];
     const list = (names: string[]) => names.map((name) => onDemand(dir, name));
     const input = {
-      attestations: list(names.attestation), heartbeats: list(names.heartbeat), keys,
-      pins: [...pins, ...pinned.flat().map(fingerprintOf)], automated: (opts.automated ?? []).map((f) => f.toUpperCase()),
+      attestations: list(names.attestation),
+      heartbeats: list(names.heartbeat),
+      keys,
+      pins: [...pins, ...pinned.flat().map(fingerprintOf)],
+      automated: (opts.automated ?? []).map((f) => f.toUpperCase()),
     };
     const result = await verifyArchiveFast(input, opts.clock, { pool });
     const problems = [...result.reasons, ...(result.latest?.reasons ?? [])].filter((r) => REASONS[r.code] !== 'note');

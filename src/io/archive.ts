@@ -47,7 +47,11 @@ export async function readArchived<T extends CanaryData>(file: string, root: str
   const parsed = split.ok ? await parseCanaryTextFast(split.value.text, 'archive') : split;
   if (!split.ok || !parsed.ok) {
     const reason = (parsed.ok ? split : parsed) as { reasons: { code: string; message: string }[] };
-    throw new ContentError('SCHEMA_INVALID', 'not a valid canary document', { file: label, expected: 'a signed Candor canary document', received: `${reason.reasons[0]?.code}: ${reason.reasons[0]?.message}` });
+    throw new ContentError('SCHEMA_INVALID', 'not a valid canary document', {
+      file: label,
+      expected: 'a signed Candor canary document',
+      received: `${reason.reasons[0]?.code}: ${reason.reasons[0]?.message}`,
+    });
   }
   return { file: label, signed, text: split.value.text, data: parsed.data as T, hash: await documentHash(split.value.text) };
 }
@@ -65,7 +69,12 @@ export const latestHeartbeat = (p: Project) => latest<HeartbeatData>(p, 'heartbe
 export async function archive(project: Project, kind: Kind, sequence: number, signed: string): Promise<string> {
   const file = path.join(project.archive, archiveName(kind, sequence));
   if (await exists(file)) {
-    throw new ContentError('COMPOSE_REFUSED', 'already in the archive', { file: relative(project.root, file), expected: 'a new sequence number', received: sequence, hint: 'Published documents are never replaced; issue the next one.' });
+    throw new ContentError('COMPOSE_REFUSED', 'already in the archive', {
+      file: relative(project.root, file),
+      expected: 'a new sequence number',
+      received: sequence,
+      hint: 'Published documents are never replaced; issue the next one.',
+    });
   }
   // Write beside it, then link: link() fails if another run created the file meanwhile.
   const temp = `${file}.${process.pid}.tmp`;
@@ -73,7 +82,12 @@ export async function archive(project: Project, kind: Kind, sequence: number, si
   try {
     await link(temp, file);
   } catch (error) {
-    throw new ContentError('COMPOSE_REFUSED', 'already in the archive', { file: relative(project.root, file), expected: 'a new sequence number', received: sequence, cause: error });
+    throw new ContentError('COMPOSE_REFUSED', 'already in the archive', {
+      file: relative(project.root, file),
+      expected: 'a new sequence number',
+      received: sequence,
+      cause: error,
+    });
   } finally {
     await unlink(temp).catch(() => undefined);
   }

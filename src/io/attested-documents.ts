@@ -15,23 +15,41 @@ import { readPolicies } from './read-policies.ts';
 import { readReports } from './read-reports.ts';
 import { problemLine } from '../core/policy/problems.ts';
 
-export interface DocumentHash { path: string; sha256: string }
+export interface DocumentHash {
+  path: string;
+  sha256: string;
+}
 
 /** The current and upcoming version of every policy: what the attestation vouches for. */
 async function policiesInForce(project: Project, now: Date): Promise<string[]> {
   const { policies, problems } = await readPolicies(project);
   const broken = problems[0];
-  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a policy version does not parse', { file: broken.file, received: problemLine(broken), hint: 'Run candor check and fix the policies first: the attestation signs their hashes.' });
-  return [...policies.values()].flatMap((versions) => [currentVersion(versions, now), ...upcomingVersions(versions, now)])
-    .filter((v): v is NonNullable<typeof v> => v !== undefined).map((v) => v.path);
+  if (broken)
+    throw new ContentError('COMPOSE_REFUSED', 'a policy version does not parse', {
+      file: broken.file,
+      received: problemLine(broken),
+      hint: 'Run candor check and fix the policies first: the attestation signs their hashes.',
+    });
+  return [...policies.values()]
+    .flatMap((versions) => [currentVersion(versions, now), ...upcomingVersions(versions, now)])
+    .filter((v): v is NonNullable<typeof v> => v !== undefined)
+    .map((v) => v.path);
 }
 
 /** Every transparency report stays in force as the record of its period. */
 async function reportsPublished(project: Project): Promise<DocumentHash[]> {
   const { reports, problems } = await readReports(project);
   const broken = problems[0];
-  if (broken) throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', { file: broken.file, received: problemLine(broken), hint: 'Run candor check and fix the reports first: the attestation signs their hashes.' });
-  const sources = await hashDocuments(project, reports.map((r) => r.path));
+  if (broken)
+    throw new ContentError('COMPOSE_REFUSED', 'a transparency report does not parse', {
+      file: broken.file,
+      received: problemLine(broken),
+      hint: 'Run candor check and fix the reports first: the attestation signs their hashes.',
+    });
+  const sources = await hashDocuments(
+    project,
+    reports.map((r) => r.path),
+  );
   const json = await Promise.all(reports.map(async (r) => ({ path: `transparency/${r.id}.json`, sha256: await documentHash(reportToJson(r)) })));
   return [...sources, ...json];
 }

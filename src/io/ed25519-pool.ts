@@ -46,7 +46,10 @@ export class Ed25519Pool implements FastCrypto {
   constructor() {
     // Ready once the worker answers a first check (it has loaded its code), or has failed.
     this.ready = new Promise((resolve) => {
-      this.#worker.once('message', () => { this.#ready = true; resolve(); });
+      this.#worker.once('message', () => {
+        this.#ready = true;
+        resolve();
+      });
       this.#worker.once('exit', () => resolve());
     });
     this.#sent.set(-1, []);
@@ -55,7 +58,11 @@ export class Ed25519Pool implements FastCrypto {
     // A failed worker's checks are made here, and every later one too.
     const die = () => {
       this.#dead = true;
-      for (const [id, batch] of this.#sent) this.#answer(id, Uint8Array.from(batch, (p) => (nodeCrypto.verifyEd25519(...p.args) ? 1 : 0)));
+      for (const [id, batch] of this.#sent)
+        this.#answer(
+          id,
+          Uint8Array.from(batch, (p) => (nodeCrypto.verifyEd25519(...p.args) ? 1 : 0)),
+        );
     };
     this.#worker.on('error', die);
     this.#worker.on('exit', die);
@@ -69,7 +76,11 @@ export class Ed25519Pool implements FastCrypto {
     // The worker's start and answers are only seen when this thread yields: now and then
     // (while it starts) or at once (when it is behind), yield, then send or check here.
     if (!this.#ready && ++this.#unready % BATCH !== 0) return nodeCrypto.verifyEd25519(publicKey, message, signature);
-    return new Promise((resolve) => setImmediate(() => resolve(this.#ready && this.#inFlight < BEHIND ? this.#send(publicKey, message, signature) : nodeCrypto.verifyEd25519(publicKey, message, signature))));
+    return new Promise((resolve) =>
+      setImmediate(() =>
+        resolve(this.#ready && this.#inFlight < BEHIND ? this.#send(publicKey, message, signature) : nodeCrypto.verifyEd25519(publicKey, message, signature)),
+      ),
+    );
   }
 
   #send(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
@@ -92,7 +103,11 @@ export class Ed25519Pool implements FastCrypto {
     this.#queue = [];
     const id = this.#next++;
     this.#sent.set(id, batch);
-    if (this.#dead) return this.#answer(id, Uint8Array.from(batch, (p) => (nodeCrypto.verifyEd25519(...p.args) ? 1 : 0)));
+    if (this.#dead)
+      return this.#answer(
+        id,
+        Uint8Array.from(batch, (p) => (nodeCrypto.verifyEd25519(...p.args) ? 1 : 0)),
+      );
     const items = new Uint8Array(batch.length * ITEM);
     batch.forEach(({ args: [key, message, signature] }, i) => {
       items.set(key, i * ITEM);

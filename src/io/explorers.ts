@@ -7,7 +7,11 @@ import { describeReceived, FreshnessError, isCandorError } from '../core/errors.
 import { agreeOnBlock, isBlockHash, toIsoUtc, type BitcoinProof, type BlockObservation } from '../core/freshness.ts';
 import { fetchText, type FetchOptions, type TextResponse } from './http.ts';
 
-export interface ExplorerSource { name: string; kind: 'esplora' | 'blockchain-info'; url: string }
+export interface ExplorerSource {
+  name: string;
+  kind: 'esplora' | 'blockchain-info';
+  url: string;
+}
 
 export const DEFAULT_EXPLORERS: ExplorerSource[] = [
   { name: 'mempool.space', kind: 'esplora', url: 'https://mempool.space/api' },
@@ -15,11 +19,23 @@ export const DEFAULT_EXPLORERS: ExplorerSource[] = [
   { name: 'blockchain.info', kind: 'blockchain-info', url: 'https://blockchain.info' },
 ];
 
-export interface NetworkOptions { timeoutMs?: number; retries?: number; backoffMs?: number; fetchImpl?: typeof fetch }
+export interface NetworkOptions {
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+  fetchImpl?: typeof fetch;
+}
 type Net = Omit<FetchOptions, 'accept'> & { maxBytes: number };
 type Block = Omit<BlockObservation, 'source'>;
-interface Client { tip(): Promise<number>; blockAt(height: number): Promise<Block>; lookup(hash: string): Promise<Block | null> }
-interface Entry { source: ExplorerSource; client: Client }
+interface Client {
+  tip(): Promise<number>;
+  blockAt(height: number): Promise<Block>;
+  lookup(hash: string): Promise<Block | null>;
+}
+interface Entry {
+  source: ExplorerSource;
+  client: Client;
+}
 
 // Explorers that lag by more than this are broken or lying, not merely out of sync.
 const MAX_TIP_SPREAD = 6;
@@ -28,7 +44,10 @@ const MAX_BYTES = 64 * 1024 * 1024;
 
 function bad(url: string, expected: string, received: unknown): FreshnessError {
   return new FreshnessError('SOURCE_BAD_RESPONSE', 'unexpected answer from a block explorer', {
-    file: url, expected, received, hint: 'the explorer may have changed its API or be misconfigured (kind, URL)',
+    file: url,
+    expected,
+    received,
+    hint: 'the explorer may have changed its API or be misconfigured (kind, URL)',
   });
 }
 
@@ -102,7 +121,9 @@ function blockchainInfo(base: string, net: Net): Client {
       const res = await getOk(`${base}/block-height/${height}?format=json`, net);
       const blocks = parseJson(res).blocks;
       // Orphaned blocks at the same height are listed too, with main_chain false.
-      const main = Array.isArray(blocks) ? (blocks as (Record<string, unknown> | null)[]).filter((b): b is Record<string, unknown> => b?.main_chain === true) : [];
+      const main = Array.isArray(blocks)
+        ? (blocks as (Record<string, unknown> | null)[]).filter((b): b is Record<string, unknown> => b?.main_chain === true)
+        : [];
       if (main.length !== 1) throw bad(res.url, 'exactly one block with main_chain true', main.length);
       return expectBlock(res.url, blockchainInfoBlock(res.url, main[0]!), { height });
     },
@@ -119,8 +140,11 @@ function blockchainInfo(base: string, net: Net): Client {
 
 function connect(sources: ExplorerSource[], opts: NetworkOptions): Entry[] {
   const net: Net = {
-    timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 2, backoffMs: opts.backoffMs ?? 500,
-    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), maxBytes: MAX_BYTES,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    retries: opts.retries ?? 2,
+    backoffMs: opts.backoffMs ?? 500,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+    maxBytes: MAX_BYTES,
   };
   return sources.map((source) => {
     const base = source.url.replace(/\/+$/, '');
@@ -147,7 +171,9 @@ function requireEnough(count: number, minSources: number, failed: string[]): voi
   // The failures go in the summary, which is never shortened, so each one is visible.
   const summary = [`only ${count} block explorer(s) answered usefully:`, ...failed.map((f) => `  - ${f}`)].join('\n');
   throw new FreshnessError('NOT_ENOUGH_SOURCES', summary, {
-    field: 'bitcoin.sources', expected: `at least ${minSources}`, received: failed,
+    field: 'bitcoin.sources',
+    expected: `at least ${minSources}`,
+    received: failed,
     hint: 'check network access to the explorers, or configure more explorers',
   });
 }
@@ -157,8 +183,10 @@ function targetHeight(tips: { entry: Entry; value: number }[], depth: number): n
   const lowest = Math.min(...heights);
   if (Math.max(...heights) - lowest > MAX_TIP_SPREAD) {
     throw new FreshnessError('SOURCES_DISAGREE', 'the block explorers are too far apart on the chain tip', {
-      field: 'bitcoin.height', expected: `tips within ${MAX_TIP_SPREAD} blocks`,
-      received: tips.map((t) => `${t.entry.source.name}: ${t.value}`), hint: 'retry later; an explorer that keeps lagging should be removed',
+      field: 'bitcoin.height',
+      expected: `tips within ${MAX_TIP_SPREAD} blocks`,
+      received: tips.map((t) => `${t.entry.source.name}: ${t.value}`),
+      hint: 'retry later; an explorer that keeps lagging should be removed',
     });
   }
   if (lowest - depth < 0) throw bad(tips[0]?.entry.source.url ?? '', `a tip of at least ${depth}`, lowest);
@@ -174,7 +202,10 @@ export async function fetchBlockProof(opts: NetworkOptions & { sources: Explorer
   // Go on with too few tips: the blocks may still reveal a disagreement, reported first.
   if (tips.ok.length === 0) requireEnough(0, minSources, tips.failed);
   const height = targetHeight(tips.ok, opts.depth);
-  const blocks = await settle(tips.ok.map((t) => t.entry), (e) => e.client.blockAt(height));
+  const blocks = await settle(
+    tips.ok.map((t) => t.entry),
+    (e) => e.client.blockAt(height),
+  );
   const observations = blocks.ok.map(({ entry, value }) => ({ source: entry.source.name, ...value }));
   // A disagreement may be an attack, so it outranks a shortage of answers.
   if (observations.length > 1) agreeOnBlock(observations, { minSources: 1 });
@@ -195,7 +226,8 @@ export async function lookupBlock(hash: string, opts: NetworkOptions & { sources
   const names = answers.ok.map((a) => a.entry.source.name);
   if (found.length > 0 && found.length < answers.ok.length) {
     throw new FreshnessError('SOURCES_DISAGREE', 'some explorers know the block and others do not', {
-      field: 'bitcoin.hash', expected: 'the same answer from every source',
+      field: 'bitcoin.hash',
+      expected: 'the same answer from every source',
       received: names.map((n) => `${n}: ${found.some((f) => f.source === n) ? 'found' : 'not found'}`),
       hint: 'retry later; a block some explorers do not know may have been orphaned',
     });

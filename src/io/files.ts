@@ -10,14 +10,22 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
 }
 
 export async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function readText(file: string, label = file): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new ContentError('FILE_MISSING', 'cannot read the file', { file: label, expected: 'a readable file', received: systemReason((error as NodeJS.ErrnoException).code), cause: error });
+    throw new ContentError('FILE_MISSING', 'cannot read the file', {
+      file: label,
+      expected: 'a readable file',
+      received: systemReason((error as NodeJS.ErrnoException).code),
+      cause: error,
+    });
   }
 }
 

@@ -5,7 +5,10 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 
 async function git(root: string, args: string[]): Promise<string | undefined> {
-  return exec('git', ['-C', root, ...args], { maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout, () => undefined);
+  return exec('git', ['-C', root, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => r.stdout,
+    () => undefined,
+  );
 }
 
 /** Source of every file under `dir` at `ref`, by path relative to `strip`; undefined when there is no such ref. */

@@ -95,7 +95,11 @@ function githubMessage(error: RequestError): string {
   if (typeof data === 'string') return data.slice(0, 200);
   const message = typeof data?.message === 'string' ? data.message : error.message;
   const details = Array.isArray(data?.errors)
-    ? data.errors.map((e: unknown) => (typeof e === 'object' && e !== null ? [(e as { field?: unknown }).field, (e as { code?: unknown }).code].filter(Boolean).join(' ') : String(e))).join('; ')
+    ? data.errors
+        .map((e: unknown) =>
+          typeof e === 'object' && e !== null ? [(e as { field?: unknown }).field, (e as { code?: unknown }).code].filter(Boolean).join(' ') : String(e),
+        )
+        .join('; ')
     : '';
   return details ? `${message} (${details})` : message;
 }
@@ -144,7 +148,12 @@ function failure(code: GitHubErrorCode, request: string, last: Attempt, attempts
 
 export function createGitHub(options: GitHubOptions): GitHub {
   if (typeof options.token !== 'string' || options.token.trim() === '') {
-    throw new GitHubError('GITHUB_CONFIG_INVALID', 'no GitHub token', { field: 'token', expected: 'a token (GITHUB_TOKEN in a workflow)', received: 'nothing', hint: 'Pass the workflow token in GITHUB_TOKEN with the permissions the job needs.' });
+    throw new GitHubError('GITHUB_CONFIG_INVALID', 'no GitHub token', {
+      field: 'token',
+      expected: 'a token (GITHUB_TOKEN in a workflow)',
+      received: 'nothing',
+      hint: 'Pass the workflow token in GITHUB_TOKEN with the permissions the job needs.',
+    });
   }
   if (!REPOSITORY.test(options.repository)) {
     throw new GitHubError('GITHUB_CONFIG_INVALID', 'not a repository name', { field: 'repository', expected: 'owner/name', received: options.repository });
@@ -183,13 +192,29 @@ export function createGitHub(options: GitHubOptions): GitHub {
         const backoff = settings.baseDelayMs * 2 ** attempt;
         const wait = last.kind === 'rate-limit' ? Math.max(last.askedWaitMs ?? backoff, settings.baseDelayMs) : Math.max(last.askedWaitMs ?? 0, backoff);
         if (last.kind === 'rate-limit' && wait > settings.maxWaitMs) {
-          throw failure(code, what, last, attempts, `The rate limit lifts in ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(settings.maxWaitMs / 1000)} s this run may wait; the next run retries.`);
+          throw failure(
+            code,
+            what,
+            last,
+            attempts,
+            `The rate limit lifts in ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(settings.maxWaitMs / 1000)} s this run may wait; the next run retries.`,
+          );
         }
         if (attempt >= settings.retries) {
-          throw failure(code, what, last, attempts, last.kind === 'rate-limit' ? 'Still rate limited after every retry; the next run retries.' : 'GitHub may be having trouble (https://www.githubstatus.com); the next run retries.');
+          throw failure(
+            code,
+            what,
+            last,
+            attempts,
+            last.kind === 'rate-limit'
+              ? 'Still rate limited after every retry; the next run retries.'
+              : 'GitHub may be having trouble (https://www.githubstatus.com); the next run retries.',
+          );
         }
         const delay = Math.min(wait, settings.maxWaitMs);
-        log(`GitHub: ${what}: ${last.status === undefined ? 'no answer' : `HTTP ${last.status}`}${last.kind === 'rate-limit' ? ' (rate limited)' : ''}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempts + 1} of ${settings.retries + 1})`);
+        log(
+          `GitHub: ${what}: ${last.status === undefined ? 'no answer' : `HTTP ${last.status}`}${last.kind === 'rate-limit' ? ' (rate limited)' : ''}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempts + 1} of ${settings.retries + 1})`,
+        );
         await sleep(delay);
       }
     }

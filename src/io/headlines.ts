@@ -8,7 +8,10 @@ import { FreshnessError } from '../core/errors.ts';
 import { toIsoUtc, type Headline } from '../core/freshness.ts';
 import { fetchText } from './http.ts';
 
-export interface Feed { name: string; url: string }
+export interface Feed {
+  name: string;
+  url: string;
+}
 export interface HeadlineOptions {
   feeds: Feed[];
   /** At most this many headlines per feed, the newest ones. */
@@ -22,7 +25,11 @@ export interface HeadlineOptions {
   fetchImpl?: typeof fetch;
 }
 
-interface Item { title: string; url: string; published: Date }
+interface Item {
+  title: string;
+  url: string;
+  published: Date;
+}
 type XmlNode = Record<string, unknown>;
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
@@ -38,8 +45,7 @@ const parser = new XMLParser({
   isArray: (name) => name === 'item' || name === 'entry' || name === 'link',
 });
 
-const asNode = (value: unknown): XmlNode | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as XmlNode) : undefined;
+const asNode = (value: unknown): XmlNode | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as XmlNode) : undefined);
 
 /** Element text whether the parser gave a string, an element with attributes, or a list. */
 function textOf(value: unknown): string {
@@ -99,16 +105,21 @@ function parseFeed(xml: string, feedUrl: string): Item[] {
     doc = parser.parse(xml, true) as XmlNode;
   } catch (error) {
     throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the feed is not well-formed XML', {
-      file: feedUrl, expected: 'an RSS or Atom feed', received: xml.slice(0, 120), cause: error,
-      hint: 'check that the URL is the feed itself, not the site\'s home page',
+      file: feedUrl,
+      expected: 'an RSS or Atom feed',
+      received: xml.slice(0, 120),
+      cause: error,
+      hint: "check that the URL is the feed itself, not the site's home page",
     });
   }
   const atom = asNode(doc.feed);
   const rss = asNode(asNode(doc.rss)?.channel) ?? asNode(doc['rdf:RDF']);
   if (!atom && !rss) {
     throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the document is neither RSS nor Atom', {
-      file: feedUrl, expected: '<rss><channel>, <rdf:RDF> or <feed>', received: Object.keys(doc).join(', '),
-      hint: 'check that the URL is the feed itself, not the site\'s home page',
+      file: feedUrl,
+      expected: '<rss><channel>, <rdf:RDF> or <feed>',
+      received: Object.keys(doc).join(', '),
+      hint: "check that the URL is the feed itself, not the site's home page",
     });
   }
   const nodes = atom ? atom.entry : rss?.item;
@@ -122,7 +133,9 @@ function freshItems(feed: Feed, items: Item[], opts: HeadlineOptions): Item[] {
   const usable = items.filter((i) => i.published.getTime() <= now).sort((a, b) => b.published.getTime() - a.published.getTime());
   if (usable.length === 0) {
     throw new FreshnessError('HEADLINES_MISSING', 'the feed has no item with a title, a link and a past date', {
-      file: feed.url, expected: 'at least one usable item', received: `${items.length} dated item(s)`,
+      file: feed.url,
+      expected: 'at least one usable item',
+      received: `${items.length} dated item(s)`,
       hint: 'check the feed URL, or remove this feed from the configuration',
     });
   }
@@ -130,8 +143,11 @@ function freshItems(feed: Feed, items: Item[], opts: HeadlineOptions): Item[] {
   const fresh = usable.filter((i) => i.published.getTime() >= oldest);
   if (fresh.length === 0) {
     throw new FreshnessError('HEADLINES_STALE', 'the feed has not been updated recently', {
-      file: feed.url, field: 'published', expected: `an item published after ${toIsoUtc(new Date(oldest))}`,
-      received: toIsoUtc((usable[0] as Item).published), hint: 'the feed may be abandoned: replace it with a live one',
+      file: feed.url,
+      field: 'published',
+      expected: `an item published after ${toIsoUtc(new Date(oldest))}`,
+      received: toIsoUtc((usable[0] as Item).published),
+      hint: 'the feed may be abandoned: replace it with a live one',
     });
   }
   return fresh.slice(0, opts.perFeed);
@@ -139,17 +155,26 @@ function freshItems(feed: Feed, items: Item[], opts: HeadlineOptions): Item[] {
 
 async function readFeed(feed: Feed, opts: HeadlineOptions): Promise<Headline[]> {
   const res = await fetchText(feed.url, {
-    timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 2, backoffMs: opts.backoffMs ?? 500,
-    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), accept: ACCEPT, maxBytes: MAX_FEED_BYTES,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    retries: opts.retries ?? 2,
+    backoffMs: opts.backoffMs ?? 500,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+    accept: ACCEPT,
+    maxBytes: MAX_FEED_BYTES,
   });
   if (res.status !== 200) {
     throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the feed could not be read', {
-      file: feed.url, expected: 'HTTP 200', received: `HTTP ${res.status}`,
+      file: feed.url,
+      expected: 'HTTP 200',
+      received: `HTTP ${res.status}`,
       hint: 'the feed may have moved: check its URL in a browser',
     });
   }
   return freshItems(feed, parseFeed(res.text, feed.url), opts).map((item) => ({
-    source: feed.name, title: item.title, url: item.url, published: toIsoUtc(item.published),
+    source: feed.name,
+    title: item.title,
+    url: item.url,
+    published: toIsoUtc(item.published),
   }));
 }
 

@@ -16,7 +16,12 @@ export interface FetchOptions {
   accept?: string;
 }
 
-export interface TextResponse { url: string; status: number; contentType: string; text: string }
+export interface TextResponse {
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+}
 
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -98,7 +103,9 @@ async function readCapped(response: Response, url: string, maxBytes: number): Pr
     size += chunk.byteLength;
     if (size > maxBytes) {
       throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the answer is too large', {
-        file: redactUrl(url), expected: `at most ${maxBytes} bytes`, received: `more than ${maxBytes} bytes`,
+        file: redactUrl(url),
+        expected: `at most ${maxBytes} bytes`,
+        received: `more than ${maxBytes} bytes`,
         hint: 'the URL may point at the wrong resource',
       });
     }
@@ -136,12 +143,21 @@ export interface BoundedOptions {
   fetchImpl?: typeof fetch;
 }
 
-export interface BoundedResponse { url: string; status: number; bytes: Uint8Array }
+export interface BoundedResponse {
+  url: string;
+  status: number;
+  bytes: Uint8Array;
+}
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
 function refused(url: string, summary: string, expected: string, received: string): FreshnessError {
-  return new FreshnessError('SOURCE_BAD_RESPONSE', summary, { file: redactUrl(url), expected, received, hint: 'The site answers in a way a verifier must not follow; report it to the service.' });
+  return new FreshnessError('SOURCE_BAD_RESPONSE', summary, {
+    file: redactUrl(url),
+    expected,
+    received,
+    hint: 'The site answers in a way a verifier must not follow; report it to the service.',
+  });
 }
 
 /** The body as bytes, stopping as soon as it passes maxBytes (counted as decompressed: a gzip bomb stops too). */

@@ -19,7 +19,9 @@ async function walk(dir: string): Promise<string[]> {
 function refusePrivate(text: string, keys: openpgp.Key[], label: string): void {
   if (text.includes('PRIVATE KEY BLOCK') || keys.some((k) => k.isPrivate())) {
     throw new ContentError('PRIVATE_KEY_IN_REPO', 'a private key is in the public key folder', {
-      file: label, expected: 'public keys only', received: 'private key material',
+      file: label,
+      expected: 'public keys only',
+      received: 'private key material',
       hint: 'Remove it from the folder AND from git history, and treat the key as compromised: revoke it and rotate (candor keys rotate).',
     });
   }
@@ -33,14 +35,16 @@ export interface KeyFile {
 
 export async function readKeyFolder(dir: string, root: string): Promise<KeyFile[]> {
   const files = (await walk(dir)).filter((f) => KEY_FILE.test(f));
-  return Promise.all(files.map(async (file) => {
-    const bytes = await readFile(file);
-    const label = relative(root, file);
-    const text = bytes.toString('utf8');
-    const keys = await readKeys(text.includes('-----BEGIN') ? text : new Uint8Array(bytes), label);
-    refusePrivate(text, keys, label);
-    return { file: label, keys, retired: path.relative(dir, file).split(path.sep).includes('retired') };
-  }));
+  return Promise.all(
+    files.map(async (file) => {
+      const bytes = await readFile(file);
+      const label = relative(root, file);
+      const text = bytes.toString('utf8');
+      const keys = await readKeys(text.includes('-----BEGIN') ? text : new Uint8Array(bytes), label);
+      refusePrivate(text, keys, label);
+      return { file: label, keys, retired: path.relative(dir, file).split(path.sep).includes('retired') };
+    }),
+  );
 }
 
 export async function readPublicKeysFrom(source: string, root: string): Promise<openpgp.Key[]> {
@@ -64,7 +68,13 @@ export interface SigningKeySource {
 /** A key or passphrase file; an unreadable one is the user's to fix (exit 65), never an internal error. Its content is never shown. */
 async function readSecretFile(file: string, flag: string, expected: string): Promise<string> {
   return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError('INPUT_UNREADABLE', 'cannot read the file', { file, field: flag, expected, received: systemReason(error.code), hint: `Check the path. Keys and passphrases come only from files or environment variables: see ${DOCS.cli}.` });
+    throw new UsageError('INPUT_UNREADABLE', 'cannot read the file', {
+      file,
+      field: flag,
+      expected,
+      received: systemReason(error.code),
+      hint: `Check the path. Keys and passphrases come only from files or environment variables: see ${DOCS.cli}.`,
+    });
   });
 }
 
@@ -74,7 +84,12 @@ export async function readSigningKey(src: SigningKeySource, env: NodeJS.ProcessE
   const armored = src.keyFile ? await readSecretFile(src.keyFile, '--key', 'an armored private key file') : env[envName!];
   const label = src.keyFile ?? `$${envName}`;
   if (!armored) {
-    throw new UsageError('USAGE', 'no signing key', { file: label, expected: 'an armored private key', received: src.keyFile ? 'an empty file' : 'an unset or empty variable', hint: 'Pass --key FILE, or set CANDOR_SIGNING_KEY (in CI: a repository secret).' });
+    throw new UsageError('USAGE', 'no signing key', {
+      file: label,
+      expected: 'an armored private key',
+      received: src.keyFile ? 'an empty file' : 'an unset or empty variable',
+      hint: 'Pass --key FILE, or set CANDOR_SIGNING_KEY (in CI: a repository secret).',
+    });
   }
   const passphrase = src.passphraseFile
     ? (await readSecretFile(src.passphraseFile, '--passphrase-file', 'a file holding the passphrase')).replace(/\r?\n$/, '')

@@ -18,7 +18,12 @@ export interface PullRequestCommentResult {
   url: string;
 }
 
-interface CommentSummary { id: number; html_url: string; body?: string; user: { login: string; type?: string } | null }
+interface CommentSummary {
+  id: number;
+  html_url: string;
+  body?: string;
+  user: { login: string; type?: string } | null;
+}
 
 export async function upsertPullRequestComment({ github, pr, body }: { github: GitHub; pr: number; body: string }): Promise<PullRequestCommentResult> {
   const text = fitBody(`${PR_REVIEW_MARKER}\n${body.replace(/\s+$/, '')}\n`);

@@ -30,14 +30,26 @@ export async function readCanaryContent(project: Project): Promise<CanaryContent
 
 /** SHA-256 of each document the attestation must list, by its path under content/. */
 export async function hashDocuments(project: Project, paths: string[]): Promise<{ path: string; sha256: string }[]> {
-  return Promise.all(paths.map(async (p, i) => {
-    const file = path.join(project.content, p);
-    if (path.relative(project.content, file).startsWith('..')) {
-      throw new ContentError('SCHEMA_INVALID', 'document outside content/', { file: 'content/canary/canary.yml', field: `documents[${i}]`, expected: 'a path under content/', received: p });
-    }
-    const bytes = await readFile(file).catch(() => {
-      throw new ContentError('FILE_MISSING', 'listed document not found', { file: 'content/canary/canary.yml', field: `documents[${i}]`, expected: 'an existing file under content/', received: p });
-    });
-    return { path: p, sha256: await documentHash(new Uint8Array(bytes)) };
-  }));
+  return Promise.all(
+    paths.map(async (p, i) => {
+      const file = path.join(project.content, p);
+      if (path.relative(project.content, file).startsWith('..')) {
+        throw new ContentError('SCHEMA_INVALID', 'document outside content/', {
+          file: 'content/canary/canary.yml',
+          field: `documents[${i}]`,
+          expected: 'a path under content/',
+          received: p,
+        });
+      }
+      const bytes = await readFile(file).catch(() => {
+        throw new ContentError('FILE_MISSING', 'listed document not found', {
+          file: 'content/canary/canary.yml',
+          field: `documents[${i}]`,
+          expected: 'an existing file under content/',
+          received: p,
+        });
+      });
+      return { path: p, sha256: await documentHash(new Uint8Array(bytes)) };
+    }),
+  );
 }

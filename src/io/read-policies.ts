@@ -15,7 +15,10 @@ export interface PolicySet {
 
 export async function readPolicies(project: Project): Promise<PolicySet> {
   const root = path.join(project.content, 'policies');
-  const folders = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const folders = (await readdir(root, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const policies = new Map<string, PolicyVersion[]>();
   const problems: Problem[] = [];
   for (const folder of folders) {
@@ -30,7 +33,10 @@ export async function readPolicies(project: Project): Promise<PolicySet> {
         problems.push(...problemsFromError(error, `content/${rel}`));
       }
     }
-    policies.set(folder, versions.sort((a, b) => compareVersions(a.version, b.version)));
+    policies.set(
+      folder,
+      versions.sort((a, b) => compareVersions(a.version, b.version)),
+    );
   }
   return { policies, problems };
 }

@@ -12,23 +12,30 @@ const exec = promisify(execFile);
 /** Larger files are reported as unscanned rather than read whole. */
 export const MAX_SCANNED_BYTES = 32 * 1024 * 1024;
 
-export interface SecretFinding { file: string; kind: SecretKind | 'too-large' }
+export interface SecretFinding {
+  file: string;
+  kind: SecretKind | 'too-large';
+}
 
 /** Files under `dir`, relative to it; node_modules and .git are never published. */
 async function walk(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e): Promise<string[]> => {
-    const rel = path.join(prefix, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '.git' ? Promise.resolve([]) : walk(dir, rel);
-    return Promise.resolve(e.isFile() ? [rel] : []);
-  }));
+  const nested = await Promise.all(
+    entries.map((e): Promise<string[]> => {
+      const rel = path.join(prefix, e.name);
+      if (e.isDirectory()) return e.name === 'node_modules' || e.name === '.git' ? Promise.resolve([]) : walk(dir, rel);
+      return Promise.resolve(e.isFile() ? [rel] : []);
+    }),
+  );
   return nested.flat();
 }
 
 /** What git would publish from `root` (tracked, and untracked but not ignored); every file when it is not in a git work tree. */
 export async function publishableFiles(root: string): Promise<string[]> {
-  const listed = await exec('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 256 * 1024 * 1024 })
-    .then((r) => r.stdout.split('\0').filter(Boolean), () => null);
+  const listed = await exec('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 256 * 1024 * 1024 }).then(
+    (r) => r.stdout.split('\0').filter(Boolean),
+    () => null,
+  );
   return [...new Set(listed ?? (await walk(root)))].sort();
 }
 
@@ -40,7 +47,10 @@ export async function scanForSecrets(root: string, files: string[], opts: { mark
     const info = await stat(full).catch(() => null);
     // A tracked file deleted in the work tree publishes nothing.
     if (!info?.isFile()) continue;
-    if (info.size > MAX_SCANNED_BYTES) { findings.push({ file, kind: 'too-large' }); continue; }
+    if (info.size > MAX_SCANNED_BYTES) {
+      findings.push({ file, kind: 'too-large' });
+      continue;
+    }
     const kind = await findPrivateKeyMaterial(new Uint8Array(await readFile(full)), opts);
     if (kind) findings.push({ file, kind });
   }

@@ -25,7 +25,11 @@ export interface FinishOptions {
   key?: openpgp.PrivateKey;
 }
 
-export interface FinishResult { files: number; signer: string | null; securityTxt: boolean }
+export interface FinishResult {
+  files: number;
+  signer: string | null;
+  securityTxt: boolean;
+}
 
 function fileEntry(urlPath: string, bytes: Buffer): ManifestFile {
   return { path: urlPath, sha256: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes: bytes.length };
@@ -34,12 +38,21 @@ function fileEntry(urlPath: string, bytes: Buffer): ManifestFile {
 /** Every file under `out`, as URL paths with hashes and sizes. */
 export async function siteFiles(out: string): Promise<ManifestFile[]> {
   const entries = await readdir(out, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError('INPUT_UNREADABLE', 'not a built site', { file: out, expected: 'the folder npm run build wrote (dist/site)', received: error.code ?? error.message, hint: 'Run npm run build first, or name the built site.' });
+    throw new UsageError('INPUT_UNREADABLE', 'not a built site', {
+      file: out,
+      expected: 'the folder npm run build wrote (dist/site)',
+      received: error.code ?? error.message,
+      hint: 'Run npm run build first, or name the built site.',
+    });
   });
-  return Promise.all(entries.filter((d) => d.isFile()).map(async (d) => {
-    const file = path.join(d.parentPath, d.name);
-    return fileEntry(`/${path.relative(out, file).split(path.sep).join('/')}`, await readFile(file));
-  }));
+  return Promise.all(
+    entries
+      .filter((d) => d.isFile())
+      .map(async (d) => {
+        const file = path.join(d.parentPath, d.name);
+        return fileEntry(`/${path.relative(out, file).split(path.sep).join('/')}`, await readFile(file));
+      }),
+  );
 }
 
 /** The key must be one the canary names as a heartbeat (automation) key: that is what verifiers are told. */
@@ -48,7 +61,10 @@ function signerOf(content: CanaryContent, key: openpgp.PrivateKey | undefined): 
   const fpr = fingerprintOf(key);
   if (!content.config.heartbeat.keys.some((k) => k.fingerprint === fpr)) {
     throw new SigningError('SIGNER_NOT_IN_POLICY', 'the site signing key is not a heartbeat key', {
-      file: 'content/canary/canary.yml', field: 'heartbeat.keys', expected: 'the fingerprint of the key that signs the site', received: fpr,
+      file: 'content/canary/canary.yml',
+      field: 'heartbeat.keys',
+      expected: 'the fingerprint of the key that signs the site',
+      received: fpr,
       hint: 'Sign the site with the CI heartbeat key (CANDOR_SIGNING_KEY), or list this key under heartbeat.keys.',
     });
   }

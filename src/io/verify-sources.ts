@@ -88,18 +88,30 @@ export class Reader {
   private take(source: string, size: number): void {
     this.budget -= size;
     if (this.budget < 0) {
-      throw new UsageError('FETCH_FAILED', 'this run read too much', { file: source, expected: `at most ${LIMITS.runBytes} bytes in all`, received: 'more', hint: 'README.md#resource-limits: a canary, its keys and documents are far smaller.' });
+      throw new UsageError('FETCH_FAILED', 'this run read too much', {
+        file: source,
+        expected: `at most ${LIMITS.runBytes} bytes in all`,
+        received: 'more',
+        hint: 'README.md#resource-limits: a canary, its keys and documents are far smaller.',
+      });
     }
   }
 
   async url(url: string, kind: FetchKind): Promise<Uint8Array | null> {
     const { fetchBounded } = await import('./http.ts');
     const response = await fetchBounded(url, {
-      timeoutMs: this.timeoutMs, maxBytes: Math.min(byteLimit(kind), Math.max(0, this.budget)), retries: LIMITS.retries, backoffMs: 200,
-      maxRedirects: LIMITS.redirects, signal: this.deadline,
+      timeoutMs: this.timeoutMs,
+      maxBytes: Math.min(byteLimit(kind), Math.max(0, this.budget)),
+      retries: LIMITS.retries,
+      backoffMs: 200,
+      maxRedirects: LIMITS.redirects,
+      signal: this.deadline,
     }).catch((error: unknown) => {
       throw new UsageError('FETCH_FAILED', summaryOf(error), {
-        file: url, ...expectedOf(error), received: error instanceof CandorError ? error.details.received : (error as Error).message, cause: error,
+        file: url,
+        ...expectedOf(error),
+        received: error instanceof CandorError ? error.details.received : (error as Error).message,
+        cause: error,
         hint: `Check the URL and your network. Each request may take ${this.timeoutMs / 1000} s (--timeout), the whole run ${this.timeLimitMs / 1000} s (--time-limit), and a site may redirect on its own host only: README.md#resource-limits.`,
       });
     });
@@ -121,7 +133,13 @@ export class Reader {
         const { bytesRead } = await handle.read(buffer, size, buffer.length - size, null);
         if (bytesRead === 0) break;
         size += bytesRead;
-        if (size > max) throw new UsageError('INPUT_UNREADABLE', 'the file is too large', { file, expected: `at most ${max} bytes`, received: `more than ${max} bytes`, hint: 'README.md#resource-limits.' });
+        if (size > max)
+          throw new UsageError('INPUT_UNREADABLE', 'the file is too large', {
+            file,
+            expected: `at most ${max} bytes`,
+            received: `more than ${max} bytes`,
+            hint: 'README.md#resource-limits.',
+          });
       }
       this.take(file, size);
       return new Uint8Array(buffer.subarray(0, size));
@@ -142,8 +160,11 @@ export class Reader {
     const bytes = await this.load(source, kind);
     if (!bytes && required) {
       throw new UsageError('INPUT_UNREADABLE', 'not found', {
-        file: source, expected: kind === 'key' ? 'a public key file' : 'a canary file',
-        hint: isUrl(source) ? 'Check the address: a Candor site publishes its canary at /canary.txt or /.well-known/canary.txt (README.md#public-paths).' : 'Check the path (README.md#with-candor).',
+        file: source,
+        expected: kind === 'key' ? 'a public key file' : 'a canary file',
+        hint: isUrl(source)
+          ? 'Check the address: a Candor site publishes its canary at /canary.txt or /.well-known/canary.txt (README.md#public-paths).'
+          : 'Check the path (README.md#with-candor).',
       });
     }
     // ignoreBOM keeps a byte-order mark, which the verifier must see: gpg and sq refuse such a file (decision 0001); readKeys drops it from a key.
@@ -173,9 +194,17 @@ const ARMORED_KEY = /-----BEGIN PGP (?:PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?---
 
 /** Every key in a file or at a URL (each armored block: openpgp.js would read the first only), as public keys. */
 async function keysAt(entry: string, reader: Reader): Promise<openpgp.Key[]> {
-  if (!isUrl(entry) && (await stat(entry).then((s) => s.isDirectory(), () => false))) return readPublicKeysFrom(entry, process.cwd());
+  if (
+    !isUrl(entry) &&
+    (await stat(entry).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return readPublicKeysFrom(entry, process.cwd());
   const bytes = await reader.load(entry, 'key');
-  if (!bytes) throw new UsageError('INPUT_UNREADABLE', 'cannot read the key file', { file: entry, expected: 'a public key file (or, with --keyring, a folder of them)' });
+  if (!bytes)
+    throw new UsageError('INPUT_UNREADABLE', 'cannot read the key file', { file: entry, expected: 'a public key file (or, with --keyring, a folder of them)' });
   const text = new TextDecoder().decode(bytes);
   const blocks = text.match(ARMORED_KEY);
   const keys = blocks ? (await Promise.all(blocks.map((b) => readKeys(b, entry)))).flat() : await readKeys(bytes, entry);
@@ -184,7 +213,9 @@ async function keysAt(entry: string, reader: Reader): Promise<openpgp.Key[]> {
 
 function notOnePin(entry: string, received: string): UsageError {
   return new UsageError('USAGE', 'not one key', {
-    file: entry, expected: 'one public key per --keys entry: each pin names one signer', received,
+    file: entry,
+    expected: 'one public key per --keys entry: each pin names one signer',
+    received,
     hint: 'A folder or bundle holds keys of every role (signers, the CI heartbeat key, panic keys): give it with --keyring, and pin each signer by fingerprint, --keys FPR1,FPR2. README.md#verifying-a-canary.',
   });
 }
@@ -199,20 +230,36 @@ async function pinsFrom(opts: SourceOptions, reader: Reader, siteHosts: Set<stri
   const pins: string[] = [...(opts.state?.signers ?? [])];
   const notPinned: Record<string, string> = {};
   for (const entry of opts.keys.flatMap((k) => k.split(',')).filter(Boolean)) {
-    if (FPR.test(entry)) { pins.push(entry.toUpperCase()); continue; }
-    if (!isUrl(entry) && (await stat(entry).then((s) => s.isDirectory(), () => false))) throw notOnePin(entry, 'a folder');
+    if (FPR.test(entry)) {
+      pins.push(entry.toUpperCase());
+      continue;
+    }
+    if (
+      !isUrl(entry) &&
+      (await stat(entry).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      throw notOnePin(entry, 'a folder');
     const loaded = await keysAt(entry, reader);
     if (loaded.length !== 1) throw notOnePin(entry, `${loaded.length} keys`);
     keys.push(...loaded);
     const fpr = fingerprintOf(loaded[0]!);
     if (isUrl(entry) && sameSite(hostOf(entry) ?? '', siteHosts)) {
-      notPinned[fpr] = `the key was fetched from the site being verified (${entry}), and a site cannot vouch for its own keys: pin the fingerprint you got elsewhere`;
+      notPinned[fpr] =
+        `the key was fetched from the site being verified (${entry}), and a site cannot vouch for its own keys: pin the fingerprint you got elsewhere`;
     } else pins.push(fpr);
   }
   for (const entry of opts.keyring ?? []) keys.push(...(await keysAt(entry, reader)));
   const automated = [...(opts.state?.automated ?? [])];
   for (const entry of (opts.automated ?? []).flatMap((a) => a.split(',')).filter(Boolean)) {
-    if (!FPR.test(entry)) throw new UsageError('USAGE', 'not a fingerprint', { field: '--automated', expected: 'the 40 hex digits of the CI key you accept as the only signer', received: entry });
+    if (!FPR.test(entry))
+      throw new UsageError('USAGE', 'not a fingerprint', {
+        field: '--automated',
+        expected: 'the 40 hex digits of the CI key you accept as the only signer',
+        received: entry,
+      });
     automated.push(entry.toUpperCase());
   }
   const p: Pins = { pins: [...new Set(pins)].filter((f) => !notPinned[f]), automated: [...new Set(automated)], heartbeatKeys: opts.state?.heartbeatKeys ?? [] };
@@ -237,14 +284,24 @@ async function folderDocuments(named: { documents: { path: string }[] }, dir: st
 
 async function siblingHeartbeat(target: string): Promise<string | undefined> {
   const candidate = path.join(path.dirname(target), 'heartbeat.txt');
-  return path.basename(target) === 'canary.txt' && (await stat(candidate).then(() => true, () => false)) ? candidate : undefined;
+  return path.basename(target) === 'canary.txt' &&
+    (await stat(candidate).then(
+      () => true,
+      () => false,
+    ))
+    ? candidate
+    : undefined;
 }
 
 /** The block is looked up only for a heartbeat the attestation's keys signed (verify-canary.ts calls this). */
 function blockLookup(opts: SourceOptions): NonNullable<VerifyInput['lookupBlock']> {
   return async (hash) => {
     const { DEFAULT_EXPLORERS, lookupBlock } = await import('./explorers.ts');
-    const result = await lookupBlock(hash, { sources: opts.explorers ?? DEFAULT_EXPLORERS, timeoutMs: opts.timeoutMs ?? LIMITS.requestSeconds * 1000, retries: LIMITS.retries });
+    const result = await lookupBlock(hash, {
+      sources: opts.explorers ?? DEFAULT_EXPLORERS,
+      timeoutMs: opts.timeoutMs ?? LIMITS.requestSeconds * 1000,
+      retries: LIMITS.retries,
+    });
     return result.found ? { found: true, height: result.height, time: result.time, sources: result.sources } : { found: false, sources: result.sources };
   };
 }

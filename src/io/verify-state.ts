@@ -59,8 +59,11 @@ const KEPT_ACKNOWLEDGEMENTS = 20;
 
 function unreadable(file: string, received: string, cause?: unknown): UsageError {
   return new UsageError('STATE_UNREADABLE', 'the state file exists but cannot be used', {
-    file, expected: 'a state file written by candor verify --state', received, cause,
-    hint: 'A verifier must not forget what it has seen, so this run stops. Fix the file\'s permissions or restore it from a backup; delete it only to start over (the next run is then a first run, with nothing to compare against). See README.md#verifying-a-canary.',
+    file,
+    expected: 'a state file written by candor verify --state',
+    received,
+    cause,
+    hint: "A verifier must not forget what it has seen, so this run stops. Fix the file's permissions or restore it from a backup; delete it only to start over (the next run is then a first run, with nothing to compare against). See README.md#verifying-a-canary.",
   });
 }
 
@@ -125,7 +128,12 @@ export interface RunTrust {
 function tripOf(result: VerifyResult): TripRecord | undefined {
   const reasons = result.reasons.filter((r) => REASONS[r.code] === 'tripped' && r.code !== 'STATE_TRIPPED');
   if (reasons.length === 0 || !result.attestation) return undefined;
-  return { since: result.checkedAt, sequence: result.attestation.data.sequence, hash: result.attestation.hash, reasons: reasons.map((r) => ({ code: r.code, message: r.message })) };
+  return {
+    since: result.checkedAt,
+    sequence: result.attestation.data.sequence,
+    hash: result.attestation.hash,
+    reasons: reasons.map((r) => ({ code: r.code, message: r.message })),
+  };
 }
 
 const union = (...lists: (string[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort();
@@ -136,9 +144,10 @@ const union = (...lists: (string[] | undefined)[]) => [...new Set(lists.flatMap(
  * baseline but stays marked as tripped until acknowledged.
  */
 export function nextState(previous: VerifyState | undefined, result: VerifyResult, run: RunTrust): VerifyState | undefined {
-  const acknowledged = run.acknowledge && previous?.tripped
-    ? [...(previous.acknowledged ?? []), { ...previous.tripped, acknowledgedAt: result.checkedAt }].slice(-KEPT_ACKNOWLEDGEMENTS)
-    : previous?.acknowledged;
+  const acknowledged =
+    run.acknowledge && previous?.tripped
+      ? [...(previous.acknowledged ?? []), { ...previous.tripped, acknowledgedAt: result.checkedAt }].slice(-KEPT_ACKNOWLEDGEMENTS)
+      : previous?.acknowledged;
   const openTrip = run.acknowledge ? undefined : previous?.tripped;
   if (result.verdict === 'invalid' || !result.attestation) {
     if (!previous || !(run.acknowledge && previous.tripped)) return undefined;
@@ -146,7 +155,10 @@ export function nextState(previous: VerifyState | undefined, result: VerifyResul
     return { ...rest, ...(acknowledged ? { acknowledged } : {}) };
   }
   const a = result.attestation.data;
-  const heartbeatKeys = union(previous?.heartbeatKeys, a.heartbeat.keys.map((k) => k.fingerprint));
+  const heartbeatKeys = union(
+    previous?.heartbeatKeys,
+    a.heartbeat.keys.map((k) => k.fingerprint),
+  );
   const tripped = openTrip ?? tripOf(result);
   const floor = run.minSignersFlag ?? previous?.minSigners ?? 1;
   const heartbeat = result.heartbeat ? { sequence: result.heartbeat.data.sequence, hash: result.heartbeat.hash } : previous?.heartbeat;

@@ -50,8 +50,18 @@ export async function sendWatchdogMail(mail: WatchdogMail, problems: WatchdogPro
   // Credentials and key first: a configuration problem must not open a connection.
   const auth = smtpCredentials(opts.email, opts.env);
   const key = await signingKeyFor(opts);
-  const words = renderWatchdogMail(mail, problems, { service: opts.service, repository: opts.repository, signed: key !== undefined, ...(opts.issueUrl ? { issueUrl: opts.issueUrl } : {}) });
+  const words = renderWatchdogMail(mail, problems, {
+    service: opts.service,
+    repository: opts.repository,
+    signed: key !== undefined,
+    ...(opts.issueUrl ? { issueUrl: opts.issueUrl } : {}),
+  });
   const text = key ? await signDocument(words.text, [key], { now: opts.now }) : words.text;
-  const messageId = await deliverSmtp(opts.email, auth, { to: opts.operators.to, subject: words.subject, date: opts.now, text, html: words.html }, opts.transportOptions);
+  const messageId = await deliverSmtp(
+    opts.email,
+    auth,
+    { to: opts.operators.to, subject: words.subject, date: opts.now, text, html: words.html },
+    opts.transportOptions,
+  );
   return { messageId, signed: key !== undefined };
 }

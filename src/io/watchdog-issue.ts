@@ -69,8 +69,16 @@ export async function readWatchdogIssues(github: GitHub): Promise<WatchdogIssueS
  * returned at the start of the run (read again when absent). An opened or updated body
  * carries the state's mailed marker along.
  */
-export async function syncWatchdogIssue({ github, problems, state }: { github: GitHub; problems: Pick<WatchdogProblem, 'code' | 'message'>[]; state?: WatchdogIssueState }): Promise<WatchdogIssueResult> {
-  const { open, marker } = state ?? await readWatchdogIssues(github);
+export async function syncWatchdogIssue({
+  github,
+  problems,
+  state,
+}: {
+  github: GitHub;
+  problems: Pick<WatchdogProblem, 'code' | 'message'>[];
+  state?: WatchdogIssueState;
+}): Promise<WatchdogIssueResult> {
+  const { open, marker } = state ?? (await readWatchdogIssues(github));
   const base = { owner: github.owner, repo: github.repo };
 
   if (problems.length === 0) {
@@ -78,7 +86,11 @@ export async function syncWatchdogIssue({ github, problems, state }: { github: G
     if (!first) return { action: 'none' };
     // Copies first, as duplicates: the one that stays "completed" is the one that holds the state.
     await closeDuplicates(github, [first, ...extra]);
-    await github.octokit.rest.issues.createComment({ ...base, issue_number: first.number, body: 'Resolved: the watchdog finds nothing to act on any more. Closing.' });
+    await github.octokit.rest.issues.createComment({
+      ...base,
+      issue_number: first.number,
+      body: 'Resolved: the watchdog finds nothing to act on any more. Closing.',
+    });
     await github.octokit.rest.issues.update({ ...base, issue_number: first.number, state: 'closed', state_reason: 'completed' });
     return { action: 'closed', issue: { number: first.number, url: first.html_url } };
   }

@@ -19,7 +19,10 @@ import type { ChangelogEntry } from '../core/policy/changelog.ts';
 
 export const project = projectAt(process.env['CANDOR_ROOT'] ?? '.');
 
-export interface SiteKey extends KeyInfo { armored: string; retired: boolean }
+export interface SiteKey extends KeyInfo {
+  armored: string;
+  retired: boolean;
+}
 
 export interface SiteData {
   content: CanaryContent;
@@ -51,10 +54,22 @@ async function load(): Promise<SiteData> {
   const archive = [...(await listArchive(project.archive, 'attestation')), ...(await listArchive(project.archive, 'heartbeat'))];
   const content = await readCanaryContent(project);
   const data: SiteData = {
-    content, archive, keys, builtAt: buildNow().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    ...(attestation ? { attestation } : {}), ...(heartbeat ? { heartbeat } : {}),
+    content,
+    archive,
+    keys,
+    builtAt: buildNow()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
+    ...(attestation ? { attestation } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
   };
-  if (attestation) data.check = await buildCheck(content, attestation, heartbeat, keyFiles.flatMap((f) => f.keys));
+  if (attestation)
+    data.check = await buildCheck(
+      content,
+      attestation,
+      heartbeat,
+      keyFiles.flatMap((f) => f.keys),
+    );
   return data;
 }
 
@@ -64,15 +79,30 @@ async function load(): Promise<SiteData> {
  * previous attestation for the history checks and the documents the attestation lists.
  * A stale or invalid canary is still published, and shown as such.
  */
-async function buildCheck(content: CanaryContent, attestation: ArchivedDocument<AttestationData>, heartbeat: ArchivedDocument<HeartbeatData> | undefined, keys: openpgp.Key[]): Promise<VerifyResult> {
+async function buildCheck(
+  content: CanaryContent,
+  attestation: ArchivedDocument<AttestationData>,
+  heartbeat: ArchivedDocument<HeartbeatData> | undefined,
+  keys: openpgp.Key[],
+): Promise<VerifyResult> {
   const signers = content.config.signers.keys.map((k) => k.fingerprint);
   const heartbeatKeys = new Set(content.config.heartbeat.keys.map((k) => k.fingerprint));
   // A single-layer canary (canary.yml makes the CI key a signer) is checked as one; the page says "automated".
-  const input: VerifyInput = { attestation: attestation.signed, keys, pins: signers, automated: signers.filter((f) => heartbeatKeys.has(f)), services: [{ url: content.service.url, from: 'service.yml' }], crypto: nodeCrypto };
+  const input: VerifyInput = {
+    attestation: attestation.signed,
+    keys,
+    pins: signers,
+    automated: signers.filter((f) => heartbeatKeys.has(f)),
+    services: [{ url: content.service.url, from: 'service.yml' }],
+    crypto: nodeCrypto,
+  };
   if (heartbeat) input.heartbeat = heartbeat.signed;
-  const previous = attestation.data.sequence > 1 ? await archivedFile(archiveName('attestation', attestation.data.sequence - 1)).catch(() => undefined) : undefined;
+  const previous =
+    attestation.data.sequence > 1 ? await archivedFile(archiveName('attestation', attestation.data.sequence - 1)).catch(() => undefined) : undefined;
   if (previous !== undefined) input.previous = previous;
-  input.documents = Object.fromEntries(await Promise.all(attestation.data.documents.map(async (d) => [d.path, await documentFile(d.path).catch(() => null)] as const)));
+  input.documents = Object.fromEntries(
+    await Promise.all(attestation.data.documents.map(async (d) => [d.path, await documentFile(d.path).catch(() => null)] as const)),
+  );
   return verifyCanary(input, { now: buildNow(), skewSeconds: 300 });
 }
 
@@ -124,15 +154,20 @@ async function loadPolicies(): Promise<PolicyData> {
   const set = await readPolicies(project);
   // A version that cannot be read must not silently vanish from the site: its permalink is public.
   const errors = set.problems.filter((p) => p.level === 'error');
-  if (errors.length > 0) throw new Error(`cannot build the policy pages:\n${errors.map((p) => `  ${p.file}${p.field ? `: ${p.field}` : ''}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `cannot build the policy pages:\n${errors.map((p) => `  ${p.file}${p.field ? `: ${p.field}` : ''}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n')}`,
+    );
   for (const id of RESERVED_POLICY_IDS) {
-    if (set.policies.has(id)) throw new Error(`content/policies/${id}/: "${id}" is a page of the site (/policies/${id}/), not a policy name; rename the folder`);
+    if (set.policies.has(id))
+      throw new Error(`content/policies/${id}/: "${id}" is a page of the site (/policies/${id}/), not a policy name; rename the folder`);
   }
   const now = buildNow();
   const cache = new Map<string, Comparison>();
   const entries = [...set.policies].filter(([, versions]) => versions.length > 0);
   const data: PolicyData = {
-    now, set,
+    now,
+    set,
     policies: entries.map(([id, versions]) => summarisePolicy(id, versions, now)),
     pairs: new Map(entries.map(([id, versions]) => [id, comparePairs(versions, now)])),
     compare(from, to) {
@@ -195,8 +230,12 @@ export function feeds(): Promise<{ atom: string; rss: string; json: string }> {
   feedCache ??= (async () => {
     const [{ content }, policy, { reports }, attestations] = await Promise.all([siteData(), policyData(), reportData(), attestationHistory()]);
     return buildFeeds({
-      service: content.service, tagAuthority: tagAuthority(content.service.url, content.service.feeds.tagDate),
-      policies: policy.set.policies, reports, attestations, now: policy.now,
+      service: content.service,
+      tagAuthority: tagAuthority(content.service.url, content.service.feeds.tagDate),
+      policies: policy.set.policies,
+      reports,
+      attestations,
+      now: policy.now,
     });
   })();
   return feedCache;
@@ -214,9 +253,15 @@ export async function wkdDomain(): Promise<string> {
  */
 export async function wkdData(): Promise<{ domain: string; entries: WkdEntry[] }> {
   const domain = await wkdDomain();
-  const keys = await Promise.all((await siteData()).keys.filter((k) => !k.retired || k.revoked).map(async (k) => ({
-    fingerprint: k.fingerprint, userIDs: k.userIDs, binary: (await openpgp.readKey({ armoredKey: k.armored })).write(),
-  })));
+  const keys = await Promise.all(
+    (await siteData()).keys
+      .filter((k) => !k.retired || k.revoked)
+      .map(async (k) => ({
+        fingerprint: k.fingerprint,
+        userIDs: k.userIDs,
+        binary: (await openpgp.readKey({ armoredKey: k.armored })).write(),
+      })),
+  );
   return { domain, entries: await wkdEntries(keys, domain) };
 }
 
@@ -235,13 +280,24 @@ export function keyRoles(content: CanaryContent, fingerprint: string): KeyRole[]
 export { groupFingerprint };
 
 export const OUTCOME_LABELS: Record<keyof Outcomes, string> = {
-  contentDisclosed: 'Content disclosed', nonContentDisclosed: 'Non-content disclosed', noData: 'No data held',
-  rejected: 'Rejected', contested: 'Contested', narrowed: 'Narrowed', withdrawn: 'Withdrawn', pending: 'Pending',
+  contentDisclosed: 'Content disclosed',
+  nonContentDisclosed: 'Non-content disclosed',
+  noData: 'No data held',
+  rejected: 'Rejected',
+  contested: 'Contested',
+  narrowed: 'Narrowed',
+  withdrawn: 'Withdrawn',
+  pending: 'Pending',
 };
 
 export const REQUESTER_LABELS: Record<string, string> = {
-  'law-enforcement': 'Law enforcement', prosecutor: 'Prosecutor', court: 'Court', intelligence: 'Intelligence service',
-  regulator: 'Regulator', 'civil-litigant': 'Civil litigant', other: 'Other',
+  'law-enforcement': 'Law enforcement',
+  prosecutor: 'Prosecutor',
+  court: 'Court',
+  intelligence: 'Intelligence service',
+  regulator: 'Regulator',
+  'civil-litigant': 'Civil litigant',
+  other: 'Other',
 };
 
 /** A count as published: "12", "0–249 (basis)", "suppressed (fewer than 5)". */
@@ -273,7 +329,12 @@ export function chartValue(t: Total): ChartValue {
 /** Reports newest first, for lists. */
 export const newestFirst = (reports: Report[]): Report[] => [...reports].sort((a, b) => b.period.start.localeCompare(a.period.start));
 
-export interface ArchiveEntry { name: string; kind: 'attestation' | 'heartbeat'; sequence: number; issued: string }
+export interface ArchiveEntry {
+  name: string;
+  kind: 'attestation' | 'heartbeat';
+  sequence: number;
+  issued: string;
+}
 
 let archiveCache: Promise<ArchiveEntry[]> | undefined;
 
@@ -284,11 +345,13 @@ let archiveCache: Promise<ArchiveEntry[]> | undefined;
  */
 export function archiveEntries(): Promise<ArchiveEntry[]> {
   archiveCache ??= (async () => {
-    const entries = await Promise.all((await siteData()).archive.map(async (name) => {
-      const { kind, sequence } = parseArchiveName(name)!;
-      const issued = /^Issued:\s+(\S+)$/m.exec(await archivedFile(name))?.[1] ?? '';
-      return { name, kind, sequence, issued };
-    }));
+    const entries = await Promise.all(
+      (await siteData()).archive.map(async (name) => {
+        const { kind, sequence } = parseArchiveName(name)!;
+        const issued = /^Issued:\s+(\S+)$/m.exec(await archivedFile(name))?.[1] ?? '';
+        return { name, kind, sequence, issued };
+      }),
+    );
     return entries.sort((a, b) => (a.kind === b.kind ? b.sequence - a.sequence : a.kind === 'attestation' ? -1 : 1));
   })();
   return archiveCache;

@@ -5,7 +5,18 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AXE_TAGS, axeViolations, BUILD_TIMEOUT, htmlPaths, mainPages, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
+import {
+  AXE_TAGS,
+  axeViolations,
+  BUILD_TIMEOUT,
+  htmlPaths,
+  mainPages,
+  requireBrowser,
+  serveDemoSite,
+  startBrowser,
+  type BrowserHandle,
+  type ServedSite,
+} from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;

@@ -71,7 +71,11 @@ describe(`a policy with ${COUNT} versions (more than ${ALL_PAIRS_MAX})`, () => {
     const diff = page.locator(`[data-diff="1.${a}...1.${b}"]`);
     await diff.waitFor({ timeout: 20_000 });
     const want = expected(a, b);
-    const normalised = await page.evaluate((html) => { const t = document.createElement('template'); t.innerHTML = html; return t.innerHTML; }, want.html);
+    const normalised = await page.evaluate((html) => {
+      const t = document.createElement('template');
+      t.innerHTML = html;
+      return t.innerHTML;
+    }, want.html);
     expect(await diff.evaluate((el) => el.innerHTML)).toBe(normalised);
     expect(await diff.locator('ins').count()).toBeGreaterThan(0);
     expect(await diff.locator('b').count()).toBe(0);
@@ -91,7 +95,7 @@ describe(`a policy with ${COUNT} versions (more than ${ALL_PAIRS_MAX})`, () => {
 
   it('each version is published as JSON, and nothing is fetched from elsewhere; no console error', async () => {
     const response = await fetch(`${origin}/policies/privacy/1.4.json`);
-    const json = await response.json() as { version: string; body: string; source?: string };
+    const json = (await response.json()) as { version: string; body: string; source?: string };
     expect(json.version).toBe('1.4');
     expect(json.body).toBe(version(SPECS[4]!).body);
     expect(json.source).toBeUndefined();

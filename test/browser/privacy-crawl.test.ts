@@ -6,7 +6,17 @@
  */
 import type { APIResponse, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT, htmlPaths, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, watchConsole, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
+import {
+  BUILD_TIMEOUT,
+  htmlPaths,
+  isLocalUrl,
+  requireBrowser,
+  serveDemoSite,
+  startBrowser,
+  watchConsole,
+  type BrowserHandle,
+  type ServedSite,
+} from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
@@ -55,7 +65,11 @@ async function recordRequests(context: BrowserContext): Promise<Requests> {
   });
   context.on('requestfinished', () => pending--);
   context.on('requestfailed', () => pending--);
-  context.on('page', (page) => page.on('websocket', (ws) => { if (!isLocalUrl(ws.url())) r.outside.push(`${page.url()} → ${ws.url()} (WebSocket)`); }));
+  context.on('page', (page) =>
+    page.on('websocket', (ws) => {
+      if (!isLocalUrl(ws.url())) r.outside.push(`${page.url()} → ${ws.url()} (WebSocket)`);
+    }),
+  );
   return r;
 }
 
@@ -103,7 +117,8 @@ function pageFacts(html: string): PageFacts {
           }
         }
       }
-      if (el.tagName === 'SCRIPT' && !el.hasAttribute('src')) facts.inline.push(`${label}: an inline <script>${(el.textContent ?? '').trim().slice(0, 60)}</script>`);
+      if (el.tagName === 'SCRIPT' && !el.hasAttribute('src'))
+        facts.inline.push(`${label}: an inline <script>${(el.textContent ?? '').trim().slice(0, 60)}</script>`);
     }
   };
   const served = new DOMParser().parseFromString(html, 'text/html');
@@ -139,13 +154,34 @@ async function crawl(): Promise<Crawl> {
   const setCookies: string[] = [];
   const headerChecks: Promise<void>[] = [];
   context.on('response', (res) => {
-    headerChecks.push(res.headerValue('set-cookie').then((v) => { if (v) setCookies.push(`${res.url()}: ${v}`); }, () => undefined));
+    headerChecks.push(
+      res.headerValue('set-cookie').then(
+        (v) => {
+          if (v) setCookies.push(`${res.url()}: ${v}`);
+        },
+        () => undefined,
+      ),
+    );
   });
   const page = await context.newPage();
-  const result: Crawl = { status: new Map(), ids: new Map(), fragments: [], referrers: new Map(), requests, setCookies, cookies: [], console: problems.messages, inline: [] };
+  const result: Crawl = {
+    status: new Map(),
+    ids: new Map(),
+    fragments: [],
+    referrers: new Map(),
+    requests,
+    setCookies,
+    cookies: [],
+    console: problems.messages,
+    inline: [],
+  };
   const queue = (await htmlPaths(s.site)).map((p) => s.url(p));
   const queued = new Set(queue);
-  const cookieHeaders = (res: APIResponse) => res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => `${res.url()}: ${h.value}`);
+  const cookieHeaders = (res: APIResponse) =>
+    res
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === 'set-cookie')
+      .map((h) => `${res.url()}: ${h.value}`);
   try {
     for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
       const res = await context.request.get(url, { maxRedirects: 0, failOnStatusCode: false });
@@ -220,7 +256,8 @@ describe('the whole demo site, crawled in headless Chromium', () => {
 
   it('has no broken internal link: every same-origin URL any page refers to answers 200', async () => {
     const c = await get();
-    const broken = [...c.status].filter(([, code]) => code !== 200)
+    const broken = [...c.status]
+      .filter(([, code]) => code !== 200)
       .map(([url, code]) => `${new URL(url).pathname} answers ${code}; linked from ${[...(c.referrers.get(url) ?? ['(the build)'])].join(', ')}`);
     expect(broken).toEqual([]);
     // The crawl followed links beyond the HTML files: feeds, signed texts, keys.
@@ -229,7 +266,8 @@ describe('the whole demo site, crawled in headless Chromium', () => {
 
   it('every fragment link points to an existing id on its target page', async () => {
     const c = await get();
-    const dangling = c.fragments.filter((f) => !c.ids.get(f.target)?.has(f.id))
+    const dangling = c.fragments
+      .filter((f) => !c.ids.get(f.target)?.has(f.id))
       .map((f) => `${f.from} links to ${new URL(f.target).pathname}#${f.id}${c.ids.has(f.target) ? ', which has no such id' : ', which is not an HTML page'}`);
     expect(dangling).toEqual([]);
     expect(c.fragments.length).toBeGreaterThan(0); // at least the skip link on every page

@@ -11,7 +11,18 @@ import { currentVersion } from '../../src/core/policy/changelog.ts';
 import { markdown } from '../../src/core/markdown.ts';
 import { readPolicies } from '../../src/io/read-policies.ts';
 import { projectAt } from '../../src/io/project.ts';
-import { BUILD_TIMEOUT, htmlPaths, mainPages, pngSize, repo, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
+import {
+  BUILD_TIMEOUT,
+  htmlPaths,
+  mainPages,
+  pngSize,
+  repo,
+  requireBrowser,
+  serveDemoSite,
+  startBrowser,
+  type BrowserHandle,
+  type ServedSite,
+} from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
@@ -44,8 +55,12 @@ function blocks(body: string): { headings: string[]; paragraphs: string[] } {
 
 describe('with JavaScript off', () => {
   let context: BrowserContext;
-  beforeAll(async () => { context = (await browser?.browser?.newContext({ javaScriptEnabled: false }))!; });
-  afterAll(async () => { await context?.close(); });
+  beforeAll(async () => {
+    context = (await browser?.browser?.newContext({ javaScriptEnabled: false }))!;
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
 
   it('the current privacy policy page shows the policy text', async () => {
     const versions = (await readPolicies(projectAt(site!.project))).policies.get('privacy') ?? [];
@@ -101,8 +116,12 @@ const VIEWPORTS = {
 
 describe.each(Object.entries(VIEWPORTS))('at %s width', (name, options) => {
   let context: BrowserContext;
-  beforeAll(async () => { context = (await browser?.browser?.newContext(options))!; });
-  afterAll(async () => { await context?.close(); });
+  beforeAll(async () => {
+    context = (await browser?.browser?.newContext(options))!;
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
 
   it('full-page screenshots of the main pages land in test-artifacts/screenshots/', { timeout: 60_000 }, async () => {
     const dir = path.join(repo, 'test-artifacts', 'screenshots', name);
@@ -153,7 +172,14 @@ describe.each(Object.entries(VIEWPORTS))('at %s width', (name, options) => {
         // The outermost elements that stick out (the box to fix), or, when the text itself
         // spills out of a box that fits, the deepest such box.
         let culprits = all.filter((el) => sticksOut(el) && !(el.parentElement && sticksOut(el.parentElement) && el.parentElement !== document.body));
-        if (culprits.length === 0) culprits = all.filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible' && !contained(el) && !Array.from(el.children).some((c) => c.scrollWidth > c.clientWidth + 1));
+        if (culprits.length === 0)
+          culprits = all.filter(
+            (el) =>
+              el.scrollWidth > el.clientWidth + 1 &&
+              getComputedStyle(el).overflowX === 'visible' &&
+              !contained(el) &&
+              !Array.from(el.children).some((c) => c.scrollWidth > c.clientWidth + 1),
+          );
         return `${scrollWidth}px wide in a ${width}px viewport: ${culprits.slice(0, 5).map(describe).join('; ') || 'no element found'}`;
       });
       if (found) wide.push(`${p}: ${found}`);

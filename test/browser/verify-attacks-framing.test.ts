@@ -13,7 +13,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { frameCleartext } from '../../src/core/pgp/framing.ts';
 import { readSigningKey } from '../../src/io/keyring.ts';
 import { FRAMING_ATTACKS } from '../helpers/attacks.ts';
-import { BUILD_TIMEOUT, guardedContext, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
+import {
+  BUILD_TIMEOUT,
+  guardedContext,
+  isLocalUrl,
+  requireBrowser,
+  serveDemoSite,
+  startBrowser,
+  type BrowserHandle,
+  type ServedSite,
+} from '../helpers/browser.ts';
 import { candor } from '../helpers/candor-bin.ts';
 import { revokeUserID } from '../helpers/keys.ts';
 import { craftSignature, expiration } from '../helpers/packets.ts';
@@ -44,7 +53,10 @@ afterAll(async () => {
 });
 beforeEach((ctx) => requireBrowser(ctx, browser));
 
-interface Verdict { verdict: string; reasons: string[] }
+interface Verdict {
+  verdict: string;
+  reasons: string[];
+}
 
 async function cli(now: Date): Promise<Verdict & { code: number }> {
   const { out, code } = await candor(['verify', `${site!.origin}/`, '--keys', site!.pins.join(','), '--json', '--now', now.toISOString()]);
@@ -95,11 +107,14 @@ describe('verify in this browser, against attack files', () => {
     expect(r.reasons).toContain(code);
   });
 
-  it.each(FRAMING_ATTACKS.filter((a) => a.name.startsWith('a line of text after') || a.name.startsWith('a fake armor pair')))('heartbeat.txt with $name: INVALID ($code), as the CLI', async ({ attack, code }) => {
-    const r = await bothOn({ 'heartbeat.txt': await attack(genuine.heartbeat) });
-    expect(r).toMatchObject({ code: 3, verdict: 'invalid' });
-    expect(r.reasons).toContain(code);
-  });
+  it.each(FRAMING_ATTACKS.filter((a) => a.name.startsWith('a line of text after') || a.name.startsWith('a fake armor pair')))(
+    'heartbeat.txt with $name: INVALID ($code), as the CLI',
+    async ({ attack, code }) => {
+      const r = await bothOn({ 'heartbeat.txt': await attack(genuine.heartbeat) });
+      expect(r).toMatchObject({ code: 3, verdict: 'invalid' });
+      expect(r.reasons).toContain(code);
+    },
+  );
 
   it('heartbeat.txt re-signed by the CI key with a signature that has expired: SIGNATURE_EXPIRED, as the CLI', async () => {
     const ci = site!.keys[2]!;
@@ -111,7 +126,7 @@ describe('verify in this browser, against attack files', () => {
     expect(r.reasons).toContain('SIGNATURE_EXPIRED');
   });
 
-  it('a signer\'s published key with its only user ID revoked: KEY_USER_ID_REVOKED, not KEY_EXPIRED, as the CLI', async () => {
+  it("a signer's published key with its only user ID revoked: KEY_USER_ID_REVOKED, not KEY_EXPIRED, as the CLI", async () => {
     const signer = site!.keys[1]!;
     const privateKey = await readSigningKey({ keyFile: signer.file, passphraseFile: site!.passphraseFile }, {});
     const revoked = await revokeUserID({ privateKey, publicKey: privateKey.toPublic() }, new Date(signedAt.getTime() - 24 * HOUR));

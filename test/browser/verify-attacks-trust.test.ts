@@ -23,7 +23,17 @@ import { signDocument } from '../../src/core/pgp/sign.ts';
 import { readArchived, type ArchivedDocument } from '../../src/io/archive.ts';
 import { readSigningKey } from '../../src/io/keyring.ts';
 import { candor } from '../helpers/candor-bin.ts';
-import { BUILD_TIMEOUT, CHROMIUM_ARGS, chromiumExecutable, requireBrowser, serveDemoSite, watchConsole, type BrowserHandle, type PageProblems, type ServedSite } from '../helpers/browser.ts';
+import {
+  BUILD_TIMEOUT,
+  CHROMIUM_ARGS,
+  chromiumExecutable,
+  requireBrowser,
+  serveDemoSite,
+  watchConsole,
+  type BrowserHandle,
+  type PageProblems,
+  type ServedSite,
+} from '../helpers/browser.ts';
 import { startHostProxy, type HostProxy } from '../helpers/host-proxy.ts';
 import { makeTestCertificate, type TestCertificate } from '../helpers/tls.ts';
 
@@ -60,11 +70,19 @@ async function frontServer(upstream: string) {
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
-  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, override,
-    close: async () => { for (const s of sockets) s.destroy(); await new Promise<void>((r) => server.close(() => r())); },
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    override,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
 
@@ -72,7 +90,12 @@ async function frontServer(upstream: string) {
 async function launch(proxyUrl: string): Promise<BrowserHandle> {
   try {
     const { chromium } = await import('playwright-core');
-    const b: Browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: [...CHROMIUM_ARGS, `--proxy-server=${proxyUrl}`], headless: true, timeout: 60_000 });
+    const b: Browser = await chromium.launch({
+      executablePath: await chromiumExecutable(),
+      args: [...CHROMIUM_ARGS, `--proxy-server=${proxyUrl}`],
+      headless: true,
+      timeout: 60_000,
+    });
     return { browser: b, reason: null, close: () => b.close() };
   } catch (error) {
     return { browser: null, reason: `headless Chromium did not start: ${(error as Error).message.split('\n')[0]}`, close: async () => undefined };
@@ -87,9 +110,16 @@ beforeAll(async () => {
   heartbeat = await readArchived<HeartbeatData>(path.join(site.site, 'heartbeat.txt'), site.site);
   front = await frontServer(site.origin);
   const evilHits: string[] = [];
-  const evilServer = createTlsServer({ key: tls.key, cert: tls.cert }, (req, res) => { evilHits.push(req.url ?? '/'); res.end('anything'); });
+  const evilServer = createTlsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    evilHits.push(req.url ?? '/');
+    res.end('anything');
+  });
   await new Promise<void>((resolve) => evilServer.listen(0, '127.0.0.1', resolve));
-  evil = { url: `https://127.0.0.1:${(evilServer.address() as AddressInfo).port}`, hits: evilHits, close: () => new Promise((r) => evilServer.close(() => r())) };
+  evil = {
+    url: `https://127.0.0.1:${(evilServer.address() as AddressInfo).port}`,
+    hits: evilHits,
+    close: () => new Promise((r) => evilServer.close(() => r())),
+  };
   proxy = await startHostProxy({ 'lumen-mail.example': front.url, 'evil.example': evil.url });
   browser = await launch(proxy.url);
   if (!browser.browser) return;
@@ -118,12 +148,18 @@ async function sign(data: CanaryData | string, who: number[], now = new Date()):
   return signDocument(typeof data === 'string' ? data : renderDocument(data), keys, { now });
 }
 
-const serveText = (pathname: string, body: string) => front.override.set(pathname, (_, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
+const serveText = (pathname: string, body: string) =>
+  front.override.set(pathname, (_, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
 
-interface Verdict { verdict: string; reasons: string[] }
+interface Verdict {
+  verdict: string;
+  reasons: string[];
+}
 
 async function cli(pins: string[]): Promise<Verdict & { code: number; err: string }> {
-  const r = await candor(['verify', `${ORIGIN}/`, '--keys', pins.join(','), '--json', '--now', new Date().toISOString()], { env: { ...proxy.env, NODE_EXTRA_CA_CERTS: tls.caFile } });
+  const r = await candor(['verify', `${ORIGIN}/`, '--keys', pins.join(','), '--json', '--now', new Date().toISOString()], {
+    env: { ...proxy.env, NODE_EXTRA_CA_CERTS: tls.caFile },
+  });
   if (!r.out) return { verdict: 'error', reasons: [], code: r.code, err: r.err };
   const json = JSON.parse(r.out) as { verdict: string; reasons: { code: string }[] };
   return { verdict: json.verdict, reasons: json.reasons.map((x) => x.code).sort(), code: r.code, err: r.err };
@@ -158,7 +194,8 @@ async function both(pins: string[], attack: () => Promise<void>) {
   }
 }
 
-const sameAsCli = (here: Verdict, there: Verdict) => expect({ verdict: here.verdict, reasons: here.reasons }).toEqual({ verdict: there.verdict, reasons: there.reasons });
+const sameAsCli = (here: Verdict, there: Verdict) =>
+  expect({ verdict: here.verdict, reasons: here.reasons }).toEqual({ verdict: there.verdict, reasons: there.reasons });
 
 describe('verify in this browser, under attack', () => {
   it('the genuine canary under its own name: ALIVE in both, no service reason', async () => {
@@ -168,23 +205,31 @@ describe('verify in this browser, under attack', () => {
     sameAsCli(here, there);
   });
 
-  it('class 4: the CI key\'s year-long attestation naming itself the only signer, the CI fingerprint pasted as a pin: HEARTBEAT_KEY_AS_SIGNER', async () => {
+  it("class 4: the CI key's year-long attestation naming itself the only signer, the CI fingerprint pasted as a pin: HEARTBEAT_KEY_AS_SIGNER", async () => {
     // Issued now: the demo keys were made when the site was built, a moment ago.
     const issued = new Date(Math.floor(Date.now() / 1000) * 1000);
     const ci = { name: ciKey().name, fingerprint: ciKey().fingerprint };
     const forged: AttestationData = {
-      ...attestation.data, sequence: attestation.data.sequence + 1, previous: null, signers: { threshold: 1, keys: [ci] },
-      issued: issued.toISOString().replace(/\.\d{3}Z$/, 'Z'), expires: new Date(issued.getTime() + 365 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...attestation.data,
+      sequence: attestation.data.sequence + 1,
+      previous: null,
+      signers: { threshold: 1, keys: [ci] },
+      issued: issued.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      expires: new Date(issued.getTime() + 365 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
-    const { here, there } = await both([ci.fingerprint], async () => { serveText('/canary.txt', await sign(forged, [2], issued)); });
+    const { here, there } = await both([ci.fingerprint], async () => {
+      serveText('/canary.txt', await sign(forged, [2], issued));
+    });
     expect(there.reasons).toContain('HEARTBEAT_KEY_AS_SIGNER');
     expect(there.verdict).toBe('invalid');
     sameAsCli(here, there);
   });
 
-  it('class 6: another service\'s canary signed by the same people: SERVICE_MISMATCH', async () => {
+  it("class 6: another service's canary signed by the same people: SERVICE_MISMATCH", async () => {
     const vpn: AttestationData = { ...attestation.data, service: { name: 'Lumen VPN', url: 'https://lumen-vpn.example' } };
-    const { here, there } = await both(signerPins(), async () => { serveText('/canary.txt', await sign(vpn, [0, 1], new Date(attestation.data.issued))); });
+    const { here, there } = await both(signerPins(), async () => {
+      serveText('/canary.txt', await sign(vpn, [0, 1], new Date(attestation.data.issued)));
+    });
     expect(there.reasons).toContain('SERVICE_MISMATCH');
     expect(there.verdict).toBe('invalid');
     sameAsCli(here, there);
@@ -192,7 +237,9 @@ describe('verify in this browser, under attack', () => {
 
   it('class 6: a statement with a right-to-left override: TEXT_DECEPTIVE', async () => {
     const statements = attestation.data.statements.map((s, i) => (i === 0 ? { ...s, text: `We have \u202Eton\u202C received ${s.text}` } : s));
-    const { here, there } = await both(signerPins(), async () => { serveText('/canary.txt', await sign({ ...attestation.data, statements }, [0, 1], new Date(attestation.data.issued))); });
+    const { here, there } = await both(signerPins(), async () => {
+      serveText('/canary.txt', await sign({ ...attestation.data, statements }, [0, 1], new Date(attestation.data.issued)));
+    });
     expect(there.reasons).toContain('TEXT_DECEPTIVE');
     sameAsCli(here, there);
   });
@@ -201,8 +248,15 @@ describe('verify in this browser, under attack', () => {
     const lone: AttestationData = { ...attestation.data, signers: { ...attestation.data.signers, threshold: 1 } };
     const signed = await sign(lone, [0], new Date(attestation.data.issued));
     // The heartbeat confirms the attestation it names by hash: a new one for the new attestation.
-    const hb = await sign({ ...heartbeat.data, attestation: { sequence: lone.sequence, hash: await documentHash(renderDocument(lone)) } }, [2], new Date(heartbeat.data.issued));
-    const { here, there } = await both(signerPins(), async () => { serveText('/canary.txt', signed); serveText('/heartbeat.txt', hb); });
+    const hb = await sign(
+      { ...heartbeat.data, attestation: { sequence: lone.sequence, hash: await documentHash(renderDocument(lone)) } },
+      [2],
+      new Date(heartbeat.data.issued),
+    );
+    const { here, there } = await both(signerPins(), async () => {
+      serveText('/canary.txt', signed);
+      serveText('/heartbeat.txt', hb);
+    });
     expect(there.reasons).toContain('THRESHOLD_SINGLE');
     expect(there.verdict).toBe('alive');
     sameAsCli(here, there);
@@ -212,15 +266,22 @@ describe('verify in this browser, under attack', () => {
   it('class 7: a heartbeat nested 100,000 deep: FORMAT_INVALID in both, no crash', async () => {
     const json = canonicalJson({ ...heartbeat.data, freshness: '__DEEP__' }).replace('"__DEEP__"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     const text = heartbeat.text.slice(0, heartbeat.text.indexOf('{\n  "attestation"')) + `${json}\n`;
-    const { here, there } = await both(signerPins(), async () => { serveText('/heartbeat.txt', await sign(text, [2], new Date(heartbeat.data.issued))); });
+    const { here, there } = await both(signerPins(), async () => {
+      serveText('/heartbeat.txt', await sign(text, [2], new Date(heartbeat.data.issued)));
+    });
     expect(there.reasons).toContain('FORMAT_INVALID');
     sameAsCli(here, there);
   });
 
   it('class 7: a document listed by absolute URL on another host: DOCUMENT_PATH_INVALID, and that host is never asked', async () => {
-    const listed: AttestationData = { ...attestation.data, documents: [...attestation.data.documents, { path: 'https://evil.example/policy.md', sha256: `sha256:${'0'.repeat(64)}` }] };
+    const listed: AttestationData = {
+      ...attestation.data,
+      documents: [...attestation.data.documents, { path: 'https://evil.example/policy.md', sha256: `sha256:${'0'.repeat(64)}` }],
+    };
     const before = { evil: evil.hits.length, requested: requested.length };
-    const { here, there } = await both(signerPins(), async () => { serveText('/canary.txt', await sign(listed, [0, 1], new Date(attestation.data.issued))); });
+    const { here, there } = await both(signerPins(), async () => {
+      serveText('/canary.txt', await sign(listed, [0, 1], new Date(attestation.data.issued)));
+    });
     expect(there.reasons).toContain('DOCUMENT_PATH_INVALID');
     sameAsCli(here, there);
     expect(evil.hits.length).toBe(before.evil);
@@ -231,7 +292,9 @@ describe('verify in this browser, under attack', () => {
     const documents = Array.from({ length: 400 }, (_, i) => ({ path: `d/${i}.md`, sha256: `sha256:${'0'.repeat(64)}` }));
     const forged: AttestationData = { ...attestation.data, signers: { threshold: 1, keys: [{ name: 'CI', fingerprint: ciKey().fingerprint }] }, documents };
     const before = front.hits.length;
-    const { here, there } = await both(signerPins(), async () => { serveText('/canary.txt', await sign(forged, [2], new Date(attestation.data.issued))); });
+    const { here, there } = await both(signerPins(), async () => {
+      serveText('/canary.txt', await sign(forged, [2], new Date(attestation.data.issued)));
+    });
     expect(there.verdict).toBe('invalid');
     sameAsCli(here, there);
     expect(front.hits.slice(before).filter((h) => h.startsWith('/documents/d/'))).toEqual([]);
@@ -240,7 +303,14 @@ describe('verify in this browser, under attack', () => {
   it('class 7: an endless canary body: the browser stops at the limit and says so; the CLI exits 69', async () => {
     const chunk = 'x'.repeat(64 * 1024);
     const { here, there } = await both(signerPins(), async () => {
-      front.override.set('/canary.txt', (_, res) => { res.writeHead(200); const pump = () => { while (!res.destroyed && res.write(chunk)); }; res.on('drain', pump); pump(); });
+      front.override.set('/canary.txt', (_, res) => {
+        res.writeHead(200);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+        };
+        res.on('drain', pump);
+        pump();
+      });
     });
     expect(there.code).toBe(69);
     expect(there.err).toContain('too large');

@@ -11,7 +11,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { candor } from '../helpers/candor-bin.ts';
 import { readArchived } from '../../src/io/archive.ts';
 import type { AttestationData, HeartbeatData } from '../../src/core/canary/model.ts';
-import { axeSummary, axeViolations, BUILD_TIMEOUT, guardedContext, isLocalUrl, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type PageProblems, type ServedSite } from '../helpers/browser.ts';
+import {
+  axeSummary,
+  axeViolations,
+  BUILD_TIMEOUT,
+  guardedContext,
+  isLocalUrl,
+  requireBrowser,
+  serveDemoSite,
+  startBrowser,
+  type BrowserHandle,
+  type PageProblems,
+  type ServedSite,
+} from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
@@ -28,7 +40,9 @@ beforeAll(async () => {
   heartbeat = (await readArchived<HeartbeatData>(path.join(site.site, 'heartbeat.txt'), site.site)).data;
   if (!browser.browser) return;
   ({ context, problems, requests } = await guardedContext(browser.browser));
-  context.on('response', (r) => { if (r.status() === 404) notFound.push(new URL(r.url()).pathname); });
+  context.on('response', (r) => {
+    if (r.status() === 404) notFound.push(new URL(r.url()).pathname);
+  });
 }, BUILD_TIMEOUT);
 afterAll(async () => {
   await context?.close();
@@ -37,7 +51,10 @@ afterAll(async () => {
 });
 beforeEach((ctx) => requireBrowser(ctx, browser));
 
-interface Verdict { verdict: string; reasons: string[] }
+interface Verdict {
+  verdict: string;
+  reasons: string[];
+}
 
 /** candor verify <site> --keys <pins> --json, as shipped, at `now`. */
 async function cli(pins: string[], now: Date): Promise<Verdict> {
@@ -101,7 +118,9 @@ describe('verify in this browser', () => {
     expect(await note.innerText()).toContain(`heartbeat ${heartbeat.sequence} expired ${heartbeat.expires}`);
     expect(await here.page.locator('[data-canary-status]').getAttribute('class')).toBe('status bad');
     // The build said ALIVE; the page now says STALE.
-    expect(await here.page.locator('[data-verdict-at-build]').innerText()).toBe('STALE: the canary was not renewed in time. (It was alive when this site was built.)');
+    expect(await here.page.locator('[data-verdict-at-build]').innerText()).toBe(
+      'STALE: the canary was not renewed in time. (It was alive when this site was built.)',
+    );
     // The home page shows the same status box, and marks it the same way.
     await here.page.goto(site!.url('/'));
     expect(await here.page.locator('[data-expired-note]').isVisible()).toBe(true);

@@ -20,6 +20,8 @@ describe('report downloads', () => {
   });
 
   it('time series and totals across reports', async () => {
-    await expect(`${JSON.stringify({ timeSeries: timeSeries(reports), acrossReports: acrossReports(reports) }, null, 2)}\n`).toMatchFileSnapshot('./files/report-series.json');
+    await expect(`${JSON.stringify({ timeSeries: timeSeries(reports), acrossReports: acrossReports(reports) }, null, 2)}\n`).toMatchFileSnapshot(
+      './files/report-series.json',
+    );
   });
 });

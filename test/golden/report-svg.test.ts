@@ -6,12 +6,21 @@
  */
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { barChart, chartDataTable, lineChart, stackedBarChart, type BarChartInput, type LineChartInput, type StackedBarInput } from '../../src/core/report/svg.ts';
+import {
+  barChart,
+  chartDataTable,
+  lineChart,
+  stackedBarChart,
+  type BarChartInput,
+  type LineChartInput,
+  type StackedBarInput,
+} from '../../src/core/report/svg.ts';
 
 const byCountry: BarChartInput = {
   id: 'lumen-by-country',
   title: 'Requests by country, January to June 2025',
-  description: 'Government requests for user data received by Lumen Mail, by requesting country. United States national-security requests may only be published as a range; requests from the Netherlands were too few to publish.',
+  description:
+    'Government requests for user data received by Lumen Mail, by requesting country. United States national-security requests may only be published as a range; requests from the Netherlands were too few to publish.',
   unit: 'requests',
   labelHeading: 'Country',
   nullLabel: 'suppressed',
@@ -39,7 +48,8 @@ const outcomeValues = (row: OutcomeRow) => Object.fromEntries(OUTCOMES.map(([key
 const outcomes: StackedBarInput = {
   id: 'lumen-outcomes',
   title: 'Outcomes per half-year',
-  description: 'What became of the requests Lumen Mail received in each half-year, from July 2023 to June 2025. Contested requests in the first half of 2024 were too few to publish.',
+  description:
+    'What became of the requests Lumen Mail received in each half-year, from July 2023 to June 2025. Contested requests in the first half of 2024 were too few to publish.',
   unit: 'requests',
   labelHeading: 'Half-year',
   nullLabel: 'suppressed',
@@ -56,7 +66,8 @@ const PERIODS = ['2022 H1', '2022 H2', '2023 H1', '2023 H2', '2024 H1', '2024 H2
 const overTime: LineChartInput = {
   id: 'lumen-over-time',
   title: 'Requests over time',
-  description: 'Requests received, and requests in which some data was disclosed, per half-year since Lumen Mail began publishing, January 2022 to June 2025. Disclosures were first counted this way in the second half of 2022.',
+  description:
+    'Requests received, and requests in which some data was disclosed, per half-year since Lumen Mail began publishing, January 2022 to June 2025. Disclosures were first counted this way in the second half of 2022.',
   unit: 'requests',
   labelHeading: 'Half-year',
   series: [

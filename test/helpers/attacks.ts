@@ -53,7 +53,11 @@ export const FRAMING_ATTACKS: FramingAttack[] = [
   // The shapes the issue names.
   { name: 'a line of text after the checksum line, before END', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.end, NOTICE)) },
   { name: 'a lone "=" line, then text, after the checksum', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.end, '=', NOTICE)) },
-  { name: 'a -----BEGIN ANYTHING----- line after the checksum, then text', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.end, '-----BEGIN ANYTHING-----', NOTICE)) },
+  {
+    name: 'a -----BEGIN ANYTHING----- line after the checksum, then text',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => insert(p.lines, p.end, '-----BEGIN ANYTHING-----', NOTICE)),
+  },
   {
     name: 'a fake armor pair (-----FOO----- … -----BAR-----) holding a statement and a copy of the signature, between the text and the signature',
     code: 'TEXT_OUTSIDE_SIGNED',
@@ -64,16 +68,36 @@ export const FRAMING_ATTACKS: FramingAttack[] = [
     code: 'TEXT_OUTSIDE_SIGNED',
     attack: (f) => edit(f, (p) => insert(p.lines, p.sig, '\u2028-----FOO-----', `Statement: ${NOTICE}`, '', ...p.base64, p.lines[p.crc]!, '-----BAR-----')),
   },
-  { name: 'no Hash: header (gpg and sq refuse it)', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.hash), ...p.lines.slice(p.hash + 1)]) },
+  {
+    name: 'no Hash: header (gpg and sq refuse it)',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.hash), ...p.lines.slice(p.hash + 1)]),
+  },
   // Armor headers and marker lines.
   { name: 'a second Hash: header', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.hash + 1, 'Hash: SHA256')) },
-  { name: 'a Hash: header naming a hash no signature uses', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => f.replace('\nHash: SHA512\n', '\nHash: SHA256,SHA512\n') },
+  {
+    name: 'a Hash: header naming a hash no signature uses',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => f.replace('\nHash: SHA512\n', '\nHash: SHA256,SHA512\n'),
+  },
   { name: 'a Hash: header with two spaces', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => f.replace('\nHash: SHA512\n', '\nHash:  SHA512\n') },
-  { name: 'a Version: armor header in the signature block', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 1, 'Version: GnuPG v2')) },
-  { name: '-----BEGIN PGP SIGNATURE----- with trailing spaces', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => f.replace(`\n${BEGIN_SIG}\n`, `\n${BEGIN_SIG}   \n`) },
+  {
+    name: 'a Version: armor header in the signature block',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 1, 'Version: GnuPG v2')),
+  },
+  {
+    name: '-----BEGIN PGP SIGNATURE----- with trailing spaces',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => f.replace(`\n${BEGIN_SIG}\n`, `\n${BEGIN_SIG}   \n`),
+  },
   { name: '-----BEGIN PGP SIGNED MESSAGE----- after a space', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => ` ${f}` },
   { name: '-----END PGP SIGNATURE----- with a trailing tab', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => f.replace(`\n${END_SIG}\n`, `\n${END_SIG}\t\n`) },
-  { name: 'a second signature block after END', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, -1), BEGIN_SIG, '', ...p.base64, p.lines[p.crc]!, END_SIG, '']) },
+  {
+    name: 'a second signature block after END',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => [...p.lines.slice(0, -1), BEGIN_SIG, '', ...p.base64, p.lines[p.crc]!, END_SIG, '']),
+  },
   // Around the armor.
   { name: 'a byte-order mark before BEGIN', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => `\uFEFF${f}` },
   { name: 'blank lines before BEGIN', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => `\n\n${f}` },
@@ -82,18 +106,58 @@ export const FRAMING_ATTACKS: FramingAttack[] = [
   { name: 'a NUL byte after END', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => `${f}\u0000` },
   { name: 'a very long line of text after END', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => `${f}${`${NOTICE} `.repeat(2000)}\n` },
   // Inside the base64.
-  { name: 'a NUL byte at the end of a base64 line', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => replace(p.lines, p.sig + 2, `${p.base64[0]}\u0000`)) },
-  { name: 'a space inside a base64 line', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => replace(p.lines, p.sig + 2, `${p.base64[0]!.slice(0, 20)} ${p.base64[0]!.slice(20)}`)) },
+  {
+    name: 'a NUL byte at the end of a base64 line',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => replace(p.lines, p.sig + 2, `${p.base64[0]}\u0000`)),
+  },
+  {
+    name: 'a space inside a base64 line',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => replace(p.lines, p.sig + 2, `${p.base64[0]!.slice(0, 20)} ${p.base64[0]!.slice(20)}`)),
+  },
   { name: 'a blank line between base64 lines', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 3, '')) },
-  { name: 'a line of text between base64 lines', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 3, 'We have received a warrant.')) },
-  { name: 'the base64 re-wrapped at 64 columns (as gpg writes it)', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.sig + 2), ...p.base64.join('').match(/.{1,64}/g)!, ...p.lines.slice(p.crc)]) },
-  { name: 'the base64 on one long line', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.sig + 2), p.base64.join(''), ...p.lines.slice(p.crc)]) },
-  { name: 'a wrong checksum (gpg refuses it)', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => replace(p.lines, p.crc, p.lines[p.crc] === '=AAAA' ? '=AAAB' : '=AAAA')) },
-  { name: 'no checksum line (gpg 2.2 misreads the END line)', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.crc), ...p.lines.slice(p.end)]) },
-  { name: 'the armor lines ending in CRLF, the rest in LF', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => edit(f, (p) => p.lines.map((l, i) => (i > p.sig && i < p.end ? `${l}\r` : l))) },
+  {
+    name: 'a line of text between base64 lines',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => insert(p.lines, p.sig + 3, 'We have received a warrant.')),
+  },
+  {
+    name: 'the base64 re-wrapped at 64 columns (as gpg writes it)',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.sig + 2), ...p.base64.join('').match(/.{1,64}/g)!, ...p.lines.slice(p.crc)]),
+  },
+  {
+    name: 'the base64 on one long line',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.sig + 2), p.base64.join(''), ...p.lines.slice(p.crc)]),
+  },
+  {
+    name: 'a wrong checksum (gpg refuses it)',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => replace(p.lines, p.crc, p.lines[p.crc] === '=AAAA' ? '=AAAB' : '=AAAA')),
+  },
+  {
+    name: 'no checksum line (gpg 2.2 misreads the END line)',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => [...p.lines.slice(0, p.crc), ...p.lines.slice(p.end)]),
+  },
+  {
+    name: 'the armor lines ending in CRLF, the rest in LF',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => edit(f, (p) => p.lines.map((l, i) => (i > p.sig && i < p.end ? `${l}\r` : l))),
+  },
   // Line separators that JavaScript's multi-line regular expressions honour.
-  { name: 'U+2029 instead of the line break before BEGIN PGP SIGNATURE', code: 'TEXT_OUTSIDE_SIGNED', attack: (f) => f.replace(`\n\n${BEGIN_SIG}\n`, `\n\u2029${BEGIN_SIG}\n`) },
-  { name: 'a statement after a U+2028 at the end of the last signed line', code: 'SIGNATURE_BAD', attack: (f) => edit(f, (p) => replace(p.lines, p.sig - 2, `${p.lines[p.sig - 2]}\u2028${NOTICE}`)) },
+  {
+    name: 'U+2029 instead of the line break before BEGIN PGP SIGNATURE',
+    code: 'TEXT_OUTSIDE_SIGNED',
+    attack: (f) => f.replace(`\n\n${BEGIN_SIG}\n`, `\n\u2029${BEGIN_SIG}\n`),
+  },
+  {
+    name: 'a statement after a U+2028 at the end of the last signed line',
+    code: 'SIGNATURE_BAD',
+    attack: (f) => edit(f, (p) => replace(p.lines, p.sig - 2, `${p.lines[p.sig - 2]}\u2028${NOTICE}`)),
+  },
   // The packets re-armored.
   {
     name: 'a marker packet next to the signatures (readers skip it)',

@@ -104,7 +104,10 @@ const warned = new Set<string>();
  * Call in beforeEach. Without a browser: locally the test is skipped (said once on
  * stderr); with CI set it throws, so the run fails.
  */
-export function requireBrowser(ctx: { skip: (note?: string) => void }, handle: BrowserHandle | undefined): asserts handle is BrowserHandle & { browser: Browser } {
+export function requireBrowser(
+  ctx: { skip: (note?: string) => void },
+  handle: BrowserHandle | undefined,
+): asserts handle is BrowserHandle & { browser: Browser } {
   if (handle?.browser) return;
   const reason = handle?.reason ?? 'headless Chromium was not started';
   if (process.env['CI']) throw new Error(`${reason}; CI must run the browser tests`);
@@ -154,7 +157,10 @@ export async function htmlPaths(site: string): Promise<string[]> {
 }
 
 const dirs = async (dir: string): Promise<string[]> =>
-  (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  (await readdir(dir, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 const byVersion = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
@@ -167,19 +173,20 @@ export async function mainPages(site: string): Promise<Record<string, string>> {
   const versions = (await dirs(policy)).filter((d) => /^\d+(\.\d+)*$/.test(d)).sort(byVersion);
   const comparisons = (await dirs(path.join(policy, 'compare'))).filter((d) => d.includes('...')).sort(byVersion);
   const reports = (await dirs(path.join(site, 'transparency'))).filter((d) => /^\d{4}/.test(d)).sort();
-  if (!versions[0] || !comparisons.at(-1) || !reports.at(-1)) throw new Error(`the demo site lacks a privacy policy version, comparison or report under ${site}`);
+  if (!versions[0] || !comparisons.at(-1) || !reports.at(-1))
+    throw new Error(`the demo site lacks a privacy policy version, comparison or report under ${site}`);
   return {
-    'home': '/',
-    'policies': '/policies/',
+    home: '/',
+    policies: '/policies/',
     'policy-current': '/policies/privacy/',
     'policy-old-version': `/policies/privacy/${versions[0]}/`,
     'policy-changelog': '/policies/privacy/changelog/',
     'policy-compare': `/policies/privacy/compare/${comparisons.at(-1)}/`,
-    'changelog': '/policies/changelog/',
-    'transparency': '/transparency/',
-    'report': `/transparency/${reports.at(-1)}/`,
-    'canary': '/canary/',
-    'keys': '/keys/',
+    changelog: '/policies/changelog/',
+    transparency: '/transparency/',
+    report: `/transparency/${reports.at(-1)}/`,
+    canary: '/canary/',
+    keys: '/keys/',
   };
 }
 
@@ -228,7 +235,13 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
 /** Every WCAG 2.x A and AA rule, and the best practices. None is turned off. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-export interface AxeFinding { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: string; summary: string; html: string }[] }
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; summary: string; html: string }[];
+}
 
 /** axe-core's violations on the page as it is now. */
 export async function axeViolations(page: Page): Promise<AxeFinding[]> {
@@ -237,7 +250,10 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
   return page.evaluate(async (tags) => {
     const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
     return result.violations.map((v) => ({
-      id: v.id, impact: v.impact ?? null, help: v.help, helpUrl: v.helpUrl,
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      helpUrl: v.helpUrl,
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').trim(), html: n.html.slice(0, 120) })),
     }));
   }, AXE_TAGS);

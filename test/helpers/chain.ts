@@ -18,10 +18,15 @@ import type { AddressInfo } from 'node:net';
 const ANCHOR = { height: 800_000, time: Date.parse('2023-07-24T03:17:09Z') / 1000 };
 const SPACING = 600;
 
-export const blockHash = (height: number): string => `00000000000000000002${createHash('sha256').update(`candor-test-block-${height}`).digest('hex').slice(20)}`;
+export const blockHash = (height: number): string =>
+  `00000000000000000002${createHash('sha256').update(`candor-test-block-${height}`).digest('hex').slice(20)}`;
 export const blockTime = (height: number): number => ANCHOR.time + (height - ANCHOR.height) * SPACING;
 
-interface Served { close(): Promise<void>; url: string; hits: string[] }
+interface Served {
+  close(): Promise<void>;
+  url: string;
+  hits: string[];
+}
 
 export interface Chain {
   /** Moves the tip: the last block mined at or before `now`. */
@@ -35,11 +40,42 @@ export interface Chain {
 }
 
 function esploraBlock(height: number): Record<string, unknown> {
-  return { id: blockHash(height), height, version: 536887296, timestamp: blockTime(height), tx_count: 3000, size: 1_600_000, weight: 3_990_000, merkle_root: blockHash(height + 7_000_000).replace(/^0+/, 'a'), previousblockhash: blockHash(height - 1), mediantime: blockTime(height) - 3000, nonce: height * 7 % 4_294_967_296, bits: 386218132, difficulty: 53911173001054.59 };
+  return {
+    id: blockHash(height),
+    height,
+    version: 536887296,
+    timestamp: blockTime(height),
+    tx_count: 3000,
+    size: 1_600_000,
+    weight: 3_990_000,
+    merkle_root: blockHash(height + 7_000_000).replace(/^0+/, 'a'),
+    previousblockhash: blockHash(height - 1),
+    mediantime: blockTime(height) - 3000,
+    nonce: (height * 7) % 4_294_967_296,
+    bits: 386218132,
+    difficulty: 53911173001054.59,
+  };
 }
 
 function rawBlock(height: number): Record<string, unknown> {
-  return { hash: blockHash(height), ver: 536887296, prev_block: blockHash(height - 1), mrkl_root: blockHash(height + 7_000_000).replace(/^0+/, 'a'), time: blockTime(height), bits: 386218132, next_block: [], fee: 17004121, nonce: height * 7 % 4_294_967_296, n_tx: 3000, size: 1_600_000, block_index: height, main_chain: true, height, weight: 3_990_000, tx: [] };
+  return {
+    hash: blockHash(height),
+    ver: 536887296,
+    prev_block: blockHash(height - 1),
+    mrkl_root: blockHash(height + 7_000_000).replace(/^0+/, 'a'),
+    time: blockTime(height),
+    bits: 386218132,
+    next_block: [],
+    fee: 17004121,
+    nonce: (height * 7) % 4_294_967_296,
+    n_tx: 3000,
+    size: 1_600_000,
+    block_index: height,
+    main_chain: true,
+    height,
+    weight: 3_990_000,
+    tx: [],
+  };
 }
 
 function heightOf(hash: string, tip: number): number | undefined {
@@ -52,13 +88,24 @@ async function serve(handle: (path: string) => { status: number; type: string; b
   const hits: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     hits.push(req.url ?? '');
-    if (isDown()) { req.socket.destroy(); return; }
+    if (isDown()) {
+      req.socket.destroy();
+      return;
+    }
     const answer = handle(req.url ?? '/');
     res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, hits, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 const text = (body: string, status = 200) => ({ status, type: 'text/plain', body });
@@ -67,7 +114,9 @@ const json = (body: unknown, status = 200) => ({ status, type: 'application/json
 export async function startChain(now = new Date(ANCHOR.time * 1000 + 100 * SPACING * 1000)): Promise<Chain> {
   let tip = 0;
   let down = false;
-  const setNow = (d: Date) => { tip = ANCHOR.height + Math.floor((d.getTime() / 1000 - ANCHOR.time) / SPACING); };
+  const setNow = (d: Date) => {
+    tip = ANCHOR.height + Math.floor((d.getTime() / 1000 - ANCHOR.time) / SPACING);
+  };
   setNow(now);
   const esplora = (p: string) => {
     const m = /^\/api\/(?:blocks\/tip\/height|block-height\/(\d+)|block\/([0-9a-f]{64}))$/.exec(p);
@@ -82,15 +131,28 @@ export async function startChain(now = new Date(ANCHOR.time * 1000 + 100 * SPACI
   const blockchainInfo = (p: string) => {
     if (p === '/q/getblockcount') return text(String(tip));
     const byHeight = /^\/block-height\/(\d+)\?format=json$/.exec(p);
-    if (byHeight) return Number(byHeight[1]) <= tip ? json({ blocks: [rawBlock(Number(byHeight[1]))] }) : json({ error: 'not-found-or-invalid-arg', message: 'Item not found or argument invalid' }, 404);
+    if (byHeight)
+      return Number(byHeight[1]) <= tip
+        ? json({ blocks: [rawBlock(Number(byHeight[1]))] })
+        : json({ error: 'not-found-or-invalid-arg', message: 'Item not found or argument invalid' }, 404);
     const byHash = /^\/rawblock\/([0-9a-f]{64})$/.exec(p);
     const h = byHash ? heightOf(byHash[1]!, tip) : undefined;
     return h === undefined ? json({ error: 'not-found-or-invalid-arg', message: 'Item not found or argument invalid' }, 404) : json(rawBlock(h));
   };
   const servers = [await serve(esplora, () => down), await serve(blockchainInfo, () => down)];
   return {
-    setNow, tip: () => tip, setDown: (d) => { down = d; }, servers,
-    sources: [{ name: 'test-esplora', kind: 'esplora', url: `${servers[0]!.url}/api` }, { name: 'test-blockchain-info', kind: 'blockchain-info', url: servers[1]!.url }],
-    close: async () => { await Promise.all(servers.map((s) => s.close())); },
+    setNow,
+    tip: () => tip,
+    setDown: (d) => {
+      down = d;
+    },
+    servers,
+    sources: [
+      { name: 'test-esplora', kind: 'esplora', url: `${servers[0]!.url}/api` },
+      { name: 'test-blockchain-info', kind: 'blockchain-info', url: servers[1]!.url },
+    ],
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
   };
 }

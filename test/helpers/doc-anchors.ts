@@ -5,7 +5,11 @@ import { REPO } from './candor-bin.ts';
 
 /** GitHub's slug: lower case, punctuation dropped (but - and _), spaces to -. */
 export function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 export function anchorsOf(file: string): Set<string> {

@@ -13,6 +13,8 @@ export async function startExplorers(): Promise<{ servers: FixtureServer[]; sour
   return {
     servers,
     sources: servers.map((s, i) => ({ name: `explorer-${i + 1}`, kind: 'esplora', url: `${s.url}/api` })),
-    close: async () => { await Promise.all(servers.map((s) => s.close())); },
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
   };
 }

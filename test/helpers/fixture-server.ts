@@ -24,7 +24,11 @@ export interface FixtureResponse {
 }
 export type FixtureHandler = (req: IncomingMessage) => FixtureResponse | Promise<FixtureResponse>;
 export type FixtureRoute = FixtureResponse | FixtureHandler;
-export interface FixtureServer { url: string; hits: string[]; close(): Promise<void> }
+export interface FixtureServer {
+  url: string;
+  hits: string[];
+  close(): Promise<void>;
+}
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 

@@ -111,7 +111,11 @@ function fixNullable(node: Json, counts: GitHubSpec['fixes']): Json {
   return node;
 }
 
-const pointerParts = (ref: string): string[] => ref.slice(2).split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+const pointerParts = (ref: string): string[] =>
+  ref
+    .slice(2)
+    .split('/')
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
 
 function resolvePointer(root: JsonObject, ref: string): Json {
   if (!ref.startsWith('#/')) throw new Error(`external $ref not supported: ${ref}`);
@@ -185,10 +189,20 @@ export function skeleton(schema: Json, doc: JsonObject): Json {
   if (schema['nullable'] === true) return null;
   switch (schema['type']) {
     case 'string':
-      return schema['format'] === 'date-time' ? '2020-01-01T00:00:00Z' : schema['format'] === 'uri' ? 'https://example.invalid/' : schema['format'] === 'email' ? 'nobody@example.invalid' : '';
-    case 'integer': case 'number': return 0;
-    case 'boolean': return false;
-    case 'array': return [];
+      return schema['format'] === 'date-time'
+        ? '2020-01-01T00:00:00Z'
+        : schema['format'] === 'uri'
+          ? 'https://example.invalid/'
+          : schema['format'] === 'email'
+            ? 'nobody@example.invalid'
+            : '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
     default: {
       const props = (schema['properties'] ?? {}) as JsonObject;
       const required = (schema['required'] ?? []) as string[];
@@ -244,8 +258,17 @@ export function githubValidator(): Promise<OpenAPIBackend> {
 // The fake repository
 // ---------------------------------------------------------------------------------------
 
-export interface FakeUser { login: string; id: number; type: 'User' | 'Bot' }
-export interface FakeLabel { id: number; name: string; color: string; description: string | null }
+export interface FakeUser {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+}
+export interface FakeLabel {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+}
 export interface FakeIssue {
   id: number;
   number: number;
@@ -261,7 +284,14 @@ export interface FakeIssue {
   /** Pull requests are issues too (the issues API lists both). */
   pull_request: boolean;
 }
-export interface FakeComment { id: number; issue: number; body: string; user: FakeUser; created_at: string; updated_at: string }
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: FakeUser;
+  created_at: string;
+  updated_at: string;
+}
 export interface FakeRelease {
   id: number;
   tag_name: string;
@@ -413,7 +443,6 @@ export const BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type:
 export const MAINTAINER: FakeUser = { login: 'octo-maintainer', id: 583231, type: 'User' };
 export const STRANGER: FakeUser = { login: 'drive-by', id: 9_000_001, type: 'User' };
 
-
 class HttpAnswer {
   status: number;
   body: unknown;
@@ -480,52 +509,126 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const userJson = (user: FakeUser): Record<string, unknown> => {
     const u = `${base}/users/${encodeURIComponent(user.login)}`;
     return {
-      login: user.login, id: user.id, node_id: `MDQ6VXNlcj${user.id}`, avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
-      gravatar_id: '', url: u, html_url: `https://github.com/${encodeURIComponent(user.login)}`, followers_url: `${u}/followers`,
-      following_url: `${u}/following{/other_user}`, gists_url: `${u}/gists{/gist_id}`, starred_url: `${u}/starred{/owner}{/repo}`,
-      subscriptions_url: `${u}/subscriptions`, organizations_url: `${u}/orgs`, repos_url: `${u}/repos`, events_url: `${u}/events{/privacy}`,
-      received_events_url: `${u}/received_events`, type: user.type, user_view_type: 'public', site_admin: false,
+      login: user.login,
+      id: user.id,
+      node_id: `MDQ6VXNlcj${user.id}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+      gravatar_id: '',
+      url: u,
+      html_url: `https://github.com/${encodeURIComponent(user.login)}`,
+      followers_url: `${u}/followers`,
+      following_url: `${u}/following{/other_user}`,
+      gists_url: `${u}/gists{/gist_id}`,
+      starred_url: `${u}/starred{/owner}{/repo}`,
+      subscriptions_url: `${u}/subscriptions`,
+      organizations_url: `${u}/orgs`,
+      repos_url: `${u}/repos`,
+      events_url: `${u}/events{/privacy}`,
+      received_events_url: `${u}/received_events`,
+      type: user.type,
+      user_view_type: 'public',
+      site_admin: false,
     };
   };
   const labelJson = (name: string): Record<string, unknown> => {
     const label = labels.find((l) => l.name === name) as FakeLabel;
-    return { id: label.id, node_id: `LA_${label.id}`, url: `${repoApi()}/labels/${encodeURIComponent(name)}`, name, description: label.description, color: label.color, default: false };
+    return {
+      id: label.id,
+      node_id: `LA_${label.id}`,
+      url: `${repoApi()}/labels/${encodeURIComponent(name)}`,
+      name,
+      description: label.description,
+      color: label.color,
+      default: false,
+    };
   };
   const association = (user: FakeUser): string => (user.id === MAINTAINER.id || user.id === BOT.id ? 'MEMBER' : 'NONE');
   const issueJson = (issue: FakeIssue): Record<string, unknown> => {
     const url = `${repoApi()}/issues/${issue.number}`;
     const kind = issue.pull_request ? 'pull' : 'issues';
     return {
-      id: issue.id, node_id: `I_kwDO${issue.id}`, url, repository_url: repoApi(), labels_url: `${url}/labels{/name}`,
-      comments_url: `${url}/comments`, events_url: `${url}/events`, html_url: `${repoHtml}/${kind}/${issue.number}`,
-      number: issue.number, state: issue.state, state_reason: issue.state_reason, title: issue.title, body: issue.body,
-      user: userJson(issue.user), labels: issue.labels.map(labelJson), assignee: null, assignees: [], milestone: null,
-      locked: false, active_lock_reason: null, comments: comments.filter((c) => c.issue === issue.number).length,
-      created_at: issue.created_at, updated_at: issue.updated_at, closed_at: issue.closed_at, closed_by: null,
-      author_association: association(issue.user), timeline_url: `${url}/timeline`, performed_via_github_app: null,
-      ...(issue.pull_request ? { draft: false, pull_request: { url: `${repoApi()}/pulls/${issue.number}`, html_url: `${repoHtml}/pull/${issue.number}`, diff_url: `${repoHtml}/pull/${issue.number}.diff`, patch_url: `${repoHtml}/pull/${issue.number}.patch`, merged_at: null } } : {}),
+      id: issue.id,
+      node_id: `I_kwDO${issue.id}`,
+      url,
+      repository_url: repoApi(),
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: `${repoHtml}/${kind}/${issue.number}`,
+      number: issue.number,
+      state: issue.state,
+      state_reason: issue.state_reason,
+      title: issue.title,
+      body: issue.body,
+      user: userJson(issue.user),
+      labels: issue.labels.map(labelJson),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: comments.filter((c) => c.issue === issue.number).length,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
+      closed_by: null,
+      author_association: association(issue.user),
+      timeline_url: `${url}/timeline`,
+      performed_via_github_app: null,
+      ...(issue.pull_request
+        ? {
+            draft: false,
+            pull_request: {
+              url: `${repoApi()}/pulls/${issue.number}`,
+              html_url: `${repoHtml}/pull/${issue.number}`,
+              diff_url: `${repoHtml}/pull/${issue.number}.diff`,
+              patch_url: `${repoHtml}/pull/${issue.number}.patch`,
+              merged_at: null,
+            },
+          }
+        : {}),
       reactions: { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 },
     };
   };
   const commentJson = (comment: FakeComment): Record<string, unknown> => {
     const issue = issues.find((i) => i.number === comment.issue) as FakeIssue;
     return {
-      id: comment.id, node_id: `IC_kwDO${comment.id}`, url: `${repoApi()}/issues/comments/${comment.id}`,
+      id: comment.id,
+      node_id: `IC_kwDO${comment.id}`,
+      url: `${repoApi()}/issues/comments/${comment.id}`,
       html_url: `${repoHtml}/${issue.pull_request ? 'pull' : 'issues'}/${comment.issue}#issuecomment-${comment.id}`,
-      body: comment.body, user: userJson(comment.user), created_at: comment.created_at, updated_at: comment.updated_at,
-      issue_url: `${repoApi()}/issues/${comment.issue}`, author_association: association(comment.user), performed_via_github_app: null,
+      body: comment.body,
+      user: userJson(comment.user),
+      created_at: comment.created_at,
+      updated_at: comment.updated_at,
+      issue_url: `${repoApi()}/issues/${comment.issue}`,
+      author_association: association(comment.user),
+      performed_via_github_app: null,
     };
   };
   const releaseJson = (release: FakeRelease): Record<string, unknown> => {
     const url = `${repoApi()}/releases/${release.id}`;
     return {
-      url, html_url: `${repoHtml}/releases/tag/${encodeURIComponent(release.tag_name)}`, assets_url: `${url}/assets`,
+      url,
+      html_url: `${repoHtml}/releases/tag/${encodeURIComponent(release.tag_name)}`,
+      assets_url: `${url}/assets`,
       upload_url: `https://uploads.github.com/repos/${owner}/${repo}/releases/${release.id}/assets{?name,label}`,
-      tarball_url: `${repoApi()}/tarball/${encodeURIComponent(release.tag_name)}`, zipball_url: `${repoApi()}/zipball/${encodeURIComponent(release.tag_name)}`,
-      id: release.id, node_id: `RE_kwDO${release.id}`, tag_name: release.tag_name, target_commitish: release.target_commitish,
-      name: release.name, body: release.body, draft: release.draft, prerelease: release.prerelease, immutable: false,
-      created_at: release.created_at, published_at: release.draft ? null : release.created_at, updated_at: release.created_at,
-      author: userJson(release.author), assets: [],
+      tarball_url: `${repoApi()}/tarball/${encodeURIComponent(release.tag_name)}`,
+      zipball_url: `${repoApi()}/zipball/${encodeURIComponent(release.tag_name)}`,
+      id: release.id,
+      node_id: `RE_kwDO${release.id}`,
+      tag_name: release.tag_name,
+      target_commitish: release.target_commitish,
+      name: release.name,
+      body: release.body,
+      draft: release.draft,
+      prerelease: release.prerelease,
+      immutable: false,
+      created_at: release.created_at,
+      published_at: release.draft ? null : release.created_at,
+      updated_at: release.created_at,
+      author: userJson(release.author),
+      assets: [],
     };
   };
 
@@ -533,34 +636,94 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const shape = (name: string, over: JsonObject): Json => overlay(skeleton({ $ref: `#/components/schemas/${name}` }, doc), over);
   const repoJson = (full: string): JsonObject => {
     const [o = '', n = ''] = full.split('/');
-    return { id: 1, name: n, full_name: full, private: false, fork: full !== repository, html_url: `https://github.com/${full}`, url: `${base}/repos/${full}`, owner: userJson({ login: o, id: 2, type: 'User' }) as JsonObject };
+    return {
+      id: 1,
+      name: n,
+      full_name: full,
+      private: false,
+      fork: full !== repository,
+      html_url: `https://github.com/${full}`,
+      url: `${base}/repos/${full}`,
+      owner: userJson({ login: o, id: 2, type: 'User' }) as JsonObject,
+    };
   };
-  const runJson = (run: FakeWorkflowRun): Json => shape('workflow-run', {
-    id: run.id, node_id: `WFR_${run.id}`, name: run.name, path: run.path, event: run.event, status: run.status, conclusion: run.conclusion,
-    head_branch: run.head_branch, head_sha: run.head_sha, run_number: run.run_number, run_attempt: 1, display_title: run.name,
-    workflow_id: 1, url: `${repoApi()}/actions/runs/${run.id}`, html_url: `${repoHtml}/actions/runs/${run.id}`,
-    created_at: run.created_at, updated_at: run.updated_at, run_started_at: run.created_at,
-    head_commit: { id: run.head_sha, tree_id: run.head_sha, message: run.name, timestamp: run.created_at, author: null, committer: null },
-    head_repository: repoJson(run.head_repository), repository: repoJson(repository), pull_requests: [],
-  });
-  const pullJson = (pull: FakePull, issue: FakeIssue): Json => shape('pull-request', {
-    id: issue.id, number: pull.number, state: issue.state, title: issue.title, body: issue.body, user: userJson(issue.user) as JsonObject,
-    url: `${repoApi()}/pulls/${pull.number}`, html_url: `${repoHtml}/pull/${pull.number}`, created_at: issue.created_at, updated_at: issue.updated_at,
-    merged: pull.merged, merge_commit_sha: pull.mergeSha, draft: false,
-    head: { sha: pull.headSha, ref: pull.headRef, label: `${pull.headRepository.split('/')[0]}:${pull.headRef}`, repo: repoJson(pull.headRepository), user: userJson(issue.user) as JsonObject },
-    base: { sha: pull.baseSha, ref: pull.baseRef, label: `${owner}:${pull.baseRef}`, repo: repoJson(repository), user: userJson({ login: owner, id: 2, type: 'User' }) as JsonObject },
-  });
+  const runJson = (run: FakeWorkflowRun): Json =>
+    shape('workflow-run', {
+      id: run.id,
+      node_id: `WFR_${run.id}`,
+      name: run.name,
+      path: run.path,
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      head_branch: run.head_branch,
+      head_sha: run.head_sha,
+      run_number: run.run_number,
+      run_attempt: 1,
+      display_title: run.name,
+      workflow_id: 1,
+      url: `${repoApi()}/actions/runs/${run.id}`,
+      html_url: `${repoHtml}/actions/runs/${run.id}`,
+      created_at: run.created_at,
+      updated_at: run.updated_at,
+      run_started_at: run.created_at,
+      head_commit: { id: run.head_sha, tree_id: run.head_sha, message: run.name, timestamp: run.created_at, author: null, committer: null },
+      head_repository: repoJson(run.head_repository),
+      repository: repoJson(repository),
+      pull_requests: [],
+    });
+  const pullJson = (pull: FakePull, issue: FakeIssue): Json =>
+    shape('pull-request', {
+      id: issue.id,
+      number: pull.number,
+      state: issue.state,
+      title: issue.title,
+      body: issue.body,
+      user: userJson(issue.user) as JsonObject,
+      url: `${repoApi()}/pulls/${pull.number}`,
+      html_url: `${repoHtml}/pull/${pull.number}`,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      merged: pull.merged,
+      merge_commit_sha: pull.mergeSha,
+      draft: false,
+      head: {
+        sha: pull.headSha,
+        ref: pull.headRef,
+        label: `${pull.headRepository.split('/')[0]}:${pull.headRef}`,
+        repo: repoJson(pull.headRepository),
+        user: userJson(issue.user) as JsonObject,
+      },
+      base: {
+        sha: pull.baseSha,
+        ref: pull.baseRef,
+        label: `${owner}:${pull.baseRef}`,
+        repo: repoJson(repository),
+        user: userJson({ login: owner, id: 2, type: 'User' }) as JsonObject,
+      },
+    });
 
   // --- State changes ----------------------------------------------------------------
   const ensureLabel = (name: string): void => {
     if (!labels.some((l) => l.name === name)) labels.push({ id: nextId++, name, color: 'ededed', description: null });
   };
-  const labelNames = (raw: unknown): string[] => (Array.isArray(raw) ? raw : []).map((l: unknown) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name)));
+  const labelNames = (raw: unknown): string[] =>
+    (Array.isArray(raw) ? raw : []).map((l: unknown) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name)));
   const addIssue: GitHubServer['addIssue'] = (fields) => {
     const stamp = nowStamp();
     const issue: FakeIssue = {
-      body: null, state: 'open', state_reason: null, labels: [], user: actor, created_at: stamp, updated_at: stamp, closed_at: null, pull_request: false,
-      ...fields, id: nextId++, number: issues.length + 1,
+      body: null,
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      user: actor,
+      created_at: stamp,
+      updated_at: stamp,
+      closed_at: null,
+      pull_request: false,
+      ...fields,
+      id: nextId++,
+      number: issues.length + 1,
     };
     issue.labels.forEach(ensureLabel);
     issues.push(issue);
@@ -601,16 +764,36 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   }
   const handlers: Record<SimulatedOperation, Handler> = {
     'users/get-authenticated': () => {
-      if (viewer === 'integration') return new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: `${DOCS}/users/users#get-the-authenticated-user`, status: '403' });
+      if (viewer === 'integration')
+        return new HttpAnswer(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: `${DOCS}/users/users#get-the-authenticated-user`,
+          status: '403',
+        });
       const stamp = '2020-01-01T00:00:00Z';
       return new HttpAnswer(200, {
-        ...userJson(viewer), name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
-        public_repos: 1, public_gists: 0, followers: 0, following: 0, created_at: stamp, updated_at: stamp,
+        ...userJson(viewer),
+        name: null,
+        company: null,
+        blog: '',
+        location: null,
+        email: null,
+        hireable: null,
+        bio: null,
+        public_repos: 1,
+        public_gists: 0,
+        followers: 0,
+        following: 0,
+        created_at: stamp,
+        updated_at: stamp,
       });
     },
     'issues/list-for-repo': (_params, query, _body, path) => {
       const state = one(query['state']) ?? 'open';
-      const wantedLabels = (one(query['labels']) ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      const wantedLabels = (one(query['labels']) ?? '')
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const creator = one(query['creator']);
       const direction = one(query['direction']) ?? 'desc';
       const sort = one(query['sort']) ?? 'created';
@@ -662,7 +845,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       const comment = comments.find((c) => c.id === Number(params['comment_id']));
       if (!comment) return notFound();
       // Only the author (or someone with write access) may edit; the token's actor is not a maintainer here.
-      if (comment.user.id !== actor.id) return new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
+      if (comment.user.id !== actor.id)
+        return new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
       comment.body = String(body['body']);
       comment.updated_at = nowStamp();
       return new HttpAnswer(200, commentJson(comment));
@@ -670,7 +854,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     'issues/delete-comment': (params) => {
       const index = comments.findIndex((c) => c.id === Number(params['comment_id']));
       if (index < 0) return notFound();
-      if ((comments[index] as FakeComment).user.id !== actor.id) return new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
+      if ((comments[index] as FakeComment).user.id !== actor.id)
+        return new HttpAnswer(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
       comments.splice(index, 1);
       return new HttpAnswer(204, undefined);
     },
@@ -678,10 +863,16 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       const tag = String(body['tag_name']);
       if (releases.some((r) => r.tag_name === tag)) return unprocessable([{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
       const release: FakeRelease = {
-        id: nextId++, tag_name: tag, target_commitish: (body['target_commitish'] as string | undefined) ?? 'main',
-        name: (body['name'] as string | undefined) ?? null, body: (body['body'] as string | undefined) ?? null,
-        draft: body['draft'] === true, prerelease: body['prerelease'] === true, make_latest: (body['make_latest'] as string | undefined) ?? 'true',
-        author: actor, created_at: nowStamp(),
+        id: nextId++,
+        tag_name: tag,
+        target_commitish: (body['target_commitish'] as string | undefined) ?? 'main',
+        name: (body['name'] as string | undefined) ?? null,
+        body: (body['body'] as string | undefined) ?? null,
+        draft: body['draft'] === true,
+        prerelease: body['prerelease'] === true,
+        make_latest: (body['make_latest'] as string | undefined) ?? 'true',
+        author: actor,
+        created_at: nowStamp(),
       };
       releases.push(release);
       return new HttpAnswer(201, releaseJson(release), { location: `${repoApi()}/releases/${release.id}` });
@@ -774,7 +965,14 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       return { answer: unprocessable(validation.errors ?? [], 'Invalid request (does not match the OpenAPI description)'), record };
     }
     const presented = /^(?:token|bearer) (.+)$/i.exec(headers['authorization'] ?? '')?.[1];
-    const grant = presented === undefined ? undefined : options.authorize ? options.authorize(presented) : presented === token ? { permissions: {} as Record<string, 'read' | 'write'>, all: true } : undefined;
+    const grant =
+      presented === undefined
+        ? undefined
+        : options.authorize
+          ? options.authorize(presented)
+          : presented === token
+            ? { permissions: {} as Record<string, 'read' | 'write'>, all: true }
+            : undefined;
     if (!grant) {
       return { answer: new HttpAnswer(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' }), record };
     }
@@ -804,13 +1002,15 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   };
 
   const server = createServer((req, res) => {
-    handle(req).then(({ answer, record }) => {
-      requests.push({ ...record, status: answer.status });
-      send(res, answer);
-    }).catch((error: unknown) => {
-      violations.push({ kind: 'request', method: req.method ?? '?', url: req.url ?? '?', errors: `server error: ${String(error)}` });
-      res.destroy();
-    });
+    handle(req)
+      .then(({ answer, record }) => {
+        requests.push({ ...record, status: answer.status });
+        send(res, answer);
+      })
+      .catch((error: unknown) => {
+        violations.push({ kind: 'request', method: req.method ?? '?', url: req.url ?? '?', errors: `server error: ${String(error)}` });
+        res.destroy();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -841,12 +1041,21 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     rateLimit({ status = 403, resetInSeconds = 1, retryAfterSeconds, operation, times = 1 }) {
       const reset = Math.floor(Date.now() / 1000) + resetInSeconds;
       const headers: Record<string, string> = {
-        'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000',
-        'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core',
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': '5000',
+        'x-ratelimit-reset': String(reset),
+        'x-ratelimit-resource': 'core',
       };
       if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
       const message = `API rate limit exceeded for installation ID 1. If you reach out to GitHub Support for help, please include the request ID CAFE:${nextId}.`;
-      faults.push({ status, headers, body: { message, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: String(status) }, times, ...(operation ? { operation } : {}) });
+      faults.push({
+        status,
+        headers,
+        body: { message, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: String(status) },
+        times,
+        ...(operation ? { operation } : {}),
+      });
     },
     addIssue,
     addPullRequest(fields = {}) {

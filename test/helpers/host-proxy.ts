@@ -34,10 +34,13 @@ export async function startHostProxy(hosts: Record<string, string>): Promise<Hos
     asked.push(url?.host ?? '?');
     const port = url ? portOf(url.hostname) : undefined;
     if (!url || !port) return void res.writeHead(502).end('unknown host');
-    const upstream = request({ host: '127.0.0.1', port, path: `${url.pathname}${url.search}`, method: req.method, headers: { ...req.headers, host: url.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      { host: '127.0.0.1', port, path: `${url.pathname}${url.search}`, method: req.method, headers: { ...req.headers, host: url.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -57,11 +60,15 @@ export async function startHostProxy(hosts: Record<string, string>): Promise<Hos
     upstream.on('error', () => socket.destroy());
     socket.on('error', () => upstream.destroy());
   });
-  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, asked,
+    url,
+    asked,
     env: { NODE_USE_ENV_PROXY: '1', HTTP_PROXY: url, HTTPS_PROXY: url, NO_PROXY: '127.0.0.1,localhost' },
     close: async () => {
       for (const s of sockets) s.destroy();

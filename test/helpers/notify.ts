@@ -53,7 +53,13 @@ export async function startReceiver(secret: string, opts: { delayMs?: number } =
   const server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
       const signature = String(req.headers['x-candor-signature-256'] ?? '');
-      const d = { event: String(req.headers['x-candor-event'] ?? ''), delivery: String(req.headers['x-candor-delivery'] ?? ''), signature, signatureOk: checkSignature(body, signature, secret), body };
+      const d = {
+        event: String(req.headers['x-candor-event'] ?? ''),
+        delivery: String(req.headers['x-candor-delivery'] ?? ''),
+        signature,
+        signatureOk: checkSignature(body, signature, secret),
+        body,
+      };
       const status = req.method !== 'POST' ? 405 : !d.signatureOk ? 401 : receiver.respond(d, deliveries.length);
       deliveries.push({ ...d, status });
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
@@ -70,7 +76,11 @@ export async function startReceiver(secret: string, opts: { delayMs?: number } =
       for (const d of deliveries.filter((x) => x.signatureOk && x.status < 300)) counts.set(d.event, (counts.get(d.event) ?? 0) + 1);
       return counts;
     },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return receiver;
 }
@@ -79,9 +89,14 @@ export async function startReceiver(secret: string, opts: { delayMs?: number } =
  * A stand-in for an external service behind the Channel interface (as a mail relay or
  * GitHub would be): it records what it was given and fails when told to.
  */
-export function fakeChannel(name: string, opts: { fail?: (event: NoticeEvent) => boolean; delayMs?: number } = {}): Channel & { sent: string[]; attempts: string[] } {
+export function fakeChannel(
+  name: string,
+  opts: { fail?: (event: NoticeEvent) => boolean; delayMs?: number } = {},
+): Channel & { sent: string[]; attempts: string[] } {
   const channel = {
-    name, sent: [] as string[], attempts: [] as string[],
+    name,
+    sent: [] as string[],
+    attempts: [] as string[],
     async send(event: NoticeEvent, _clock?: { now: Date }) {
       channel.attempts.push(event.id);
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
@@ -110,11 +125,21 @@ const fpr = (c: string) => c.repeat(40);
 /** Attestation data for the pure tests: only the fields a notice uses vary. */
 export function attestationData(sequence: number, issued: string, expires: string, signal: AttestationData['signal'] = { kind: 'none' }): AttestationData {
   return {
-    format: 'candor-canary/1', kind: 'attestation', service: { name: 'Lumen Mail', url: 'https://lumen-mail.example' }, sequence, previous: null, issued, expires,
-    statements: [{ id: 'WAR', text: 'We have never received a warrant.' }], changes: [],
-    signers: { threshold: 1, keys: [{ name: 'Ada', fingerprint: fpr('A') }] }, panicKeys: [],
+    format: 'candor-canary/1',
+    kind: 'attestation',
+    service: { name: 'Lumen Mail', url: 'https://lumen-mail.example' },
+    sequence,
+    previous: null,
+    issued,
+    expires,
+    statements: [{ id: 'WAR', text: 'We have never received a warrant.' }],
+    changes: [],
+    signers: { threshold: 1, keys: [{ name: 'Ada', fingerprint: fpr('A') }] },
+    panicKeys: [],
     heartbeat: { keys: [{ name: 'CI', fingerprint: fpr('D') }], intervalHours: 24, graceHours: 24, freshnessRequired: true, maxBlockAgeHours: 24 },
-    rotations: [], documents: [], signal,
+    rotations: [],
+    documents: [],
+    signal,
   };
 }
 
@@ -127,9 +152,23 @@ export const EVENT_FIXTURE: Omit<EventSources, 'now'> = {
   policies: policySet({
     privacy: [
       { version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First published version.', facts: RETENTION_45 },
-      { version: '2.0', published: '2026-10-01', effective: '2026-11-01', change: 'material', summary: 'Backups of deleted mail are kept 30 days instead of 45.', facts: RETENTION_30 },
+      {
+        version: '2.0',
+        published: '2026-10-01',
+        effective: '2026-11-01',
+        change: 'material',
+        summary: 'Backups of deleted mail are kept 30 days instead of 45.',
+        facts: RETENTION_30,
+      },
       // Upcoming: merged and published before it takes effect.
-      { version: '2.1', published: '2026-11-20', effective: '2027-01-15', change: 'material', summary: 'We stop using the avatar service.', facts: { ...RETENTION_30, jurisdiction: 'Belgium (EU GDPR)' } },
+      {
+        version: '2.1',
+        published: '2026-11-20',
+        effective: '2027-01-15',
+        change: 'material',
+        summary: 'We stop using the avatar service.',
+        facts: { ...RETENTION_30, jurisdiction: 'Belgium (EU GDPR)' },
+      },
       // Not published yet: its day has not come.
       { version: '3.0', published: '2026-12-01', effective: '2027-02-01', change: 'material', summary: 'Later.' },
     ],

@@ -38,12 +38,20 @@ const concat = (...parts: Uint8Array[]) => {
 export const creationTime = (d: Date, critical = false): Subpacket => ({ type: SUB.created, critical, body: u32(seconds(d)) });
 /** Signature expiration: `after` seconds after creation (RFC 9580 5.2.3.18). */
 export const expiration = (after: number, critical = false): Subpacket => ({ type: SUB.expiration, critical, body: u32(after) });
-export const issuerFingerprint = (key: openpgp.Key, critical = false): Subpacket => ({ type: SUB.issuerFingerprint, critical, body: concat(new Uint8Array([4]), key.keyPacket.getFingerprintBytes()!) });
+export const issuerFingerprint = (key: openpgp.Key, critical = false): Subpacket => ({
+  type: SUB.issuerFingerprint,
+  critical,
+  body: concat(new Uint8Array([4]), key.keyPacket.getFingerprintBytes()!),
+});
 export const issuerKeyID = (key: openpgp.Key): Subpacket => ({ type: SUB.issuer, body: Uint8Array.from(Buffer.from(key.getKeyID().toHex(), 'hex')) });
 
 function subpacketBytes(s: Subpacket): Uint8Array {
   const len = s.body.length + 1;
-  const length = s.longLength ? concat(new Uint8Array([255]), u32(len)) : len < 192 ? new Uint8Array([len]) : new Uint8Array([((len - 192) >> 8) + 192, (len - 192) & 0xff]);
+  const length = s.longLength
+    ? concat(new Uint8Array([255]), u32(len))
+    : len < 192
+      ? new Uint8Array([len])
+      : new Uint8Array([((len - 192) >> 8) + 192, (len - 192) & 0xff]);
   return concat(length, new Uint8Array([(s.critical ? 0x80 : 0) | s.type]), s.body);
 }
 
@@ -101,10 +109,20 @@ function craftOnce(text: string, key: Signer, opts: CraftOptions): Uint8Array {
   const data = opts.type === 0x00 ? text : text.replace(/\r?\n/g, '\r\n');
   const digest = createHash('sha512').update(data).update(hashedPart).update(trailer).digest();
   const rs = sign(null, digest, privateKeyOf(key));
-  const body = concat(hashedPart, area(opts.unhashed ?? [issuerKeyID(key.publicKey)]), digest.subarray(0, 2), mpi(rs.subarray(0, 32), { pad: opts.padMPIs }), mpi(rs.subarray(32), { pad: opts.padMPIs }));
+  const body = concat(
+    hashedPart,
+    area(opts.unhashed ?? [issuerKeyID(key.publicKey)]),
+    digest.subarray(0, 2),
+    mpi(rs.subarray(0, 32), { pad: opts.padMPIs }),
+    mpi(rs.subarray(32), { pad: opts.padMPIs }),
+  );
   const header = opts.oldFormat
-    ? body.length < 256 ? new Uint8Array([0x88, body.length]) : new Uint8Array([0x89, body.length >> 8, body.length & 0xff])
-    : body.length < 192 ? new Uint8Array([0xc2, body.length]) : new Uint8Array([0xc2, ((body.length - 192) >> 8) + 192, (body.length - 192) & 0xff]);
+    ? body.length < 256
+      ? new Uint8Array([0x88, body.length])
+      : new Uint8Array([0x89, body.length >> 8, body.length & 0xff])
+    : body.length < 192
+      ? new Uint8Array([0xc2, body.length])
+      : new Uint8Array([0xc2, ((body.length - 192) >> 8) + 192, (body.length - 192) & 0xff]);
   return concat(header, body);
 }
 

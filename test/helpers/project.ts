@@ -15,7 +15,10 @@ export const PASSPHRASE = 'correct horse battery staple';
 export const NOW = '2023-07-24T06:00:00Z';
 
 /** Port 1 on loopback refuses connections: tests that need no explorer still have a valid config. */
-const NO_EXPLORERS = [{ name: 'none-1', kind: 'esplora', url: 'http://127.0.0.1:1/api' }, { name: 'none-2', kind: 'esplora', url: 'http://127.0.0.1:1/api2' }];
+const NO_EXPLORERS = [
+  { name: 'none-1', kind: 'esplora', url: 'http://127.0.0.1:1/api' },
+  { name: 'none-2', kind: 'esplora', url: 'http://127.0.0.1:1/api2' },
+];
 
 export interface TestProject {
   root: string;
@@ -55,7 +58,10 @@ export async function makeProject(opts: { explorers?: { name: string; kind: stri
   await writeFile(path.join(root, 'content', 'service.yml'), stringify({ name: 'Test Mail', url: 'https://test-mail.example' }));
   await writeFile(path.join(root, 'content', 'canary', 'statements.yml'), stringify({ statements: STATEMENTS }));
   const project: TestProject = {
-    root, secrets, signers, ci,
+    root,
+    secrets,
+    signers,
+    ci,
     keyFile: (k) => path.join(secrets, `${k.ref.name}.asc`),
     cli: (args, o = {}) => candor(['--root', root, '--now', o.now ?? NOW, ...args], { cwd: root, env: { CANDOR_PASSPHRASE: PASSPHRASE, ...o.env } }),
     async writeConfig(patch) {

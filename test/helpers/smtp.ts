@@ -65,8 +65,25 @@ export function testCertificate(): Promise<TestCert> {
     try {
       const key = join(dir, 'key.pem');
       const cert = join(dir, 'cert.pem');
-      await runOk('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-        '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert]);
+      await runOk('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ]);
       return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -87,7 +87,13 @@ export async function packetsOf(file: string): Promise<openpgp.SignaturePacket[]
  */
 export async function signText(text: string, keys: TestKey[], now: Date): Promise<openpgp.SignaturePacket[]> {
   const message = await openpgp.createCleartextMessage({ text });
-  const signed = await openpgp.sign({ message, signingKeys: keys.map((k) => k.privateKey), date: now, format: 'object', config: { preferredHashAlgorithm: openpgp.enums.hash.sha512 } });
+  const signed = await openpgp.sign({
+    message,
+    signingKeys: keys.map((k) => k.privateKey),
+    date: now,
+    format: 'object',
+    config: { preferredHashAlgorithm: openpgp.enums.hash.sha512 },
+  });
   return signaturePacketsOf(signed);
 }
 
@@ -152,12 +158,20 @@ export function successorData(prev: Issued<AttestationData>, now: Date, patch: P
  */
 export async function makeSubkeySigner(name: string, created: Date): Promise<TestKey> {
   const { privateKey, publicKey } = await openpgp.generateKey({
-    type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name }], date: created, format: 'object',
-    subkeys: [{ sign: true }], config: { v6Keys: false },
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name }],
+    date: created,
+    format: 'object',
+    subkeys: [{ sign: true }],
+    config: { v6Keys: false },
   });
   return {
     ref: { name, fingerprint: publicKey.getFingerprint().toUpperCase() },
-    privateKey, publicKey, publicArmored: publicKey.armor(), privateArmored: privateKey.armor(),
+    privateKey,
+    publicKey,
+    publicArmored: publicKey.armor(),
+    privateArmored: privateKey.armor(),
   };
 }
 
@@ -166,6 +180,10 @@ export async function revokeSigningSubkey(key: TestKey, date: Date): Promise<ope
   const pub = await openpgp.readKey({ armoredKey: key.publicArmored });
   const index = pub.subkeys.findIndex((s) => s.getAlgorithmInfo().algorithm === 'eddsaLegacy');
   if (index < 0) throw new Error('tamper: no signing subkey');
-  pub.subkeys[index] = await pub.subkeys[index]!.revoke(key.privateKey.keyPacket as openpgp.SecretKeyPacket, { flag: openpgp.enums.reasonForRevocation.keyCompromised, string: 'token lost' }, date);
+  pub.subkeys[index] = await pub.subkeys[index]!.revoke(
+    key.privateKey.keyPacket as openpgp.SecretKeyPacket,
+    { flag: openpgp.enums.reasonForRevocation.keyCompromised, string: 'token lost' },
+    date,
+  );
   return openpgp.readKey({ armoredKey: pub.armor() });
 }

@@ -20,9 +20,39 @@ export interface TestCertificate {
 
 export async function makeTestCertificate(dir: string, hosts: string[]): Promise<TestCertificate> {
   const f = (name: string) => path.join(dir, name);
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=candor test CA', '-keyout', f('ca.key'), '-out', f('ca.pem')]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=candor test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  ]);
   await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${hosts[0]}`, '-keyout', f('site.key'), '-out', f('site.csr')]);
   await writeFile(f('site.ext'), `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}\n`);
-  await run('openssl', ['x509', '-req', '-in', f('site.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('site.ext'), '-out', f('site.pem')]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    f('site.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('site.ext'),
+    '-out',
+    f('site.pem'),
+  ]);
   return { caFile: f('ca.pem'), key: await readFile(f('site.key'), 'utf8'), cert: await readFile(f('site.pem'), 'utf8') };
 }

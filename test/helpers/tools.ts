@@ -25,14 +25,17 @@ export interface RunOptions {
 }
 
 export function hasTool(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).some((dir) => {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .some((dir) => {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 const warned = new Set<string>();
@@ -42,7 +45,10 @@ const warned = new Set<string>();
  * says so once on stderr); with CI set it throws, so the run fails.
  */
 export function requireTool(ctx: { skip: (note?: string) => void }, ...names: string[]): void {
-  requireFound(ctx, names.filter((n) => !hasTool(n)));
+  requireFound(
+    ctx,
+    names.filter((n) => !hasTool(n)),
+  );
 }
 
 /** As requireTool, for a tool outside PATH (gpg-wks-client lives in gpg's libexec folder). */
@@ -128,7 +134,10 @@ export function sandbox(): Sandbox {
 
 /** gpg's machine-readable status lines (`--status-fd 1`), keyword first. */
 export function gpgStatus(stdout: string): string[][] {
-  return stdout.split('\n').filter((l) => l.startsWith('[GNUPG:] ')).map((l) => l.slice(9).split(' '));
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('[GNUPG:] '))
+    .map((l) => l.slice(9).split(' '));
 }
 
 /** Status keywords that each mean "do not trust this signature", whatever the exit code. */

@@ -64,7 +64,13 @@ export function verifiersIn(box: () => Sandbox) {
   async function sopVerify(tool: string, outFlag: (path: string) => string[], s: Signed): Promise<Outcome> {
     const out = `${box().dir}/${++n}-verifications.txt`;
     const r = await run(tool, ['inline-verify', ...outFlag(out), ...certFiles(s)], { input: s.file, env: env() });
-    const listed = r.code === 0 ? readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(' ')[2]!) : [];
+    const listed =
+      r.code === 0
+        ? readFileSync(out, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => l.split(' ')[2]!)
+        : [];
     const ok = r.code === 0 && s.fingerprints.every((f) => listed.includes(f));
     return { ok, detail: `exit ${r.code}, verified by [${listed.join(' ')}]` };
   }
@@ -81,15 +87,34 @@ export function verifiersIn(box: () => Sandbox) {
   }
 
   const verifiers: Verifier[] = [
-    { tool: 'gpg', needs: ['gpg'], verify: async (s) => { const r = await gpgVerify(s); return judgeGpg(r.code, r.status, s); } },
-    { tool: 'gpgv', needs: ['gpg', 'gpgv'], verify: async (s) => { const r = await gpgvVerify(s); return judgeGpg(r.code, r.status, s); } },
+    {
+      tool: 'gpg',
+      needs: ['gpg'],
+      verify: async (s) => {
+        const r = await gpgVerify(s);
+        return judgeGpg(r.code, r.status, s);
+      },
+    },
+    {
+      tool: 'gpgv',
+      needs: ['gpg', 'gpgv'],
+      verify: async (s) => {
+        const r = await gpgvVerify(s);
+        return judgeGpg(r.code, r.status, s);
+      },
+    },
     { tool: 'sqop', needs: ['sqop'], verify: (s) => sopVerify('sqop', (p) => ['--verifications-out', p], s) },
     { tool: 'pgpainless-cli', needs: ['pgpainless-cli'], verify: (s) => sopVerify('pgpainless-cli', (p) => [`--verifications-out=${p}`], s) },
     {
-      tool: 'sq', needs: ['sq'],
+      tool: 'sq',
+      needs: ['sq'],
       // --signatures N: every listed signer must verify, not just one of them.
       verify: async (s) => {
-        const r = await run('sq', ['verify', ...certFiles(s).flatMap((c) => ['--signer-cert', c]), '--signatures', String(s.fingerprints.length), put('canary.asc', s.file)], { env: env() });
+        const r = await run(
+          'sq',
+          ['verify', ...certFiles(s).flatMap((c) => ['--signer-cert', c]), '--signatures', String(s.fingerprints.length), put('canary.asc', s.file)],
+          { env: env() },
+        );
         return { ok: r.code === 0, detail: `exit ${r.code}` };
       },
     },

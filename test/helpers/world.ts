@@ -25,11 +25,23 @@ export interface TestKey {
 }
 
 export async function makeKey(name: string, opts: { created?: Date; expiresInDays?: number; passphrase?: string } = {}): Promise<TestKey> {
-  const generated = await generateSigningKey({ name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`, now: opts.created ?? at(-30 * DAY), ...(opts.expiresInDays ? { expiresInDays: opts.expiresInDays } : {}), ...(opts.passphrase ? { passphrase: opts.passphrase } : {}) });
+  const generated = await generateSigningKey({
+    name,
+    email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`,
+    now: opts.created ?? at(-30 * DAY),
+    ...(opts.expiresInDays ? { expiresInDays: opts.expiresInDays } : {}),
+    ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+  });
   const privateKey = await openpgp.readPrivateKey({ armoredKey: generated.privateKey });
   const unlocked = opts.passphrase ? await openpgp.decryptKey({ privateKey, passphrase: opts.passphrase }) : privateKey;
   const publicKey = await openpgp.readKey({ armoredKey: generated.publicKey });
-  return { ref: { name, fingerprint: generated.fingerprint }, privateKey: unlocked, publicKey, publicArmored: generated.publicKey, privateArmored: generated.privateKey };
+  return {
+    ref: { name, fingerprint: generated.fingerprint },
+    privateKey: unlocked,
+    publicKey,
+    publicArmored: generated.publicKey,
+    privateArmored: generated.privateKey,
+  };
 }
 
 export const STATEMENTS: Statement[] = [
@@ -41,7 +53,10 @@ export const STATEMENTS: Statement[] = [
 
 export function blockProof(issued: Date, overrides: Partial<BitcoinProof> = {}): BitcoinProof {
   return {
-    chain: 'bitcoin', height: 921_000, depth: 6, sources: ['mempool.space', 'blockstream.info'],
+    chain: 'bitcoin',
+    height: 921_000,
+    depth: 6,
+    sources: ['mempool.space', 'blockstream.info'],
     hash: '00000000000000000001c7c4fb4f5b739e74f18ca4b3b6add30011982c0735d7',
     time: new Date(issued.getTime() - HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...overrides,
@@ -103,24 +118,46 @@ export async function makeWorld(opts: { signers?: number; threshold?: number } =
   const config = makeConfig(signers, ci, panic, opts.threshold ?? 2);
   const service = { name: 'Lumen Mail', url: 'https://lumen-mail.example' };
   const world: World = {
-    signers, ci, panic, config,
+    signers,
+    ci,
+    panic,
+    config,
     keys: [...signers, ci, panic].map((k) => k.publicKey),
     pins: signers.map((s) => s.ref.fingerprint),
     async attest(o = {}) {
       const now = o.now ?? T0;
-      const { data, text } = composeAttestation({
-        service, config: { ...config, ...o.config }, statements: o.statements ?? STATEMENTS, documents: o.documents ?? [],
-        ...(o.previous ? { previous: o.previous } : {}), ...(o.explanations ? { explanations: o.explanations } : {}),
-        ...(o.signal ? { signal: o.signal } : {}), ...(o.lifetimeDays ? { lifetimeDays: o.lifetimeDays } : {}),
-      }, { now });
-      const file = await signDocument(text, (o.signWith ?? signers.slice(0, opts.threshold ?? 2)).map((k) => k.privateKey), { now });
+      const { data, text } = composeAttestation(
+        {
+          service,
+          config: { ...config, ...o.config },
+          statements: o.statements ?? STATEMENTS,
+          documents: o.documents ?? [],
+          ...(o.previous ? { previous: o.previous } : {}),
+          ...(o.explanations ? { explanations: o.explanations } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.lifetimeDays ? { lifetimeDays: o.lifetimeDays } : {}),
+        },
+        { now },
+      );
+      const file = await signDocument(
+        text,
+        (o.signWith ?? signers.slice(0, opts.threshold ?? 2)).map((k) => k.privateKey),
+        { now },
+      );
       return { data, text, file, hash: await documentHash(text) };
     },
     async heartbeat(att, o = {}) {
       const now = o.now ?? at(HOUR, new Date(att.data.issued));
       const bitcoin = o.bitcoin === null ? undefined : (o.bitcoin ?? blockProof(now));
-      const { data, text } = composeHeartbeat({ attestation: att, ...(o.previous ? { previous: o.previous } : {}), freshness: { bitcoin }, ...(o.signal ? { signal: o.signal } : {}) }, { now });
-      const file = await signDocument(text, (o.signWith ?? [ci]).map((k) => k.privateKey), { now });
+      const { data, text } = composeHeartbeat(
+        { attestation: att, ...(o.previous ? { previous: o.previous } : {}), freshness: { bitcoin }, ...(o.signal ? { signal: o.signal } : {}) },
+        { now },
+      );
+      const file = await signDocument(
+        text,
+        (o.signWith ?? [ci]).map((k) => k.privateKey),
+        { now },
+      );
       return { data, text, file, hash: await documentHash(text) };
     },
   };

@@ -89,13 +89,17 @@ describe('candor canary (operator routine)', () => {
   it('remembers the last canary in a state file and catches a replayed older one', async () => {
     const state = path.join(p.secrets, 'state.json');
     const keys = [...pinned(), '--state', state];
-    const first = await p.cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000002.txt'), ...keys], { now: '2023-07-25T06:00:00Z' });
+    const first = await p.cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000002.txt'), ...keys], {
+      now: '2023-07-25T06:00:00Z',
+    });
     expect(first.code, first.out).toBe(0);
-    const replay = await p.cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000001.txt'), ...keys, '--json'], { now: '2023-07-25T06:00:00Z' });
+    const replay = await p.cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000001.txt'), ...keys, '--json'], {
+      now: '2023-07-25T06:00:00Z',
+    });
     expect(replay.code).toBe(3);
     expect(JSON.parse(replay.out).reasons.map((r: { code: string }) => r.code)).toContain('SEQUENCE_NOT_INCREASING');
   });
-  it('refuses to sign with a key outside the signer policy (SIGNER_NOT_IN_POLICY), naming the policy\'s keys', async () => {
+  it("refuses to sign with a key outside the signer policy (SIGNER_NOT_IN_POLICY), naming the policy's keys", async () => {
     expect((await p.cli(['canary', 'attest', 'prepare'], { now: '2023-07-25T06:00:00Z' })).code).toBe(0);
     const refused = await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(p.ci)], { now: '2023-07-25T06:00:00Z' });
     expect(refused.code).toBe(65);

@@ -19,13 +19,17 @@ async function warnings(now: string): Promise<{ code: number; found: Record<stri
 
 beforeAll(async () => {
   p = await makeProject();
-  await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+  await p.writeConfig((c) => {
+    (c['freshness'] as Record<string, unknown>)['required'] = false;
+  });
   await p.cli(['canary', 'attest', 'prepare']);
   for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
   expect((await p.cli(['canary', 'attest', 'publish'])).code).toBe(0);
   expect((await p.cli(['canary', 'heartbeat', '--no-freshness', '--key', p.keyFile(p.ci)])).code).toBe(0);
 });
-afterAll(async () => { await p.cleanup(); });
+afterAll(async () => {
+  await p.cleanup();
+});
 
 describe('candor check: is the canary current?', () => {
   it('says nothing while the canary signs everything in force and is fresh', async () => {

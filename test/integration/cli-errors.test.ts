@@ -10,8 +10,12 @@ import { refusedUrl } from '../helpers/fixture-server.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 
 let p: TestProject;
-beforeEach(async () => { p = await makeProject(); });
-afterEach(async () => { await p.cleanup(); });
+beforeEach(async () => {
+  p = await makeProject();
+});
+afterEach(async () => {
+  await p.cleanup();
+});
 
 const canaryYml = () => path.join(p.root, 'content/canary/canary.yml');
 const statementsYml = () => path.join(p.root, 'content/canary/statements.yml');
@@ -33,14 +37,18 @@ describe('bad content', () => {
   });
 
   it('an unknown field: SCHEMA_INVALID naming the field', async () => {
-    await p.writeConfig((c) => { (c['heartbeat'] as Record<string, unknown>)['intervalHour'] = 12; });
+    await p.writeConfig((c) => {
+      (c['heartbeat'] as Record<string, unknown>)['intervalHour'] = 12;
+    });
     const result = await p.cli(['check']);
     expect(result.code).toBe(65);
     expect(result.out).toMatch(/SCHEMA_INVALID.*heartbeat\.intervalHour/);
   });
 
   it('a wrong type: SCHEMA_INVALID with the received value', async () => {
-    await p.writeConfig((c) => { (c['signers'] as Record<string, unknown>)['threshold'] = 'two'; });
+    await p.writeConfig((c) => {
+      (c['signers'] as Record<string, unknown>)['threshold'] = 'two';
+    });
     const result = await p.cli(['check']);
     expect(result.out).toMatch(/SCHEMA_INVALID.*signers\.threshold/);
     expect(result.out).toContain('"two"');
@@ -62,7 +70,9 @@ describe('bad content', () => {
   });
 
   it('a signer without a public key: KEY_NOT_FOUND', async () => {
-    await p.writeConfig((c) => { ((c['signers'] as { keys: { fingerprint: string }[] }).keys[0]!).fingerprint = 'A'.repeat(40); });
+    await p.writeConfig((c) => {
+      (c['signers'] as { keys: { fingerprint: string }[] }).keys[0]!.fingerprint = 'A'.repeat(40);
+    });
     expect((await p.cli(['check'])).out).toContain('KEY_NOT_FOUND');
   });
 });
@@ -95,7 +105,12 @@ describe('signing failures leave nothing behind', () => {
 
   it('unreachable freshness sources: exit 69 and no heartbeat written', async () => {
     const dead = await refusedUrl();
-    await p.writeConfig((c) => { (c['freshness'] as { bitcoin: { sources: unknown[] } }).bitcoin.sources = [{ name: 'a', kind: 'esplora', url: `${dead}/api` }, { name: 'b', kind: 'esplora', url: `${dead}/api2` }]; });
+    await p.writeConfig((c) => {
+      (c['freshness'] as { bitcoin: { sources: unknown[] } }).bitcoin.sources = [
+        { name: 'a', kind: 'esplora', url: `${dead}/api` },
+        { name: 'b', kind: 'esplora', url: `${dead}/api2` },
+      ];
+    });
     await publishFirstAttestation();
     const result = await p.cli(['canary', 'heartbeat', '--key', p.keyFile(p.ci)]);
     expect(result.code).toBe(69);
@@ -111,7 +126,9 @@ describe('signing failures leave nothing behind', () => {
   });
 
   it('a heartbeat signed by a signer key instead of the CI key is refused', async () => {
-    await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+    await p.writeConfig((c) => {
+      (c['freshness'] as Record<string, unknown>)['required'] = false;
+    });
     await publishFirstAttestation();
     const result = await p.cli(['canary', 'heartbeat', '--no-freshness', '--key', p.keyFile(p.signers[0]!)]);
     expect(result.code).toBe(65);
@@ -142,7 +159,7 @@ describe('usage', () => {
   });
 });
 
-describe('a user\'s mistake is never an internal error (70)', () => {
+describe("a user's mistake is never an internal error (70)", () => {
   it('a missing passphrase or key file: INPUT_UNREADABLE naming the flag and the file (65)', async () => {
     await p.cli(['canary', 'attest', 'prepare']);
     const noPass = await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(p.signers[0]!), '--passphrase-file', path.join(p.secrets, 'nope')]);
@@ -164,7 +181,7 @@ describe('a user\'s mistake is never an internal error (70)', () => {
     expect(await listing('content/canary/pending')).toEqual([]);
   });
 
-  it('a clock before the key was made: KEY_NOT_YET_VALID naming the key and the clock (65), not openpgp.js\'s words', async () => {
+  it("a clock before the key was made: KEY_NOT_YET_VALID naming the key and the clock (65), not openpgp.js's words", async () => {
     const before = '2022-06-01T00:00:00Z';
     expect((await p.cli(['canary', 'attest', 'prepare'], { now: before })).code).toBe(0);
     const refused = await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(p.signers[0]!)], { now: before });
@@ -173,4 +190,3 @@ describe('a user\'s mistake is never an internal error (70)', () => {
     expect(refused.err).not.toMatch(/internal error|Signature creation time/);
   });
 });
-

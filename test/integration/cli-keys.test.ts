@@ -7,8 +7,12 @@ import { makeKey } from '../helpers/world.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 
 let p: TestProject;
-beforeAll(async () => { p = await makeProject(); });
-afterAll(async () => { await p.cleanup(); });
+beforeAll(async () => {
+  p = await makeProject();
+});
+afterAll(async () => {
+  await p.cleanup();
+});
 
 describe('candor keys', () => {
   it('generates an encrypted v4 key: private outside keys/, public inside', async () => {
@@ -45,7 +49,9 @@ describe('candor keys', () => {
     expect(rows.filter((r) => r.role === 'signer')).toHaveLength(3);
     const soon = await makeKey('Soon', { created: new Date('2023-07-01T00:00:00Z'), expiresInDays: 30 });
     await writeFile(path.join(p.root, 'keys', `${soon.ref.fingerprint}.asc`), soon.publicArmored);
-    await p.writeConfig((c) => { (c['heartbeat'] as { keys: unknown[] }).keys = [soon.ref]; });
+    await p.writeConfig((c) => {
+      (c['heartbeat'] as { keys: unknown[] }).keys = [soon.ref];
+    });
     const warned = await p.cli(['keys', 'list', '--json']);
     expect(warned.code).toBe(1);
     expect(JSON.parse(warned.out).find((r: { fingerprint: string }) => r.fingerprint === soon.ref.fingerprint).status).toMatch(/^expires in/);
@@ -74,7 +80,9 @@ describe('candor keys', () => {
   it('refuses a rotation whose new key is not certified by the old one (ROTATION_INVALID)', async () => {
     const stranger = await makeKey('Stranger');
     await writeFile(path.join(p.root, 'keys', `${stranger.ref.fingerprint}.asc`), stranger.publicArmored);
-    await p.writeConfig((c) => { c['rotations'] = [{ retired: p.signers[1]!.ref.fingerprint, replacement: stranger.ref.fingerprint, reason: 'Not really.' }]; });
+    await p.writeConfig((c) => {
+      c['rotations'] = [{ retired: p.signers[1]!.ref.fingerprint, replacement: stranger.ref.fingerprint, reason: 'Not really.' }];
+    });
     const check = await p.cli(['check']);
     expect(check.code).toBe(65);
     expect(check.out).toContain('ROTATION_INVALID');

@@ -25,10 +25,27 @@ async function policyCodes(args: string[] = []): Promise<string[]> {
 
 beforeEach(async () => {
   p = await makeProject();
-  await writeVersion({ version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First version.', facts: RETENTION_45, body: '## 1. Backups\n\nWe keep backups of deleted mail for 45 days.\n' });
-  await writeVersion({ version: '2.0', published: '2026-09-01', effective: '2026-10-15', change: 'material', summary: 'Shorter backups.', facts: RETENTION_30, body: '## 1. Backups\n\nWe keep backups of deleted mail for 30 days.\n' });
+  await writeVersion({
+    version: '1.0',
+    effective: '2025-01-01',
+    change: 'material',
+    summary: 'First version.',
+    facts: RETENTION_45,
+    body: '## 1. Backups\n\nWe keep backups of deleted mail for 45 days.\n',
+  });
+  await writeVersion({
+    version: '2.0',
+    published: '2026-09-01',
+    effective: '2026-10-15',
+    change: 'material',
+    summary: 'Shorter backups.',
+    facts: RETENTION_30,
+    body: '## 1. Backups\n\nWe keep backups of deleted mail for 30 days.\n',
+  });
 });
-afterEach(async () => { await p.cleanup(); });
+afterEach(async () => {
+  await p.cleanup();
+});
 
 describe('candor policy', () => {
   it('lists versions with their status', async () => {
@@ -89,10 +106,23 @@ describe('policy rules in candor check', () => {
     await git('-c', 'user.email=t@example.org', '-c', 'user.name=T', 'commit', '-q', '--allow-empty', '-m', 'empty');
     await git('add', '.');
     await git('-c', 'user.email=t@example.org', '-c', 'user.name=T', 'commit', '-q', '-m', 'policies');
-    const file = await writeVersion({ version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First version.', facts: RETENTION_45, body: '## 1. Backups\n\nWe keep backups for 45 days, honestly.\n' });
+    const file = await writeVersion({
+      version: '1.0',
+      effective: '2025-01-01',
+      change: 'material',
+      summary: 'First version.',
+      facts: RETENTION_45,
+      body: '## 1. Backups\n\nWe keep backups for 45 days, honestly.\n',
+    });
     expect(await policyCodes()).toContain('HISTORY_REWRITTEN');
     expect(await policyCodes(['--since', 'HEAD~1'])).not.toContain('HISTORY_REWRITTEN');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('change: material', 'change: material\ncorrections:\n  - date: 2026-11-23\n    reason: Clarified a sentence without changing its meaning.'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'change: material',
+        'change: material\ncorrections:\n  - date: 2026-11-23\n    reason: Clarified a sentence without changing its meaning.',
+      ),
+    );
     expect(await policyCodes()).not.toContain('HISTORY_REWRITTEN');
   });
 });

@@ -26,7 +26,9 @@ beforeEach(async () => {
   p = await makeProject();
   for (const spec of FIXTURE_SPECS) await writeReport(spec);
 });
-afterEach(async () => { await p.cleanup(); });
+afterEach(async () => {
+  await p.cleanup();
+});
 
 describe('candor report', () => {
   it('shows totals and tables, computed from the rows', async () => {

@@ -23,14 +23,22 @@ async function put(file: string, data: string | Uint8Array): Promise<void> {
 async function problems(): Promise<{ code: number; found: string[] }> {
   const r = await p.cli(['check', '--json']);
   const list = (JSON.parse(r.out) as { problems: { code: string; message: string }[] }).problems;
-  return { code: r.code, found: list.filter((x) => x.code === 'PRIVATE_KEY_IN_REPO').map((x) => x.message.split(':')[0]!).sort() };
+  return {
+    code: r.code,
+    found: list
+      .filter((x) => x.code === 'PRIVATE_KEY_IN_REPO')
+      .map((x) => x.message.split(':')[0]!)
+      .sort(),
+  };
 }
 
 beforeAll(async () => {
   p = await makeProject();
   await exec('git', ['init', '-q', '-b', 'main', p.root]);
 });
-afterAll(async () => { await p.cleanup(); });
+afterAll(async () => {
+  await p.cleanup();
+});
 
 describe('candor check: private keys anywhere in the repository', () => {
   it('a clean repository passes, with source that merely names the armor header', async () => {

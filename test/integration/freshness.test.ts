@@ -41,20 +41,36 @@ const bciRoutes = (tip: string, over: Record<string, FixtureRoute> = {}): Record
   ...over,
 });
 
-const esplora = (name: string, server: FixtureServer | string): ExplorerSource =>
-  ({ name, kind: 'esplora', url: `${typeof server === 'string' ? server : server.url}/api` });
-const bci = (name: string, server: FixtureServer | string): ExplorerSource =>
-  ({ name, kind: 'blockchain-info', url: typeof server === 'string' ? server : server.url });
+const esplora = (name: string, server: FixtureServer | string): ExplorerSource => ({
+  name,
+  kind: 'esplora',
+  url: `${typeof server === 'string' ? server : server.url}/api`,
+});
+const bci = (name: string, server: FixtureServer | string): ExplorerSource => ({
+  name,
+  kind: 'blockchain-info',
+  url: typeof server === 'string' ? server : server.url,
+});
 
-async function threeSources(over: { mempool?: Record<string, FixtureRoute>; blockstream?: Record<string, FixtureRoute>; bci?: Record<string, FixtureRoute> } = {}) {
+async function threeSources(
+  over: { mempool?: Record<string, FixtureRoute>; blockstream?: Record<string, FixtureRoute>; bci?: Record<string, FixtureRoute> } = {},
+) {
   const mempool = await serve(esploraRoutes('800010', over.mempool));
   const blockstream = await serve(esploraRoutes('800011', over.blockstream));
   const blockchain = await serve(bciRoutes('800012', over.bci));
-  return { mempool, blockstream, blockchain, sources: [esplora('mempool.space', mempool), esplora('blockstream.info', blockstream), bci('blockchain.info', blockchain)] };
+  return {
+    mempool,
+    blockstream,
+    blockchain,
+    sources: [esplora('mempool.space', mempool), esplora('blockstream.info', blockstream), bci('blockchain.info', blockchain)],
+  };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FreshnessError);
   return (error as FreshnessError).code;
 }
@@ -64,7 +80,11 @@ describe('fetchBlockProof', () => {
     const { sources, blockstream } = await threeSources();
     const proof = await fetchBlockProof({ sources, depth: 10, ...FAST });
     expect(proof).toEqual({
-      chain: 'bitcoin', height: 800000, hash: HASH, depth: 10, time: '2023-07-24T03:17:09Z',
+      chain: 'bitcoin',
+      height: 800000,
+      hash: HASH,
+      depth: 10,
+      time: '2023-07-24T03:17:09Z',
       sources: ['mempool.space', 'blockstream.info', 'blockchain.info'],
     });
     // blockstream's tip is 800011, yet it is asked for the height from the lowest tip.
@@ -98,9 +118,11 @@ describe('fetchBlockProof', () => {
   });
 
   it('goes on with two sources when one refuses connections and another recovers from a 503', async () => {
-    const mempool = await serve(esploraRoutes('800010', {
-      '/api/blocks/tip/height': sequence({ status: 503, body: 'Service Unavailable' }, { body: '800010' }),
-    }));
+    const mempool = await serve(
+      esploraRoutes('800010', {
+        '/api/blocks/tip/height': sequence({ status: 503, body: 'Service Unavailable' }, { body: '800010' }),
+      }),
+    );
     const blockchain = await serve(bciRoutes('800010'));
     const sources = [esplora('mempool.space', mempool), esplora('blockstream.info', await refusedUrl()), bci('blockchain.info', blockchain)];
     const proof = await fetchBlockProof({ sources, depth: 10, ...FAST });
@@ -140,7 +162,10 @@ describe('lookupBlock', () => {
   it('finds a block with its height and time', async () => {
     const { sources } = await threeSources();
     expect(await lookupBlock(HASH, { sources, ...FAST })).toEqual({
-      found: true, height: 800000, time: '2023-07-24T03:17:09Z', sources: ['mempool.space', 'blockstream.info', 'blockchain.info'],
+      found: true,
+      height: 800000,
+      time: '2023-07-24T03:17:09Z',
+      sources: ['mempool.space', 'blockstream.info', 'blockchain.info'],
     });
   });
 
@@ -152,7 +177,10 @@ describe('lookupBlock', () => {
   it('treats an orphaned block as not found', async () => {
     const orphaned = JSON.stringify({ ...JSON.parse(fixture('explorers/blockchain-info/rawblock-800000.json')), main_chain: false });
     const blockchain = await serve(bciRoutes('800010', { [`/rawblock/${HASH}`]: { body: orphaned } }));
-    expect(await lookupBlock(HASH, { sources: [bci('blockchain.info', blockchain)], minSources: 1, ...FAST })).toEqual({ found: false, sources: ['blockchain.info'] });
+    expect(await lookupBlock(HASH, { sources: [bci('blockchain.info', blockchain)], minSources: 1, ...FAST })).toEqual({
+      found: false,
+      sources: ['blockchain.info'],
+    });
   });
 
   it('refuses found on one explorer and unknown on another', async () => {
@@ -197,7 +225,10 @@ describe('fetchHeadlines', () => {
 
   it('reads RSS and Atom, newest first within each feed, dropping undated, unlinked, old and future items', async () => {
     const server = await serve({ '/bbc.rss': { body: fixture('feeds/bbc-world.rss.xml') }, '/verge.atom': { body: fixture('feeds/verge.atom.xml') } });
-    const feeds = [{ name: 'BBC News', url: `${server.url}/bbc.rss` }, { name: 'The Verge', url: `${server.url}/verge.atom` }];
+    const feeds = [
+      { name: 'BBC News', url: `${server.url}/bbc.rss` },
+      { name: 'The Verge', url: `${server.url}/verge.atom` },
+    ];
     const headlines = await fetchHeadlines({ feeds, ...options });
     expect(headlines.map((h) => [h.source, h.published, h.title])).toEqual([
       ['BBC News', '2026-06-03T02:41:07Z', 'Ceasefire talks resume in Geneva as envoys meet for third day'],
@@ -226,7 +257,10 @@ describe('fetchHeadlines', () => {
   ])('refuses %s', async (_label, route, code) => {
     const server = await serve({ '/feed': route });
     const good = await serve({ '/bbc.rss': { body: fixture('feeds/bbc-world.rss.xml') } });
-    const feeds = [{ name: 'BBC News', url: `${good.url}/bbc.rss` }, { name: 'Other', url: `${server.url}/feed` }];
+    const feeds = [
+      { name: 'BBC News', url: `${good.url}/bbc.rss` },
+      { name: 'Other', url: `${server.url}/feed` },
+    ];
     expect(await codeOf(fetchHeadlines({ feeds, ...options }))).toBe(code);
   });
 });

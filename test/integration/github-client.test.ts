@@ -12,12 +12,24 @@ let gh: GitHubServer;
 let logs: string[];
 
 const client = (overrides: Partial<Parameters<typeof createGitHub>[0]> = {}): GitHub =>
-  createGitHub({ token: gh.token, baseUrl: gh.url, repository: gh.repository, retry: { retries: 3, baseDelayMs: 5, maxWaitMs: 3_000 }, log: (line) => logs.push(line), ...overrides });
+  createGitHub({
+    token: gh.token,
+    baseUrl: gh.url,
+    repository: gh.repository,
+    retry: { retries: 3, baseDelayMs: 5, maxWaitMs: 3_000 },
+    log: (line) => logs.push(line),
+    ...overrides,
+  });
 
 const createIssue = (github: GitHub) => github.octokit.rest.issues.create({ owner: github.owner, repo: github.repo, title: 'Hello' });
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code: string; status?: number }> {
-  return promise.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as Error & { code: string; status?: number });
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as Error & { code: string; status?: number },
+  );
 }
 
 beforeEach(async () => {
@@ -96,7 +108,9 @@ describe('createGitHub', () => {
   it('fails an unreachable GitHub with GITHUB_UNAVAILABLE after bounded retries', async () => {
     const url = gh.url;
     await gh.close();
-    const error = await rejection(createIssue(createGitHub({ token: 'tok', baseUrl: url, repository: 'acme/privacy', retry: { retries: 2, baseDelayMs: 1 }, log: () => undefined })));
+    const error = await rejection(
+      createIssue(createGitHub({ token: 'tok', baseUrl: url, repository: 'acme/privacy', retry: { retries: 2, baseDelayMs: 1 }, log: () => undefined })),
+    );
     expect(error.code).toBe('GITHUB_UNAVAILABLE');
     gh = await startGitHubServer();
   });
@@ -163,7 +177,11 @@ describe('the test server itself', () => {
   it('catches requests that do not match the spec (raw fetch, bypassing Octokit)', async () => {
     const headers = { authorization: `token ${gh.token}`, 'content-type': 'application/json' };
     // make_latest must be a string; GitHub would refuse a boolean.
-    const wrongType = await fetch(`${gh.url}/repos/acme/privacy/releases`, { method: 'POST', headers, body: JSON.stringify({ tag_name: 'v1', make_latest: true }) });
+    const wrongType = await fetch(`${gh.url}/repos/acme/privacy/releases`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ tag_name: 'v1', make_latest: true }),
+    });
     // tag_name is required.
     const missing = await fetch(`${gh.url}/repos/acme/privacy/releases`, { method: 'POST', headers, body: JSON.stringify({ name: 'no tag' }) });
     // No such query parameter.
@@ -184,7 +202,11 @@ describe('the test server itself', () => {
     expect(JSON.stringify(violations[0]!.errors)).toContain('make_latest');
     expect(gh.releases).toHaveLength(0);
     // The same request done right passes.
-    const right = await fetch(`${gh.url}/repos/acme/privacy/releases`, { method: 'POST', headers, body: JSON.stringify({ tag_name: 'v1', make_latest: 'true' }) });
+    const right = await fetch(`${gh.url}/repos/acme/privacy/releases`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ tag_name: 'v1', make_latest: 'true' }),
+    });
     expect(right.status).toBe(201);
     expect(gh.violations).toEqual([]);
   });

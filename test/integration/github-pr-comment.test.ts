@@ -48,7 +48,7 @@ describe('upsertPullRequestComment', () => {
     expect(gh.requests.some((r) => r.operationId === 'issues/update-comment')).toBe(false);
   });
 
-  it('ignores the marker in someone else\'s comment, and finds its own past the first page', async () => {
+  it("ignores the marker in someone else's comment, and finds its own past the first page", async () => {
     const pr = gh.addPullRequest().number;
     gh.addComment(pr, `${PR_REVIEW_MARKER}\nforged review`, STRANGER);
     for (let i = 0; i < 120; i++) gh.addComment(pr, `chatter ${i}`, MAINTAINER);

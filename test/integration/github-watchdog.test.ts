@@ -11,7 +11,11 @@ const client = (): GitHub => createGitHub({ token: gh.token, baseUrl: gh.url, re
 const watchdogIssues = () => gh.issues.filter((i) => i.labels.includes(WATCHDOG_LABEL));
 const open = () => watchdogIssues().filter((i) => i.state === 'open');
 
-const soon: WatchdogProblem = { code: 'ATTESTATION_EXPIRES_SOON', subject: 'attestation:12', message: 'Attestation 12 expires at 2027-02-01T00:00:00Z, in 9 days: sign the next one.' };
+const soon: WatchdogProblem = {
+  code: 'ATTESTATION_EXPIRES_SOON',
+  subject: 'attestation:12',
+  message: 'Attestation 12 expires at 2027-02-01T00:00:00Z, in 9 days: sign the next one.',
+};
 const key: WatchdogProblem = { code: 'KEY_EXPIRES_SOON', subject: 'key:ABC', message: 'Key ABC (Ops <ops@privacy.example>) expires in 5 days.' };
 
 beforeEach(async () => {
@@ -76,7 +80,11 @@ describe('syncWatchdogIssue', () => {
     const synced = await syncWatchdogIssue({ github: client(), problems: [soon] });
     expect(open()).toHaveLength(1);
     expect(synced.issue!.number).toBe(open()[0]!.number);
-    expect(watchdogIssues().filter((i) => i.state === 'closed').every((i) => i.state_reason === 'duplicate')).toBe(true);
+    expect(
+      watchdogIssues()
+        .filter((i) => i.state === 'closed')
+        .every((i) => i.state_reason === 'duplicate'),
+    ).toBe(true);
   });
 
   it('retries a 502 while opening', async () => {

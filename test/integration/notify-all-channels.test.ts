@@ -45,7 +45,11 @@ let smtp: TestSmtp | undefined;
 let smtpPort: number;
 let env: NodeJS.ProcessEnv;
 
-interface CliRun { code: number; summary: NotifySummary; err: string }
+interface CliRun {
+  code: number;
+  summary: NotifySummary;
+  err: string;
+}
 
 async function notify(): Promise<CliRun> {
   const { code, out, err } = await p.cli(['notify', '--json'], { now: RUN_AT, env });
@@ -70,7 +74,14 @@ beforeAll(async () => {
   p = await makeProject();
   await writePolicyVersion(p.root, { version: '1.0', effective: '2023-01-01', change: 'material', summary: 'First version.', facts: RETENTION_45 });
   // Upcoming on RUN_AT: announced before it takes effect.
-  await writePolicyVersion(p.root, { version: '2.0', published: '2023-07-20', effective: '2023-08-20', change: 'material', summary: 'Shorter backups.', facts: RETENTION_30 });
+  await writePolicyVersion(p.root, {
+    version: '2.0',
+    published: '2023-07-20',
+    effective: '2023-08-20',
+    change: 'material',
+    summary: 'Shorter backups.',
+    facts: RETENTION_30,
+  });
   await writeReport(p.root, { id: '2022-h2' });
   // A real attestation in the archive, issued at the CLI's default clock by two signers.
   expect((await p.cli(['canary', 'attest', 'prepare'])).code).toBe(0);
@@ -81,12 +92,15 @@ beforeAll(async () => {
   gh = await startGitHubServer({ repository: 'test/mail-site' });
   // Nothing listens here during run 1; the SMTP server comes up on it afterwards.
   smtpPort = await deadPort();
-  await writeFile(path.join(p.root, 'content', 'notify.yml'), stringify({
-    baselineDays: 3650,
-    email: { host: '127.0.0.1', port: smtpPort, security: 'none', from: 'Test Mail <announce@test-mail.example>', to: ['announce@lists.test-mail.example'] },
-    webhooks: [{ url: receiver.url, secretEnv: 'CANDOR_WEBHOOK_SECRET' }],
-    github: { repository: 'test/mail-site', issues: true, releases: true },
-  }));
+  await writeFile(
+    path.join(p.root, 'content', 'notify.yml'),
+    stringify({
+      baselineDays: 3650,
+      email: { host: '127.0.0.1', port: smtpPort, security: 'none', from: 'Test Mail <announce@test-mail.example>', to: ['announce@lists.test-mail.example'] },
+      webhooks: [{ url: receiver.url, secretEnv: 'CANDOR_WEBHOOK_SECRET' }],
+      github: { repository: 'test/mail-site', issues: true, releases: true },
+    }),
+  );
   env = {
     CANDOR_WEBHOOK_SECRET: SECRET,
     // The email channel signs the text part with the CI key (its passphrase is set by p.cli).
@@ -133,7 +147,12 @@ describe('exactly once on every real channel', () => {
     expect(row(second.summary, 'email').sent + row(third.summary, 'email').sent).toBe(4);
     for (const r of [second, third]) for (const c of [hook, GITHUB_ISSUE_CHANNEL, GITHUB_RELEASE_CHANNEL]) expect(row(r.summary, c).sent).toBe(0);
     for (const r of [fourth, fifth]) {
-      expect(r.summary.channels.map((c) => [c.channel, c.sent, c.alreadySent])).toEqual([[hook, 0, 4], ['email', 0, 4], [GITHUB_ISSUE_CHANNEL, 0, 4], [GITHUB_RELEASE_CHANNEL, 0, 2]]);
+      expect(r.summary.channels.map((c) => [c.channel, c.sent, c.alreadySent])).toEqual([
+        [hook, 0, 4],
+        ['email', 0, 4],
+        [GITHUB_ISSUE_CHANNEL, 0, 4],
+        [GITHUB_RELEASE_CHANNEL, 0, 2],
+      ]);
     }
 
     // Counted at the receivers. SMTP: by Message-ID, each one the event's, and each text part signed.
@@ -158,11 +177,19 @@ describe('exactly once on every real channel', () => {
 
     // The ledger: `sent` for every pair; email took two attempts (run 1 failed), the others one.
     const ledger = JSON.parse(await readFile(ledgerFile(projectAt(p.root)), 'utf8')) as Ledger;
-    const pairs = [...EVENTS.flatMap((e) => [hook, 'email', GITHUB_ISSUE_CHANNEL].map((c) => `${e} ${c}`)), ...RELEASE_EVENTS.map((e) => `${e} ${GITHUB_RELEASE_CHANNEL}`)];
+    const pairs = [
+      ...EVENTS.flatMap((e) => [hook, 'email', GITHUB_ISSUE_CHANNEL].map((c) => `${e} ${c}`)),
+      ...RELEASE_EVENTS.map((e) => `${e} ${GITHUB_RELEASE_CHANNEL}`),
+    ];
     expect(ledger.entries.map((e) => `${e.event} ${e.channel}`).sort()).toEqual(pairs.sort());
     expect(ledger.entries.filter((e) => e.status !== 'sent')).toEqual([]);
     expect(ledger.entries.map((e) => [e.channel, e.attempts]).filter(([c, n]) => n !== (c === 'email' ? 2 : 1))).toEqual([]);
-    expect(ledger.entries.filter((e) => e.channel === 'email').map((e) => e.ref).sort()).toEqual(EVENTS.map((e) => emailMessageId(e, SITE)).sort());
+    expect(
+      ledger.entries
+        .filter((e) => e.channel === 'email')
+        .map((e) => e.ref)
+        .sort(),
+    ).toEqual(EVENTS.map((e) => emailMessageId(e, SITE)).sort());
     expect(ledger.channels).toEqual([hook, 'email', GITHUB_ISSUE_CHANNEL, GITHUB_RELEASE_CHANNEL].sort());
     await expect(stat(lockFile(projectAt(p.root)))).rejects.toThrow();
   });

@@ -24,13 +24,17 @@ beforeAll(async () => {
   await writePolicyVersion(p.root, { version: '2.0', published: '2023-07-20', effective: '2023-08-20', change: 'material', summary: 'Shorter backups.' });
   await writeReport(p.root, { id: '2022-h2' });
 });
-afterAll(async () => { await p.cleanup(); });
+afterAll(async () => {
+  await p.cleanup();
+});
 beforeEach(async () => {
   receiver = await startReceiver(SECRET);
   await rm(ledgerPath(), { force: true });
   await writeNotifyYml({ baselineDays: 3650, webhooks: [{ url: receiver.url, secretEnv: 'HOOK_SECRET' }] });
 });
-afterEach(async () => { await receiver.close(); });
+afterEach(async () => {
+  await receiver.close();
+});
 
 describe('candor notify', () => {
   it('--dry-run --json plans without sending or writing', async () => {
@@ -54,7 +58,11 @@ describe('candor notify', () => {
     receiver.respond = () => 410;
     const result = await notify(['--json']);
     expect(result.code).toBe(69);
-    expect(JSON.parse(result.out).failures.map((f: { error: string }) => f.error.split(':')[0])).toEqual(['DELIVERY_REJECTED', 'DELIVERY_REJECTED', 'DELIVERY_REJECTED']);
+    expect(JSON.parse(result.out).failures.map((f: { error: string }) => f.error.split(':')[0])).toEqual([
+      'DELIVERY_REJECTED',
+      'DELIVERY_REJECTED',
+      'DELIVERY_REJECTED',
+    ]);
   });
 
   it('fails only the webhook whose secret is unset (SECRET_MISSING), never printing a secret', async () => {
@@ -65,11 +73,19 @@ describe('candor notify', () => {
   });
 
   it('fails the GitHub channels without a token, and still delivers the webhooks', async () => {
-    await writeNotifyYml({ baselineDays: 3650, webhooks: [{ url: receiver.url, secretEnv: 'HOOK_SECRET' }], github: { repository: 'lumen/site', issues: true, releases: true } });
+    await writeNotifyYml({
+      baselineDays: 3650,
+      webhooks: [{ url: receiver.url, secretEnv: 'HOOK_SECRET' }],
+      github: { repository: 'lumen/site', issues: true, releases: true },
+    });
     const result = await notify(['--json']);
     expect(result.code).toBe(69);
     const summary = JSON.parse(result.out);
-    expect(summary.channels.map((c: { channel: string; sent: number; failed: number }) => `${c.channel} ${c.sent}/${c.failed}`)).toEqual([`webhook:${receiver.url} 3/0`, 'github-issue 0/3', 'github-release 0/1']);
+    expect(summary.channels.map((c: { channel: string; sent: number; failed: number }) => `${c.channel} ${c.sent}/${c.failed}`)).toEqual([
+      `webhook:${receiver.url} 3/0`,
+      'github-issue 0/3',
+      'github-release 0/1',
+    ]);
     expect(summary.failures[0].error).toMatch(/^GITHUB_CONFIG_INVALID/);
     expect([...receiver.accepted().values()]).toEqual([1, 1, 1]);
   });

@@ -19,20 +19,55 @@ const PASSWORD = 'correct horse battery staple';
 const ENV = { SMTP_USER: 'notifier', SMTP_PASSWORD: PASSWORD };
 
 const policy: NoticeEvent = {
-  kind: 'policy-version', id: 'policy:privacy@3.0:published', phase: 'published', policy: 'privacy', title: 'Privacy policy',
-  version: '3.0', previous: '2.1', change: 'material', published: '2026-11-01', effective: '2027-01-15',
+  kind: 'policy-version',
+  id: 'policy:privacy@3.0:published',
+  phase: 'published',
+  policy: 'privacy',
+  title: 'Privacy policy',
+  version: '3.0',
+  previous: '2.1',
+  change: 'material',
+  published: '2026-11-01',
+  effective: '2027-01-15',
   summary: 'Deleted-mail backups are kept 30 days instead of 45. <script>alert(1)</script> ![pixel](https://tracker.example/p.gif) Préavis élargi.',
-  facts: [{ kind: 'changed', area: 'retention', subject: 'deleted-mail backups', before: '45 days', after: '30 days', text: 'Retention of deleted-mail backups: 45 days → 30 days' }],
-  links: { version: 'https://lumen-mail.example/policies/privacy/3.0/', diff: 'https://lumen-mail.example/policies/privacy/diff/2.1/3.0/', changelog: 'https://lumen-mail.example/changelog/' },
+  facts: [
+    {
+      kind: 'changed',
+      area: 'retention',
+      subject: 'deleted-mail backups',
+      before: '45 days',
+      after: '30 days',
+      text: 'Retention of deleted-mail backups: 45 days → 30 days',
+    },
+  ],
+  links: {
+    version: 'https://lumen-mail.example/policies/privacy/3.0/',
+    diff: 'https://lumen-mail.example/policies/privacy/diff/2.1/3.0/',
+    changelog: 'https://lumen-mail.example/changelog/',
+  },
 };
 const report: NoticeEvent = {
-  kind: 'report', id: 'report:2026-h1:published', report: '2026-h1', title: 'Transparency report: January to June 2026',
-  period: { start: '2026-01-01', end: '2026-06-30' }, published: '2026-07-15',
-  links: { report: 'https://lumen-mail.example/transparency/2026-h1/', json: 'https://lumen-mail.example/transparency/2026-h1.json', csv: 'https://lumen-mail.example/transparency/2026-h1.csv' },
+  kind: 'report',
+  id: 'report:2026-h1:published',
+  report: '2026-h1',
+  title: 'Transparency report: January to June 2026',
+  period: { start: '2026-01-01', end: '2026-06-30' },
+  published: '2026-07-15',
+  links: {
+    report: 'https://lumen-mail.example/transparency/2026-h1/',
+    json: 'https://lumen-mail.example/transparency/2026-h1.json',
+    csv: 'https://lumen-mail.example/transparency/2026-h1.csv',
+  },
 };
 const duress: NoticeEvent = {
-  kind: 'attestation', id: 'attestation:7', sequence: 7, issued: '2026-11-01T12:00:00Z', expires: '2026-12-31T12:00:00Z', signal: 'duress',
-  message: '- We cannot say more.', links: { canary: 'https://lumen-mail.example/canary/', verify: 'https://lumen-mail.example/canary/verify/' },
+  kind: 'attestation',
+  id: 'attestation:7',
+  sequence: 7,
+  issued: '2026-11-01T12:00:00Z',
+  expires: '2026-12-31T12:00:00Z',
+  signal: 'duress',
+  message: '- We cannot say more.',
+  links: { canary: 'https://lumen-mail.example/canary/', verify: 'https://lumen-mail.example/canary/verify/' },
 };
 
 let ci: TestKey;
@@ -53,12 +88,22 @@ async function server(opts: SmtpOptions): Promise<TestSmtp> {
 }
 
 function config(s: { port: number }, overrides: Partial<EmailConfig> = {}): EmailConfig {
-  return { host: '127.0.0.1', port: s.port, security: 'none', from: 'Lumen Mail <announce@lumen-mail.example>', to: ['announce-list@lumen-mail.example'], ...overrides };
+  return {
+    host: '127.0.0.1',
+    port: s.port,
+    security: 'none',
+    from: 'Lumen Mail <announce@lumen-mail.example>',
+    to: ['announce-list@lumen-mail.example'],
+    ...overrides,
+  };
 }
 
 function channel(s: TestSmtp | { port: number; ca: string | null }, overrides: Partial<EmailConfig> = {}, extra: Partial<EmailChannelOptions> = {}) {
   return createEmailChannel({
-    config: config(s, overrides), service: SERVICE, env: ENV, signingKey: ci.privateKey,
+    config: config(s, overrides),
+    service: SERVICE,
+    env: ENV,
+    signingKey: ci.privateKey,
     // Short timeouts keep a failing test quick; `ca` trusts the test certificate only.
     transportOptions: { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000, ...(s.ca ? { tls: { ca: s.ca } } : {}) },
     ...extra,
@@ -95,7 +140,10 @@ function textPartHeaders(raw: Buffer): string {
 }
 
 async function expectError(promise: Promise<unknown>, code: string): Promise<EmailError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(EmailError);
   expect((error as EmailError).code).toBe(code);
   return error as EmailError;
@@ -148,14 +196,16 @@ describe('email channel: delivery', () => {
 
     const mails = await Promise.all(s.received.map((r) => parse(r.raw)));
     expect(mails.map((m) => m.messageId)).toEqual([
-      '<policy.privacy.3.0.published@lumen-mail.example>', '<report.2026-h1.published@lumen-mail.example>',
-      '<attestation.7@lumen-mail.example>', '<policy.privacy.3.0.published@lumen-mail.example>',
+      '<policy.privacy.3.0.published@lumen-mail.example>',
+      '<report.2026-h1.published@lumen-mail.example>',
+      '<attestation.7@lumen-mail.example>',
+      '<policy.privacy.3.0.published@lumen-mail.example>',
     ]);
     expect(mails[2]!.subject).toMatch(/DURESS/);
     for (const mail of mails.slice(0, 3)) await expectSignedBy(mail);
   });
 
-  it("STARTTLS offered but not required by the server: the channel still upgrades", async (ctx) => {
+  it('STARTTLS offered but not required by the server: the channel still upgrades', async (ctx) => {
     requireTool(ctx, 'openssl');
     const s = await server({ tls: 'on' });
     await channel(s, { security: 'starttls' }).send(report, CLOCK);

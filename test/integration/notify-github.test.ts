@@ -5,7 +5,14 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NoticeEvent } from '../../src/core/notify/model.ts';
-import { createGitHubChannels, eventMarker, releaseTag, GITHUB_ISSUE_CHANNEL, GITHUB_RELEASE_CHANNEL, type GitHubConfig } from '../../src/io/channels/github.ts';
+import {
+  createGitHubChannels,
+  eventMarker,
+  releaseTag,
+  GITHUB_ISSUE_CHANNEL,
+  GITHUB_RELEASE_CHANNEL,
+  type GitHubConfig,
+} from '../../src/io/channels/github.ts';
 import { createGitHub, type GitHub } from '../../src/io/github.ts';
 import { BOT, loadGitHubSpec, MAINTAINER, startGitHubServer, type GitHubServer } from '../helpers/github-server.ts';
 
@@ -25,7 +32,11 @@ const policyEvent: NoticeEvent = {
   published: '2026-11-20',
   effective: '2026-12-20',
   facts: [{ kind: 'removed', area: 'data', subject: 'IP address', before: 'IP address', text: 'Data collected: IP address is no longer collected.' }],
-  links: { version: 'https://privacy.example/policies/privacy/3.0/', diff: 'https://privacy.example/policies/privacy/3.0/diff/', changelog: 'https://privacy.example/policies/changelog/' },
+  links: {
+    version: 'https://privacy.example/policies/privacy/3.0/',
+    diff: 'https://privacy.example/policies/privacy/3.0/diff/',
+    changelog: 'https://privacy.example/policies/changelog/',
+  },
 };
 const reportEvent: NoticeEvent = {
   kind: 'report',
@@ -34,7 +45,11 @@ const reportEvent: NoticeEvent = {
   title: 'Transparency report, first half of 2026',
   period: { start: '2026-01-01', end: '2026-06-30' },
   published: '2026-07-15',
-  links: { report: 'https://privacy.example/transparency/2026-h1/', json: 'https://privacy.example/transparency/2026-h1.json', csv: 'https://privacy.example/transparency/requests.csv' },
+  links: {
+    report: 'https://privacy.example/transparency/2026-h1/',
+    json: 'https://privacy.example/transparency/2026-h1.json',
+    csv: 'https://privacy.example/transparency/requests.csv',
+  },
 };
 const attestationEvent: NoticeEvent = {
   kind: 'attestation',
@@ -47,13 +62,26 @@ const attestationEvent: NoticeEvent = {
   links: { canary: 'https://privacy.example/canary/', verify: 'https://privacy.example/canary/attestation.txt.asc' },
 };
 
-const config = (overrides: Partial<GitHubConfig> = {}): GitHubConfig => ({ repository: 'acme/privacy', issues: true, releases: true, labels: ['policy-change', 'announcement'], ...overrides });
+const config = (overrides: Partial<GitHubConfig> = {}): GitHubConfig => ({
+  repository: 'acme/privacy',
+  issues: true,
+  releases: true,
+  labels: ['policy-change', 'announcement'],
+  ...overrides,
+});
 
 let gh: GitHubServer;
 let logs: string[];
 
 const client = (overrides: { login?: string } = {}): GitHub =>
-  createGitHub({ token: gh.token, baseUrl: gh.url, repository: gh.repository, retry: { baseDelayMs: 5, maxWaitMs: 2_000 }, log: (line) => logs.push(line), ...overrides });
+  createGitHub({
+    token: gh.token,
+    baseUrl: gh.url,
+    repository: gh.repository,
+    retry: { baseDelayMs: 5, maxWaitMs: 2_000 },
+    log: (line) => logs.push(line),
+    ...overrides,
+  });
 
 const channel = (github: GitHub, name: string, cfg = config()) => {
   const found = createGitHubChannels({ github, config: cfg }).find((c) => c.name === name);
@@ -210,7 +238,14 @@ describe('github-release channel', () => {
   });
 
   it('refuses a tag already used by another release (GITHUB_CONFLICT)', async () => {
-    const other = await client().octokit.rest.repos.createRelease({ owner: 'acme', repo: 'privacy', tag_name: 'candor-attestation-12', name: 'Hand-made', body: 'not ours', make_latest: 'legacy' });
+    const other = await client().octokit.rest.repos.createRelease({
+      owner: 'acme',
+      repo: 'privacy',
+      tag_name: 'candor-attestation-12',
+      name: 'Hand-made',
+      body: 'not ours',
+      make_latest: 'legacy',
+    });
     expect(other.status).toBe(201);
     await expect(channel(client(), GITHUB_RELEASE_CHANNEL).send(attestationEvent, clock)).rejects.toMatchObject({ code: 'GITHUB_CONFLICT' });
     expect(gh.releases).toHaveLength(1);
@@ -222,7 +257,9 @@ describe('configuration and names', () => {
     const github = client();
     expect(createGitHubChannels({ github, config: config({ releases: false }) }).map((c) => c.name)).toEqual([GITHUB_ISSUE_CHANNEL]);
     expect(createGitHubChannels({ github, config: config({ issues: false }) }).map((c) => c.name)).toEqual([GITHUB_RELEASE_CHANNEL]);
-    expect(() => createGitHubChannels({ github, config: config({ repository: 'someone/else' }) })).toThrow(expect.objectContaining({ code: 'GITHUB_CONFIG_INVALID' }));
+    expect(() => createGitHubChannels({ github, config: config({ repository: 'someone/else' }) })).toThrow(
+      expect.objectContaining({ code: 'GITHUB_CONFIG_INVALID' }),
+    );
   });
 
   it('keeps markers inside their HTML comment and tags valid', () => {

@@ -27,7 +27,14 @@ let receiver: Receiver;
 async function writeContent(root: string): Promise<void> {
   await writePolicyVersion(root, { version: '1.0', effective: '2023-01-01', change: 'material', summary: 'First version.', facts: RETENTION_45 });
   // Upcoming on NOW: announced before it takes effect.
-  await writePolicyVersion(root, { version: '2.0', published: '2023-07-20', effective: '2023-08-20', change: 'material', summary: 'Shorter backups.', facts: RETENTION_30 });
+  await writePolicyVersion(root, {
+    version: '2.0',
+    published: '2023-07-20',
+    effective: '2023-08-20',
+    change: 'material',
+    summary: 'Shorter backups.',
+    facts: RETENTION_30,
+  });
   await writeReport(root, { id: '2022-h2' });
 }
 
@@ -38,7 +45,8 @@ async function publishAttestation(t: TestProject): Promise<void> {
   expect((await t.cli(['canary', 'attest', 'publish'])).code).toBe(0);
 }
 
-const webhook = (): Channel => createWebhookChannel({ url: receiver.url, secret: SECRET, secretEnv: 'HOOK_SECRET', retries: 1, backoffMs: 5, timeoutMs: 2_000 });
+const webhook = (): Channel =>
+  createWebhookChannel({ url: receiver.url, secret: SECRET, secretEnv: 'HOOK_SECRET', retries: 1, backoffMs: 5, timeoutMs: 2_000 });
 const run = (runId: string, channels: Channel[], extra: Partial<RunOptions> = {}): Promise<NotifySummary> =>
   runNotify({ project: projectAt(p.root), channels, config: { announceEffective: true, baselineDays: 3650 }, now: NOW, runId, ...extra });
 const row = (s: NotifySummary, channel: string) => s.channels.find((c) => c.channel === channel)!;
@@ -49,12 +57,16 @@ beforeAll(async () => {
   await writeContent(p.root);
   await publishAttestation(p);
 });
-afterAll(async () => { await p.cleanup(); });
+afterAll(async () => {
+  await p.cleanup();
+});
 beforeEach(async () => {
   receiver = await startReceiver(SECRET, { delayMs: 15 });
   await rm(ledgerFile(projectAt(p.root)), { force: true });
 });
-afterEach(async () => { await receiver.close(); });
+afterEach(async () => {
+  await receiver.close();
+});
 
 describe('exactly once', () => {
   it('delivers every (event, channel) exactly once over five runs, two concurrent, with the webhook down in the first', async () => {
@@ -85,10 +97,23 @@ describe('exactly once', () => {
   it('leaves a pair to the run that is delivering it right now', async () => {
     let release!: () => void;
     let started!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    const inProgress = new Promise<void>((r) => { started = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const inProgress = new Promise<void>((r) => {
+      started = r;
+    });
     const slow = fakeChannel('mail');
-    const blocking: Channel = { name: 'mail', send: async (e, clock) => { if (e.id === EVENTS[0]) { started(); await gate; } return slow.send(e, clock); } };
+    const blocking: Channel = {
+      name: 'mail',
+      send: async (e, clock) => {
+        if (e.id === EVENTS[0]) {
+          started();
+          await gate;
+        }
+        return slow.send(e, clock);
+      },
+    };
     const first = run('run-slow', [blocking]);
     await inProgress;
     const other = fakeChannel('mail');
@@ -120,10 +145,14 @@ describe('channels are independent', () => {
 });
 
 describe('claims and the lock', () => {
-  const claim = (event: string, at: string): Ledger => ({ version: 1, channels: ['fake'], entries: [
-    ...EVENTS.filter((e) => e !== event).map((e) => ({ event: e, channel: 'fake', status: 'sent' as const, at: '2023-07-24T06:00:00Z', attempts: 1 })),
-    { event, channel: 'fake', status: 'sending', at, run: 'crashed', attempts: 1 },
-  ] });
+  const claim = (event: string, at: string): Ledger => ({
+    version: 1,
+    channels: ['fake'],
+    entries: [
+      ...EVENTS.filter((e) => e !== event).map((e) => ({ event: e, channel: 'fake', status: 'sent' as const, at: '2023-07-24T06:00:00Z', attempts: 1 })),
+      { event, channel: 'fake', status: 'sending', at, run: 'crashed', attempts: 1 },
+    ],
+  });
 
   it('retries a claim left by a crashed run once it is older than the claim timeout', async () => {
     await writeLedger(projectAt(p.root), claim('report:2022-h2', '2023-07-24T06:00:00Z'));
@@ -158,14 +187,17 @@ describe('claims and the lock', () => {
   it('loses no update when three processes change the ledger at the same time', async () => {
     const src = (f: string) => JSON.stringify(new URL(`../../src/io/${f}`, import.meta.url).href);
     const script = path.join(p.secrets, 'ledger-writer.ts');
-    await writeFile(script, [
-      `import { updateLedger } from ${src('notify/ledger.ts')};`,
-      `import { projectAt } from ${src('project.ts')};`,
-      'const [root, name] = process.argv.slice(2);',
-      'for (let i = 0; i < 15; i++) {',
-      "  await updateLedger(projectAt(root), { owner: name, retryMs: 2 }, (l) => ({ ledger: { version: 1, entries: [...(l?.entries ?? []), { event: `${name}-${i}`, channel: 'c', status: 'sent', at: 't', attempts: 1 }] }, result: undefined }));",
-      '}',
-    ].join('\n'));
+    await writeFile(
+      script,
+      [
+        `import { updateLedger } from ${src('notify/ledger.ts')};`,
+        `import { projectAt } from ${src('project.ts')};`,
+        'const [root, name] = process.argv.slice(2);',
+        'for (let i = 0; i < 15; i++) {',
+        "  await updateLedger(projectAt(root), { owner: name, retryMs: 2 }, (l) => ({ ledger: { version: 1, entries: [...(l?.entries ?? []), { event: `${name}-${i}`, channel: 'c', status: 'sent', at: 't', attempts: 1 }] }, result: undefined }));",
+        '}',
+      ].join('\n'),
+    );
     await Promise.all(['a', 'b', 'c'].map((name) => exec(process.execPath, [script, p.root, name])));
     expect((await ledger()).entries).toHaveLength(45);
   });
@@ -188,7 +220,12 @@ describe('baseline and dry run', () => {
     const s = await run('run-i', [fake], { config: { announceEffective: true, baselineDays: 0 } });
     expect(fake.sent).toEqual(['attestation:1']);
     expect(row(s, 'fake')).toMatchObject({ sent: 1, baseline: 3 });
-    expect((await ledger()).entries.filter((e) => e.ref === 'baseline').map((e) => e.event).sort()).toEqual(EVENTS.filter((e) => e !== 'attestation:1').sort());
+    expect(
+      (await ledger()).entries
+        .filter((e) => e.ref === 'baseline')
+        .map((e) => e.event)
+        .sort(),
+    ).toEqual(EVENTS.filter((e) => e !== 'attestation:1').sort());
   });
 
   it('dry run: plans, sends nothing, writes nothing', async () => {

@@ -10,8 +10,12 @@ const event = collectEvents({ ...EVENT_FIXTURE, now }).find((e) => e.id === 'pol
 const fast = { timeoutMs: 2_000, retries: 3, backoffMs: 5 };
 let receiver: Receiver;
 
-beforeEach(async () => { receiver = await startReceiver(SECRET); });
-afterEach(async () => { await receiver.close(); });
+beforeEach(async () => {
+  receiver = await startReceiver(SECRET);
+});
+afterEach(async () => {
+  await receiver.close();
+});
 
 describe('webhook channel', () => {
   it('POSTs the event and delivered_at, signed with HMAC-SHA256 over the exact body', async () => {
@@ -54,7 +58,12 @@ describe('webhook channel', () => {
 
   it('fails on an unreachable receiver and a missing secret, never naming the secret', async () => {
     const down = createWebhookChannel({ url: 'http://127.0.0.1:1/hook', secret: SECRET, secretEnv: 'HOOK_SECRET', ...fast, retries: 1 });
-    const error = await down.send(event, { now }).then(() => { throw new Error('delivered'); }, (e: unknown) => e as Error & { code: string });
+    const error = await down.send(event, { now }).then(
+      () => {
+        throw new Error('delivered');
+      },
+      (e: unknown) => e as Error & { code: string },
+    );
     expect(error.code).toBe('DELIVERY_FAILED');
     expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(SECRET);
     const unset = createWebhookChannel({ url: receiver.url, secret: undefined, secretEnv: 'HOOK_SECRET', ...fast });

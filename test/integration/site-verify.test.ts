@@ -19,13 +19,17 @@ let server: { port: number; close(): Promise<void> };
 let url: string;
 
 async function candor(args: string[]): Promise<{ code: number; out: string }> {
-  return exec(process.execPath, [BIN, ...args], { env: { ...process.env, CANDOR_NOW: '2023-07-24T08:00:00Z' } })
-    .then((r) => ({ code: 0, out: r.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }));
+  return exec(process.execPath, [BIN, ...args], { env: { ...process.env, CANDOR_NOW: '2023-07-24T08:00:00Z' } }).then(
+    (r) => ({ code: 0, out: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+  );
 }
 
 beforeAll(async () => {
   p = await makeProject();
-  await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+  await p.writeConfig((c) => {
+    (c['freshness'] as Record<string, unknown>)['required'] = false;
+  });
   await p.cli(['canary', 'attest', 'prepare']);
   for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
   await p.cli(['canary', 'attest', 'publish']);
@@ -41,7 +45,13 @@ afterAll(async () => {
 
 describe('the published site', () => {
   it('serves canary.txt, heartbeat.txt, keys and documents at stable paths', async () => {
-    for (const file of ['canary.txt', 'heartbeat.txt', `keys/${p.signers[0]!.ref.fingerprint}.asc`, 'documents/service.yml', 'archive/attestation-000001.txt']) {
+    for (const file of [
+      'canary.txt',
+      'heartbeat.txt',
+      `keys/${p.signers[0]!.ref.fingerprint}.asc`,
+      'documents/service.yml',
+      'archive/attestation-000001.txt',
+    ]) {
       expect((await fetch(new URL(file, url))).status, file).toBe(200);
     }
     const html = await (await fetch(url)).text();

@@ -25,7 +25,11 @@ afterEach(() => box.remove());
 
 let w: World;
 let att: Issued<AttestationData>;
-interface Candidate { name: string; signed: Signed; alive: boolean }
+interface Candidate {
+  name: string;
+  signed: Signed;
+  alive: boolean;
+}
 let candidates: Candidate[] = [];
 
 /** The names candor must accept, and no other. */
@@ -42,7 +46,10 @@ const PACKETS: { name: string; opts: () => Partial<CraftOptions> }[] = [
   { name: 'a signature expiring in a year, marked critical', opts: () => ({ extraHashed: [expiration(365 * 86_400, true)] }) },
   { name: 'a signature with an expiration time of zero (never)', opts: () => ({ extraHashed: [expiration(0)] }) },
   { name: 'a signature with an unknown subpacket that is not critical', opts: () => ({ extraHashed: [{ type: 50, body: new Uint8Array([1]) }] }) },
-  { name: 'a signature with a passed expiration time in the unhashed area (not signed: ignored)', opts: () => ({ unhashed: [issuerKeyID(w.signers[1]!.publicKey), expiration(HOUR / 1000)] }) },
+  {
+    name: 'a signature with a passed expiration time in the unhashed area (not signed: ignored)',
+    opts: () => ({ unhashed: [issuerKeyID(w.signers[1]!.publicKey), expiration(HOUR / 1000)] }),
+  },
 ];
 
 beforeAll(async () => {
@@ -58,15 +65,25 @@ beforeAll(async () => {
     ...ACCEPTED_VARIANTS.map((v) => ({ name: `attestation: ${v.name}`, file: v.variant(att.file), who: people, doc: 'attestation' as const })),
     ...ACCEPTED_VARIANTS.map((v) => ({ name: `heartbeat: ${v.name}`, file: v.variant(hb.file), who: ci, doc: 'heartbeat' as const })),
     ...PACKETS.map((p) => ({
-      name: p.name, who: people, doc: 'attestation' as const,
-      file: frameCleartext(oneSigner.text, ['SHA512', 'SHA512'], Uint8Array.from([...list.write(), ...craftSignature(oneSigner.text, w.signers[1]!, { created: at(0), ...p.opts() })])),
+      name: p.name,
+      who: people,
+      doc: 'attestation' as const,
+      file: frameCleartext(
+        oneSigner.text,
+        ['SHA512', 'SHA512'],
+        Uint8Array.from([...list.write(), ...craftSignature(oneSigner.text, w.signers[1]!, { created: at(0), ...p.opts() })]),
+      ),
     })),
-    ...(await Promise.all(FRAMING_ATTACKS.map(async (a) => ({ name: `attack: ${a.name}`, file: await a.attack(att.file), who: people, doc: 'attestation' as const })))),
+    ...(await Promise.all(
+      FRAMING_ATTACKS.map(async (a) => ({ name: `attack: ${a.name}`, file: await a.attack(att.file), who: people, doc: 'attestation' as const })),
+    )),
   ];
-  candidates = await Promise.all(raw.map(async ({ name, file, who, doc }) => {
-    const r = doc === 'attestation' ? await check(w, { attestation: file, heartbeat: hb.file }) : await check(w, { attestation: att.file, heartbeat: file });
-    return { name, signed: { file, ...who }, alive: r.verdict === 'alive' };
-  }));
+  candidates = await Promise.all(
+    raw.map(async ({ name, file, who, doc }) => {
+      const r = doc === 'attestation' ? await check(w, { attestation: file, heartbeat: hb.file }) : await check(w, { attestation: att.file, heartbeat: file });
+      return { name, signed: { file, ...who }, alive: r.verdict === 'alive' };
+    }),
+  );
 }, 60_000);
 
 describe('candor', () => {

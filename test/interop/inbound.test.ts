@@ -32,7 +32,10 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
 const stamp = (d: Date) => `${d.toISOString().replace(/[-:]|\.\d+Z$/g, '')}!`;
 
 function gpg(args: string[], opts: { input?: string; now?: Date } = {}): Promise<string> {
-  return runOk('gpg', ['--batch', '--no-tty', '--faked-system-time', stamp(opts.now ?? T0), ...args], { env: box.env, ...(opts.input === undefined ? {} : { input: opts.input }) });
+  return runOk('gpg', ['--batch', '--no-tty', '--faked-system-time', stamp(opts.now ?? T0), ...args], {
+    env: box.env,
+    ...(opts.input === undefined ? {} : { input: opts.input }),
+  });
 }
 
 async function gpgKey(name: string): Promise<ForeignKey> {
@@ -50,7 +53,8 @@ async function attestation(refs: KeyRef[], threshold: number) {
 /** Through openpgp.js alone and through the CLI's fast path (decision 0005): both must agree. */
 async function verify(file: string, extra: ForeignKey[]) {
   const input = {
-    attestation: file, requireHeartbeat: false,
+    attestation: file,
+    requireHeartbeat: false,
     keys: [...w.keys, ...extra.map((k) => k.publicKey)],
     pins: [...w.pins, ...extra.map((k) => k.ref.fingerprint)],
   };
@@ -77,7 +81,9 @@ describe('gpg-made signatures', () => {
     const file = await gpg(['--clearsign'], { input: `${att.text}\n` });
     const asIs = await verify(file, [mine]);
     expect(codes(asIs)).toEqual(['TEXT_OUTSIDE_SIGNED']);
-    expect(asIs.reasons[0]!.message).toMatch(/^the file is not exactly what candor writes for its signed text and signatures: line \d+ is ".*", expected 60 base64 characters/);
+    expect(asIs.reasons[0]!.message).toMatch(
+      /^the file is not exactly what candor writes for its signed text and signatures: line \d+ is ".*", expected 60 base64 characters/,
+    );
     expect(asIs.verdict).toBe('invalid');
     const framed = await verify(armorCleartext(att.text, await packetsOf(file)), [mine]);
     // A 1-of-1 attestation: one signature is enough, which the verifier says (a warning, not a failure).
@@ -105,7 +111,10 @@ describe('gpg-made signatures', () => {
     const result = await verify(merged, [mine]);
     expect(codes(result)).toEqual(['HISTORY_UNCHECKED']);
     expect(result.verdict).toBe('alive');
-    expect(result.attestation?.signatures.map((s) => [s.fingerprint, s.status])).toEqual([[signerA.ref.fingerprint, 'good'], [mine.ref.fingerprint, 'good']]);
+    expect(result.attestation?.signatures.map((s) => [s.fingerprint, s.status])).toEqual([
+      [signerA.ref.fingerprint, 'good'],
+      [mine.ref.fingerprint, 'good'],
+    ]);
 
     await gpg(['--import', box.file('signer-a.asc', signerA.publicArmored)]);
     const r = await run('gpg', ['--batch', '--no-tty', '--status-fd', '1', '--verify', box.file('merged.asc', merged)], { env: box.env });
@@ -142,7 +151,7 @@ describe('sq-made signatures', () => {
   const sq = (args: string[]) => runOk('sq', args, { env: box.env });
 
   // sq's default key signs with a subkey: candor must credit the primary fingerprint.
-  it('counts an sq signature made with a signing subkey once candor frames it (sq\'s own framing is TEXT_OUTSIDE_SIGNED)', async () => {
+  it("counts an sq signature made with a signing subkey once candor frames it (sq's own framing is TEXT_OUTSIDE_SIGNED)", async () => {
     const key = `${box.dir}/sq-key.pgp`;
     await sq(['key', 'generate', '--userid', 'Sq Signer <sq@example.org>', '--creation-time', iso(at(-DAY)), '--export', key]);
     const publicKey = await openpgp.readKey({ armoredKey: await sq(['key', 'extract-cert', key]) });

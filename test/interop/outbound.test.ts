@@ -36,7 +36,13 @@ async function lapsedKeySignature(): Promise<Signed> {
   const created = at(-30 * DAY);
   const key = await makeKey('Lapsed', { created });
   const file = await signDocument(text, [key.privateKey], { now: T0 });
-  const expiring = await openpgp.reformatKey({ privateKey: key.privateKey, userIDs: [{ name: 'Lapsed', email: 'lapsed@example.org' }], keyExpirationTime: 86_400, date: created, format: 'object' });
+  const expiring = await openpgp.reformatKey({
+    privateKey: key.privateKey,
+    userIDs: [{ name: 'Lapsed', email: 'lapsed@example.org' }],
+    keyExpirationTime: 86_400,
+    date: created,
+    format: 'object',
+  });
   return { file, certs: [expiring.publicKey.armor()], fingerprints: [key.ref.fingerprint] };
 }
 

@@ -14,7 +14,13 @@ let box: Sandbox;
 let blocks: string[];
 const dir = path.resolve('dist', 'test-sites', `instructions-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 beforeAll(async () => {
   demo = await makeDemoSite({ dir, quiet: true });

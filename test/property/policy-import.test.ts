@@ -20,22 +20,35 @@ const inline = fc.oneof(
 const sentence = fc.array(inline, { minLength: 1, maxLength: 5 }).map((parts) => `${parts.join(' ')}.`);
 const paragraph = fc.array(sentence, { minLength: 1, maxLength: 3 }).map((s) => s.join(' '));
 const heading = fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 9 }), words(4)).map(([level, n, t]) => `${'#'.repeat(level)} ${n}. ${t}`);
-const bullets = fc.array(fc.tuple(sentence, fc.array(sentence, { maxLength: 2 })), { minLength: 1, maxLength: 4 })
+const bullets = fc
+  .array(fc.tuple(sentence, fc.array(sentence, { maxLength: 2 })), { minLength: 1, maxLength: 4 })
   .map((items) => items.map(([s, sub]) => [`- ${s}`, ...sub.map((x) => `  - ${x}`)].join('\n')).join('\n'));
-const numbered = fc.array(fc.tuple(sentence, fc.array(sentence, { maxLength: 2 })), { minLength: 1, maxLength: 4 })
+const numbered = fc
+  .array(fc.tuple(sentence, fc.array(sentence, { maxLength: 2 })), { minLength: 1, maxLength: 4 })
   .map((items) => items.map(([s, sub], i) => [`${i + 1}. ${s}`, ...sub.map((x) => `   - ${x}`)].join('\n')).join('\n'));
-const table = fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 4 })).chain(([cols, rows]) =>
-  fc.array(fc.array(words(3), { minLength: cols, maxLength: cols }), { minLength: rows + 1, maxLength: rows + 1 }).map((cells) =>
-    [`| ${cells[0]!.join(' | ')} |`, `| ${cells[0]!.map(() => '---').join(' | ')} |`, ...cells.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n')));
+const table = fc
+  .tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 4 }))
+  .chain(([cols, rows]) =>
+    fc
+      .array(fc.array(words(3), { minLength: cols, maxLength: cols }), { minLength: rows + 1, maxLength: rows + 1 })
+      .map((cells) =>
+        [`| ${cells[0]!.join(' | ')} |`, `| ${cells[0]!.map(() => '---').join(' | ')} |`, ...cells.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n'),
+      ),
+  );
 // A paragraph before each block: two lists side by side would be one list in Markdown.
-const policy = fc.array(fc.tuple(paragraph, fc.oneof(heading, paragraph, bullets, numbered, table)), { minLength: 1, maxLength: 6 }).map((blocks) => `${blocks.flat().join('\n\n')}\n`);
+const policy = fc
+  .array(fc.tuple(paragraph, fc.oneof(heading, paragraph, bullets, numbered, table)), { minLength: 1, maxLength: 6 })
+  .map((blocks) => `${blocks.flat().join('\n\n')}\n`);
 
 describe('Markdown → HTML (our markdown-it) → import', () => {
   it('gives back the same Markdown text', () => {
-    fc.assert(fc.property(policy, (md) => {
-      const page = `<!doctype html><html><head><title>P</title><script>x()</script></head><body><nav><a href="/">Home</a></nav><main>${markdown.render(md)}</main><footer>© us</footer></body></html>`;
-      const back = htmlToMarkdown(page).markdown;
-      expect(normaliseText(back)).toBe(normaliseText(md));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(policy, (md) => {
+        const page = `<!doctype html><html><head><title>P</title><script>x()</script></head><body><nav><a href="/">Home</a></nav><main>${markdown.render(md)}</main><footer>© us</footer></body></html>`;
+        const back = htmlToMarkdown(page).markdown;
+        expect(normaliseText(back)).toBe(normaliseText(md));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

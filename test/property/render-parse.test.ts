@@ -9,17 +9,23 @@ import { attestationData } from './arbitraries.ts';
 
 describe('render → parse', () => {
   it('the generated data is valid by the schema (the premise of the property)', () => {
-    fc.assert(fc.property(attestationData, (d) => {
-      expect(attestationSchema.safeParse(d).success).toBe(true);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(attestationData, (d) => {
+        expect(attestationSchema.safeParse(d).success).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('parseCanaryText(renderAttestation(d)) gives back d, from canonical text', () => {
-    fc.assert(fc.property(attestationData, (d) => {
-      const text = renderAttestation(d);
-      expect(isCanonical(text)).toBe(true);
-      const parsed = parseCanaryText(text);
-      expect(parsed).toEqual({ ok: true, data: d });
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(attestationData, (d) => {
+        const text = renderAttestation(d);
+        expect(isCanonical(text)).toBe(true);
+        const parsed = parseCanaryText(text);
+        expect(parsed).toEqual({ ok: true, data: d });
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -51,7 +51,11 @@ function fields(p: openpgp.SignaturePacket | FastSignature) {
 function framingOf(text: string, signatures: (openpgp.SignaturePacket | FastSignature)[]): string {
   const hand = signatures.filter((s): s is FastSignature => 'hashedPart' in s);
   if (hand.length < signatures.length) return armorCleartext(text, signatures as openpgp.SignaturePacket[]);
-  return frameCleartext(text, hand.map((s) => hashName(s.hashAlgorithm)), Uint8Array.from(hand.flatMap((s) => [...s.bytes])));
+  return frameCleartext(
+    text,
+    hand.map((s) => hashName(s.hashAlgorithm)),
+    Uint8Array.from(hand.flatMap((s) => [...s.bytes])),
+  );
 }
 
 describe('structural mutations of a signed file', () => {
@@ -64,38 +68,51 @@ describe('structural mutations of a signed file', () => {
     }
   });
 
-  it('an attestation that is not exactly candor\'s framing is never alive, and none of its signatures is good', async () => {
-    await fc.assert(fc.asyncProperty(mutatedFile(att.file), async (file) => {
-      fc.pre(asPublished(file) !== att.file);
-      const r = await bothWays({ attestation: file, keys: w.keys, pins: w.pins, requireHeartbeat: false });
-      expect(r.verdict, JSON.stringify(file.slice(-400))).not.toBe('alive');
-      expect(good(r, 'attestation')).toEqual([]);
-    }), { numRuns: 400 });
+  it("an attestation that is not exactly candor's framing is never alive, and none of its signatures is good", async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedFile(att.file), async (file) => {
+        fc.pre(asPublished(file) !== att.file);
+        const r = await bothWays({ attestation: file, keys: w.keys, pins: w.pins, requireHeartbeat: false });
+        expect(r.verdict, JSON.stringify(file.slice(-400))).not.toBe('alive');
+        expect(good(r, 'attestation')).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
   });
 
-  it('a heartbeat that is not exactly candor\'s framing never keeps the canary alive, and its signature is never good', async () => {
-    await fc.assert(fc.asyncProperty(mutatedFile(hb.file), async (file) => {
-      fc.pre(asPublished(file) !== hb.file);
-      const r = await bothWays({ attestation: att.file, heartbeat: file, keys: w.keys, pins: w.pins });
-      expect(r.verdict).not.toBe('alive');
-      expect(good(r, 'heartbeat')).toEqual([]);
-    }), { numRuns: 400 });
+  it("a heartbeat that is not exactly candor's framing never keeps the canary alive, and its signature is never good", async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedFile(hb.file), async (file) => {
+        fc.pre(asPublished(file) !== hb.file);
+        const r = await bothWays({ attestation: att.file, heartbeat: file, keys: w.keys, pins: w.pins });
+        expect(r.verdict).not.toBe('alive');
+        expect(good(r, 'heartbeat')).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('the hand reader reads what openpgp.js reads, or leaves the file to it', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(mutatedFile(att.file), mutatedFile(hb.file)), async (file) => {
-      const framed = frameOf(file, 'attestation');
-      const byOpenpgp = framed.ok ? await decodeFrame(framed.frame, 'attestation') : framed;
-      const hand = framed.ok ? decodeByHand(framed.frame) : null;
-      if (hand) {
-        expect(byOpenpgp.ok).toBe(true);
-        if (byOpenpgp.ok) expect({ text: hand.text, signatures: hand.signatures.map(fields) }).toEqual({ text: byOpenpgp.value.text, signatures: byOpenpgp.value.signatures.map(fields) });
-      }
-      const read = await readSignedFile(file, 'attestation');
-      if (read.ok && byOpenpgp.ok) expect(read.value.text).toBe(byOpenpgp.value.text);
-      else expect(read).toEqual(byOpenpgp);
-      // Whatever either reader accepts is exactly the framing of what it read (whose signatures then decide).
-      if (read.ok) expect(asPublished(file)).toBe(framingOf(read.value.text, read.value.signatures));
-    }), { numRuns: 1000 });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedFile(att.file), mutatedFile(hb.file)), async (file) => {
+        const framed = frameOf(file, 'attestation');
+        const byOpenpgp = framed.ok ? await decodeFrame(framed.frame, 'attestation') : framed;
+        const hand = framed.ok ? decodeByHand(framed.frame) : null;
+        if (hand) {
+          expect(byOpenpgp.ok).toBe(true);
+          if (byOpenpgp.ok)
+            expect({ text: hand.text, signatures: hand.signatures.map(fields) }).toEqual({
+              text: byOpenpgp.value.text,
+              signatures: byOpenpgp.value.signatures.map(fields),
+            });
+        }
+        const read = await readSignedFile(file, 'attestation');
+        if (read.ok && byOpenpgp.ok) expect(read.value.text).toBe(byOpenpgp.value.text);
+        else expect(read).toEqual(byOpenpgp);
+        // Whatever either reader accepts is exactly the framing of what it read (whose signatures then decide).
+        if (read.ok) expect(asPublished(file)).toBe(framingOf(read.value.text, read.value.signatures));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

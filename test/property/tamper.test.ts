@@ -34,7 +34,8 @@ function signedRange(bytes: Uint8Array, file: string): [number, number] {
 const mutation = (file: string) => {
   const bytes = encoder.encode(file);
   const [start, end] = signedRange(bytes, file);
-  return fc.record({ index: fc.integer({ min: start, max: end - 1 }), value: fc.integer({ min: 0, max: 255 }) })
+  return fc
+    .record({ index: fc.integer({ min: start, max: end - 1 }), value: fc.integer({ min: 0, max: 255 }) })
     .filter(({ index, value }) => bytes[index] !== value)
     .map(({ index, value }) => {
       const copy = bytes.slice();
@@ -52,17 +53,23 @@ describe('single-byte tampering', () => {
   });
 
   it('any byte changed in the signed part of the attestation makes it not alive', async () => {
-    await fc.assert(fc.asyncProperty(mutation(att.file), async (m) => {
-      // No heartbeat: the attestation alone must fail, not merely its heartbeat's hash check.
-      const r = await verifyCanary({ attestation: m.file, keys: w.keys, pins: w.pins, requireHeartbeat: false }, CLOCK);
-      expect(r.verdict, `byte ${m.index}: 0x${m.from.toString(16)} → 0x${m.to.toString(16)}`).not.toBe('alive');
-    }), { numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(mutation(att.file), async (m) => {
+        // No heartbeat: the attestation alone must fail, not merely its heartbeat's hash check.
+        const r = await verifyCanary({ attestation: m.file, keys: w.keys, pins: w.pins, requireHeartbeat: false }, CLOCK);
+        expect(r.verdict, `byte ${m.index}: 0x${m.from.toString(16)} → 0x${m.to.toString(16)}`).not.toBe('alive');
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('any byte changed in the signed part of the heartbeat makes the canary not alive', async () => {
-    await fc.assert(fc.asyncProperty(mutation(hb.file), async (m) => {
-      const r = await verifyCanary({ attestation: att.file, heartbeat: m.file, keys: w.keys, pins: w.pins }, CLOCK);
-      expect(r.verdict, `byte ${m.index}: 0x${m.from.toString(16)} → 0x${m.to.toString(16)}`).not.toBe('alive');
-    }), { numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(mutation(hb.file), async (m) => {
+        const r = await verifyCanary({ attestation: att.file, heartbeat: m.file, keys: w.keys, pins: w.pins }, CLOCK);
+        expect(r.verdict, `byte ${m.index}: 0x${m.from.toString(16)} → 0x${m.to.toString(16)}`).not.toBe('alive');
+      }),
+      { numRuns: 400 },
+    );
   });
 });

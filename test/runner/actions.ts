@@ -12,7 +12,12 @@ import { spawn } from 'node:child_process';
 import { git } from './git.ts';
 import { NotModelled, type Permissions } from './workflow.ts';
 
-interface ActionSpec { name: string; version: string; inputs: Record<string, string | null>; outputs: string[] }
+interface ActionSpec {
+  name: string;
+  version: string;
+  inputs: Record<string, string | null>;
+  outputs: string[];
+}
 export const ACTIONS = JSON.parse(readFileSync(new URL('./actions.json', import.meta.url), 'utf8')) as Record<string, ActionSpec>;
 
 /** What a stand-in sees of the job it runs in (test/runner/runner.ts provides it). */
@@ -64,7 +69,18 @@ function keepDefaults(action: string, rt: StepRuntime, names: string[]): void {
 
 /** actions/checkout v5: init, fetch what the ref needs (depth 1 unless fetch-depth: 0), check out, keep or drop the auth header. */
 const checkout: StandIn = async (rt) => {
-  keepDefaults('actions/checkout', rt, ['ssh-key', 'ssh-known-hosts', 'sparse-checkout', 'filter', 'lfs', 'submodules', 'fetch-tags', 'github-server-url', 'clean', 'path']);
+  keepDefaults('actions/checkout', rt, [
+    'ssh-key',
+    'ssh-known-hosts',
+    'sparse-checkout',
+    'filter',
+    'lfs',
+    'submodules',
+    'fetch-tags',
+    'github-server-url',
+    'clean',
+    'path',
+  ]);
   const repository = rt.inputs['repository'] || rt.github.repository;
   let ref = rt.inputs['ref'] ?? '';
   let commit = '';
@@ -89,9 +105,17 @@ const checkout: StandIn = async (rt) => {
     const specs = ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*', ...(pull ? [`+${commit || ref}:refs/remotes/pull/${pull}`] : [])];
     await cmd(['-c', 'protocol.version=2', 'fetch', '--quiet', '--prune', '--no-recurse-submodules', 'origin', ...specs]);
   }
-  const spec = commit ? (branch ? `+${commit}:refs/remotes/origin/${branch}` : pull ? `+${commit}:refs/remotes/pull/${pull}` : commit)
-    : branch ? `+${ref}:refs/remotes/origin/${branch}` : `+${ref}:refs/remotes/pull/${pull}`;
-  if (depth > 0) await cmd(['-c', 'protocol.version=2', 'fetch', '--quiet', '--no-tags', '--prune', '--no-recurse-submodules', `--depth=${depth}`, 'origin', spec]);
+  const spec = commit
+    ? branch
+      ? `+${commit}:refs/remotes/origin/${branch}`
+      : pull
+        ? `+${commit}:refs/remotes/pull/${pull}`
+        : commit
+    : branch
+      ? `+${ref}:refs/remotes/origin/${branch}`
+      : `+${ref}:refs/remotes/pull/${pull}`;
+  if (depth > 0)
+    await cmd(['-c', 'protocol.version=2', 'fetch', '--quiet', '--no-tags', '--prune', '--no-recurse-submodules', `--depth=${depth}`, 'origin', spec]);
   else if (commit && !branch && !pull) await cmd(['-c', 'protocol.version=2', 'fetch', '--quiet', '--no-tags', 'origin', spec]);
   if (branch) await cmd(['checkout', '--quiet', '--force', '-B', branch, `refs/remotes/origin/${branch}`]);
   else await cmd(['checkout', '--quiet', '--force', pull ? `refs/remotes/pull/${pull}` : commit]);
@@ -99,15 +123,28 @@ const checkout: StandIn = async (rt) => {
   const head = await cmd(['rev-parse', 'HEAD']);
   rt.setOutput('commit', head);
   rt.setOutput('ref', ref);
-  rt.log(`checkout: ${repository} at ${head.slice(0, 12)} (${ref || commit}), depth ${depth <= 0 ? 'all' : depth}, credentials ${truthy(rt.inputs['persist-credentials']) ? 'kept in .git/config' : 'removed'}`);
+  rt.log(
+    `checkout: ${repository} at ${head.slice(0, 12)} (${ref || commit}), depth ${depth <= 0 ? 'all' : depth}, credentials ${truthy(rt.inputs['persist-credentials']) ? 'kept in .git/config' : 'removed'}`,
+  );
 };
 
 /** actions/setup-node v6: the project's Node on PATH, with npm and npx (the npm wrapper is the dependency cache). */
 const setupNode: StandIn = async (rt) => {
-  keepDefaults('actions/setup-node', rt, ['node-version-file', 'architecture', 'check-latest', 'registry-url', 'scope', 'cache', 'mirror', 'mirror-token', 'always-auth']);
+  keepDefaults('actions/setup-node', rt, [
+    'node-version-file',
+    'architecture',
+    'check-latest',
+    'registry-url',
+    'scope',
+    'cache',
+    'mirror',
+    'mirror-token',
+    'always-auth',
+  ]);
   const wanted = rt.inputs['node-version'] ?? '';
   const version = (await run(rt.nodeBin, ['--version'])).trim();
-  if (!wanted || !version.startsWith(`v${wanted.split('.')[0]}.`)) refuse('actions/setup-node', `node-version: ${wanted || '(none)'} (the project's Node is ${version})`);
+  if (!wanted || !version.startsWith(`v${wanted.split('.')[0]}.`))
+    refuse('actions/setup-node', `node-version: ${wanted || '(none)'} (the project's Node is ${version})`);
   const bin = path.join(rt.temp, '..', 'toolcache', 'node', version, 'bin');
   await mkdir(bin, { recursive: true });
   await symlink(rt.nodeBin, path.join(bin, 'node'));
@@ -183,7 +220,18 @@ const uploadPagesArtifact: StandIn = async (rt) => {
   const source = rt.inputs['path'] || '_site/';
   const tar = path.join(rt.temp, 'artifact.tar');
   const hidden = rt.inputs['include-hidden-files'] === 'true';
-  await run('tar', ['--dereference', '--hard-dereference', '--directory', path.resolve(rt.workspace, source), '-cf', tar, '--exclude=.git', '--exclude=.github', ...(hidden ? [] : ['--exclude=.[^/]*']), '.']);
+  await run('tar', [
+    '--dereference',
+    '--hard-dereference',
+    '--directory',
+    path.resolve(rt.workspace, source),
+    '-cf',
+    tar,
+    '--exclude=.git',
+    '--exclude=.github',
+    ...(hidden ? [] : ['--exclude=.[^/]*']),
+    '.',
+  ]);
   const dir = path.join(rt.temp, 'pages-artifact');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir);
@@ -195,7 +243,8 @@ const uploadPagesArtifact: StandIn = async (rt) => {
 /** actions/deploy-pages v5: needs pages: write and id-token: write (OIDC), then the site serves the artifact. */
 const deployPages: StandIn = async (rt) => {
   keepDefaults('actions/deploy-pages', rt, ['preview']);
-  if (rt.permissions['id-token'] !== 'write') throw new Error('deploy-pages: Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable (the job needs id-token: write)');
+  if (rt.permissions['id-token'] !== 'write')
+    throw new Error('deploy-pages: Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable (the job needs id-token: write)');
   if (rt.permissions['pages'] !== 'write') throw new Error('deploy-pages: Failed to create deployment (status: 403): the job needs pages: write');
   const dir = rt.artifacts.dir(rt.runId, rt.inputs['artifact_name'] || 'github-pages');
   if (!dir) throw new Error('deploy-pages: No artifacts named "github-pages" were found for this workflow run');
@@ -219,9 +268,11 @@ export function resolveAction(uses: string): { spec: ActionSpec; standIn: StandI
   if (!spec) {
     const name = uses.split('@')[0]!;
     const known = Object.keys(ACTIONS).filter((k) => k.startsWith(`${name}@`));
-    throw new NotModelled(known.length > 0
-      ? `uses: ${uses}: the local runner has no stand-in for this commit of ${name} (it knows ${known.map((k) => `${k.split('@')[1]} = ${ACTIONS[k]!.version}`).join(', ')})`
-      : `uses: ${uses}: the local runner has no stand-in for this action`);
+    throw new NotModelled(
+      known.length > 0
+        ? `uses: ${uses}: the local runner has no stand-in for this commit of ${name} (it knows ${known.map((k) => `${k.split('@')[1]} = ${ACTIONS[k]!.version}`).join(', ')})`
+        : `uses: ${uses}: the local runner has no stand-in for this action`,
+    );
   }
   return { spec, standIn: STAND_INS[spec.name]! };
 }
@@ -231,8 +282,12 @@ function run(command: string, args: string[]): Promise<string> {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
   });

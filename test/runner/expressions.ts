@@ -21,14 +21,27 @@ export interface ExprScope {
 const STATUS = ['success', 'failure', 'always', 'cancelled'];
 
 function functions(scope: ExprScope): Map<string, FunctionDefinition> {
-  const fn = (name: string, value: () => boolean): [string, FunctionDefinition] => [name, { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) }];
+  const fn = (name: string, value: () => boolean): [string, FunctionDefinition] => [
+    name,
+    { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) },
+  ];
   return new Map([
     fn('success', () => !scope.failed && !scope.cancelled && !scope.skipped),
     fn('failure', () => scope.failed && !scope.cancelled),
     fn('always', () => true),
     fn('cancelled', () => scope.cancelled),
     // Not used by our workflows: a workflow that starts using it fails here, not silently.
-    ['hashfiles', { name: 'hashFiles', minArgs: 1, maxArgs: 255, call: () => { throw new Error('the local runner does not implement hashFiles()'); } }],
+    [
+      'hashfiles',
+      {
+        name: 'hashFiles',
+        minArgs: 1,
+        maxArgs: 255,
+        call: () => {
+          throw new Error('the local runner does not implement hashFiles()');
+        },
+      },
+    ],
   ]);
 }
 

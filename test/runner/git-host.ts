@@ -109,7 +109,8 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
     if (pushing) {
       if (!grant) return refuse(res, repository, 401, 'Authentication required to push.');
       if (!grant.repositories.includes(repository)) return refuse(res, repository, 403, `Permission to ${repository} denied to ${grant.login}.`);
-      if (grant.contents !== 'write') return refuse(res, repository, 403, `Permission to ${repository} denied to ${grant.login}: the token has no contents: write.`);
+      if (grant.contents !== 'write')
+        return refuse(res, repository, 403, `Permission to ${repository} denied to ${grant.login}: the token has no contents: write.`);
     }
     const hold = pushing && grant && rest === '/git-receive-pack' ? opts.holdPush?.(grant, repository) : undefined;
     if (hold) {
@@ -119,9 +120,14 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
     }
     const pushLog = path.join(logs, `push-${++requests}.log`);
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'], GIT_PROJECT_ROOT: root, GIT_HTTP_EXPORT_ALL: '1',
-      PATH_INFO: `/${repository}.git${rest}`, REQUEST_METHOD: req.method ?? 'GET', QUERY_STRING: url.search.slice(1),
-      CONTENT_TYPE: req.headers['content-type'] ?? '', REMOTE_ADDR: '127.0.0.1',
+      PATH: process.env['PATH'],
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: '1',
+      PATH_INFO: `/${repository}.git${rest}`,
+      REQUEST_METHOD: req.method ?? 'GET',
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      REMOTE_ADDR: '127.0.0.1',
       ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
       ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
       ...(pushing && grant ? { REMOTE_USER: grant.login, CANDOR_PUSH_LOG: pushLog } : {}),
@@ -131,7 +137,9 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
     let head = Buffer.alloc(0);
     let headersSent = false;
     let stderr = '';
-    cgi.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    cgi.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     cgi.stdout.on('data', (chunk: Buffer) => {
       if (headersSent) return void res.write(chunk);
       head = Buffer.concat([head, chunk]);

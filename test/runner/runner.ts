@@ -27,7 +27,18 @@ import { resolveAction, type ArtifactStore, type StepRuntime } from './actions.t
 import { condition, interpolate, type ExprScope } from './expressions.ts';
 import { startGitHost, type GitHost, type PushGrant, type RefUpdate } from './git-host.ts';
 import { git } from './git.ts';
-import { NotModelled, crons, filtersMatch, parseWorkflow, trigger as triggerOf, type Job, type Obj, type Permissions, type Step, type Workflow } from './workflow.ts';
+import {
+  NotModelled,
+  crons,
+  filtersMatch,
+  parseWorkflow,
+  trigger as triggerOf,
+  type Job,
+  type Obj,
+  type Permissions,
+  type Step,
+  type Workflow,
+} from './workflow.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 const ZERO = '0'.repeat(40);
@@ -116,7 +127,13 @@ export interface LocalGitHubOptions {
   holdPush?: (pusher: PushGrant, repository: string) => Promise<void> | undefined;
 }
 
-interface Grant { permissions: Permissions; repository: string; kind: 'workflow' | 'user'; actor: FakeUser; login: string }
+interface Grant {
+  permissions: Permissions;
+  repository: string;
+  kind: 'workflow' | 'user';
+  actor: FakeUser;
+  login: string;
+}
 
 export interface LocalGitHub {
   repository: string;
@@ -136,7 +153,14 @@ export interface LocalGitHub {
   setClock(at: Date): void;
   /** The cron instants of the default branch's workflows in (from, to], in order. */
   schedules(from: Date, to: Date): Promise<{ at: Date; cron: string; workflows: string[] }[]>;
-  openPullRequest(o: { title: string; body?: string; user: FakeUser; headRepository?: string; headRef: string; at: Date }): Promise<{ pr: PullRequest; runs: Run[] }>;
+  openPullRequest(o: {
+    title: string;
+    body?: string;
+    user: FakeUser;
+    headRepository?: string;
+    headRef: string;
+    at: Date;
+  }): Promise<{ pr: PullRequest; runs: Run[] }>;
   mergePullRequest(n: number, at: Date, by?: FakeUser): Promise<Run[]>;
   closePullRequest(n: number): void;
   /** Repacks the repository (git repack with a bitmap), as GitHub's maintenance does. */
@@ -185,7 +209,9 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   const finishers = new Map<number, (r: Run) => void>();
 
   const api = await startGitHubServer({
-    repository, viewer: 'integration', now: () => apiNow,
+    repository,
+    viewer: 'integration',
+    now: () => apiNow,
     authorize: (token) => {
       const g = grants.get(token);
       return g && g.repository === repository ? { permissions: g.permissions, actor: g.actor } : undefined;
@@ -224,13 +250,16 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       const to = path.join(artifactRoot, String(runId), name);
       await rm(to, { recursive: true, force: true });
       let count = 0;
-      await cp(from, to, { recursive: true, filter: (src) => {
-        const rel = path.relative(from, src);
-        const hidden = rel.split(path.sep).some((part) => part.startsWith('.'));
-        if (!o.hidden && hidden) return false;
-        count++;
-        return true;
-      } });
+      await cp(from, to, {
+        recursive: true,
+        filter: (src) => {
+          const rel = path.relative(from, src);
+          const hidden = rel.split(path.sep).some((part) => part.startsWith('.'));
+          if (!o.hidden && hidden) return false;
+          count++;
+          return true;
+        },
+      });
       return count;
     },
     dir: (runId, name) => {
@@ -245,13 +274,15 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     grants.set(token, g);
     return token;
   };
-  const userToken = (login: string, repo = repository): string => issueToken({ permissions: { contents: 'write' }, repository: repo, kind: 'user', actor: { login, id: 5_000_000 + login.length, type: 'User' }, login });
+  const userToken = (login: string, repo = repository): string =>
+    issueToken({ permissions: { contents: 'write' }, repository: repo, kind: 'user', actor: { login, id: 5_000_000 + login.length, type: 'User' }, login });
 
   // ---------------------------------------------------------------- git helpers
   const bare = host.bare(repository);
   const head = (branch = 'main', repo = repository): Promise<string> => git(['-C', host.bare(repo), 'rev-parse', `refs/heads/${branch}`]);
   const changedFiles = async (repoDir: string, before: string, after: string): Promise<string[]> => {
-    const out = before === ZERO ? await git(['-C', repoDir, 'ls-tree', '-r', '--name-only', after]) : await git(['-C', repoDir, 'diff', '--name-only', before, after]);
+    const out =
+      before === ZERO ? await git(['-C', repoDir, 'ls-tree', '-r', '--name-only', after]) : await git(['-C', repoDir, 'diff', '--name-only', before, after]);
     return out.split('\n').filter(Boolean);
   };
   const workflowsAt = async (sha: string): Promise<Workflow[]> => {
@@ -266,7 +297,13 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const tree = await git(['-C', bare, 'merge-tree', '--write-tree', base, pr.headSha]).catch((error: Error) => {
       throw new Error(`pull request #${pr.number} does not merge cleanly into ${pr.baseRef}: ${error.message}`);
     });
-    const env = { ...gitDates(at), GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+    const env = {
+      ...gitDates(at),
+      GIT_AUTHOR_NAME: 'GitHub',
+      GIT_AUTHOR_EMAIL: 'noreply@github.com',
+      GIT_COMMITTER_NAME: 'GitHub',
+      GIT_COMMITTER_EMAIL: 'noreply@github.com',
+    };
     return git(['-C', bare, 'commit-tree', tree.split('\n')[0]!, '-p', base, '-p', pr.headSha, '-m', `Merge ${pr.headSha} into ${base}`], { env });
   };
 
@@ -274,16 +311,31 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   const groups = new Map<string, { running?: Run | undefined; pending?: { run: Run; start: () => void } | undefined }>();
 
   // ---------------------------------------------------------------- a run
-  const createRun = (workflow: Workflow, e: { event: string; payload: Obj; ref: string; sha: string; fork: boolean; at: Date; headBranch: string | null; headSha: string; headRepository: string }): Run => {
+  const createRun = (
+    workflow: Workflow,
+    e: { event: string; payload: Obj; ref: string; sha: string; fork: boolean; at: Date; headBranch: string | null; headSha: string; headRepository: string },
+  ): Run => {
     const number = (runNumbers.get(workflow.file) ?? 0) + 1;
     runNumbers.set(workflow.file, number);
     const lines: string[] = [];
     let killer: ((reason: string) => void) | undefined;
     let resolveDone!: (r: Run) => void;
     const r: Run = {
-      id: ++nextRunId, number, workflow, event: e.event, payload: e.payload, ref: e.ref, sha: e.sha, fork: e.fork, at: e.at,
-      status: 'pending', conclusion: null, jobs: new Map(),
-      done: new Promise<Run>((resolve) => { resolveDone = resolve; }),
+      id: ++nextRunId,
+      number,
+      workflow,
+      event: e.event,
+      payload: e.payload,
+      ref: e.ref,
+      sha: e.sha,
+      fork: e.fork,
+      at: e.at,
+      status: 'pending',
+      conclusion: null,
+      jobs: new Map(),
+      done: new Promise<Run>((resolve) => {
+        resolveDone = resolve;
+      }),
       error: undefined,
       kill: (reason) => killer?.(reason),
       log: () => lines.join('\n'),
@@ -291,8 +343,18 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     runs.push(r);
     finishers.set(r.id, resolveDone);
     api.workflowRuns.push({
-      id: r.id, name: workflow.name, path: `.github/workflows/${workflow.file}`, event: e.event, status: 'queued', conclusion: null,
-      head_branch: e.headBranch, head_sha: e.headSha, head_repository: e.headRepository, run_number: number, created_at: stamp(e.at), updated_at: stamp(e.at),
+      id: r.id,
+      name: workflow.name,
+      path: `.github/workflows/${workflow.file}`,
+      event: e.event,
+      status: 'queued',
+      conclusion: null,
+      head_branch: e.headBranch,
+      head_sha: e.headSha,
+      head_repository: e.headRepository,
+      run_number: number,
+      created_at: stamp(e.at),
+      updated_at: stamp(e.at),
     });
     const t0 = performance.now();
     const clock = (): Date => new Date(e.at.getTime() + (performance.now() - t0));
@@ -303,14 +365,22 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       apiRun.updated_at = stamp(clock());
       const context = githubContext(r, e);
       try {
-        await runJobs(r, context, clock, lines, (k) => { killer = k; });
+        await runJobs(r, context, clock, lines, (k) => {
+          killer = k;
+        });
       } catch (error) {
         lines.push(`runner error: ${(error as Error).stack ?? String(error)}`);
         r.conclusion = 'failure';
         r.error = error as Error;
       } finally {
         const results = [...r.jobs.values()].map((j) => j.result);
-        r.conclusion ??= results.includes('refused') ? 'refused' : results.includes('failure') ? 'failure' : results.includes('cancelled') ? 'cancelled' : 'success';
+        r.conclusion ??= results.includes('refused')
+          ? 'refused'
+          : results.includes('failure')
+            ? 'failure'
+            : results.includes('cancelled')
+              ? 'cancelled'
+              : 'success';
         r.status = 'completed';
         apiRun.status = 'completed';
         apiRun.conclusion = r.conclusion === 'refused' ? 'failure' : r.conclusion === 'skipped' ? 'skipped' : r.conclusion;
@@ -320,21 +390,25 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       }
       await onCompleted(r, clock());
     };
-    const group = workflow.concurrency ? interpolate(workflow.concurrency.group, { contexts: { github: githubContext(r, e) }, failed: false, cancelled: false }) : undefined;
+    const group = workflow.concurrency
+      ? interpolate(workflow.concurrency.group, { contexts: { github: githubContext(r, e) }, failed: false, cancelled: false })
+      : undefined;
     const start = (): void => {
-      const p = execute().catch((error: unknown) => log(`run ${r.id}: ${String(error)}`)).finally(() => {
-        active.delete(p);
-        if (group) {
-          const g = groups.get(group)!;
-          g.running = undefined;
-          const next = g.pending;
-          g.pending = undefined;
-          if (next) {
-            g.running = next.run;
-            next.start();
+      const p = execute()
+        .catch((error: unknown) => log(`run ${r.id}: ${String(error)}`))
+        .finally(() => {
+          active.delete(p);
+          if (group) {
+            const g = groups.get(group)!;
+            g.running = undefined;
+            const next = g.pending;
+            g.pending = undefined;
+            if (next) {
+              g.running = next.run;
+              next.start();
+            }
           }
-        }
-      });
+        });
       active.add(p);
     };
     if (!group) start();
@@ -371,12 +445,28 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   const githubContext = (r: Run, e: { event: string; payload: Obj; ref: string; sha: string }): Obj => {
     const pr = e.payload['pull_request'] as Obj | undefined;
     return {
-      event_name: e.event, event: e.payload, ref: e.ref, sha: e.sha, ref_name: e.ref.replace(/^refs\/(heads|tags)\//, ''),
-      ref_type: e.ref.startsWith('refs/tags/') ? 'tag' : 'branch', repository: repository, repository_owner: owner,
-      base_ref: pr ? String((pr['base'] as Obj)['ref']) : '', head_ref: pr ? String((pr['head'] as Obj)['ref']) : '',
-      run_id: String(r.id), run_number: String(r.number), run_attempt: '1', server_url: host.url, api_url: api.url, graphql_url: `${api.url}/graphql`,
-      workflow: r.workflow.name, workflow_ref: `${repository}/.github/workflows/${r.workflow.file}@${e.ref}`, actor: 'candor-sim', triggering_actor: 'candor-sim',
-      retention_days: '90', repositoryUrl: `git://127.0.0.1/${repository}.git`,
+      event_name: e.event,
+      event: e.payload,
+      ref: e.ref,
+      sha: e.sha,
+      ref_name: e.ref.replace(/^refs\/(heads|tags)\//, ''),
+      ref_type: e.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+      repository: repository,
+      repository_owner: owner,
+      base_ref: pr ? String((pr['base'] as Obj)['ref']) : '',
+      head_ref: pr ? String((pr['head'] as Obj)['ref']) : '',
+      run_id: String(r.id),
+      run_number: String(r.number),
+      run_attempt: '1',
+      server_url: host.url,
+      api_url: api.url,
+      graphql_url: `${api.url}/graphql`,
+      workflow: r.workflow.name,
+      workflow_ref: `${repository}/.github/workflows/${r.workflow.file}@${e.ref}`,
+      actor: 'candor-sim',
+      triggering_actor: 'candor-sim',
+      retention_days: '90',
+      repositoryUrl: `git://127.0.0.1/${repository}.git`,
     };
   };
 
@@ -386,20 +476,32 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     while (pending.size > 0) {
       const ready = [...pending.values()].filter((j) => j.needs.every((n) => r.jobs.has(n)));
       if (ready.length === 0) throw new Error(`${r.workflow.file}: jobs wait on each other or on a job that does not exist: ${[...pending.keys()].join(', ')}`);
-      await Promise.all(ready.map(async (job) => {
-        pending.delete(job.name);
-        r.jobs.set(job.name, await runJob(r, job, context, clock, lines, setKiller));
-      }));
+      await Promise.all(
+        ready.map(async (job) => {
+          pending.delete(job.name);
+          r.jobs.set(job.name, await runJob(r, job, context, clock, lines, setKiller));
+        }),
+      );
     }
   };
 
-  const needsContext = (r: Run, job: Job): Obj => Object.fromEntries(job.needs.map((n) => [n, { result: r.jobs.get(n)!.result, outputs: r.jobs.get(n)!.outputs }]));
+  const needsContext = (r: Run, job: Job): Obj =>
+    Object.fromEntries(job.needs.map((n) => [n, { result: r.jobs.get(n)!.result, outputs: r.jobs.get(n)!.outputs }]));
 
-  const runJob = async (r: Run, job: Job, github: Obj, clock: () => Date, lines: string[], setKiller: (k: (reason: string) => void) => void): Promise<JobRecord> => {
+  const runJob = async (
+    r: Run,
+    job: Job,
+    github: Obj,
+    clock: () => Date,
+    lines: string[],
+    setKiller: (k: (reason: string) => void) => void,
+  ): Promise<JobRecord> => {
     const results = job.needs.map((n) => r.jobs.get(n)!.result);
     const scope: ExprScope = {
       contexts: { github, needs: needsContext(r, job), vars: {}, inputs: {} },
-      failed: results.some((x) => x === 'failure' || x === 'refused'), cancelled: results.includes('cancelled'), skipped: results.includes('skipped'),
+      failed: results.some((x) => x === 'failure' || x === 'refused'),
+      cancelled: results.includes('cancelled'),
+      skipped: results.includes('skipped'),
     };
     const record: JobRecord = { name: job.name, result: 'skipped', outputs: {}, log: [], steps: [], permissions: {}, secrets: [], persistedCredentials: false };
     if (!condition(job.if, scope)) return record;
@@ -440,15 +542,43 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const deadline = setTimeout(() => kill(`the job exceeded its timeout-minutes (${job.timeoutMinutes})`), job.timeoutMinutes * 60_000);
     const jobEnv = (at: Date): NodeJS.ProcessEnv => ({
       PATH: [...pathAdded].reverse().concat(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']).join(':'),
-      HOME: home, LANG: 'C.UTF-8', TZ: 'UTC', CI: 'true', GITHUB_ACTIONS: 'true', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', RUNNER_TEMP: temp,
-      RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'), RUNNER_NAME: 'candor-local', RUNNER_ENVIRONMENT: 'github-hosted',
-      GITHUB_REPOSITORY: repository, GITHUB_REPOSITORY_OWNER: owner, GITHUB_SERVER_URL: host.url, GITHUB_API_URL: api.url, GITHUB_GRAPHQL_URL: `${api.url}/graphql`,
-      GITHUB_REF: String(github['ref']), GITHUB_REF_NAME: String(github['ref_name']), GITHUB_REF_TYPE: String(github['ref_type']), GITHUB_SHA: String(github['sha']),
-      GITHUB_BASE_REF: String(github['base_ref']), GITHUB_HEAD_REF: String(github['head_ref']), GITHUB_EVENT_NAME: String(github['event_name']), GITHUB_EVENT_PATH: eventPath,
-      GITHUB_WORKSPACE: workspace, GITHUB_RUN_ID: String(r.id), GITHUB_RUN_NUMBER: String(r.number), GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW: r.workflow.name,
-      GITHUB_WORKFLOW_REF: String(github['workflow_ref']), GITHUB_JOB: job.name, GITHUB_ACTOR: 'candor-sim', GITHUB_TRIGGERING_ACTOR: 'candor-sim', GITHUB_RETENTION_DAYS: '90',
+      HOME: home,
+      LANG: 'C.UTF-8',
+      TZ: 'UTC',
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: 'X64',
+      RUNNER_TEMP: temp,
+      RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
+      RUNNER_NAME: 'candor-local',
+      RUNNER_ENVIRONMENT: 'github-hosted',
+      GITHUB_REPOSITORY: repository,
+      GITHUB_REPOSITORY_OWNER: owner,
+      GITHUB_SERVER_URL: host.url,
+      GITHUB_API_URL: api.url,
+      GITHUB_GRAPHQL_URL: `${api.url}/graphql`,
+      GITHUB_REF: String(github['ref']),
+      GITHUB_REF_NAME: String(github['ref_name']),
+      GITHUB_REF_TYPE: String(github['ref_type']),
+      GITHUB_SHA: String(github['sha']),
+      GITHUB_BASE_REF: String(github['base_ref']),
+      GITHUB_HEAD_REF: String(github['head_ref']),
+      GITHUB_EVENT_NAME: String(github['event_name']),
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_RUN_ID: String(r.id),
+      GITHUB_RUN_NUMBER: String(r.number),
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_WORKFLOW: r.workflow.name,
+      GITHUB_WORKFLOW_REF: String(github['workflow_ref']),
+      GITHUB_JOB: job.name,
+      GITHUB_ACTOR: 'candor-sim',
+      GITHUB_TRIGGERING_ACTOR: 'candor-sim',
+      GITHUB_RETENTION_DAYS: '90',
       // The machine's clock: what the system time would be on GitHub at this point of the run.
-      CANDOR_NOW: at.toISOString(), ...gitDates(at),
+      CANDOR_NOW: at.toISOString(),
+      ...gitDates(at),
       ...opts.env,
     });
     try {
@@ -461,8 +591,19 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
         const at = clock();
         apiNow = at;
         const stepScope: ExprScope = {
-          contexts: { github: ctx, needs: needsContext(r, job), steps: stepsContext, runner: { temp, os: 'Linux', arch: 'X64', tool_cache: path.join(dir, 'toolcache') }, secrets: { GITHUB_TOKEN: token, ...jobSecrets }, env: { ...envAdded }, job: { status: failed ? 'failure' : 'success' }, vars: {}, inputs: {} },
-          failed, cancelled: cancelled || killedBy !== undefined,
+          contexts: {
+            github: ctx,
+            needs: needsContext(r, job),
+            steps: stepsContext,
+            runner: { temp, os: 'Linux', arch: 'X64', tool_cache: path.join(dir, 'toolcache') },
+            secrets: { GITHUB_TOKEN: token, ...jobSecrets },
+            env: { ...envAdded },
+            job: { status: failed ? 'failure' : 'success' },
+            vars: {},
+            inputs: {},
+          },
+          failed,
+          cancelled: cancelled || killedBy !== undefined,
         };
         checkSecrets(r, job.name, step, jobSecrets);
         const run = condition(step.if, stepScope);
@@ -479,10 +620,25 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
           return record;
         }
         const env: Record<string, string> = {};
-        for (const [k, v] of Object.entries({ ...r.workflow.env, ...job.env, ...step.env })) env[k] = interpolate(String(v ?? ''), { ...stepScope, contexts: { ...stepScope.contexts, env: { ...envAdded, ...env } } });
-        const files = { output: path.join(temp, `output-${i}`), env: path.join(temp, `env-${i}`), path: path.join(temp, `path-${i}`), summary: path.join(temp, `summary-${i}`) };
+        for (const [k, v] of Object.entries({ ...r.workflow.env, ...job.env, ...step.env }))
+          env[k] = interpolate(String(v ?? ''), { ...stepScope, contexts: { ...stepScope.contexts, env: { ...envAdded, ...env } } });
+        const files = {
+          output: path.join(temp, `output-${i}`),
+          env: path.join(temp, `env-${i}`),
+          path: path.join(temp, `path-${i}`),
+          summary: path.join(temp, `summary-${i}`),
+        };
         await Promise.all(Object.values(files).map((f) => writeFile(f, '')));
-        const base = { ...jobEnv(at), ...envAdded, ...env, GITHUB_OUTPUT: files.output, GITHUB_ENV: files.env, GITHUB_PATH: files.path, GITHUB_STEP_SUMMARY: files.summary, GITHUB_ACTION: step.id ?? `__run_${i}` };
+        const base = {
+          ...jobEnv(at),
+          ...envAdded,
+          ...env,
+          GITHUB_OUTPUT: files.output,
+          GITHUB_ENV: files.env,
+          GITHUB_PATH: files.path,
+          GITHUB_STEP_SUMMARY: files.summary,
+          GITHUB_ACTION: step.id ?? `__run_${i}`,
+        };
         say(`##[step] ${name}`);
         const started = performance.now();
         const cpuStarted = cpuMs();
@@ -496,7 +652,9 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
             if (opts.watch?.(r, job.name, line) === 'kill') kill('killed at the injected point');
           });
           current = proc;
-          const stepTimer = step['timeout-minutes'] ? setTimeout(() => kill(`the step exceeded its timeout-minutes (${step['timeout-minutes']})`), step['timeout-minutes'] * 60_000) : undefined;
+          const stepTimer = step['timeout-minutes']
+            ? setTimeout(() => kill(`the step exceeded its timeout-minutes (${step['timeout-minutes']})`), step['timeout-minutes'] * 60_000)
+            : undefined;
           const code = await proc.exit;
           if (stepTimer) clearTimeout(stepTimer);
           current = undefined;
@@ -508,13 +666,29 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
           try {
             const { spec, standIn } = resolveAction(step.uses!);
             const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(String(v), stepScope)]));
-            for (const k of Object.keys(given)) if (!(k in spec.inputs)) throw new NotModelled(`uses: ${step.uses}: ${spec.name} ${spec.version} has no input ${k}`);
-            const inputs = Object.fromEntries(Object.entries(spec.inputs).map(([k, d]) => [k, given[k] ?? (d === null || d === 'null' ? '' : interpolate(d, stepScope))]));
+            for (const k of Object.keys(given))
+              if (!(k in spec.inputs)) throw new NotModelled(`uses: ${step.uses}: ${spec.name} ${spec.version} has no input ${k}`);
+            const inputs = Object.fromEntries(
+              Object.entries(spec.inputs).map(([k, d]) => [k, given[k] ?? (d === null || d === 'null' ? '' : interpolate(d, stepScope))]),
+            );
             const rt: StepRuntime = {
-              inputs, workspace, temp, permissions, nodeBin, testedCheckout: tested, artifacts, runId: r.id,
+              inputs,
+              workspace,
+              temp,
+              permissions,
+              nodeBin,
+              testedCheckout: tested,
+              artifacts,
+              runId: r.id,
               github: { repository, ref: String(github['ref']), sha: String(github['sha']), server_url: host.url, run_id: String(r.id), token },
-              addPath: (d) => pathAdded.push(d), setOutput: (k, v) => outputs.set(k, v), log: say, deployPages,
-              tokenCan: (t, s, level) => { const g = grants.get(t); return !!g && g.repository === repository && (g.permissions[s] === 'write' || g.permissions[s] === level); },
+              addPath: (d) => pathAdded.push(d),
+              setOutput: (k, v) => outputs.set(k, v),
+              log: say,
+              deployPages,
+              tokenCan: (t, s, level) => {
+                const g = grants.get(t);
+                return !!g && g.repository === repository && (g.permissions[s] === 'write' || g.permissions[s] === level);
+              },
             };
             await standIn(rt);
           } catch (error) {
@@ -557,7 +731,8 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     if (r.fork) return;
     const text = JSON.stringify([step.env ?? {}, step.with ?? {}, step.run ?? '', step.if ?? '']);
     for (const [, name] of text.matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
-      if (name !== 'GITHUB_TOKEN' && !(name! in given)) throw new NotModelled(`${r.workflow.file}/${job}: the step reads secrets.${name}, which this local GitHub was not given`);
+      if (name !== 'GITHUB_TOKEN' && !(name! in given))
+        throw new NotModelled(`${r.workflow.file}/${job}: the step reads secrets.${name}, which this local GitHub was not given`);
     }
   };
 
@@ -584,15 +759,41 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       const f = triggerOf(w, 'push');
       return f !== undefined && update.ref.startsWith('refs/heads/') && filtersMatch(w, f, branch, files);
     });
-    const payload = { ref: update.ref, before: update.before, after: update.after, repository: { full_name: repository, default_branch: 'main' }, pusher: { name: update.pusher.login } };
-    return dispatchTo(chosen, { event: 'push', payload, ref: update.ref, sha: update.after, fork: false, at, headBranch: branch, headSha: update.after, headRepository: repository });
+    const payload = {
+      ref: update.ref,
+      before: update.before,
+      after: update.after,
+      repository: { full_name: repository, default_branch: 'main' },
+      pusher: { name: update.pusher.login },
+    };
+    return dispatchTo(chosen, {
+      event: 'push',
+      payload,
+      ref: update.ref,
+      sha: update.after,
+      fork: false,
+      at,
+      headBranch: branch,
+      headSha: update.after,
+      headRepository: repository,
+    });
   };
 
   const prPayload = (pr: PullRequest, action: string): Obj => ({
-    action, number: pr.number,
+    action,
+    number: pr.number,
     pull_request: {
-      number: pr.number, title: pr.title, body: pr.body, state: pr.state, user: { login: pr.user.login },
-      head: { ref: pr.headRef, sha: pr.headSha, label: `${pr.headRepository.split('/')[0]}:${pr.headRef}`, repo: { full_name: pr.headRepository, fork: pr.headRepository !== repository } },
+      number: pr.number,
+      title: pr.title,
+      body: pr.body,
+      state: pr.state,
+      user: { login: pr.user.login },
+      head: {
+        ref: pr.headRef,
+        sha: pr.headSha,
+        label: `${pr.headRepository.split('/')[0]}:${pr.headRef}`,
+        repo: { full_name: pr.headRepository, fork: pr.headRepository !== repository },
+      },
       base: { ref: pr.baseRef, sha: '', repo: { full_name: repository } },
     },
     repository: { full_name: repository, default_branch: 'main' },
@@ -608,7 +809,17 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     });
     const payload = prPayload(pr, action);
     ((payload['pull_request'] as Obj)['base'] as Obj)['sha'] = base;
-    return dispatchTo(chosen, { event: 'pull_request', payload, ref: `refs/pull/${pr.number}/merge`, sha: pr.mergeSha, fork: pr.headRepository !== repository, at, headBranch: pr.headRef, headSha: pr.headSha, headRepository: pr.headRepository });
+    return dispatchTo(chosen, {
+      event: 'pull_request',
+      payload,
+      ref: `refs/pull/${pr.number}/merge`,
+      sha: pr.mergeSha,
+      fork: pr.headRepository !== repository,
+      at,
+      headBranch: pr.headRef,
+      headSha: pr.headSha,
+      headRepository: pr.headRepository,
+    });
   };
 
   const synchronize = async (pr: PullRequest, sha: string, at: Date): Promise<void> => {
@@ -625,21 +836,43 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const main = await head();
     const chosen = (await workflowsAt(main)).filter((w) => {
       const f = triggerOf(w, 'workflow_run');
-      return f !== undefined && ((f['workflows'] as string[] | undefined) ?? []).includes(done.workflow.name) && ((f['types'] as string[] | undefined) ?? ['completed']).includes('completed');
+      return (
+        f !== undefined &&
+        ((f['workflows'] as string[] | undefined) ?? []).includes(done.workflow.name) &&
+        ((f['types'] as string[] | undefined) ?? ['completed']).includes('completed')
+      );
     });
     if (chosen.length === 0) return;
     const apiRun = api.workflowRuns.find((x) => x.id === done.id)!;
     const payload = {
       action: 'completed',
       workflow_run: {
-        id: done.id, name: done.workflow.name, event: done.event, status: 'completed', conclusion: apiRun.conclusion, head_sha: apiRun.head_sha, head_branch: apiRun.head_branch,
-        head_repository: { full_name: apiRun.head_repository }, html_url: `https://github.com/${repository}/actions/runs/${done.id}`, run_number: done.number,
+        id: done.id,
+        name: done.workflow.name,
+        event: done.event,
+        status: 'completed',
+        conclusion: apiRun.conclusion,
+        head_sha: apiRun.head_sha,
+        head_branch: apiRun.head_branch,
+        head_repository: { full_name: apiRun.head_repository },
+        html_url: `https://github.com/${repository}/actions/runs/${done.id}`,
+        run_number: done.number,
         // GitHub lists no pull request for a run from a fork.
         pull_requests: [],
       },
       repository: { full_name: repository, default_branch: 'main' },
     };
-    await dispatchTo(chosen, { event: 'workflow_run', payload, ref: 'refs/heads/main', sha: main, fork: false, at, headBranch: 'main', headSha: main, headRepository: repository });
+    await dispatchTo(chosen, {
+      event: 'workflow_run',
+      payload,
+      ref: 'refs/heads/main',
+      sha: main,
+      fork: false,
+      at,
+      headBranch: 'main',
+      headSha: main,
+      headRepository: repository,
+    });
   };
 
   const triggerRuns = async (e: TriggerEvent): Promise<Run[]> => {
@@ -654,32 +887,53 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const w = workflows.find((x) => x.file === e.workflow);
     if (!w || !triggerOf(w, 'workflow_dispatch')) throw new Error(`${e.workflow} cannot be dispatched (no workflow_dispatch trigger on main)`);
     const ref = e.ref ?? 'refs/heads/main';
-    return dispatchTo([w], { ...base, ref, sha: await head(ref.replace(/^refs\/heads\//, '')), event: 'workflow_dispatch', payload: { ref, inputs: {}, repository: { full_name: repository } } });
+    return dispatchTo([w], {
+      ...base,
+      ref,
+      sha: await head(ref.replace(/^refs\/heads\//, '')),
+      event: 'workflow_dispatch',
+      payload: { ref, inputs: {}, repository: { full_name: repository } },
+    });
   };
 
   // GitHub's own maintenance: packed objects with a bitmap, so that a clone reuses deltas
   // instead of compressing every object again (a clone per job, thousands of jobs).
-  const maintain = async (): Promise<void> => { await git(['-C', bare, 'repack', '-a', '-d', '-q', '--write-bitmap-index']); };
+  const maintain = async (): Promise<void> => {
+    await git(['-C', bare, 'repack', '-a', '-d', '-q', '--write-bitmap-index']);
+  };
 
   const idle = async (): Promise<void> => {
     while (active.size > 0) await Promise.allSettled([...active]);
   };
 
   return {
-    repository, git: host, api, pagesUrl, runs, pulls,
+    repository,
+    git: host,
+    api,
+    pagesUrl,
+    runs,
+    pulls,
     pagesDir: () => path.join(pagesRoot, 'current'),
     userToken,
     async seed(dir, o = {}) {
       await host.createRepository(repository);
       const work = await mkdtemp(path.join(root, 'seed-'));
-      const files = (await git(['-C', dir, 'ls-files', '--cached', '--others', '--exclude-standard'])).split('\n').filter((f) => f && existsSync(path.join(dir, f)));
+      const files = (await git(['-C', dir, 'ls-files', '--cached', '--others', '--exclude-standard']))
+        .split('\n')
+        .filter((f) => f && existsSync(path.join(dir, f)));
       for (const f of files) {
         await mkdir(path.dirname(path.join(work, f)), { recursive: true });
         await cp(path.join(dir, f), path.join(work, f), { verbatimSymlinks: true });
       }
       await o.transform?.(work);
       const at = o.at ?? new Date();
-      const env = { ...gitDates(at), GIT_AUTHOR_NAME: 'Lumen Mail', GIT_AUTHOR_EMAIL: 'ops@lumen-mail.example', GIT_COMMITTER_NAME: 'Lumen Mail', GIT_COMMITTER_EMAIL: 'ops@lumen-mail.example' };
+      const env = {
+        ...gitDates(at),
+        GIT_AUTHOR_NAME: 'Lumen Mail',
+        GIT_AUTHOR_EMAIL: 'ops@lumen-mail.example',
+        GIT_COMMITTER_NAME: 'Lumen Mail',
+        GIT_COMMITTER_EMAIL: 'ops@lumen-mail.example',
+      };
       await git(['init', '--quiet', '--initial-branch=main', work]);
       await git(['-C', work, 'add', '--all'], { env });
       await git(['-C', work, 'commit', '--quiet', '-m', 'The service, as it ships'], { env });
@@ -723,12 +977,33 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       const headRepository = o.headRepository ?? repository;
       const headSha = await head(o.headRef, headRepository);
       const issue = api.addPullRequest({ title: o.title, body: o.body ?? '', user: o.user });
-      const pr: PullRequest = { number: issue.number, title: o.title, body: o.body ?? '', user: o.user, headRepository, headRef: o.headRef, headSha, baseRef: 'main', mergeSha: '', state: 'open', merged: false };
+      const pr: PullRequest = {
+        number: issue.number,
+        title: o.title,
+        body: o.body ?? '',
+        user: o.user,
+        headRepository,
+        headRef: o.headRef,
+        headSha,
+        baseRef: 'main',
+        mergeSha: '',
+        state: 'open',
+        merged: false,
+      };
       await git(['-C', bare, 'fetch', '--quiet', host.bare(headRepository), `+${headSha}:refs/pull/${pr.number}/head`]);
       pr.mergeSha = await testMerge(pr, o.at);
       await git(['-C', bare, 'update-ref', `refs/pull/${pr.number}/merge`, pr.mergeSha]);
       pulls.push(pr);
-      api.pulls.push({ number: pr.number, headSha, headRef: o.headRef, headRepository, baseRef: 'main', baseSha: await head(), mergeSha: pr.mergeSha, merged: false });
+      api.pulls.push({
+        number: pr.number,
+        headSha,
+        headRef: o.headRef,
+        headRepository,
+        baseRef: 'main',
+        baseSha: await head(),
+        mergeSha: pr.mergeSha,
+        merged: false,
+      });
       const created = await pullRequestRuns(pr, 'opened', o.at);
       return { pr, runs: await Promise.all(created.map(waitFor)) };
     },
@@ -738,8 +1013,28 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       if (!pr) throw new Error(`no open pull request #${n}`);
       const before = await head();
       const tree = (await git(['-C', bare, 'merge-tree', '--write-tree', before, pr.headSha])).split('\n')[0]!;
-      const env = { ...gitDates(at), GIT_AUTHOR_NAME: by.login, GIT_AUTHOR_EMAIL: `${by.id}+${by.login}@users.noreply.github.com`, GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
-      const merge = await git(['-C', bare, 'commit-tree', tree, '-p', before, '-p', pr.headSha, '-m', `Merge pull request #${n} from ${pr.headRepository.split('/')[0]}/${pr.headRef}\n\n${pr.title}`], { env });
+      const env = {
+        ...gitDates(at),
+        GIT_AUTHOR_NAME: by.login,
+        GIT_AUTHOR_EMAIL: `${by.id}+${by.login}@users.noreply.github.com`,
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+      };
+      const merge = await git(
+        [
+          '-C',
+          bare,
+          'commit-tree',
+          tree,
+          '-p',
+          before,
+          '-p',
+          pr.headSha,
+          '-m',
+          `Merge pull request #${n} from ${pr.headRepository.split('/')[0]}/${pr.headRef}\n\n${pr.title}`,
+        ],
+        { env },
+      );
       await git(['-C', bare, 'update-ref', 'refs/heads/main', merge, before]);
       pr.state = 'closed';
       pr.merged = true;
@@ -747,7 +1042,10 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       issue.state = 'closed';
       issue.closed_at = stamp(at);
       api.pulls.find((p) => p.number === n)!.merged = true;
-      const created = await pushRuns({ repository, ref: 'refs/heads/main', before, after: merge, pusher: { contents: 'write', repositories: [repository], kind: 'user', login: by.login } }, at);
+      const created = await pushRuns(
+        { repository, ref: 'refs/heads/main', before, after: merge, pusher: { contents: 'write', repositories: [repository], kind: 'user', login: by.login } },
+        at,
+      );
       return Promise.all(created.map(waitFor));
     },
     closePullRequest(n) {
@@ -787,7 +1085,9 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv, onLine: (line
       buffer = parts.pop()!;
       for (const p of parts) onLine(p);
     });
-    stream.on('end', () => { if (buffer) onLine(buffer); });
+    stream.on('end', () => {
+      if (buffer) onLine(buffer);
+    });
   };
   lineReader(child.stdout);
   lineReader(child.stderr);
@@ -818,7 +1118,9 @@ function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command}: exit ${code}: ${err.trim()}`))));
   });

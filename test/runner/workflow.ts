@@ -51,7 +51,23 @@ export interface Workflow {
 const JOB_KEYS = new Set(['name', 'needs', 'if', 'runs-on', 'permissions', 'env', 'outputs', 'steps', 'timeout-minutes', 'environment', 'concurrency']);
 const STEP_KEYS = new Set(['id', 'name', 'if', 'run', 'uses', 'with', 'env', 'shell', 'working-directory', 'timeout-minutes', 'continue-on-error']);
 const TOP_KEYS = new Set(['name', 'on', 'permissions', 'env', 'concurrency', 'jobs', 'run-name', 'defaults']);
-const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
+];
 
 /** Something the local runner does not model: a test setup error, never a workflow's failure. */
 export class NotModelled extends Error {
@@ -115,10 +131,13 @@ export function parseWorkflow(file: string, text: string): Workflow {
   for (const key of Object.keys(doc)) if (!TOP_KEYS.has(key)) unsupported(file, 'top level', `the key ${key}`);
   if (doc['defaults'] !== undefined || doc['run-name'] !== undefined) unsupported(file, 'top level', 'defaults or run-name');
   const rawOn = doc['on'];
-  const on: Obj = typeof rawOn === 'string' ? { [rawOn]: {} } : Array.isArray(rawOn) ? Object.fromEntries(rawOn.map((e: string) => [e, {}])) : ((rawOn ?? {}) as Obj);
+  const on: Obj =
+    typeof rawOn === 'string' ? { [rawOn]: {} } : Array.isArray(rawOn) ? Object.fromEntries(rawOn.map((e: string) => [e, {}])) : ((rawOn ?? {}) as Obj);
   const jobs = new Map(Object.entries((doc['jobs'] ?? {}) as Record<string, Obj>).map(([name, raw]) => [name, job(file, name, raw)]));
   return {
-    file, name: String(doc['name'] ?? `.github/workflows/${file}`), on,
+    file,
+    name: String(doc['name'] ?? `.github/workflows/${file}`),
+    on,
     ...(doc['permissions'] !== undefined ? { permissions: permissions(file, 'permissions', doc['permissions'])! } : {}),
     env: (doc['env'] ?? {}) as Record<string, unknown>,
     ...(doc['concurrency'] !== undefined ? { concurrency: concurrency(file, doc['concurrency'])! } : {}),

@@ -24,24 +24,36 @@ afterAll(() => f.cleanup());
 const day = (n: number) => at(n * DAY);
 const name = (kind: string, n: number) => `${kind}-${String(n).padStart(6, '0')}.txt`;
 
-interface Archive { atts: Issued<AttestationData>[]; hbs: Issued<HeartbeatData>[] }
+interface Archive {
+  atts: Issued<AttestationData>[];
+  hbs: Issued<HeartbeatData>[];
+}
 
 /** One heartbeat per attestation, each chained to the one before. */
 async function withHeartbeats(atts: Issued<AttestationData>[], signal?: { at: number; kind: 'duress' }): Promise<Archive> {
   const hbs: Issued<HeartbeatData>[] = [];
   for (const [i, att] of atts.entries()) {
     const previous = hbs.at(-1);
-    hbs.push(await w.heartbeat(att, { ...(previous ? { previous } : {}), ...(signal?.at === i ? { signal: { kind: signal.kind, message: 'The CI runner was seized.' } } : {}) }));
+    hbs.push(
+      await w.heartbeat(att, {
+        ...(previous ? { previous } : {}),
+        ...(signal?.at === i ? { signal: { kind: signal.kind, message: 'The CI runner was seized.' } } : {}),
+      }),
+    );
   }
   return { atts, hbs };
 }
 
 async function inCore(a: Archive, now: Date) {
-  const result = await verifyArchive({
-    attestations: a.atts.map((x, i) => ({ name: name('attestation', i + 1), file: x.file })),
-    heartbeats: a.hbs.map((x, i) => ({ name: name('heartbeat', i + 1), file: x.file })),
-    keys: w.keys, pins: w.pins,
-  }, { now, skewSeconds: SKEW });
+  const result = await verifyArchive(
+    {
+      attestations: a.atts.map((x, i) => ({ name: name('attestation', i + 1), file: x.file })),
+      heartbeats: a.hbs.map((x, i) => ({ name: name('heartbeat', i + 1), file: x.file })),
+      keys: w.keys,
+      pins: w.pins,
+    },
+    { now, skewSeconds: SKEW },
+  );
   return { ...result, codes: [...result.reasons, ...(result.latest?.reasons ?? [])].map((r) => r.code) };
 }
 
@@ -110,16 +122,30 @@ describe('--archive keeps the signals of the history', () => {
   it('a threshold raised to 3, then lowered to 2 by two signers: SIGNER_POLICY_BYPASSED, and THRESHOLD_LOWERED is shown', async () => {
     const a1 = await w.attest();
     const raised = await w.attest({ now: day(1), previous: a1, config: { signers: { threshold: 3, keys: w.signers.map((s) => s.ref) } }, signWith: w.signers });
-    const lowered = await w.attest({ now: day(2), previous: raised, config: { signers: { threshold: 2, keys: w.signers.map((s) => s.ref) } }, signWith: w.signers.slice(0, 2) });
+    const lowered = await w.attest({
+      now: day(2),
+      previous: raised,
+      config: { signers: { threshold: 2, keys: w.signers.map((s) => s.ref) } },
+      signWith: w.signers.slice(0, 2),
+    });
     const archive = await withHeartbeats([a1, raised, lowered]);
     const core = await inCore(archive, at(2 * HOUR, day(2)));
     expect(core.codes).toEqual(expect.arrayContaining(['SIGNER_POLICY_BYPASSED', 'THRESHOLD_LOWERED']));
     expect(core.verdict).toBe('invalid');
     // With --state, the raised threshold is remembered: the lowered attestation is refused on its own.
     const state = path.join(f.dir, 'raised.json');
-    const run = async (att: Issued<AttestationData>, hb: Issued<HeartbeatData>, now: Date) => verifyCli([
-      await f.write(`raise-${att.data.sequence}.txt`, att.file), '--heartbeat', await f.write(`raise-hb-${hb.data.sequence}.txt`, hb.file), ...signerKeyArgs(w, f), '--state', state,
-    ], now);
+    const run = async (att: Issued<AttestationData>, hb: Issued<HeartbeatData>, now: Date) =>
+      verifyCli(
+        [
+          await f.write(`raise-${att.data.sequence}.txt`, att.file),
+          '--heartbeat',
+          await f.write(`raise-hb-${hb.data.sequence}.txt`, hb.file),
+          ...signerKeyArgs(w, f),
+          '--state',
+          state,
+        ],
+        now,
+      );
     expect((await run(a1, archive.hbs[0]!, at(2 * HOUR))).code).toBe(0);
     expect((await run(raised, archive.hbs[1]!, at(2 * HOUR, day(1)))).code).toBe(0);
     const r = await run(lowered, archive.hbs[2]!, at(2 * HOUR, day(2)));

@@ -21,7 +21,7 @@ beforeAll(async () => {
   hb = await w.heartbeat(att);
 });
 
-describe('attacks on the attestation\'s framing', () => {
+describe("attacks on the attestation's framing", () => {
   it.each(FRAMING_ATTACKS)('$name: $code', async ({ attack, code }) => {
     const file = await attack(att.file);
     expect(file).not.toBe(att.file);
@@ -32,7 +32,7 @@ describe('attacks on the attestation\'s framing', () => {
   });
 });
 
-describe('attacks on the heartbeat\'s framing', () => {
+describe("attacks on the heartbeat's framing", () => {
   it.each(FRAMING_ATTACKS)('$name: $code', async ({ attack, code }) => {
     const r = await check(w, { attestation: att.file, heartbeat: await attack(hb.file) });
     expect(r.codes).toContain(code);

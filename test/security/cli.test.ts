@@ -35,7 +35,10 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-interface Json { verdict: string; reasons: { code: ReasonCode; subject: string; message: string }[] }
+interface Json {
+  verdict: string;
+  reasons: { code: ReasonCode; subject: string; message: string }[];
+}
 
 /** Writes the files, runs the shipped CLI on them, and returns its exit code and --json verdict. */
 async function verify(files: { canary: string; heartbeat: string; keys?: openpgp.Key[] }) {
@@ -43,14 +46,26 @@ async function verify(files: { canary: string; heartbeat: string; keys?: openpgp
   const { mkdir } = await import('node:fs/promises');
   await mkdir(at);
   const keys = files.keys ?? w.keys;
-  const keyFiles = await Promise.all(keys.map(async (k, i) => {
-    const file = path.join(at, `key-${i}.asc`);
-    await writeFile(file, k.armor());
-    return file;
-  }));
+  const keyFiles = await Promise.all(
+    keys.map(async (k, i) => {
+      const file = path.join(at, `key-${i}.asc`);
+      await writeFile(file, k.armor());
+      return file;
+    }),
+  );
   await writeFile(path.join(at, 'canary.txt'), files.canary);
   await writeFile(path.join(at, 'heartbeat.txt'), files.heartbeat);
-  const r = await candor(['verify', path.join(at, 'canary.txt'), '--heartbeat', path.join(at, 'heartbeat.txt'), '--keys', keyFiles.join(','), '--json', '--now', NOW.toISOString()]);
+  const r = await candor([
+    'verify',
+    path.join(at, 'canary.txt'),
+    '--heartbeat',
+    path.join(at, 'heartbeat.txt'),
+    '--keys',
+    keyFiles.join(','),
+    '--json',
+    '--now',
+    NOW.toISOString(),
+  ]);
   const json = JSON.parse(r.out) as Json;
   return { code: r.code, verdict: json.verdict, codes: json.reasons.map((x) => x.code), reasons: json.reasons };
 }
@@ -119,7 +134,10 @@ describe('class 2: what a signature packet says', () => {
   });
 
   it('an unknown critical subpacket in the unhashed area: SIGNATURE_BAD, exit 3', async () => {
-    const r = await verify({ canary: withB({ created: at(0), unhashed: [issuerKeyID(w.signers[1]!.publicKey), { type: 50, critical: true, body: new Uint8Array([1]) }] }), heartbeat: (await w.heartbeat(oneSigner)).file });
+    const r = await verify({
+      canary: withB({ created: at(0), unhashed: [issuerKeyID(w.signers[1]!.publicKey), { type: 50, critical: true, body: new Uint8Array([1]) }] }),
+      heartbeat: (await w.heartbeat(oneSigner)).file,
+    });
     expect(r).toMatchObject({ code: 3, verdict: 'invalid' });
     expect(r.codes).toEqual(expect.arrayContaining(['SIGNATURE_BAD', 'THRESHOLD_NOT_MET']));
   });

@@ -47,7 +47,8 @@ export async function folder(w: World): Promise<Folder> {
   await mkdir(keysDir);
   for (const k of [...w.signers, w.ci, w.panic]) await writeFile(path.join(keysDir, `${k.ref.fingerprint}.asc`), k.publicArmored);
   return {
-    dir, keysDir,
+    dir,
+    keysDir,
     async write(name, text) {
       const file = path.join(dir, name);
       await mkdir(path.dirname(file), { recursive: true });

@@ -34,10 +34,23 @@ describe('a detached signature as candor writes it', () => {
 describe('a detached signature with more in it than candor writes', () => {
   const CASES: [string, () => string | Promise<string>][] = [
     ['a Comment: header', () => armored.replace('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN PGP SIGNATURE-----\nComment: approved by the board\n')],
-    ['a line of text after the checksum', () => { const l = lines(armored); l.splice(l.length - 2, 0, 'approved by the board'); return l.join('\n'); }],
+    [
+      'a line of text after the checksum',
+      () => {
+        const l = lines(armored);
+        l.splice(l.length - 2, 0, 'approved by the board');
+        return l.join('\n');
+      },
+    ],
     ['text after END', () => `${armored}approved by the board\n`],
-    ['a marker packet next to the signature', async () => armorOf(Uint8Array.from([...MARKER_PACKET, ...((await openpgp.readSignature({ armoredSignature: armored })).write() as Uint8Array)]))],
-    ['a critical subpacket in the unhashed area', () => armorOf(binary(JSON_TEXT, { created: at(0), unhashed: [issuerKeyID(key.publicKey), { type: 50, critical: true, body: new Uint8Array([1]) }] }))],
+    [
+      'a marker packet next to the signature',
+      async () => armorOf(Uint8Array.from([...MARKER_PACKET, ...((await openpgp.readSignature({ armoredSignature: armored })).write() as Uint8Array)])),
+    ],
+    [
+      'a critical subpacket in the unhashed area',
+      () => armorOf(binary(JSON_TEXT, { created: at(0), unhashed: [issuerKeyID(key.publicKey), { type: 50, critical: true, body: new Uint8Array([1]) }] })),
+    ],
   ];
 
   it.each(CASES)('%s: refused', async (_, make) => {
@@ -49,12 +62,20 @@ describe('a detached signature with more in it than candor writes', () => {
 
   it('says where the armor differs', async () => {
     const r = await verifyDetached(JSON_TEXT, `${armored}approved by the board\n`, [key.publicKey]);
-    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/^the signature file is not exactly the armor candor writes for its signature: line \d+ is "approved by the board", expected the end of the file; sign it again with candor$/) });
+    expect(r).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^the signature file is not exactly the armor candor writes for its signature: line \d+ is "approved by the board", expected the end of the file; sign it again with candor$/,
+      ),
+    });
   });
 
   it('a signature that has expired: refused, and still good before it expired', async () => {
     const file = armorOf(binary(JSON_TEXT, { created: at(0), extraHashed: [expiration(HOUR / 1000, true)] }));
-    expect(await verifyDetached(JSON_TEXT, file, [key.publicKey], { now: at(2 * HOUR) })).toEqual({ ok: false, reason: `the signature expired ${at(HOUR).toISOString()}` });
+    expect(await verifyDetached(JSON_TEXT, file, [key.publicKey], { now: at(2 * HOUR) })).toEqual({
+      ok: false,
+      reason: `the signature expired ${at(HOUR).toISOString()}`,
+    });
     expect(await verifyDetached(JSON_TEXT, file, [key.publicKey], { now: at(HOUR / 2) })).toMatchObject({ ok: true });
   });
 });

@@ -16,7 +16,12 @@ let att: Issued<AttestationData>;
 
 beforeAll(async () => {
   w = await makeWorld();
-  att = await w.attest({ documents: [{ path: POLICY, sha256: await documentHash(policyBytes) }, { path: REPORT, sha256: await documentHash(reportBytes) }] });
+  att = await w.attest({
+    documents: [
+      { path: POLICY, sha256: await documentHash(policyBytes) },
+      { path: REPORT, sha256: await documentHash(reportBytes) },
+    ],
+  });
 });
 
 describe('documents in force', () => {

@@ -35,7 +35,7 @@ describe('text outside the signed part', () => {
     expect(r.verdict).toBe('invalid');
   });
 
-  it('a line of prose among the signature block\'s armor headers is TEXT_OUTSIDE_SIGNED', async () => {
+  it("a line of prose among the signature block's armor headers is TEXT_OUTSIDE_SIGNED", async () => {
     const r = await check(w, { attestation: withSignatureHeader(att.file, 'ALL STATEMENTS ABOVE REMAIN TRUE AS OF TODAY.'), requireHeartbeat: false });
     expect(r.codes).toContain('TEXT_OUTSIDE_SIGNED');
     expect(r.verdict).toBe('invalid');

@@ -80,7 +80,12 @@ describe('dates in the proof', () => {
   });
 
   it('a headline published after the heartbeat was issued is FRESHNESS_HEADLINE_TOO_NEW', async () => {
-    const headline = { source: 'BBC World', title: 'Something that had not happened yet', url: 'https://www.bbc.co.uk/news/world-1', published: '2026-11-01T14:00:00Z' };
+    const headline = {
+      source: 'BBC World',
+      title: 'Something that had not happened yet',
+      url: 'https://www.bbc.co.uk/news/world-1',
+      published: '2026-11-01T14:00:00Z',
+    };
     const bad = await withFreshness({ bitcoin: blockProof(HB_NOW), headlines: [headline] });
     const r = await check(w, { attestation: att.file, heartbeat: bad.file });
     expect(r.codes).toContain('FRESHNESS_HEADLINE_TOO_NEW');

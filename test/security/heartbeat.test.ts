@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 describe('what the heartbeat confirms', () => {
-  it('a heartbeat whose expiry is after its attestation\'s is HEARTBEAT_OUTLIVES_ATTESTATION', async () => {
+  it("a heartbeat whose expiry is after its attestation's is HEARTBEAT_OUTLIVES_ATTESTATION", async () => {
     const longer = await reissue({ ...hb.data, expires: toInstant(at(DAY, new Date(att.data.expires))) }, [w.ci], at(HOUR));
     const r = await check(w, { attestation: att.file, heartbeat: longer.file });
     expect(r.codes).toContain('HEARTBEAT_OUTLIVES_ATTESTATION');
@@ -47,7 +47,7 @@ describe('what the heartbeat confirms', () => {
 });
 
 describe('who signed the heartbeat', () => {
-  it('a heartbeat signed by a signer\'s key, not an authorised heartbeat key, is HEARTBEAT_KEY_UNAUTHORISED', async () => {
+  it("a heartbeat signed by a signer's key, not an authorised heartbeat key, is HEARTBEAT_KEY_UNAUTHORISED", async () => {
     const forged = await w.heartbeat(att, { signWith: [w.signers[0]!] });
     const r = await check(w, { attestation: att.file, heartbeat: forged.file });
     expect(r.codes).toContain('HEARTBEAT_KEY_UNAUTHORISED');

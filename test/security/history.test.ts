@@ -46,21 +46,35 @@ describe('replay and rollback', () => {
 describe('signer policy', () => {
   it('a whole new signer set signed only by the new keys is SIGNER_POLICY_BYPASSED and KEY_UNPINNED', async () => {
     const hijack = await w.attest({ now: T1, previous: att1, config: { signers: { threshold: 2, keys: [newA.ref, newB.ref] } }, signWith: [newA, newB] });
-    const r = await check(w, { attestation: hijack.file, previous: att1.file, keys: [...w.keys, newA.publicKey, newB.publicKey], requireHeartbeat: false }, LATER);
+    const r = await check(
+      w,
+      { attestation: hijack.file, previous: att1.file, keys: [...w.keys, newA.publicKey, newB.publicKey], requireHeartbeat: false },
+      LATER,
+    );
     expect(r.codes).toContain('SIGNER_POLICY_BYPASSED');
     expect(r.codes).toContain('KEY_UNPINNED');
     expect(r.verdict).toBe('invalid');
   });
 
   it('a threshold lowered to 1 and signed by a single old signer is SIGNER_POLICY_BYPASSED', async () => {
-    const downgrade = await w.attest({ now: T1, previous: att1, config: { signers: { threshold: 1, keys: w.signers.map((s) => s.ref) } }, signWith: [w.signers[0]!] });
+    const downgrade = await w.attest({
+      now: T1,
+      previous: att1,
+      config: { signers: { threshold: 1, keys: w.signers.map((s) => s.ref) } },
+      signWith: [w.signers[0]!],
+    });
     const r = await check(w, { attestation: downgrade.file, previous: att1.file, requireHeartbeat: false }, LATER);
     expect(r.codes).toContain('SIGNER_POLICY_BYPASSED');
     expect(r.verdict).toBe('invalid');
   });
 
-  it('without --previous, a threshold lowered to 1 and signed by a single (stolen) pinned key fails the verifier\'s --min-signers', async () => {
-    const downgrade = await w.attest({ now: T1, previous: att1, config: { signers: { threshold: 1, keys: w.signers.map((s) => s.ref) } }, signWith: [w.signers[0]!] });
+  it("without --previous, a threshold lowered to 1 and signed by a single (stolen) pinned key fails the verifier's --min-signers", async () => {
+    const downgrade = await w.attest({
+      now: T1,
+      previous: att1,
+      config: { signers: { threshold: 1, keys: w.signers.map((s) => s.ref) } },
+      signWith: [w.signers[0]!],
+    });
     const hb = await w.heartbeat(downgrade);
     const r = await check(w, { attestation: downgrade.file, heartbeat: hb.file, minSigners: 2 }, LATER);
     expect(r.codes).toContain('THRESHOLD_BELOW_MINIMUM');
@@ -69,7 +83,8 @@ describe('signer policy', () => {
 
   it('a rotation endorsed by the old threshold (and listed under rotations) is accepted', async () => {
     const rotated = await w.attest({
-      now: T1, previous: att1,
+      now: T1,
+      previous: att1,
       config: {
         signers: { threshold: 2, keys: [w.signers[0]!.ref, w.signers[1]!.ref, newA.ref] },
         rotations: [{ retired: w.signers[2]!.ref.fingerprint, replacement: newA.ref.fingerprint, reason: 'Signer C left the company.' }],

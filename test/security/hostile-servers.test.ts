@@ -18,7 +18,11 @@ import { makeKey, makeWorld, type Issued, type TestKey, type World } from '../he
 import { pinsArg, verifyCli } from './cli.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-interface Hostile { url: string; hits: string[]; close(): Promise<void> }
+interface Hostile {
+  url: string;
+  hits: string[];
+  close(): Promise<void>;
+}
 
 /** A server whose routes may misbehave; everything it started is stopped by close(). */
 async function hostile(routes: Record<string, Handler>, fallback: Record<string, string> = {}): Promise<Hostile> {
@@ -33,7 +37,10 @@ async function hostile(routes: Record<string, Handler>, fallback: Record<string,
     if (body === undefined) return void res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -46,7 +53,11 @@ async function hostile(routes: Record<string, Handler>, fallback: Record<string,
 }
 
 const allTimers = new Set<NodeJS.Timeout>();
-const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); allTimers.add(t); return t; };
+const every = (ms: number, fn: () => void) => {
+  const t = setInterval(fn, ms);
+  allTimers.add(t);
+  return t;
+};
 
 let w: World;
 let att: Issued<AttestationData>;
@@ -77,7 +88,12 @@ const QUICK = ['--timeout', '1', '--time-limit', '4'];
 
 describe('slow servers', () => {
   it('headers, then a trickle of one byte at a time (slowloris): exit 69, FETCH_FAILED', async () => {
-    const s = await serve({ '/canary.txt': (_, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); every(200, () => res.write('-')); } });
+    const s = await serve({
+      '/canary.txt': (_, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        every(200, () => res.write('-'));
+      },
+    });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), ...QUICK]);
     expect(r.code).toBe(69);
     expect(r.err).toContain('error FETCH_FAILED');
@@ -85,7 +101,12 @@ describe('slow servers', () => {
   });
 
   it('headers, then nothing: exit 69', async () => {
-    const s = await serve({ '/canary.txt': (_, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.flushHeaders(); } });
+    const s = await serve({
+      '/canary.txt': (_, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.flushHeaders();
+      },
+    });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), ...QUICK]);
     expect(r.code).toBe(69);
     expect(r.err).toContain('FETCH_FAILED');
@@ -97,11 +118,15 @@ describe('slow servers', () => {
     expect(r.code).toBe(69);
   });
 
-  it('documents that each answer slowly, within the per-request limit: the run\'s own limit ends it (exit 69)', async () => {
+  it("documents that each answer slowly, within the per-request limit: the run's own limit ends it (exit 69)", async () => {
     const docs = Array.from({ length: 12 }, (_, i) => `policies/p${i}.md`);
     const listed = await w.attest({ documents: await Promise.all(docs.map(async (p) => ({ path: p, sha256: await documentHash(`# ${p}\n`) }))) });
     const slow: Record<string, Handler> = {};
-    for (const p of docs) slow[`/documents/${p}`] = (_, res) => { const t = setTimeout(() => res.end(`# ${p}\n`), 900); allTimers.add(t); };
+    for (const p of docs)
+      slow[`/documents/${p}`] = (_, res) => {
+        const t = setTimeout(() => res.end(`# ${p}\n`), 900);
+        allTimers.add(t);
+      };
     const s = await serve(slow, { ...routes, '/canary.txt': listed.file, '/heartbeat.txt': (await w.heartbeat(listed)).file });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), '--timeout', '3', '--time-limit', '3']);
     expect(r.code).toBe(69);
@@ -112,7 +137,16 @@ describe('slow servers', () => {
 describe('large answers', () => {
   it('an endless chunked canary: exit 69, too large', async () => {
     const chunk = 'x'.repeat(64 * 1024);
-    const s = await serve({ '/canary.txt': (_, res) => { res.writeHead(200); const pump = () => { while (res.write(chunk)); }; res.on('drain', pump); pump(); } });
+    const s = await serve({
+      '/canary.txt': (_, res) => {
+        res.writeHead(200);
+        const pump = () => {
+          while (res.write(chunk));
+        };
+        res.on('drain', pump);
+        pump();
+      },
+    });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), ...QUICK]);
     expect(r.code).toBe(69);
     expect(r.err).toContain('too large');
@@ -127,7 +161,12 @@ describe('large answers', () => {
   });
 
   it('a Content-Length of 10 GB: refused before reading (exit 69)', async () => {
-    const s = await serve({ '/heartbeat.txt': (_, res) => { res.writeHead(200, { 'content-length': String(10 * 1024 ** 3) }); res.write('x'); } });
+    const s = await serve({
+      '/heartbeat.txt': (_, res) => {
+        res.writeHead(200, { 'content-length': String(10 * 1024 ** 3) });
+        res.write('x');
+      },
+    });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), ...QUICK]);
     expect(r.code).toBe(69);
     expect(r.err).toContain('too large');
@@ -136,7 +175,16 @@ describe('large answers', () => {
   it('an endless key body: exit 69', async () => {
     const chunk = 'y'.repeat(64 * 1024);
     const key = `/keys/${w.signers[0]!.ref.fingerprint}.asc`;
-    const s = await serve({ [key]: (_, res) => { res.writeHead(200); const pump = () => { while (res.write(chunk)); }; res.on('drain', pump); pump(); } });
+    const s = await serve({
+      [key]: (_, res) => {
+        res.writeHead(200);
+        const pump = () => {
+          while (res.write(chunk));
+        };
+        res.on('drain', pump);
+        pump();
+      },
+    });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), ...QUICK]);
     expect(r.code).toBe(69);
   });
@@ -167,12 +215,18 @@ describe('redirects', () => {
 
 describe('what an unverified attestation lists is not fetched', () => {
   let mallory: TestKey;
-  beforeAll(async () => { mallory = await makeKey('Mallory'); });
+  beforeAll(async () => {
+    mallory = await makeKey('Mallory');
+  });
 
   it('an attestation signed by an unpinned key, listing 400 documents and 50 keys: nothing of it is fetched', async () => {
     const panic = Array.from({ length: 50 }, (_, i) => ({ name: `P${i}`, fingerprint: (i + 1).toString(16).toUpperCase().padStart(40, 'A') }));
     const documents = Array.from({ length: 400 }, (_, i) => ({ path: `d/${i}.md`, sha256: `sha256:${'0'.repeat(64)}` }));
-    const forged = await reissue({ ...att.data, signers: { threshold: 1, keys: [mallory.ref] }, panicKeys: panic, documents }, [mallory], new Date(att.data.issued));
+    const forged = await reissue(
+      { ...att.data, signers: { threshold: 1, keys: [mallory.ref] }, panicKeys: panic, documents },
+      [mallory],
+      new Date(att.data.issued),
+    );
     const s = await serve({}, { ...routes, '/canary.txt': forged.file });
     const r = await verifyCli([`${s.url}/`, ...pinsArg(w), ...QUICK]);
     expect(r.codes).toContain('KEY_UNPINNED');
@@ -193,7 +247,11 @@ describe('what an unverified attestation lists is not fetched', () => {
 
   it('a signed attestation listing a document by absolute URL: DOCUMENT_PATH_INVALID, and the other host is never asked', async () => {
     const evil = await serve({}, { '/policy.md': 'anything' });
-    const listed = await reissue({ ...att.data, documents: [{ path: 'http://evil.example/policy.md', sha256: await documentHash('anything') }] }, w.signers.slice(0, 2), new Date(att.data.issued));
+    const listed = await reissue(
+      { ...att.data, documents: [{ path: 'http://evil.example/policy.md', sha256: await documentHash('anything') }] },
+      w.signers.slice(0, 2),
+      new Date(att.data.issued),
+    );
     const site = await serve({}, { ...routes, '/canary.txt': listed.file, '/heartbeat.txt': (await w.heartbeat(listed)).file });
     const proxy = await startHostProxy({ 'lumen-mail.example': site.url, 'evil.example': evil.url });
     try {

@@ -36,17 +36,80 @@ async function verifyWith(signer: TestKey, published: openpgp.Key, by: 'subkey' 
   return check(w, { attestation: file, keys: [...w.keys, published], pins: [...w.pins, signer.ref.fingerprint], requireHeartbeat: false });
 }
 
-interface Case { name: string; signer: () => TestKey; key: () => Promise<openpgp.Key>; by: 'subkey' | 'primary'; code: ReasonCode; detail: RegExp }
+interface Case {
+  name: string;
+  signer: () => TestKey;
+  key: () => Promise<openpgp.Key>;
+  by: 'subkey' | 'primary';
+  code: ReasonCode;
+  detail: RegExp;
+}
 
 const CASES: Case[] = [
-  { name: 'a signing subkey whose binding signature lacks the signing flag', signer: () => token, by: 'subkey', code: 'KEY_UNUSABLE', detail: /^the subkey [0-9A-F]{16} is not bound for signing: its binding signature's key flags do not allow it to sign data$/, key: () => rebindSubkey(token, { created, flags: FLAGS.encryptCommunication | FLAGS.encryptStorage }) },
-  { name: 'a signing subkey whose binding signature does not verify', signer: () => token, by: 'subkey', code: 'KEY_UNUSABLE', detail: /^the signing subkey [0-9A-F]{16} has no binding signature by its primary key that is valid when it signed \(it is bad, or has expired\)$/, key: () => breakBinding(token) },
-  { name: 'a signing subkey whose binding signature had expired when it signed', signer: () => token, by: 'subkey', code: 'KEY_UNUSABLE', detail: /^the signing subkey [0-9A-F]{16} has no binding signature by its primary key that is valid when it signed/, key: () => rebindSubkey(token, { created, signatureExpiresAfter: DAY / 1000 }) },
-  { name: 'a signing subkey that had expired when it signed', signer: () => token, by: 'subkey', code: 'KEY_EXPIRED', detail: /^the signing subkey [0-9A-F]{16} had expired when it signed$/, key: () => rebindSubkey(token, { created, keyExpiresAfter: 29 * DAY / 1000 }) },
-  { name: 'a signing subkey that has expired since it signed', signer: () => token, by: 'subkey', code: 'KEY_EXPIRED', detail: /^the signing subkey [0-9A-F]{16} has expired$/, key: () => rebindSubkey(token, { created, keyExpiresAfter: (30 * DAY + HOUR) / 1000 }) },
-  { name: 'a certification-only primary key', signer: () => plain, by: 'primary', code: 'KEY_UNUSABLE', detail: /^the key is not for signing: its self-signature's key flags do not allow it to sign data/, key: () => recertify(plain, FLAGS.certifyKeys, created) },
-  { name: 'a key whose only user ID was revoked before it signed', signer: () => plain, by: 'primary', code: 'KEY_USER_ID_REVOKED', detail: /^the key's user ID "Signer X <signer\.x@example\.org>" is revoked, and the key has no other valid one$/, key: () => revokeUserID(plain, at(-DAY)) },
-  { name: 'a key whose only user ID was revoked after it signed', signer: () => plain, by: 'primary', code: 'KEY_USER_ID_REVOKED', detail: /^the key's user ID "Signer X <signer\.x@example\.org>" is revoked/, key: () => revokeUserID(plain, at(HOUR)) },
+  {
+    name: 'a signing subkey whose binding signature lacks the signing flag',
+    signer: () => token,
+    by: 'subkey',
+    code: 'KEY_UNUSABLE',
+    detail: /^the subkey [0-9A-F]{16} is not bound for signing: its binding signature's key flags do not allow it to sign data$/,
+    key: () => rebindSubkey(token, { created, flags: FLAGS.encryptCommunication | FLAGS.encryptStorage }),
+  },
+  {
+    name: 'a signing subkey whose binding signature does not verify',
+    signer: () => token,
+    by: 'subkey',
+    code: 'KEY_UNUSABLE',
+    detail: /^the signing subkey [0-9A-F]{16} has no binding signature by its primary key that is valid when it signed \(it is bad, or has expired\)$/,
+    key: () => breakBinding(token),
+  },
+  {
+    name: 'a signing subkey whose binding signature had expired when it signed',
+    signer: () => token,
+    by: 'subkey',
+    code: 'KEY_UNUSABLE',
+    detail: /^the signing subkey [0-9A-F]{16} has no binding signature by its primary key that is valid when it signed/,
+    key: () => rebindSubkey(token, { created, signatureExpiresAfter: DAY / 1000 }),
+  },
+  {
+    name: 'a signing subkey that had expired when it signed',
+    signer: () => token,
+    by: 'subkey',
+    code: 'KEY_EXPIRED',
+    detail: /^the signing subkey [0-9A-F]{16} had expired when it signed$/,
+    key: () => rebindSubkey(token, { created, keyExpiresAfter: (29 * DAY) / 1000 }),
+  },
+  {
+    name: 'a signing subkey that has expired since it signed',
+    signer: () => token,
+    by: 'subkey',
+    code: 'KEY_EXPIRED',
+    detail: /^the signing subkey [0-9A-F]{16} has expired$/,
+    key: () => rebindSubkey(token, { created, keyExpiresAfter: (30 * DAY + HOUR) / 1000 }),
+  },
+  {
+    name: 'a certification-only primary key',
+    signer: () => plain,
+    by: 'primary',
+    code: 'KEY_UNUSABLE',
+    detail: /^the key is not for signing: its self-signature's key flags do not allow it to sign data/,
+    key: () => recertify(plain, FLAGS.certifyKeys, created),
+  },
+  {
+    name: 'a key whose only user ID was revoked before it signed',
+    signer: () => plain,
+    by: 'primary',
+    code: 'KEY_USER_ID_REVOKED',
+    detail: /^the key's user ID "Signer X <signer\.x@example\.org>" is revoked, and the key has no other valid one$/,
+    key: () => revokeUserID(plain, at(-DAY)),
+  },
+  {
+    name: 'a key whose only user ID was revoked after it signed',
+    signer: () => plain,
+    by: 'primary',
+    code: 'KEY_USER_ID_REVOKED',
+    detail: /^the key's user ID "Signer X <signer\.x@example\.org>" is revoked/,
+    key: () => revokeUserID(plain, at(HOUR)),
+  },
 ];
 
 describe('a key that cannot sign, and why', () => {
@@ -69,10 +132,22 @@ describe('the same keys, fine', () => {
 
   it('a key with one of two user IDs revoked counts', async () => {
     const two = await makeKey('Signer Y');
-    const { privateKey } = await openpgp.reformatKey({ privateKey: two.privateKey, userIDs: [{ name: 'Signer Y', email: 'y@example.org' }, { name: 'Old Y', email: 'old-y@example.org' }], date: created, format: 'object' });
+    const { privateKey } = await openpgp.reformatKey({
+      privateKey: two.privateKey,
+      userIDs: [
+        { name: 'Signer Y', email: 'y@example.org' },
+        { name: 'Old Y', email: 'old-y@example.org' },
+      ],
+      date: created,
+      format: 'object',
+    });
     const signer = { ...two, privateKey, publicKey: privateKey.toPublic() };
     const pub = privateKey.toPublic();
-    pub.users[1] = await pub.users[1]!.revoke(privateKey.keyPacket as openpgp.SecretKeyPacket, { flag: openpgp.enums.reasonForRevocation.userIDInvalid }, at(-DAY));
+    pub.users[1] = await pub.users[1]!.revoke(
+      privateKey.keyPacket as openpgp.SecretKeyPacket,
+      { flag: openpgp.enums.reasonForRevocation.userIDInvalid },
+      at(-DAY),
+    );
     const r = await verifyWith(signer, await openpgp.readKey({ armoredKey: pub.armor() }), 'primary');
     expect(r.codes).toEqual(['HISTORY_UNCHECKED']);
     expect(r.verdict).toBe('alive');

@@ -33,7 +33,7 @@ describe('who signed', () => {
     expect(r.verdict).toBe('invalid');
   });
 
-  it('a policy that names the attacker\'s key, signed by it, is KEY_UNPINNED when the verifier does not pin it', async () => {
+  it("a policy that names the attacker's key, signed by it, is KEY_UNPINNED when the verifier does not pin it", async () => {
     const att = await w.attest({ config: policy(w.signers[0]!, mallory), signWith: [w.signers[0]!, mallory] });
     const r = await check(w, { attestation: att.file, keys: [...w.keys, mallory.publicKey], requireHeartbeat: false });
     expect(r.codes).toContain('KEY_UNPINNED');
@@ -93,7 +93,11 @@ describe('key validity', () => {
     const att = await w.attest({ config: policy(w.signers[0]!, expiring), signWith: [w.signers[0]!, expiring] });
     const later = at(6 * DAY);
     const hb = await w.heartbeat(att, { now: at(-HOUR, later) });
-    const r = await check(w, { attestation: att.file, heartbeat: hb.file, keys: [...w.keys, expiring.publicKey], pins: [...w.pins, expiring.ref.fingerprint] }, later);
+    const r = await check(
+      w,
+      { attestation: att.file, heartbeat: hb.file, keys: [...w.keys, expiring.publicKey], pins: [...w.pins, expiring.ref.fingerprint] },
+      later,
+    );
     expect(r.codes).toContain('KEY_EXPIRED');
     expect(r.verdict).toBe('invalid');
   });

@@ -49,7 +49,10 @@ describe('a heartbeat key is never a signer pin', () => {
   });
 
   it('nor when the forgery stops naming it a heartbeat key, if the verifier has seen it as one (its state)', async () => {
-    const hidden = await w.attest({ config: { signers: { threshold: 1, keys: [w.ci.ref] }, heartbeat: { ...w.config.heartbeat, keys: [] } }, signWith: [w.ci] });
+    const hidden = await w.attest({
+      config: { signers: { threshold: 1, keys: [w.ci.ref] }, heartbeat: { ...w.config.heartbeat, keys: [] } },
+      signWith: [w.ci],
+    });
     const r = await check(w, { attestation: hidden.file, pins: [...w.pins, w.ci.ref.fingerprint], heartbeatKeys: [w.ci.ref.fingerprint] });
     expect(r.codes).toContain('HEARTBEAT_KEY_AS_SIGNER');
     expect(r.verdict).toBe('invalid');
@@ -73,7 +76,7 @@ describe('a heartbeat key is never a signer pin', () => {
 });
 
 describe('a folder or a bundle is not a pin', () => {
-  it('--keys <a copy of the site\'s keys folder> is refused (exit 64): it holds the CI key too', async () => {
+  it("--keys <a copy of the site's keys folder> is refused (exit 64): it holds the CI key too", async () => {
     const a = await f.write('forged.txt', forged.file);
     const h = await f.write('forged-hb.txt', forgedHb.file);
     const r = await verifyCli([a, '--heartbeat', h, '--keys', f.keysDir]);
@@ -119,7 +122,7 @@ describe('a key fetched from the site being verified is never a pin (KEY_UNPINNE
     expect(r.code).toBe(3);
   });
 
-  it('nor the signers\' keys fetched from the site by URL, whatever the path (./, another spelling of the host)', async () => {
+  it("nor the signers' keys fetched from the site by URL, whatever the path (./, another spelling of the host)", async () => {
     const port = new URL(real.url).port;
     const urls = [
       `${real.url}/keys/${w.signers[0]!.ref.fingerprint}.asc`,
@@ -133,7 +136,15 @@ describe('a key fetched from the site being verified is never a pin (KEY_UNPINNE
 
   it('in file mode too, for a key URL on the host the canary claims as its service (--service)', async () => {
     const a = await f.write('genuine.txt', genuine.file);
-    const r = await verifyCli([a, '--service', real.url, '--keys', `${real.url}/keys/${w.signers[0]!.ref.fingerprint}.asc`, '--keys', `${real.url}/keys/${w.signers[1]!.ref.fingerprint}.asc`]);
+    const r = await verifyCli([
+      a,
+      '--service',
+      real.url,
+      '--keys',
+      `${real.url}/keys/${w.signers[0]!.ref.fingerprint}.asc`,
+      '--keys',
+      `${real.url}/keys/${w.signers[1]!.ref.fingerprint}.asc`,
+    ]);
     expect(r.codes).toContain('KEY_UNPINNED');
     expect(r.code).toBe(3);
   });
@@ -154,10 +165,15 @@ describe('a key fetched from the site being verified is never a pin (KEY_UNPINNE
 
 describe('keys that a stranger adds', () => {
   let mallory: TestKey;
-  beforeAll(async () => { mallory = await makeKey('Mallory'); });
+  beforeAll(async () => {
+    mallory = await makeKey('Mallory');
+  });
 
-  it('a key added to the site\'s keys/ under a signer\'s name is never trusted: only the pinned fingerprint counts', async () => {
-    const impostor = await w.attest({ config: { signers: { threshold: 2, keys: [w.signers[0]!.ref, { name: 'Signer B', fingerprint: mallory.ref.fingerprint }] } }, signWith: [w.signers[0]!, mallory] });
+  it("a key added to the site's keys/ under a signer's name is never trusted: only the pinned fingerprint counts", async () => {
+    const impostor = await w.attest({
+      config: { signers: { threshold: 2, keys: [w.signers[0]!.ref, { name: 'Signer B', fingerprint: mallory.ref.fingerprint }] } },
+      signWith: [w.signers[0]!, mallory],
+    });
     const file = path.join(f.dir, 'impostor.txt');
     await writeFile(file, impostor.file);
     const r = await check(w, { attestation: impostor.file, keys: [...w.keys, mallory.publicKey], requireHeartbeat: false });

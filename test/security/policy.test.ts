@@ -49,7 +49,10 @@ describe('a lowered threshold', () => {
     expect(r.verdict).toBe('alive');
     const text = await candor(['verify', ...(await files(lone, hb)), ...signerKeyArgs(w, f), '--now', NOW.toISOString()]);
     expect(text.code).toBe(0);
-    expect(text.out.split('\n').slice(0, 2)).toEqual([expect.stringMatching(/^ALIVE/), expect.stringMatching(/^WARNING THRESHOLD_SINGLE .*ONE signature is enough/)]);
+    expect(text.out.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(/^ALIVE/),
+      expect.stringMatching(/^WARNING THRESHOLD_SINGLE .*ONE signature is enough/),
+    ]);
   });
 
   it('refused against --min-signers: THRESHOLD_BELOW_MINIMUM (exit 3)', async () => {
@@ -89,7 +92,7 @@ describe('a lowered threshold', () => {
   });
 });
 
-describe('another service\'s canary, signed by the same people', () => {
+describe("another service's canary, signed by the same people", () => {
   let vpn: Issued<AttestationData>;
   let vpnHb: Issued<HeartbeatData>;
   let mailSite: FixtureServer;
@@ -108,12 +111,16 @@ describe('another service\'s canary, signed by the same people', () => {
   });
 
   it('in the core: SERVICE_MISMATCH against the site being verified', async () => {
-    const r = await check(w, { attestation: vpn.file, heartbeat: vpnHb.file, services: [{ url: 'https://lumen-mail.example/', from: 'the site being verified' }] });
+    const r = await check(w, {
+      attestation: vpn.file,
+      heartbeat: vpnHb.file,
+      services: [{ url: 'https://lumen-mail.example/', from: 'the site being verified' }],
+    });
     expect(r.codes).toContain('SERVICE_MISMATCH');
     expect(r.verdict).toBe('invalid');
   });
 
-  it('verified by the site\'s name (candor verify http://lumen-mail.example/): SERVICE_MISMATCH (exit 3)', async () => {
+  it("verified by the site's name (candor verify http://lumen-mail.example/): SERVICE_MISMATCH (exit 3)", async () => {
     const r = await verifyCli(['http://lumen-mail.example/', ...pinsArg(w)], NOW, proxy.env);
     expect(r.codes).toContain('SERVICE_MISMATCH');
     expect(r.code).toBe(3);
@@ -171,7 +178,11 @@ describe('statements that read otherwise than they are signed', () => {
   });
 
   it('through the CLI: exit 3, TEXT_DECEPTIVE', async () => {
-    const att = await reissue({ ...att1.data, statements: withStatement('WAR', 'We have \u202Eton\u202C received any search warrant.') }, w.signers.slice(0, 2), new Date(att1.data.issued));
+    const att = await reissue(
+      { ...att1.data, statements: withStatement('WAR', 'We have \u202Eton\u202C received any search warrant.') },
+      w.signers.slice(0, 2),
+      new Date(att1.data.issued),
+    );
     const r = await verifyCli([await f.write('rlo.txt', att.file), ...signerKeyArgs(w, f)]);
     expect(r.codes).toContain('TEXT_DECEPTIVE');
     expect(r.code).toBe(3);
@@ -194,8 +205,13 @@ describe('statements that read otherwise than they are signed', () => {
     let p: TestProject;
     beforeAll(async () => {
       p = await makeProject();
-      await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
-      await writeFile(path.join(p.root, 'content', 'canary', 'statements.yml'), stringify({ statements: withStatement('GAG', 'We are n\u043Et under any gag order.') }));
+      await p.writeConfig((c) => {
+        (c['freshness'] as Record<string, unknown>)['required'] = false;
+      });
+      await writeFile(
+        path.join(p.root, 'content', 'canary', 'statements.yml'),
+        stringify({ statements: withStatement('GAG', 'We are n\u043Et under any gag order.') }),
+      );
     });
     afterAll(() => p.cleanup());
 

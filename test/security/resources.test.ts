@@ -88,7 +88,11 @@ describe('what the attestation lists', () => {
   const doc = (path: string) => ({ path, sha256: `sha256:${'0'.repeat(64)}` });
 
   it('thousands of documents: LIMIT_EXCEEDED, none fetched', async () => {
-    const many = await reissue({ ...att.data, documents: Array.from({ length: 5000 }, (_, i) => doc(`policies/p${i}.md`)) }, w.signers.slice(0, 2), new Date(att.data.issued));
+    const many = await reissue(
+      { ...att.data, documents: Array.from({ length: 5000 }, (_, i) => doc(`policies/p${i}.md`)) },
+      w.signers.slice(0, 2),
+      new Date(att.data.issued),
+    );
     const r = await check(w, { attestation: many.file, requireHeartbeat: false, documents: {} });
     expect(r.codes).toContain('LIMIT_EXCEEDED');
     expect(r.codes).not.toContain('DOCUMENT_MISSING');

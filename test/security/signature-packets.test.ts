@@ -41,27 +41,61 @@ const unknown = (critical: boolean) => ({ type: 50, critical, body: new Uint8Arr
 const SECONDS_TO_NOW = (NOW.getTime() - at(0).getTime()) / 1000;
 
 /** `file`: the whole file is refused (unreadable, or not candor's framing), not only B's signature. */
-interface Case { name: string; opts: () => Partial<CraftOptions>; code: ReasonCode; file?: true }
+interface Case {
+  name: string;
+  opts: () => Partial<CraftOptions>;
+  code: ReasonCode;
+  file?: true;
+}
 
 const REFUSED: Case[] = [
   { name: 'an expiration time that has passed', opts: () => ({ extraHashed: [expiration(HOUR / 1000)] }), code: 'SIGNATURE_EXPIRED' },
   { name: 'an expiration time that has passed, marked critical', opts: () => ({ extraHashed: [expiration(HOUR / 1000, true)] }), code: 'SIGNATURE_EXPIRED' },
   { name: 'an expiration time that is exactly now', opts: () => ({ extraHashed: [expiration(SECONDS_TO_NOW, true)] }), code: 'SIGNATURE_EXPIRED' },
-  { name: 'two expiration times, one passed and one to come', opts: () => ({ extraHashed: [expiration(HOUR / 1000), expiration(365 * 86_400)] }), code: 'SIGNATURE_BAD' },
-  { name: 'two creation times', opts: () => ({ hashed: [creationTime(at(0)), issuerFingerprint(b.publicKey), creationTime(at(HOUR))] }), code: 'SIGNATURE_BAD' },
-  { name: 'a creation time in the unhashed area only', opts: () => ({ hashed: [issuerFingerprint(b.publicKey)], unhashed: [issuerKeyID(b.publicKey), creationTime(at(0))] }), code: 'SIGNATURE_BAD', file: true },
+  {
+    name: 'two expiration times, one passed and one to come',
+    opts: () => ({ extraHashed: [expiration(HOUR / 1000), expiration(365 * 86_400)] }),
+    code: 'SIGNATURE_BAD',
+  },
+  {
+    name: 'two creation times',
+    opts: () => ({ hashed: [creationTime(at(0)), issuerFingerprint(b.publicKey), creationTime(at(HOUR))] }),
+    code: 'SIGNATURE_BAD',
+  },
+  {
+    name: 'a creation time in the unhashed area only',
+    opts: () => ({ hashed: [issuerFingerprint(b.publicKey)], unhashed: [issuerKeyID(b.publicKey), creationTime(at(0))] }),
+    code: 'SIGNATURE_BAD',
+    file: true,
+  },
   { name: 'an unknown critical subpacket in the hashed area', opts: () => ({ extraHashed: [unknown(true)] }), code: 'SIGNATURE_BAD' },
-  { name: 'an unknown critical subpacket in the unhashed area (gpg says BADSIG)', opts: () => ({ unhashed: [issuerKeyID(b.publicKey), unknown(true)] }), code: 'SIGNATURE_BAD' },
-  { name: 'a critical expiration time in the unhashed area', opts: () => ({ unhashed: [issuerKeyID(b.publicKey), expiration(HOUR / 1000, true)] }), code: 'SIGNATURE_BAD' },
+  {
+    name: 'an unknown critical subpacket in the unhashed area (gpg says BADSIG)',
+    opts: () => ({ unhashed: [issuerKeyID(b.publicKey), unknown(true)] }),
+    code: 'SIGNATURE_BAD',
+  },
+  {
+    name: 'a critical expiration time in the unhashed area',
+    opts: () => ({ unhashed: [issuerKeyID(b.publicKey), expiration(HOUR / 1000, true)] }),
+    code: 'SIGNATURE_BAD',
+  },
   { name: 'MPIs written with leading zero octets (sq refuses them)', opts: () => ({ padMPIs: true }), code: 'TEXT_OUTSIDE_SIGNED', file: true },
-  { name: 'a subpacket length in five octets', opts: () => ({ unhashed: [{ ...issuerKeyID(b.publicKey), longLength: true }] }), code: 'TEXT_OUTSIDE_SIGNED', file: true },
+  {
+    name: 'a subpacket length in five octets',
+    opts: () => ({ unhashed: [{ ...issuerKeyID(b.publicKey), longLength: true }] }),
+    code: 'TEXT_OUTSIDE_SIGNED',
+    file: true,
+  },
 ];
 
 const ACCEPTED: Omit<Case, 'code'>[] = [
   { name: 'an expiration time still to come, marked critical', opts: () => ({ extraHashed: [expiration(365 * 86_400, true)] }) },
   { name: 'an expiration time of zero (never)', opts: () => ({ extraHashed: [expiration(0)] }) },
   { name: 'an unknown subpacket that is not critical', opts: () => ({ extraHashed: [unknown(false)] }) },
-  { name: 'a passed expiration time in the unhashed area, not critical (nothing signs it: ignored)', opts: () => ({ unhashed: [issuerKeyID(b.publicKey), expiration(HOUR / 1000)] }) },
+  {
+    name: 'a passed expiration time in the unhashed area, not critical (nothing signs it: ignored)',
+    opts: () => ({ unhashed: [issuerKeyID(b.publicKey), expiration(HOUR / 1000)] }),
+  },
 ];
 
 describe('signature packets that must not count', () => {
@@ -72,14 +106,19 @@ describe('signature packets that must not count', () => {
     if (file) expect(r.codes).toEqual([code]);
     else {
       // Signer A still counts; B's signature is the one refused, so the threshold of 2 is not met.
-      expect(r.attestation?.signatures.map((s) => [s.fingerprint, s.status === 'good'])).toEqual([[a.ref.fingerprint, true], [b.ref.fingerprint, false]]);
+      expect(r.attestation?.signatures.map((s) => [s.fingerprint, s.status === 'good'])).toEqual([
+        [a.ref.fingerprint, true],
+        [b.ref.fingerprint, false],
+      ]);
       expect(r.codes).toContain('THRESHOLD_NOT_MET');
     }
   });
 
   it('the expired signature says when it expired', async () => {
     const r = await check(w, { attestation: withB({ extraHashed: [expiration(HOUR / 1000, true)] }), requireHeartbeat: false });
-    expect(r.reasons.find((x) => x.code === 'SIGNATURE_EXPIRED')?.message).toBe(`signature by ${b.ref.fingerprint}: the signature expired ${at(HOUR).toISOString()} (its own expiration time, set by the signer)`);
+    expect(r.reasons.find((x) => x.code === 'SIGNATURE_EXPIRED')?.message).toBe(
+      `signature by ${b.ref.fingerprint}: the signature expired ${at(HOUR).toISOString()} (its own expiration time, set by the signer)`,
+    );
   });
 
   it('a heartbeat whose signature has expired is SIGNATURE_EXPIRED (heartbeat)', async () => {

@@ -29,7 +29,10 @@ const manifest = async () => JSON.parse(await readFile(path.join(site, 'manifest
 beforeAll(async () => {
   p = await makeProject();
   await p.writeConfig();
-  await writeFile(path.join(p.root, 'content', 'service.yml'), stringify({ name: 'Test Mail', url: 'https://test-mail.example', security: { contact: ['mailto:security@test-mail.example'] } }));
+  await writeFile(
+    path.join(p.root, 'content', 'service.yml'),
+    stringify({ name: 'Test Mail', url: 'https://test-mail.example', security: { contact: ['mailto:security@test-mail.example'] } }),
+  );
   content = await readCanaryContent(projectAt(p.root));
   site = await mkdtemp(path.join(os.tmpdir(), 'candor-site-'));
   await mkdir(path.join(site, 'policies'), { recursive: true });
@@ -75,7 +78,11 @@ describe('the manifest signature', () => {
 
   it('the genuine manifest verifies with the heartbeat key', async () => {
     await signed();
-    const r = await verifyDetached(await readFile(path.join(site, 'manifest.json')), await readFile(path.join(site, 'manifest.json.asc'), 'utf8'), heartbeatKeys());
+    const r = await verifyDetached(
+      await readFile(path.join(site, 'manifest.json')),
+      await readFile(path.join(site, 'manifest.json.asc'), 'utf8'),
+      heartbeatKeys(),
+    );
     expect(r.ok && r.fingerprint).toBe(p.ci.ref.fingerprint);
   });
 
@@ -104,7 +111,10 @@ describe('security.txt', () => {
     const check = async (armored: string) => {
       const message = await openpgp.readCleartextMessage({ cleartextMessage: armored });
       const result = await openpgp.verify({ message, verificationKeys: p.ci.publicKey, expectSigned: true, date: NOW });
-      return result.signatures[0]!.verified.then(() => true, () => false);
+      return result.signatures[0]!.verified.then(
+        () => true,
+        () => false,
+      );
     };
     expect(await check(genuine)).toBe(true);
     const swapped = genuine.replace('mailto:security@test-mail.example', 'mailto:security@attacker.example');

@@ -194,7 +194,11 @@ describe('state file games', () => {
   it('a state of another site (same signers): SERVICE_MISMATCH', async () => {
     const state = path.join(f.dir, 'other-site.json');
     await run(state, att1, hb1, NOW);
-    const vpn = await reissue(successorData(att1, T1, { service: { name: 'Lumen VPN', url: 'https://lumen-vpn.example' }, sequence: 4, previous: null }), w.signers.slice(0, 2), T1);
+    const vpn = await reissue(
+      successorData(att1, T1, { service: { name: 'Lumen VPN', url: 'https://lumen-vpn.example' }, sequence: 4, previous: null }),
+      w.signers.slice(0, 2),
+      T1,
+    );
     // Its heartbeat even continues the chain the state remembers: only the service gives it away.
     const hbVpn = await w.heartbeat(vpn, { previous: hb1 });
     const r = await run(state, vpn, hbVpn, after(T1));
@@ -224,14 +228,18 @@ describe('state file games', () => {
     expect(r.code).toBe(3);
   });
 
-  it('a heartbeat key pinned by mistake once is never a signer pin later: the CI key\'s own attestation is HEARTBEAT_KEY_AS_SIGNER', async () => {
+  it("a heartbeat key pinned by mistake once is never a signer pin later: the CI key's own attestation is HEARTBEAT_KEY_AS_SIGNER", async () => {
     const state = path.join(f.dir, 'pin-change.json');
     await run(state, att1, hb1, NOW);
     // The CI key's thief names it the only signer, and no longer a heartbeat key.
-    const forged = await reissue(successorData(att1, T1, {
-      signers: { threshold: 1, keys: [w.ci.ref] },
-      heartbeat: { ...att1.data.heartbeat, keys: [] },
-    }), [w.ci], T1);
+    const forged = await reissue(
+      successorData(att1, T1, {
+        signers: { threshold: 1, keys: [w.ci.ref] },
+        heartbeat: { ...att1.data.heartbeat, keys: [] },
+      }),
+      [w.ci],
+      T1,
+    );
     const a = await f.write('forged-ci.txt', forged.file);
     // The run names only the CI key (a changed pin); the state remembers it as a heartbeat key.
     const r = await verifyCli([a, '--keys', f.keyFile(w.ci), '--state', state], after(T1));

@@ -38,7 +38,11 @@ describe('edited statements', () => {
 
 describe('statement changes against --previous', () => {
   it('a reworded statement, re-signed by the signers without explanation, is STATEMENT_REWORDED (tripped)', async () => {
-    const att2 = await reissue(successorData(att1, T1, { statements: reword('WAR', 'We have not received any search warrant for user data that we could not contest.') }), w.signers.slice(0, 2), T1);
+    const att2 = await reissue(
+      successorData(att1, T1, { statements: reword('WAR', 'We have not received any search warrant for user data that we could not contest.') }),
+      w.signers.slice(0, 2),
+      T1,
+    );
     const r = await check(w, { attestation: att2.file, previous: att1.file, requireHeartbeat: false }, LATER);
     expect(r.codes).toContain('STATEMENT_REWORDED');
     expect(r.verdict).toBe('tripped');
@@ -68,17 +72,26 @@ describe('statement changes against --previous', () => {
   });
 
   it('an explanation of the wrong kind (says reworded, was removed) does not cover a removal', async () => {
-    const att2 = await reissue(successorData(att1, T1, {
-      statements: STATEMENTS.filter((s) => s.id !== 'SUBP'),
-      changes: [{ statement: 'SUBP', change: 'reworded', explanation: 'Clearer wording.' }],
-    }), w.signers.slice(0, 2), T1);
+    const att2 = await reissue(
+      successorData(att1, T1, {
+        statements: STATEMENTS.filter((s) => s.id !== 'SUBP'),
+        changes: [{ statement: 'SUBP', change: 'reworded', explanation: 'Clearer wording.' }],
+      }),
+      w.signers.slice(0, 2),
+      T1,
+    );
     const r = await check(w, { attestation: att2.file, previous: att1.file, requireHeartbeat: false }, LATER);
     expect(r.codes).toContain('STATEMENT_REMOVED');
     expect(r.verdict).toBe('tripped');
   });
 
   it('an explained change is only a note (STATEMENT_CHANGE_EXPLAINED): the canary stays alive', async () => {
-    const att2 = await w.attest({ now: T1, previous: att1, statements: STATEMENTS.filter((s) => s.id !== 'SUBP'), explanations: { SUBP: 'Merged into WAR: a subpoena is a kind of request we already report.' } });
+    const att2 = await w.attest({
+      now: T1,
+      previous: att1,
+      statements: STATEMENTS.filter((s) => s.id !== 'SUBP'),
+      explanations: { SUBP: 'Merged into WAR: a subpoena is a kind of request we already report.' },
+    });
     const hb = await w.heartbeat(att2);
     const r = await check(w, { attestation: att2.file, heartbeat: hb.file, previous: att1.file }, LATER);
     expect(r.codes).toContain('STATEMENT_CHANGE_EXPLAINED');

@@ -73,7 +73,7 @@ describe('future and past dates', () => {
     expect(r.verdict).toBe('invalid');
   });
 
-  it('a signature dated a day before the attestation\'s issue time is SIGNATURE_TIME_INCONSISTENT', async () => {
+  it("a signature dated a day before the attestation's issue time is SIGNATURE_TIME_INCONSISTENT", async () => {
     const att = await w.attest();
     const file = armorCleartext(att.text, await signText(att.text, w.signers.slice(0, 2), at(-DAY)));
     const r = await check(w, { attestation: file, requireHeartbeat: false });

@@ -111,11 +111,30 @@ describe('an operator adopts candor, as installed', () => {
   });
 
   it('keys generate: an encrypted key per person (passphrase file) and for the CI (passphrase variable)', async () => {
-    const ada = await ok(['keys', 'generate', '--name', 'Ada Moreau', '--email', 'ada@lumen-mail.example', '--out', path.join(secrets, 'ada.asc'), '--expires-days', '730', '--passphrase-file', path.join(secrets, 'passphrase')], day(0));
+    const ada = await ok(
+      [
+        'keys',
+        'generate',
+        '--name',
+        'Ada Moreau',
+        '--email',
+        'ada@lumen-mail.example',
+        '--out',
+        path.join(secrets, 'ada.asc'),
+        '--expires-days',
+        '730',
+        '--passphrase-file',
+        path.join(secrets, 'passphrase'),
+      ],
+      day(0),
+    );
     const ci = await ok(['keys', 'generate', '--name', 'Lumen CI', '--out', path.join(secrets, 'ci.asc'), '--passphrase-env', 'CI_PASS'], day(0), { CI_PASS });
     fpr.ada = generated(ada.out);
     fpr.ci = generated(ci.out);
-    for (const [name, fingerprint, passphrase] of [['ada', fpr.ada, PASS], ['ci', fpr.ci, CI_PASS]] as const) {
+    for (const [name, fingerprint, passphrase] of [
+      ['ada', fpr.ada, PASS],
+      ['ci', fpr.ci, CI_PASS],
+    ] as const) {
       const file = path.join(secrets, `${name}.asc`);
       expect((await stat(file)).mode & 0o077, `${file} is private`).toBe(0);
       const key = await openpgp.readPrivateKey({ armoredKey: await readFile(file, 'utf8') });
@@ -129,7 +148,23 @@ describe('an operator adopts candor, as installed', () => {
   });
 
   it('keys import: a signer whose key lives in gpg', async () => {
-    await runOk('gpg', [...gpgAt(day(-1)), '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'Bruno Keller <bruno@lumen-mail.example>', 'ed25519', 'sign', '2y'], { env: gpg.env });
+    await runOk(
+      'gpg',
+      [
+        ...gpgAt(day(-1)),
+        '--batch',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        '',
+        '--quick-gen-key',
+        'Bruno Keller <bruno@lumen-mail.example>',
+        'ed25519',
+        'sign',
+        '2y',
+      ],
+      { env: gpg.env },
+    );
     fpr.bruno = /fpr:+([0-9A-F]{40}):/.exec(await runOk('gpg', ['--with-colons', '--list-keys', 'bruno@lumen-mail.example'], { env: gpg.env }))![1]!;
     const pub = gpg.file('bruno.pub.asc', await runOk('gpg', ['--armor', '--export', fpr.bruno], { env: gpg.env }));
     const imported = await ok(['keys', 'import', pub], day(0));
@@ -139,7 +174,13 @@ describe('an operator adopts candor, as installed', () => {
 
   it('check: the demo content with the new keys passes once canary.yml names them and the reports are signed', async () => {
     await editYaml(inRoot('content', 'canary', 'canary.yml'), (doc) => {
-      doc.setIn(['signers'], { threshold: 2, keys: [{ name: 'Ada Moreau', fingerprint: fpr.ada }, { name: 'Bruno Keller', fingerprint: fpr.bruno }] });
+      doc.setIn(['signers'], {
+        threshold: 2,
+        keys: [
+          { name: 'Ada Moreau', fingerprint: fpr.ada },
+          { name: 'Bruno Keller', fingerprint: fpr.bruno },
+        ],
+      });
       doc.setIn(['heartbeat', 'keys'], [{ name: 'Lumen CI', fingerprint: fpr.ci }]);
       doc.setIn(['panicKeys'], []);
       doc.setIn(['freshness', 'bitcoin', 'sources'], chain.sources);
@@ -152,13 +193,16 @@ describe('an operator adopts candor, as installed', () => {
     expect(reports.length).toBeGreaterThan(1);
     await ok(['report', 'sign', reports[0]!, '--key', path.join(secrets, 'ada.asc'), '--passphrase-file', path.join(secrets, 'passphrase')], day(0));
     const adaArmored = await readFile(path.join(secrets, 'ada.asc'), 'utf8');
-    for (const id of reports.slice(1)) await ok(['report', 'sign', id, '--key-env', 'ADA_KEY', '--passphrase-env', 'ADA_PASS'], day(0), { ADA_KEY: adaArmored, ADA_PASS: PASS });
+    for (const id of reports.slice(1))
+      await ok(['report', 'sign', id, '--key-env', 'ADA_KEY', '--passphrase-env', 'ADA_PASS'], day(0), { ADA_KEY: adaArmored, ADA_PASS: PASS });
     for (const id of reports) {
       const sig = inRoot('content', 'transparency', `${id}.json.asc`);
       expect(await readFile(sig, 'utf8')).toMatch(/^-----BEGIN PGP SIGNATURE-----\n/);
     }
     const after = await ok(['check', '--json'], day(0));
-    expect((JSON.parse(after.out) as { problems: { level: string; code: string }[] }).problems.filter((p) => p.level !== 'note').map((p) => p.code)).toEqual([]);
+    expect((JSON.parse(after.out) as { problems: { level: string; code: string }[] }).problems.filter((p) => p.level !== 'note').map((p) => p.code)).toEqual(
+      [],
+    );
     expect((await ok(['check'], day(0))).out).not.toMatch(/ERROR|WARNING/);
     await git('add', '-A');
     await git('commit', '-q', '-m', 'Adopt candor');
@@ -181,7 +225,9 @@ describe('the canary routine, as installed', () => {
     await ok(['canary', 'attest', 'sign', '--key', path.join(secrets, 'ada.asc'), '--passphrase-file', path.join(secrets, 'passphrase')], day(1));
     expect(await readFile(inRoot('content', 'canary', 'pending', 'attestation.signed.txt'), 'utf8')).toMatch(/^-----BEGIN PGP SIGNED MESSAGE-----\n/);
     const sig = gpg.file('bruno.sig', '');
-    await runOk('gpg', [...gpgAt(day(1)), '--batch', '--yes', '--armor', '--textmode', '--detach-sign', '--local-user', fpr.bruno, '--output', sig, pending], { env: gpg.env });
+    await runOk('gpg', [...gpgAt(day(1)), '--batch', '--yes', '--armor', '--textmode', '--detach-sign', '--local-user', fpr.bruno, '--output', sig, pending], {
+      env: gpg.env,
+    });
     await ok(['canary', 'attest', 'add-signature', sig], day(1));
     const published = await ok(['canary', 'attest', 'publish'], day(1));
     expect(published.out).toContain('attestation-000001.txt');
@@ -190,7 +236,9 @@ describe('the canary routine, as installed', () => {
     const home = sandbox();
     try {
       for (const f of [fpr.ada, fpr.bruno]) await runOk('gpg', ['--batch', '--import', inRoot('keys', `${f}.asc`)], { env: home.env });
-      const status = gpgStatus((await exec('gpg', ['--batch', '--status-fd', '1', '--verify', archive('attestation-000001.txt')], { env: { ...process.env, ...home.env } })).stdout);
+      const status = gpgStatus(
+        (await exec('gpg', ['--batch', '--status-fd', '1', '--verify', archive('attestation-000001.txt')], { env: { ...process.env, ...home.env } })).stdout,
+      );
       expect(validSigners(status).sort()).toEqual([fpr.ada, fpr.bruno].sort());
     } finally {
       await home.remove();
@@ -202,7 +250,10 @@ describe('the canary routine, as installed', () => {
     await ok(['canary', 'heartbeat', '--key-env', 'CANDOR_SIGNING_KEY', '--passphrase-env', 'CI_PASS'], day(1, 1), env);
     const first = await readFile(archive('heartbeat-000001.txt'), 'utf8');
     expect(first).toContain(blockHash(chain.tip() - 6));
-    expect(chain.servers.every((s) => s.hits.length > 0), 'both explorers were asked').toBe(true);
+    expect(
+      chain.servers.every((s) => s.hits.length > 0),
+      'both explorers were asked',
+    ).toBe(true);
     const early = await ok(['canary', 'heartbeat', '--if-due', '--passphrase-env', 'CI_PASS'], day(1, 12), env);
     expect(early.out).toContain('not due');
     expect(existsSync(archive('heartbeat-000002.txt'))).toBe(false);
@@ -235,13 +286,29 @@ describe('a reader verifies, as installed', () => {
   const state = () => path.join(tmp, 'reader-state.json');
 
   it('npm run build in the operator repository, then verify URL against the built site', async () => {
-    const { stdout } = await exec('npm', ['run', 'build'], { cwd: REPO, env: { ...process.env, CANDOR_ROOT: root, CANDOR_SITE_OUT: site, CANDOR_NOW: day(3, 3) }, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout } = await exec('npm', ['run', 'build'], {
+      cwd: REPO,
+      env: { ...process.env, CANDOR_ROOT: root, CANDOR_SITE_OUT: site, CANDOR_NOW: day(3, 3) },
+      maxBuffer: 32 * 1024 * 1024,
+    });
     expect(stdout).toContain('Built');
-    for (const file of ['index.html', 'canary.txt', 'heartbeat.txt', 'canary/index.html', 'manifest.json', 'policies/privacy/index.html', `keys/${fpr.ada}.asc`]) expect(existsSync(path.join(site, file)), file).toBe(true);
+    for (const file of [
+      'index.html',
+      'canary.txt',
+      'heartbeat.txt',
+      'canary/index.html',
+      'manifest.json',
+      'policies/privacy/index.html',
+      `keys/${fpr.ada}.asc`,
+    ])
+      expect(existsSync(path.join(site, file)), file).toBe(true);
     expect(await readFile(path.join(site, 'canary.txt'), 'utf8')).toBe(await readFile(archive('attestation-000001.txt'), 'utf8'));
     const server = await serveStatic(site, 0);
     try {
-      const result = await ok(['verify', `http://127.0.0.1:${server.port}/`, '--keys', `${fpr.ada},${fpr.bruno}`, '--timeout', '5', '--time-limit', '30', '--json'], day(3, 3));
+      const result = await ok(
+        ['verify', `http://127.0.0.1:${server.port}/`, '--keys', `${fpr.ada},${fpr.bruno}`, '--timeout', '5', '--time-limit', '30', '--json'],
+        day(3, 3),
+      );
       expect(JSON.parse(result.out).verdict).toBe('alive');
     } finally {
       await server.close();
@@ -255,9 +322,20 @@ describe('a reader verifies, as installed', () => {
     try {
       const checked = await cli(['check', '--json'], day(3, 3));
       expect(checked.code).toBe(65);
-      expect((JSON.parse(checked.out) as { problems: { code: string; message: string }[] }).problems.filter((p) => p.code === 'PRIVATE_KEY_IN_REPO').map((p) => p.message.split(':')[0])).toEqual(['content/policies/privacy/2.2.md']);
+      expect(
+        (JSON.parse(checked.out) as { problems: { code: string; message: string }[] }).problems
+          .filter((p) => p.code === 'PRIVATE_KEY_IN_REPO')
+          .map((p) => p.message.split(':')[0]),
+      ).toEqual(['content/policies/privacy/2.2.md']);
       const before = await readFile(path.join(site, 'policies', 'privacy', '2.2', 'index.html'), 'utf8');
-      const built = await exec('npm', ['run', 'build'], { cwd: REPO, env: { ...process.env, CANDOR_ROOT: root, CANDOR_SITE_OUT: site, CANDOR_NOW: day(3, 3) }, maxBuffer: 32 * 1024 * 1024 }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      const built = await exec('npm', ['run', 'build'], {
+        cwd: REPO,
+        env: { ...process.env, CANDOR_ROOT: root, CANDOR_SITE_OUT: site, CANDOR_NOW: day(3, 3) },
+        maxBuffer: 32 * 1024 * 1024,
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(built.code).toBe(65);
       expect(built.stderr).toMatch(/^error PRIVATE_KEY_IN_REPO: .*policies\/privacy\/2\.2\/index\.html/m);
       expect(built.stderr).not.toContain('PRIVATE KEY-----');
@@ -288,7 +366,10 @@ describe('a reader verifies, as installed', () => {
     await ok(['verify', ...files, ...pins(), '--state', state()], day(3, 3));
     const saved = JSON.parse(await readFile(state(), 'utf8')) as Record<string, unknown>;
     expect(JSON.stringify(saved)).toContain(fpr.ada);
-    const replay = await cli(['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000001.txt'), ...pins(), '--state', state(), '--json'], day(3, 3));
+    const replay = await cli(
+      ['verify', archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000001.txt'), ...pins(), '--state', state(), '--json'],
+      day(3, 3),
+    );
     expect(replay.code).toBe(3);
     expect(codes(replay.out)).toContain('SEQUENCE_NOT_INCREASING');
     const withPrevious = await ok(['verify', ...files, ...pins(), '--previous', archive('attestation-000001.txt'), '--json'], day(3, 3));
@@ -306,7 +387,9 @@ describe('a reader verifies, as installed', () => {
     // Issued at 02:00 on day 3: with the clock an hour earlier, only a wide skew accepts it.
     const early = await cli(['verify', ...files, '--skew', '60', '--json'], day(3, 1));
     expect(codes(early.out)).toContain('FUTURE_DATED');
-    expect(JSON.parse((await cli(['verify', ...files, '--skew', '7200', '--json'], day(3, 1))).out).reasons.map((r: { code: string }) => r.code)).not.toContain('FUTURE_DATED');
+    expect(JSON.parse((await cli(['verify', ...files, '--skew', '7200', '--json'], day(3, 1))).out).reasons.map((r: { code: string }) => r.code)).not.toContain(
+      'FUTURE_DATED',
+    );
     const stale = await cli(['verify', ...files, '--json'], day(6));
     expect(stale.code).toBe(2);
     expect(codes(stale.out)).toContain('HEARTBEAT_EXPIRED');
@@ -316,7 +399,6 @@ describe('a reader verifies, as installed', () => {
     const result = await ok(['verify', '--archive', inRoot('content', 'canary', 'archive'), ...readerKeys(), '--json'], day(3, 3));
     expect(JSON.parse(result.out).verdict).toBe('alive');
   });
-
 });
 
 describe('policies and reports, as installed', () => {
@@ -343,13 +425,34 @@ describe('policies and reports, as installed', () => {
 
   it('policy import --dry-run (every flag; the full import is test/shipped/policy-import.test.ts): says what it would write, writes nothing', async () => {
     const page = path.join(REPO, 'test', 'fixtures', 'import', 'saved-page.html');
-    const r = await ok(['policy', 'import', page, '--policy', 'notes', '--version', '1.0', '--effective', '2024-03-01', '--published', '2024-01-30', '--title', 'Notes privacy', '--dry-run'], day(4));
+    const r = await ok(
+      [
+        'policy',
+        'import',
+        page,
+        '--policy',
+        'notes',
+        '--version',
+        '1.0',
+        '--effective',
+        '2024-03-01',
+        '--published',
+        '2024-01-30',
+        '--title',
+        'Notes privacy',
+        '--dry-run',
+      ],
+      day(4),
+    );
     expect(r.out).toContain('Would write content/policies/notes/1.0.md');
     expect(existsSync(inRoot('content', 'policies', 'notes'))).toBe(false);
   });
 
   it('report new, show (text, --json), export (--csv, --json, --schema, --out)', async () => {
-    const ids = (await readdir(inRoot('content', 'transparency'))).filter((n) => /^\d{4}.*\.md$/.test(n)).map((n) => n.slice(0, -3)).sort();
+    const ids = (await readdir(inRoot('content', 'transparency')))
+      .filter((n) => /^\d{4}.*\.md$/.test(n))
+      .map((n) => n.slice(0, -3))
+      .sort();
     const last = ids.at(-1)!;
     expect((await ok(['report', 'show', last], day(4))).out).toMatch(/requests received/);
     expect(JSON.parse((await ok(['report', 'show', last, '--json'], day(4))).out)).toHaveProperty('totals');
@@ -396,17 +499,35 @@ describe('policies and reports, as installed', () => {
 describe('changing the canary, as installed', () => {
   /** Ada signs with candor (key file, or key and passphrase from variables), Bruno with gpg. */
   const signBoth = async (now: string, fromEnv = false) => {
-    const ada = fromEnv ? ['--key-env', 'ADA_KEY', '--passphrase-env', 'ADA_PASS'] : ['--key', path.join(secrets, 'ada.asc'), '--passphrase-file', path.join(secrets, 'passphrase')];
+    const ada = fromEnv
+      ? ['--key-env', 'ADA_KEY', '--passphrase-env', 'ADA_PASS']
+      : ['--key', path.join(secrets, 'ada.asc'), '--passphrase-file', path.join(secrets, 'passphrase')];
     await ok(['canary', 'attest', 'sign', ...ada], now, { ADA_KEY: await readFile(path.join(secrets, 'ada.asc'), 'utf8'), ADA_PASS: PASS });
     const sig = gpg.file('bruno-next.sig', '');
-    await runOk('gpg', [...gpgAt(now), '--batch', '--yes', '--armor', '--textmode', '--detach-sign', '--local-user', fpr.bruno, '--output', sig, inRoot('content', 'canary', 'pending', 'attestation.txt')], { env: gpg.env });
+    await runOk(
+      'gpg',
+      [
+        ...gpgAt(now),
+        '--batch',
+        '--yes',
+        '--armor',
+        '--textmode',
+        '--detach-sign',
+        '--local-user',
+        fpr.bruno,
+        '--output',
+        sig,
+        inRoot('content', 'canary', 'pending', 'attestation.txt'),
+      ],
+      { env: gpg.env },
+    );
     await ok(['canary', 'attest', 'add-signature', sig], now);
     return ok(['canary', 'attest', 'publish'], now);
   };
   const verifyLatest = (sequence: number, now: string) =>
     cli(['verify', archive(`attestation-00000${sequence}.txt`), '--previous', archive(`attestation-00000${sequence - 1}.txt`), ...readerKeys(), '--json'], now);
 
-  it('canary attest prepare --explain: a reworded statement with the signers\' explanation is a note, not a trip', async () => {
+  it("canary attest prepare --explain: a reworded statement with the signers' explanation is a note, not a trip", async () => {
     const file = inRoot('content', 'canary', 'statements.yml');
     const doc = parseDocument(await readFile(file, 'utf8'));
     const first = doc.getIn(['statements', 0, 'id']) as string;
@@ -429,7 +550,8 @@ describe('changing the canary, as installed', () => {
 
   it('verify --state keeps a trip until --acknowledge, and records it again while the duress is still published', async () => {
     const monitor = path.join(tmp, 'monitor-state.json');
-    const watch = (now: string, ...extra: string[]) => cli(['verify', archive('attestation-000003.txt'), ...readerKeys(), '--state', monitor, '--json', ...extra], now);
+    const watch = (now: string, ...extra: string[]) =>
+      cli(['verify', archive('attestation-000003.txt'), ...readerKeys(), '--state', monitor, '--json', ...extra], now);
     // The baseline: attestation 2 has no heartbeat of its own (stale), which a monitor remembers all the same.
     expect((await cli(['verify', archive('attestation-000002.txt'), ...readerKeys(), '--state', monitor], day(5, 2))).code).toBe(2);
     expect((await watch(day(6, 2))).code).toBe(1);
@@ -450,38 +572,76 @@ describe('changing the canary, as installed', () => {
   });
 
   it('keys rotate: a new key for Ada, certified by the old one (key and passphrase from variables); check accepts it once announced', async () => {
-    const next = await ok(['keys', 'generate', '--name', 'Ada Moreau 2027', '--out', path.join(secrets, 'ada2.asc'), '--passphrase-file', path.join(secrets, 'passphrase')], day(8));
+    const next = await ok(
+      ['keys', 'generate', '--name', 'Ada Moreau 2027', '--out', path.join(secrets, 'ada2.asc'), '--passphrase-file', path.join(secrets, 'passphrase')],
+      day(8),
+    );
     fpr.ada2 = generated(next.out);
     const newPublic = path.join(tmp, 'ada2.pub.asc');
     await cp(inRoot('keys', `${fpr.ada2}.asc`), newPublic);
-    await ok(['keys', 'rotate', '--key-env', 'OLD_KEY', '--passphrase-env', 'OLD_PASS', '--new-key', newPublic, '--reason', 'Yearly rotation.'], day(8), { OLD_KEY: await readFile(path.join(secrets, 'ada.asc'), 'utf8'), OLD_PASS: PASS });
+    await ok(['keys', 'rotate', '--key-env', 'OLD_KEY', '--passphrase-env', 'OLD_PASS', '--new-key', newPublic, '--reason', 'Yearly rotation.'], day(8), {
+      OLD_KEY: await readFile(path.join(secrets, 'ada.asc'), 'utf8'),
+      OLD_PASS: PASS,
+    });
     expect(existsSync(inRoot('keys', 'retired', `${fpr.ada}.asc`))).toBe(true);
     await editYaml(inRoot('content', 'canary', 'canary.yml'), (doc) => {
       doc.setIn(['signers', 'keys', 0], doc.createNode({ name: 'Ada Moreau', fingerprint: fpr.ada2 }));
       doc.setIn(['rotations'], [{ retired: fpr.ada, replacement: fpr.ada2, reason: 'Yearly rotation.' }]);
     });
     // The CI key is rotated the same way, from a key file and a passphrase file.
-    const ci2 = await ok(['keys', 'generate', '--name', 'Lumen CI 2027', '--out', path.join(secrets, 'ci2.asc'), '--passphrase-env', 'CI_PASS'], day(8), { CI_PASS });
+    const ci2 = await ok(['keys', 'generate', '--name', 'Lumen CI 2027', '--out', path.join(secrets, 'ci2.asc'), '--passphrase-env', 'CI_PASS'], day(8), {
+      CI_PASS,
+    });
     fpr.ci2 = generated(ci2.out);
     const ci2Public = path.join(tmp, 'ci2.pub.asc');
     await cp(inRoot('keys', `${fpr.ci2}.asc`), ci2Public);
-    await ok(['keys', 'rotate', '--key', path.join(secrets, 'ci.asc'), '--passphrase-file', path.join(secrets, 'ci-passphrase'), '--new-key', ci2Public, '--reason', 'New CI key.'], day(8));
+    await ok(
+      [
+        'keys',
+        'rotate',
+        '--key',
+        path.join(secrets, 'ci.asc'),
+        '--passphrase-file',
+        path.join(secrets, 'ci-passphrase'),
+        '--new-key',
+        ci2Public,
+        '--reason',
+        'New CI key.',
+      ],
+      day(8),
+    );
     await editYaml(inRoot('content', 'canary', 'canary.yml'), (doc) => {
       doc.setIn(['heartbeat', 'keys'], [{ name: 'Lumen CI 2027', fingerprint: fpr.ci2 }]);
-      doc.setIn(['rotations'], [{ retired: fpr.ada, replacement: fpr.ada2, reason: 'Yearly rotation.' }, { retired: fpr.ci, replacement: fpr.ci2, reason: 'New CI key.' }]);
+      doc.setIn(
+        ['rotations'],
+        [
+          { retired: fpr.ada, replacement: fpr.ada2, reason: 'Yearly rotation.' },
+          { retired: fpr.ci, replacement: fpr.ci2, reason: 'New CI key.' },
+        ],
+      );
     });
     expect(existsSync(inRoot('keys', 'retired', `${fpr.ci}.asc`))).toBe(true);
     const checked = await cli(['check', '--json'], day(8));
-    expect((JSON.parse(checked.out) as { problems: { level: string; code: string }[] }).problems.filter((p) => p.level === 'error').map((p) => p.code)).toEqual([]);
+    expect((JSON.parse(checked.out) as { problems: { level: string; code: string }[] }).problems.filter((p) => p.level === 'error').map((p) => p.code)).toEqual(
+      [],
+    );
   });
 });
 
 /** `candor [cmd…] --help` of the shipped binary, parsed: every leaf command and its options. */
 async function helpTree(prefix: string[] = []): Promise<Map<string, string[]>> {
   const help = (await candor([...prefix, '--help'])).out;
-  const section = (name: string) => (help.split(`\n${name}:\n`)[1] ?? '').split('\n\n')[0]!.split('\n').filter((l) => /^ {2}\S/.test(l));
-  const options = section('Options').flatMap((l) => /--[a-z][a-z-]*/.exec(l)?.[0] ?? []).filter((o) => o !== '--help');
-  const subs = section('Commands').map((l) => l.trim().split(/\s+/)[0]!).filter((c) => c !== 'help');
+  const section = (name: string) =>
+    (help.split(`\n${name}:\n`)[1] ?? '')
+      .split('\n\n')[0]!
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l));
+  const options = section('Options')
+    .flatMap((l) => /--[a-z][a-z-]*/.exec(l)?.[0] ?? [])
+    .filter((o) => o !== '--help');
+  const subs = section('Commands')
+    .map((l) => l.trim().split(/\s+/)[0]!)
+    .filter((c) => c !== 'help');
   if (subs.length === 0) return new Map([[prefix.join(' '), options]]);
   const tree = new Map<string, string[]>();
   if (prefix.length === 0) tree.set('', options);

@@ -17,7 +17,12 @@ let dir: string | undefined;
 
 afterAll(async () => {
   // npm runs the script in its own process group: stop the whole group.
-  if (child?.pid) try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+  if (child?.pid)
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -27,8 +32,13 @@ function start(env: NodeJS.ProcessEnv, until: RegExp): Promise<string> {
     child = spawn('npm', ['start'], { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; if (until.test(out)) resolve(out); });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (until.test(out)) resolve(out);
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+    });
     child.on('close', (code) => reject(new Error(`npm start exited ${code} before serving:\n${out}\n${err}`)));
   });
 }

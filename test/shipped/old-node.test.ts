@@ -23,6 +23,8 @@ describe('an old Node', () => {
     const r = spawnSync(OLD_NODE, [CANDOR_BIN, '--version'], { encoding: 'utf8', env: cleanEnv() });
     expect(r.status).toBe(69);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`error NODE_TOO_OLD: candor needs Node ${engines.node.slice(2)} or later (it runs TypeScript directly); this is Node ${version.slice(1)}.\n  hint: run it as \`npx candor\` in a project that depends on the npm package \`node\` (this repository does), or install Node 24.\n`);
+    expect(r.stderr).toBe(
+      `error NODE_TOO_OLD: candor needs Node ${engines.node.slice(2)} or later (it runs TypeScript directly); this is Node ${version.slice(1)}.\n  hint: run it as \`npx candor\` in a project that depends on the npm package \`node\` (this repository does), or install Node 24.\n`,
+    );
   });
 });

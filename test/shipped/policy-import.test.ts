@@ -23,7 +23,9 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-interface Checked { problems: { level: string; code: string }[] }
+interface Checked {
+  problems: { level: string; code: string }[];
+}
 
 describe('candor policy import, as installed', () => {
   it('imports a saved page and a folder of snapshots; check lists what is left to write as warnings', async () => {
@@ -33,13 +35,21 @@ describe('candor policy import, as installed', () => {
     expect(history.code, history.out + history.err).toBe(0);
     expect(history.out).toContain('1 identical snapshot(s) collapsed');
     expect((await readdir(path.join(project.root, 'content', 'policies', 'driftwood'))).sort()).toEqual(['1.0.md', '1.1.md', '2.0.md']);
-    expect(await readFile(path.join(project.root, 'content', 'policies', 'pebble', '1.0.md'), 'utf8')).toBe(await readFile(path.join(REPO, 'test', 'golden', 'files', 'import', 'pebble', '1.0.md'), 'utf8'));
+    expect(await readFile(path.join(project.root, 'content', 'policies', 'pebble', '1.0.md'), 'utf8')).toBe(
+      await readFile(path.join(REPO, 'test', 'golden', 'files', 'import', 'pebble', '1.0.md'), 'utf8'),
+    );
 
     // Today is after every imported version: they are history, not announcements.
     const check = await project.cli(['check', '--json'], { now: '2026-11-23T12:00:00Z' });
     expect(check.code, check.out + check.err).toBe(0);
-    const policyCodes = (JSON.parse(check.out) as Checked).problems.filter((p) => /^(POLICY_|IMPORTED_|NOTICE|VERSION|SAME_DAY|PUBLISHED|EDITORIAL)/.test(p.code));
-    expect([...new Set(policyCodes.map((p) => `${p.level}:${p.code}`))].sort()).toEqual(['note:IMPORTED_NOTICE', 'warning:POLICY_FACTS_TODO', 'warning:POLICY_SUMMARY_TODO']);
+    const policyCodes = (JSON.parse(check.out) as Checked).problems.filter((p) =>
+      /^(POLICY_|IMPORTED_|NOTICE|VERSION|SAME_DAY|PUBLISHED|EDITORIAL)/.test(p.code),
+    );
+    expect([...new Set(policyCodes.map((p) => `${p.level}:${p.code}`))].sort()).toEqual([
+      'note:IMPORTED_NOTICE',
+      'warning:POLICY_FACTS_TODO',
+      'warning:POLICY_SUMMARY_TODO',
+    ]);
     expect((JSON.parse(check.out) as Checked).problems.filter((p) => p.level === 'error')).toEqual([]);
     // The same page again is no new version; a version that exists is never overwritten.
     const again = await project.cli(['policy', 'import', path.join(FIXTURES, 'saved-page.html'), '--policy', 'pebble']);

@@ -14,7 +14,11 @@ const SPACING_S = 600;
 /** Height of the block mined at `genesis`. */
 const BASE_HEIGHT = 870_000;
 
-export interface Block { height: number; hash: string; time: number }
+export interface Block {
+  height: number;
+  hash: string;
+  time: number;
+}
 
 export interface Chain {
   /** As canary.yml lists them (the real names, local URLs). */
@@ -49,25 +53,48 @@ export async function startChain(opts: { genesis: Date; now: () => Date }): Prom
   let down = false;
   let count = 0;
 
-  const esplora = (notFound: number) => (req: IncomingMessage): FixtureResponse => {
-    if (down) return { body: '', reset: true };
-    count++;
-    const tip = tipAt(opts.now());
-    const url = new URL(req.url ?? '/', 'http://x');
-    let m: RegExpExecArray | null;
-    if (url.pathname === '/api/blocks/tip/height') return { body: String(tip.height), contentType: 'text/plain' };
-    if ((m = /^\/api\/block-height\/(\d+)$/.exec(url.pathname))) {
-      const h = Number(m[1]);
-      return h <= tip.height && h >= BASE_HEIGHT ? { body: blockHash(h), contentType: 'text/plain' } : { status: 404, body: 'Block not found', contentType: 'text/plain' };
-    }
-    if ((m = /^\/api\/block\/([0-9a-f]{64})$/.exec(url.pathname))) {
-      const b = byHash(m[1]!, tip);
-      if (!b) return { status: notFound, body: notFoundEsplora, contentType: 'text/plain' };
-      return { body: JSON.stringify({ ...esploraBlock, id: b.hash, height: b.height, timestamp: b.time, mediantime: b.time - 3000, previousblockhash: blockHash(b.height - 1) }), contentType: 'application/json' };
-    }
-    return { status: 404, body: 'Not found' };
-  };
-  const infoJson = (b: Block): Record<string, unknown> => ({ ...infoBlock, hash: b.hash, height: b.height, time: b.time, prev_block: blockHash(b.height - 1), next_block: [], main_chain: true, block_index: b.height });
+  const esplora =
+    (notFound: number) =>
+    (req: IncomingMessage): FixtureResponse => {
+      if (down) return { body: '', reset: true };
+      count++;
+      const tip = tipAt(opts.now());
+      const url = new URL(req.url ?? '/', 'http://x');
+      let m: RegExpExecArray | null;
+      if (url.pathname === '/api/blocks/tip/height') return { body: String(tip.height), contentType: 'text/plain' };
+      if ((m = /^\/api\/block-height\/(\d+)$/.exec(url.pathname))) {
+        const h = Number(m[1]);
+        return h <= tip.height && h >= BASE_HEIGHT
+          ? { body: blockHash(h), contentType: 'text/plain' }
+          : { status: 404, body: 'Block not found', contentType: 'text/plain' };
+      }
+      if ((m = /^\/api\/block\/([0-9a-f]{64})$/.exec(url.pathname))) {
+        const b = byHash(m[1]!, tip);
+        if (!b) return { status: notFound, body: notFoundEsplora, contentType: 'text/plain' };
+        return {
+          body: JSON.stringify({
+            ...esploraBlock,
+            id: b.hash,
+            height: b.height,
+            timestamp: b.time,
+            mediantime: b.time - 3000,
+            previousblockhash: blockHash(b.height - 1),
+          }),
+          contentType: 'application/json',
+        };
+      }
+      return { status: 404, body: 'Not found' };
+    };
+  const infoJson = (b: Block): Record<string, unknown> => ({
+    ...infoBlock,
+    hash: b.hash,
+    height: b.height,
+    time: b.time,
+    prev_block: blockHash(b.height - 1),
+    next_block: [],
+    main_chain: true,
+    block_index: b.height,
+  });
   const blockchainInfo = (req: IncomingMessage): FixtureResponse => {
     if (down) return { body: '', reset: true };
     count++;
@@ -86,9 +113,12 @@ export async function startChain(opts: { genesis: Date; now: () => Date }): Prom
     }
     return { status: 404, body: 'Not found' };
   };
-  const catchAll = (handler: (req: IncomingMessage) => FixtureResponse): Record<string, (req: IncomingMessage) => FixtureResponse> => new Proxy({}, { get: () => handler });
+  const catchAll = (handler: (req: IncomingMessage) => FixtureResponse): Record<string, (req: IncomingMessage) => FixtureResponse> =>
+    new Proxy({}, { get: () => handler });
   const servers: FixtureServer[] = await Promise.all([
-    startFixtureServer(catchAll(esplora(404))), startFixtureServer(catchAll(esplora(400))), startFixtureServer(catchAll(blockchainInfo)),
+    startFixtureServer(catchAll(esplora(404))),
+    startFixtureServer(catchAll(esplora(400))),
+    startFixtureServer(catchAll(blockchainInfo)),
   ]);
   return {
     sources: [
@@ -96,9 +126,14 @@ export async function startChain(opts: { genesis: Date; now: () => Date }): Prom
       { name: 'blockstream.info', kind: 'esplora', url: `${servers[1]!.url}/api` },
       { name: 'blockchain.info', kind: 'blockchain-info', url: servers[2]!.url },
     ],
-    blockAt, tipAt,
-    setDown: (d) => { down = d; },
+    blockAt,
+    tipAt,
+    setDown: (d) => {
+      down = d;
+    },
     requests: () => count,
-    close: async () => { await Promise.all(servers.map((s) => s.close())); },
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
   };
 }

@@ -23,15 +23,22 @@ beforeAll(async () => {
   const [first] = await s.gh.trigger({ event: 'schedule', cron: '23 4 * * *', at: s.now });
   expect(first!.conclusion, first!.log().slice(-4000)).toBe('success');
 }, 300_000);
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
-describe('the operators\' routines of the simulated year', () => {
+describe("the operators' routines of the simulated year", () => {
   it('two publish runs started at once: the second waits for the first, then finds the heartbeat not due', async () => {
     const at = new Date('2027-01-19T04:23:00Z');
     s.now = at;
-    const runs = (await Promise.all([
-      s.gh.trigger({ event: 'schedule', cron: '23 4 * * *', at }), s.gh.trigger({ event: 'workflow_dispatch', workflow: 'publish.yml', at }),
-    ])).flat().sort((a, b) => a.id - b.id);
+    const runs = (
+      await Promise.all([
+        s.gh.trigger({ event: 'schedule', cron: '23 4 * * *', at }),
+        s.gh.trigger({ event: 'workflow_dispatch', workflow: 'publish.yml', at }),
+      ])
+    )
+      .flat()
+      .sort((a, b) => a.id - b.id);
     for (const r of runs) expect(r.conclusion, r.log().slice(-5000)).toBe('success');
     expect(runs[1]!.log()).toMatch(/is recent: not due yet/);
   }, 600_000);
@@ -67,8 +74,24 @@ describe('the operators\' routines of the simulated year', () => {
     expect(r.code, r.out).toBe(0);
     // The archive across the rotation: heartbeats by the retired key, then by its replacement.
     const clone = await s.clone('auditor');
-    const archive = await exec(NODE, [CANDOR, 'verify', '--archive', path.join(clone.dir, 'content', 'canary', 'archive'), '--keyring', path.join(clone.dir, 'keys'), '--keys', `${s.ada.fingerprint},${s.bruno.fingerprint}`, '--now', '2027-01-19T12:00:00Z'], { env: { PATH: process.env['PATH'] } })
-      .catch((e: { stdout: string; stderr: string }) => { throw new Error(`${e.stdout}${e.stderr}`); });
+    const archive = await exec(
+      NODE,
+      [
+        CANDOR,
+        'verify',
+        '--archive',
+        path.join(clone.dir, 'content', 'canary', 'archive'),
+        '--keyring',
+        path.join(clone.dir, 'keys'),
+        '--keys',
+        `${s.ada.fingerprint},${s.bruno.fingerprint}`,
+        '--now',
+        '2027-01-19T12:00:00Z',
+      ],
+      { env: { PATH: process.env['PATH'] } },
+    ).catch((e: { stdout: string; stderr: string }) => {
+      throw new Error(`${e.stdout}${e.stderr}`);
+    });
     expect(archive.stdout).toMatch(/ALIVE/);
   }, 600_000);
 });

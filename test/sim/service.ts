@@ -28,7 +28,13 @@ export const REPOSITORY = 'lumen/privacy';
 export const NODE = path.join(REPO, 'node_modules', 'node', 'bin', 'node');
 export const CANDOR = path.join(REPO, 'bin', 'candor.mjs');
 
-export interface SimKey { name: string; fingerprint: string; privateKey: string; publicKey: string; file: string }
+export interface SimKey {
+  name: string;
+  fingerprint: string;
+  privateKey: string;
+  publicKey: string;
+  file: string;
+}
 
 export interface Service {
   gh: LocalGitHub;
@@ -65,7 +71,13 @@ export interface Clone {
 }
 
 async function makeKey(dir: string, name: string, at: Date, expiresInDays?: number): Promise<SimKey> {
-  const k = await generateSigningKey({ name: `${name} (THROWAWAY SIMULATION KEY)`, email: `${name.toLowerCase().replace(/\W+/g, '.')}@lumen-mail.example`, passphrase: PASSPHRASE, now: at, ...(expiresInDays ? { expiresInDays } : {}) });
+  const k = await generateSigningKey({
+    name: `${name} (THROWAWAY SIMULATION KEY)`,
+    email: `${name.toLowerCase().replace(/\W+/g, '.')}@lumen-mail.example`,
+    passphrase: PASSPHRASE,
+    now: at,
+    ...(expiresInDays ? { expiresInDays } : {}),
+  });
   const file = path.join(dir, `${name.replace(/\W+/g, '-').toLowerCase()}-${k.fingerprint.slice(-8)}.asc`);
   await writeFile(file, k.privateKey, { mode: 0o600 });
   return { name, fingerprint: k.fingerprint, privateKey: k.privateKey, publicKey: k.publicKey, file };
@@ -96,32 +108,74 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const smtpPort = smtp.port;
   const receiver = await startReceiver(WEBHOOK_SECRET);
   const [ada, bruno, ci] = await Promise.all([
-    makeKey(secretsDir, 'Ada Moreau', opts.start, 730), makeKey(secretsDir, 'Bruno Keller', opts.start, 730), makeKey(secretsDir, 'Lumen Mail CI', opts.start, opts.ciKeyDays ?? 730),
+    makeKey(secretsDir, 'Ada Moreau', opts.start, 730),
+    makeKey(secretsDir, 'Bruno Keller', opts.start, 730),
+    makeKey(secretsDir, 'Lumen Mail CI', opts.start, opts.ciKeyDays ?? 730),
   ]);
   // Bruno keeps his key in gpg (as on a hardware token) and signs with gpg --detach-sign.
   // gpg's clock is the simulated one too (a key "created in the future" is refused otherwise).
-  await exec('gpg', ['--homedir', gnupg, '--batch', '--faked-system-time', `${Math.floor(opts.start.getTime() / 1000) + 60}!`, '--pinentry-mode', 'loopback', '--passphrase', PASSPHRASE, '--import', bruno.file]);
+  await exec('gpg', [
+    '--homedir',
+    gnupg,
+    '--batch',
+    '--faked-system-time',
+    `${Math.floor(opts.start.getTime() / 1000) + 60}!`,
+    '--pinentry-mode',
+    'loopback',
+    '--passphrase',
+    PASSPHRASE,
+    '--import',
+    bruno.file,
+  ]);
   const secrets = {
-    CANDOR_SIGNING_KEY: ci.privateKey, CANDOR_PASSPHRASE: PASSPHRASE,
-    CANDOR_SMTP_USER: SMTP_USER, CANDOR_SMTP_PASSWORD: SMTP_PASSWORD, CANDOR_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    CANDOR_SIGNING_KEY: ci.privateKey,
+    CANDOR_PASSPHRASE: PASSPHRASE,
+    CANDOR_SMTP_USER: SMTP_USER,
+    CANDOR_SMTP_PASSWORD: SMTP_PASSWORD,
+    CANDOR_WEBHOOK_SECRET: WEBHOOK_SECRET,
   };
   const gh = await startLocalGitHub({
-    repository: REPOSITORY, secrets,
+    repository: REPOSITORY,
+    secrets,
     // A compile cache, as a runner image could keep between jobs (it caches compiled code, nothing of ours changes).
     // The machine trusts the SMTP server's certificate, as a runner trusts a real server's CA.
     env: { NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'candor-sim-compile-cache'), NODE_EXTRA_CA_CERTS: caFile },
-    ...(opts.watch ? { watch: opts.watch } : {}), ...(opts.holdPush ? { holdPush: opts.holdPush } : {}), ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.watch ? { watch: opts.watch } : {}),
+    ...(opts.holdPush ? { holdPush: opts.holdPush } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const candor = async (cwd: string, args: string[], at: Date, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> => {
-    const result = await exec(NODE, [CANDOR, '--root', cwd, '--now', at.toISOString(), ...args], { cwd, env: { PATH: process.env['PATH'], HOME: dir, CANDOR_PASSPHRASE: PASSPHRASE, LC_ALL: 'C', TZ: 'UTC', ...env } })
-      .then(({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }));
+    const result = await exec(NODE, [CANDOR, '--root', cwd, '--now', at.toISOString(), ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'], HOME: dir, CANDOR_PASSPHRASE: PASSPHRASE, LC_ALL: 'C', TZ: 'UTC', ...env },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+    );
     return result;
   };
 
-  const read = (state: string, when: Date, extra: string[] = []) => exec(NODE, [CANDOR, 'verify', gh.pagesUrl, '--state', state, '--now', when.toISOString(), ...extra], { env: { PATH: process.env['PATH'], LC_ALL: 'C', TZ: 'UTC' } })
-    .then(({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }));
+  const read = (state: string, when: Date, extra: string[] = []) =>
+    exec(NODE, [CANDOR, 'verify', gh.pagesUrl, '--state', state, '--now', when.toISOString(), ...extra], {
+      env: { PATH: process.env['PATH'], LC_ALL: 'C', TZ: 'UTC' },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+    );
   Object.assign(service, {
-    gh, chain, smtp, smtpPort, receiver, ada, bruno, ci, gnupg, dir, secrets, candor, read,
+    gh,
+    chain,
+    smtp,
+    smtpPort,
+    receiver,
+    ada,
+    bruno,
+    ci,
+    gnupg,
+    dir,
+    secrets,
+    candor,
+    read,
     makeKey: (name: string, at: Date, days?: number) => makeKey(secretsDir, name, at, days),
     async setSmtp(up: boolean) {
       if (!up) await smtp.close();
@@ -139,7 +193,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       const token = gh.userToken(who, repository);
       const auth = ['-c', `http.${gh.git.url}/.extraheader=AUTHORIZATION: basic ${Buffer.from(`${who}:${token}`).toString('base64')}`];
       await git(['clone', '--quiet', gh.git.cloneUrl(repository), cloneDir]);
-      const identity = (at: Date) => ({ GIT_AUTHOR_NAME: who, GIT_AUTHOR_EMAIL: `${who.toLowerCase().replace(/\W+/g, '.')}@lumen-mail.example`, GIT_COMMITTER_NAME: who, GIT_COMMITTER_EMAIL: `${who.toLowerCase().replace(/\W+/g, '.')}@lumen-mail.example`, GIT_AUTHOR_DATE: at.toISOString(), GIT_COMMITTER_DATE: at.toISOString() });
+      const identity = (at: Date) => ({
+        GIT_AUTHOR_NAME: who,
+        GIT_AUTHOR_EMAIL: `${who.toLowerCase().replace(/\W+/g, '.')}@lumen-mail.example`,
+        GIT_COMMITTER_NAME: who,
+        GIT_COMMITTER_EMAIL: `${who.toLowerCase().replace(/\W+/g, '.')}@lumen-mail.example`,
+        GIT_AUTHOR_DATE: at.toISOString(),
+        GIT_COMMITTER_DATE: at.toISOString(),
+      });
       return {
         dir: cloneDir,
         async commit(message: string, at: Date) {
@@ -172,13 +233,24 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       config.setIn(['panicKeys'], []);
       config.setIn(['freshness', 'bitcoin', 'sources'], chain.sources);
       await writeFile(file, config.toString());
-      await writeFile(path.join(work, 'content', 'notify.yml'), stringify({
-        announceEffective: true,
-        email: { host: '127.0.0.1', port: smtpPort, security: 'starttls', from: 'Lumen Mail <announce@lumen-mail.example>', to: ['announce@lists.lumen-mail.example'], userEnv: 'CANDOR_SMTP_USER', passwordEnv: 'CANDOR_SMTP_PASSWORD' },
-        webhooks: [{ url: receiver.url, secretEnv: 'CANDOR_WEBHOOK_SECRET' }],
-        github: { repository: REPOSITORY, issues: true, releases: false },
-        operators: { to: ['canary-ops@lumen-mail.example'] },
-      }));
+      await writeFile(
+        path.join(work, 'content', 'notify.yml'),
+        stringify({
+          announceEffective: true,
+          email: {
+            host: '127.0.0.1',
+            port: smtpPort,
+            security: 'starttls',
+            from: 'Lumen Mail <announce@lumen-mail.example>',
+            to: ['announce@lists.lumen-mail.example'],
+            userEnv: 'CANDOR_SMTP_USER',
+            passwordEnv: 'CANDOR_SMTP_PASSWORD',
+          },
+          webhooks: [{ url: receiver.url, secretEnv: 'CANDOR_WEBHOOK_SECRET' }],
+          github: { repository: REPOSITORY, issues: true, releases: false },
+          operators: { to: ['canary-ops@lumen-mail.example'] },
+        }),
+      );
       // The signers' first attestation, before the year starts.
       await signAttestation(service, work, opts.start, []);
     },
@@ -200,8 +272,25 @@ export async function signAttestation(s: Service, work: string, at: Date, prepar
   await ok(['canary', 'attest', 'sign', '--key', s.ada.file]);
   const sig = path.join(s.dir, `bruno-${at.getTime()}.sig`);
   const date = Math.floor(at.getTime() / 1000);
-  await exec('gpg', ['--homedir', s.gnupg, '--batch', '--pinentry-mode', 'loopback', '--passphrase', PASSPHRASE, '--faked-system-time', `${date}!`,
-    '--armor', '--textmode', '--detach-sign', '--local-user', s.bruno.fingerprint, '--output', sig, path.join(work, 'content', 'canary', 'pending', 'attestation.txt')]);
+  await exec('gpg', [
+    '--homedir',
+    s.gnupg,
+    '--batch',
+    '--pinentry-mode',
+    'loopback',
+    '--passphrase',
+    PASSPHRASE,
+    '--faked-system-time',
+    `${date}!`,
+    '--armor',
+    '--textmode',
+    '--detach-sign',
+    '--local-user',
+    s.bruno.fingerprint,
+    '--output',
+    sig,
+    path.join(work, 'content', 'canary', 'pending', 'attestation.txt'),
+  ]);
   await ok(['canary', 'attest', 'add-signature', sig]);
   return ok(['canary', 'attest', 'publish']);
 }

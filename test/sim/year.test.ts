@@ -19,11 +19,14 @@ let final: string;
 
 const dayOf = (d: Date): number => Math.floor((d.getTime() - START.getTime()) / DAY);
 
-beforeAll(async () => {
-  year = await simulateYear({ days: DAYS, log: (line) => process.stdout.write(`${line}\n`) });
-  final = await mkdtemp(path.join(os.tmpdir(), 'candor-sim-final-'));
-  await git(['clone', '--quiet', year.service.gh.git.cloneUrl('lumen/privacy'), final]);
-}, DAYS * 180_000 + 120_000);
+beforeAll(
+  async () => {
+    year = await simulateYear({ days: DAYS, log: (line) => process.stdout.write(`${line}\n`) });
+    final = await mkdtemp(path.join(os.tmpdir(), 'candor-sim-final-'));
+    await git(['clone', '--quiet', year.service.gh.git.cloneUrl('lumen/privacy'), final]);
+  },
+  DAYS * 180_000 + 120_000,
+);
 
 afterAll(async () => {
   await year?.close();
@@ -32,8 +35,13 @@ afterAll(async () => {
 
 /** Event ids the ledger says were delivered on a channel (attempted, not baselined). */
 async function delivered(channelPrefix: string): Promise<string[]> {
-  const ledger = JSON.parse(await readFile(path.join(final, 'content', 'notifications', 'ledger.json'), 'utf8')) as { entries: { event: string; channel: string; status: string; attempts: number }[] };
-  return ledger.entries.filter((e) => e.channel.startsWith(channelPrefix) && e.status === 'sent' && e.attempts > 0).map((e) => e.event).sort();
+  const ledger = JSON.parse(await readFile(path.join(final, 'content', 'notifications', 'ledger.json'), 'utf8')) as {
+    entries: { event: string; channel: string; status: string; attempts: number }[];
+  };
+  return ledger.entries
+    .filter((e) => e.channel.startsWith(channelPrefix) && e.status === 'sent' && e.attempts > 0)
+    .map((e) => e.event)
+    .sort();
 }
 
 const count = (ids: string[]): Map<string, number> => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
@@ -49,7 +57,10 @@ describe(`a simulated year of operation (${DAYS} days from ${START.toISOString()
   });
 
   it('every failed run is an injected one; ci.yml is refused by the runner, never run silently', () => {
-    const failed = year.runs.filter((r) => r.conclusion === 'failure').map((r) => `${r.workflow.file}@${dayOf(r.at)}`).sort();
+    const failed = year.runs
+      .filter((r) => r.conclusion === 'failure')
+      .map((r) => `${r.workflow.file}@${dayOf(r.at)}`)
+      .sort();
     const expected = year.expectedFailures.map((e) => `${e.workflow}@${e.day}`).sort();
     const unexpected = year.runs.filter((r) => r.conclusion === 'failure' && !expected.includes(`${r.workflow.file}@${dayOf(r.at)}`));
     expect(failed, unexpected.map((r) => r.log().slice(-3000)).join('\n----\n')).toEqual(expected);
@@ -65,8 +76,24 @@ describe(`a simulated year of operation (${DAYS} days from ${START.toISOString()
     const archive = path.join(final, 'content', 'canary', 'archive');
     const heartbeats = (await readdir(archive)).filter((f) => f.startsWith('heartbeat-')).sort();
     expect(heartbeats.map((f) => Number(/\d+/.exec(f)![0]))).toEqual(heartbeats.map((_, i) => i + 1));
-    const { stdout } = await exec(NODE, [CANDOR, 'verify', '--archive', archive, '--keyring', path.join(final, 'keys'), '--keys', `${year.service.ada.fingerprint},${year.service.bruno.fingerprint}`, '--now', new Date(START.getTime() + (DAYS - 1) * DAY + 13 * 3_600_000).toISOString()], { env: { PATH: process.env['PATH'] } })
-      .catch((e: { stdout: string; stderr: string }) => { throw new Error(`${e.stdout}${e.stderr}`); });
+    const { stdout } = await exec(
+      NODE,
+      [
+        CANDOR,
+        'verify',
+        '--archive',
+        archive,
+        '--keyring',
+        path.join(final, 'keys'),
+        '--keys',
+        `${year.service.ada.fingerprint},${year.service.bruno.fingerprint}`,
+        '--now',
+        new Date(START.getTime() + (DAYS - 1) * DAY + 13 * 3_600_000).toISOString(),
+      ],
+      { env: { PATH: process.env['PATH'] } },
+    ).catch((e: { stdout: string; stderr: string }) => {
+      throw new Error(`${e.stdout}${e.stderr}`);
+    });
     expect(stdout).toMatch(/ALIVE/);
     expect(stdout).not.toMatch(/CHAIN_|SEQUENCE_|GAP|DUPLICATE/);
   });
@@ -76,7 +103,8 @@ describe(`a simulated year of operation (${DAYS} days from ${START.toISOString()
     const gnupg = await mkdtemp(path.join(os.tmpdir(), 'candor-sim-gpg-'));
     const end = new Date(START.getTime() + (DAYS - 1) * DAY + 13 * 3_600_000);
     try {
-      for (const f of await readdir(path.join(site, 'keys'))) if (f.endsWith('.asc')) await exec('gpg', [...gpgAt(gnupg, end), '--import', path.join(site, 'keys', f)]);
+      for (const f of await readdir(path.join(site, 'keys')))
+        if (f.endsWith('.asc')) await exec('gpg', [...gpgAt(gnupg, end), '--import', path.join(site, 'keys', f)]);
       const status = async (args: string[]) => (await exec('gpg', [...gpgAt(gnupg, end), '--status-fd', '1', ...args])).stdout;
       const canary = await status(['--verify', path.join(site, 'canary.txt')]);
       expect(canary.match(/^\[GNUPG:\] VALIDSIG /gm)).toHaveLength(2);
@@ -96,8 +124,15 @@ describe(`a simulated year of operation (${DAYS} days from ${START.toISOString()
     const mailIds = mails.map((m) => /^Message-ID:\s*<([^@>]+)@/im.exec(m.raw.toString('utf8'))![1]!.replace(/\./g, ':'));
     const hooks = s.receiver.deliveries.filter((d) => d.signatureOk && d.status < 300).map((d) => d.event);
     const issues = s.gh.api.issues.filter((i) => i.labels.includes('policy-change')).map((i) => /candor:event:(\S+) -->/.exec(i.body ?? '')![1]!);
-    for (const [channel, ids] of [['email', mailIds], ['webhook', hooks], ['github-issue', issues]] as const) {
-      expect([...count(ids)].filter(([, n]) => n > 1), `${channel}: duplicates`).toEqual([]);
+    for (const [channel, ids] of [
+      ['email', mailIds],
+      ['webhook', hooks],
+      ['github-issue', issues],
+    ] as const) {
+      expect(
+        [...count(ids)].filter(([, n]) => n > 1),
+        `${channel}: duplicates`,
+      ).toEqual([]);
       expect(ids.length, `${channel}: received vs ledger`).toBe((await delivered(channel)).length);
     }
     expect(hooks.sort()).toEqual(await delivered('webhook'));
@@ -125,17 +160,23 @@ describe(`a simulated year of operation (${DAYS} days from ${START.toISOString()
     const failed = runs.filter((r) => r.conclusion === 'failure').length;
     const announced = await delivered('webhook');
     const mean = year.timings.perDayMs.reduce((a, b) => a + b, 0) / year.timings.perDayMs.length / 1000;
-    const line = `year: ${DAYS} days, alive ${year.days.filter((d) => d.verdict === 'ALIVE').length}, stale ${stale} (injected ${year.expectedStale.size}), invalid ${year.days.filter((d) => d.verdict === 'INVALID').length}; `
-      + `runs ${runs.length}, failed ${failed} (injected ${year.expectedFailures.length}), ci.yml refused ${year.runs.length - runs.length}; announcements ${announced.length}/${announced.length} per channel, duplicates 0; `
-      + `site built on every publish run; ${mean.toFixed(1)} s per simulated day`;
+    const line =
+      `year: ${DAYS} days, alive ${year.days.filter((d) => d.verdict === 'ALIVE').length}, stale ${stale} (injected ${year.expectedStale.size}), invalid ${year.days.filter((d) => d.verdict === 'INVALID').length}; ` +
+      `runs ${runs.length}, failed ${failed} (injected ${year.expectedFailures.length}), ci.yml refused ${year.runs.length - runs.length}; announcements ${announced.length}/${announced.length} per channel, duplicates 0; ` +
+      `site built on every publish run; ${mean.toFixed(1)} s per simulated day`;
     // Where the time goes: CPU by step (the runner measures each step's processes).
     const cost = new Map<string, { n: number; cpu: number }>();
-    for (const r of year.runs) for (const j of r.jobs.values()) for (const st of j.steps) {
-      const key = `${r.workflow.file}/${j.name}: ${st.name.slice(0, 60)}`;
-      const c = cost.get(key) ?? { n: 0, cpu: 0 };
-      cost.set(key, { n: c.n + 1, cpu: c.cpu + (st.cpuMs ?? 0) });
-    }
-    const table = [...cost].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 25).map(([k, c]) => `  ${(c.cpu / c.n / 1000).toFixed(2)} s CPU x ${c.n}  ${k}`);
+    for (const r of year.runs)
+      for (const j of r.jobs.values())
+        for (const st of j.steps) {
+          const key = `${r.workflow.file}/${j.name}: ${st.name.slice(0, 60)}`;
+          const c = cost.get(key) ?? { n: 0, cpu: 0 };
+          cost.set(key, { n: c.n + 1, cpu: c.cpu + (st.cpuMs ?? 0) });
+        }
+    const table = [...cost]
+      .sort((a, b) => b[1].cpu - a[1].cpu)
+      .slice(0, 25)
+      .map(([k, c]) => `  ${(c.cpu / c.n / 1000).toFixed(2)} s CPU x ${c.n}  ${k}`);
     process.stdout.write(`${line}\n${year.notes.join('\n')}\nCPU per step (mean x count):\n${table.join('\n')}\n`);
     await mkdir('test-artifacts', { recursive: true });
     await writeFile(path.join('test-artifacts', 'sim-summary.txt'), `${line}\n`);

@@ -32,7 +32,10 @@ export const PLAN = {
   explorersDown: [8, 9, 10],
   killedPublish: 14, // killed between signing the heartbeat and pushing it
   twoPublishRuns: 16,
-  reports: [{ day: 50, id: '2026-h2' }, { day: 236, id: '2027-h1' }],
+  reports: [
+    { day: 50, id: '2026-h2' },
+    { day: 236, id: '2027-h1' },
+  ],
   // Every ~58 days, inside the watchdog's 14-day warning; the fourth (day 229) is missed.
   renewals: [55, 113, 171, 234, 290, 348],
   missedRenewal: 229,
@@ -41,10 +44,21 @@ export const PLAN = {
   ciKeyDays: 180,
 } as const;
 
-export interface DayRecord { day: number; date: string; verdict: string; code: number; reasons: string[]; ms: number; cpuMs: number }
+export interface DayRecord {
+  day: number;
+  date: string;
+  verdict: string;
+  code: number;
+  reasons: string[];
+  ms: number;
+  cpuMs: number;
+}
 
-
-export interface Expected { workflow: string; day: number; why: string }
+export interface Expected {
+  workflow: string;
+  day: number;
+  why: string;
+}
 
 export interface YearResult {
   days: DayRecord[];
@@ -66,14 +80,23 @@ const addDays = (d: Date, n: number): Date => new Date(d.getTime() + n * DAY);
 const atHour = (day: number, h: number, m = 0, origin = START): Date => new Date(origin.getTime() + day * DAY + h * HOUR + m * 60_000);
 
 /** A pull request from a clone of main: change, commit, push, open; wait for pr-check and pr-comment. */
-async function pullRequest(s: Service, o: { who: string; branch: string; title: string; at: Date; change: (dir: string) => Promise<void>; fork?: string }): Promise<{ number: number; check: Run; comment: Run | undefined }> {
+async function pullRequest(
+  s: Service,
+  o: { who: string; branch: string; title: string; at: Date; change: (dir: string) => Promise<void>; fork?: string },
+): Promise<{ number: number; check: Run; comment: Run | undefined }> {
   const clone = await s.clone(o.who, o.fork ? { repository: o.fork } : {});
   await git(['-C', clone.dir, 'checkout', '--quiet', '-b', o.branch]);
   await o.change(clone.dir);
   await clone.commit(o.title.replace(/[^\w .:,-]/g, ''), o.at);
   await clone.push(o.branch, o.at);
   const user = o.who === 'mallory' ? PEOPLE['mallory']! : PEOPLE['maintainer']!;
-  const { pr, runs } = await s.gh.openPullRequest({ title: o.title, user, headRef: o.branch, at: new Date(o.at.getTime() + 5 * 60_000), ...(o.fork ? { headRepository: o.fork } : {}) });
+  const { pr, runs } = await s.gh.openPullRequest({
+    title: o.title,
+    user,
+    headRef: o.branch,
+    at: new Date(o.at.getTime() + 5 * 60_000),
+    ...(o.fork ? { headRepository: o.fork } : {}),
+  });
   await s.gh.idle();
   const check = runs.find((r) => r.workflow.file === 'pr-check.yml');
   if (!check) throw new Error(`pull request #${pr.number} (${o.title}) did not trigger pr-check`);
@@ -89,12 +112,20 @@ async function merge(s: Service, number: number, at: Date): Promise<Run[]> {
 }
 
 /** A new version of a policy, from its latest one, with the given class and notice. */
-async function writePolicyVersion(dir: string, o: { policy: string; from: string; version: string; change: string; published: Date; effectiveDays: number; summary: string; edit: (body: string) => string }): Promise<void> {
+async function writePolicyVersion(
+  dir: string,
+  o: { policy: string; from: string; version: string; change: string; published: Date; effectiveDays: number; summary: string; edit: (body: string) => string },
+): Promise<void> {
   const folder = path.join(dir, 'content', 'policies', o.policy);
   const text = await readFile(path.join(folder, `${o.from}.md`), 'utf8');
   const end = text.indexOf('\n---', 4);
-  const head = text.slice(0, end).replace(/^version: .*/m, `version: "${o.version}"`).replace(/^published: .*/m, `published: ${iso(o.published)}`)
-    .replace(/^effective: .*/m, `effective: ${iso(addDays(o.published, o.effectiveDays))}`).replace(/^change: .*/m, `change: ${o.change}`).replace(/^summary: .*/m, `summary: ${JSON.stringify(o.summary)}`)
+  const head = text
+    .slice(0, end)
+    .replace(/^version: .*/m, `version: "${o.version}"`)
+    .replace(/^published: .*/m, `published: ${iso(o.published)}`)
+    .replace(/^effective: .*/m, `effective: ${iso(addDays(o.published, o.effectiveDays))}`)
+    .replace(/^change: .*/m, `change: ${o.change}`)
+    .replace(/^summary: .*/m, `summary: ${JSON.stringify(o.summary)}`)
     .replace(/^corrections:[\s\S]*?(?=^\w)/m, '');
   await writeFile(path.join(folder, `${o.version}.md`), `${head}${o.edit(text.slice(end))}`);
 }
@@ -103,17 +134,27 @@ async function writePolicyVersion(dir: string, o: { policy: string; from: string
 export async function renew(s: Service, day: number, rotate?: { retired: SimKey; replacement: SimKey }): Promise<void> {
   const at = atHour(day, 10, 0, s.start);
   const { number, check, comment } = await pullRequest(s, {
-    who: 'ada-moreau', branch: `attestation-day-${day}`, title: `Attestation: renewal of ${iso(at)}${rotate ? ' (new CI key)' : ''}`, at,
+    who: 'ada-moreau',
+    branch: `attestation-day-${day}`,
+    title: `Attestation: renewal of ${iso(at)}${rotate ? ' (new CI key)' : ''}`,
+    at,
     change: async (dir) => {
       if (rotate) {
         const pub = path.join(s.dir, `${rotate.replacement.fingerprint}.pub.asc`);
         await writeFile(pub, rotate.replacement.publicKey);
-        const r = await s.candor(dir, ['keys', 'rotate', '--key', rotate.retired.file, '--new-key', pub, '--reason', 'The CI key expires: scheduled rotation.'], at);
+        const r = await s.candor(
+          dir,
+          ['keys', 'rotate', '--key', rotate.retired.file, '--new-key', pub, '--reason', 'The CI key expires: scheduled rotation.'],
+          at,
+        );
         if (r.code !== 0) throw new Error(`keys rotate: ${r.err}`);
         const file = path.join(dir, 'content', 'canary', 'canary.yml');
         const config = parseDocument(await readFile(file, 'utf8'));
         config.setIn(['heartbeat', 'keys'], [{ name: rotate.replacement.name, fingerprint: rotate.replacement.fingerprint }]);
-        config.setIn(['rotations'], [{ retired: rotate.retired.fingerprint, replacement: rotate.replacement.fingerprint, reason: 'The CI key expires: scheduled rotation.' }]);
+        config.setIn(
+          ['rotations'],
+          [{ retired: rotate.retired.fingerprint, replacement: rotate.replacement.fingerprint, reason: 'The CI key expires: scheduled rotation.' }],
+        );
         await writeFile(file, config.toString());
       }
       await signAttestation(s, dir, at, []);
@@ -132,14 +173,20 @@ export async function publishReport(s: Service, day: number, id: string): Promis
   const start = half === 'h1' ? `${year}-01-01` : `${year}-07-01`;
   const end = half === 'h1' ? `${year}-06-30` : `${year}-12-31`;
   const { number, check } = await pullRequest(s, {
-    who: 'octo-maintainer', branch: `report-${id}`, title: `Transparency report ${id}`, at,
+    who: 'octo-maintainer',
+    branch: `report-${id}`,
+    title: `Transparency report ${id}`,
+    at,
     change: async (dir) => {
       const folder = path.join(dir, 'content', 'transparency');
       const reports = (await git(['-C', dir, 'ls-files', 'content/transparency/*.md'])).split('\n').sort();
       const last = await readFile(path.join(dir, reports.at(-1)!), 'utf8');
-      const next = last.replace(/^title: .*/m, `title: "Transparency report: ${half === 'h1' ? 'January to June' : 'July to December'} ${year}"`)
-        .replace(/^ {2}start: .*/m, `  start: ${start}`).replace(/^ {2}end: .*/m, `  end: ${end}`)
-        .replace(/^published: .*/m, `published: ${iso(at)}`).replace(/^nextReportDue: .*/m, `nextReportDue: ${iso(addDays(new Date(`${end}T00:00:00Z`), 31 + 10))}`)
+      const next = last
+        .replace(/^title: .*/m, `title: "Transparency report: ${half === 'h1' ? 'January to June' : 'July to December'} ${year}"`)
+        .replace(/^ {2}start: .*/m, `  start: ${start}`)
+        .replace(/^ {2}end: .*/m, `  end: ${end}`)
+        .replace(/^published: .*/m, `published: ${iso(at)}`)
+        .replace(/^nextReportDue: .*/m, `nextReportDue: ${iso(addDays(new Date(`${end}T00:00:00Z`), 31 + 10))}`)
         .replace(/^corrections:[\s\S]*?(?=^\w)/m, '');
       await writeFile(path.join(folder, `${id}.md`), next);
       const signed = await s.candor(dir, ['report', 'sign', id, '--key', s.ada.file], at);
@@ -150,7 +197,10 @@ export async function publishReport(s: Service, day: number, id: string): Promis
   await merge(s, number, atHour(day, 10, 0, s.start));
 }
 
-export interface YearOptions { days: number; log?: (line: string) => void }
+export interface YearOptions {
+  days: number;
+  log?: (line: string) => void;
+}
 
 export async function simulateYear(o: YearOptions): Promise<YearResult> {
   const t0 = performance.now();
@@ -159,10 +209,16 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
   let killArmed = false;
   let releaseHold: (() => void) | undefined;
   const s = await startService({
-    start: START, ciKeyDays: PLAN.ciKeyDays,
+    start: START,
+    ciKeyDays: PLAN.ciKeyDays,
     // The killed run: its heartbeat push is held at the git host, and the job is killed
     // when it has printed that the heartbeat is signed and archived: it never lands.
-    holdPush: (pusher) => (killArmed && pusher.kind === 'workflow' ? new Promise<void>((resolve) => { releaseHold = resolve; }) : undefined),
+    holdPush: (pusher) =>
+      killArmed && pusher.kind === 'workflow'
+        ? new Promise<void>((resolve) => {
+            releaseHold = resolve;
+          })
+        : undefined,
     watch: (run, job, line) => {
       if (killArmed && run.workflow.file === 'publish.yml' && job === 'heartbeat' && /^Issued heartbeat/.test(line)) {
         setTimeout(() => releaseHold?.(), 2_000);
@@ -197,18 +253,45 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
     if (day === PLAN.materialPolicy) {
       action(atHour(day, 9), async () => {
         const { number, check, comment } = await pullRequest(s, {
-          who: 'octo-maintainer', branch: 'mail-1.2', title: 'Mail 1.2: delivery logs kept 30 days', at: atHour(day, 9),
-          change: (dir) => writePolicyVersion(dir, { policy: 'mail', from: '1.1', version: '1.2', change: 'material', published: begin, effectiveDays: 31, summary: 'Delivery logs are kept for 30 days instead of 60.', edit: (b) => b.replace(/\n\n([^\n]+)/, '\n\nFrom this version on, delivery logs are kept for 30 days. $1') }),
+          who: 'octo-maintainer',
+          branch: 'mail-1.2',
+          title: 'Mail 1.2: delivery logs kept 30 days',
+          at: atHour(day, 9),
+          change: (dir) =>
+            writePolicyVersion(dir, {
+              policy: 'mail',
+              from: '1.1',
+              version: '1.2',
+              change: 'material',
+              published: begin,
+              effectiveDays: 31,
+              summary: 'Delivery logs are kept for 30 days instead of 60.',
+              edit: (b) => b.replace(/\n\n([^\n]+)/, '\n\nFrom this version on, delivery logs are kept for 30 days. $1'),
+            }),
         });
-        if (check.conclusion !== 'success' || comment?.conclusion !== 'success') throw new Error(`material policy pull request: ${check.conclusion}\n${check.log().slice(-3000)}`);
+        if (check.conclusion !== 'success' || comment?.conclusion !== 'success')
+          throw new Error(`material policy pull request: ${check.conclusion}\n${check.log().slice(-3000)}`);
         await merge(s, number, atHour(day, 10));
       });
     }
     if (day === PLAN.editorialPolicy) {
       action(atHour(day, 9), async () => {
         const { number, check } = await pullRequest(s, {
-          who: 'octo-maintainer', branch: 'cookies-1.2', title: 'Cookies 1.2: wording', at: atHour(day, 9),
-          change: (dir) => writePolicyVersion(dir, { policy: 'cookies', from: '1.1', version: '1.2', change: 'editorial', published: begin, effectiveDays: 0, summary: 'Wording: a clearer first paragraph.', edit: (b) => b.replace(/\n\n([^\n]+)/, '\n\nIn short: $1') }),
+          who: 'octo-maintainer',
+          branch: 'cookies-1.2',
+          title: 'Cookies 1.2: wording',
+          at: atHour(day, 9),
+          change: (dir) =>
+            writePolicyVersion(dir, {
+              policy: 'cookies',
+              from: '1.1',
+              version: '1.2',
+              change: 'editorial',
+              published: begin,
+              effectiveDays: 0,
+              summary: 'Wording: a clearer first paragraph.',
+              edit: (b) => b.replace(/\n\n([^\n]+)/, '\n\nIn short: $1'),
+            }),
         });
         if (check.conclusion !== 'success') throw new Error(`editorial pull request: ${check.conclusion}\n${check.log().slice(-3000)}`);
         await merge(s, number, atHour(day, 10));
@@ -218,11 +301,25 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
     if (day === PLAN.rejectedPolicy) {
       action(atHour(day, 9), async () => {
         const { number, check, comment } = await pullRequest(s, {
-          who: 'octo-maintainer', branch: 'mail-1.3', title: 'Mail 1.3: shorter logs, next week', at: atHour(day, 9),
-          change: (dir) => writePolicyVersion(dir, { policy: 'mail', from: '1.2', version: '1.3', change: 'material', published: begin, effectiveDays: 10, summary: 'Delivery logs are kept for 14 days.', edit: (b) => b.replace(/\n\n([^\n]+)/, '\n\nDelivery logs are kept for 14 days. $1') }),
+          who: 'octo-maintainer',
+          branch: 'mail-1.3',
+          title: 'Mail 1.3: shorter logs, next week',
+          at: atHour(day, 9),
+          change: (dir) =>
+            writePolicyVersion(dir, {
+              policy: 'mail',
+              from: '1.2',
+              version: '1.3',
+              change: 'material',
+              published: begin,
+              effectiveDays: 10,
+              summary: 'Delivery logs are kept for 14 days.',
+              edit: (b) => b.replace(/\n\n([^\n]+)/, '\n\nDelivery logs are kept for 14 days. $1'),
+            }),
         });
         const body = s.gh.api.comments.find((c) => c.issue === number)?.body ?? '';
-        if (check.conclusion !== 'failure' || comment?.conclusion !== 'success' || !/❌ 10 days between publication/.test(body)) throw new Error(`the rejected pull request was not rejected with its reason: ${check.conclusion}\n${body.slice(0, 2000)}`);
+        if (check.conclusion !== 'failure' || comment?.conclusion !== 'success' || !/❌ 10 days between publication/.test(body))
+          throw new Error(`the rejected pull request was not rejected with its reason: ${check.conclusion}\n${body.slice(0, 2000)}`);
         notes.push(`rejected pull request #${number}: ${/❌ \d+ days between publication[^<|\n]*/.exec(body)![0]}`);
         s.gh.closePullRequest(number);
       });
@@ -233,31 +330,61 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
         const fork = await s.gh.createFork('mallory');
         const marker = path.join(s.dir, 'pwned');
         const { number, check, comment } = await pullRequest(s, {
-          who: 'mallory', fork, branch: `typo$(touch\${IFS}${marker})`, at: atHour(day, 9),
+          who: 'mallory',
+          fork,
+          branch: `typo$(touch\${IFS}${marker})`,
+          at: atHour(day, 9),
           title: `Fix typo $(touch ${marker}) \${{ secrets.CANDOR_SIGNING_KEY }} @octo-maintainer #1`,
           change: async (dir) => {
             // The workflow itself, changed to print the secrets, and file names that are shell.
             const wf = path.join(dir, '.github', 'workflows', 'pr-check.yml');
-            await writeFile(wf, (await readFile(wf, 'utf8')).replace('      - run: npm ci --no-audit --no-fund', `      - run: echo "key=[\${{ secrets.CANDOR_SIGNING_KEY }}] pass=[\${{ secrets.CANDOR_PASSPHRASE }}] env=[$CANDOR_SIGNING_KEY]"\n      - run: npm ci --no-audit --no-fund`));
+            await writeFile(
+              wf,
+              (await readFile(wf, 'utf8')).replace(
+                '      - run: npm ci --no-audit --no-fund',
+                `      - run: echo "key=[\${{ secrets.CANDOR_SIGNING_KEY }}] pass=[\${{ secrets.CANDOR_PASSPHRASE }}] env=[$CANDOR_SIGNING_KEY]"\n      - run: npm ci --no-audit --no-fund`,
+              ),
+            );
             // File names that are shell: if anything ran them, "42injected" would appear somewhere.
-            await writeFile(path.join(dir, 'content', 'policies', 'privacy', '$((6*7))injected.md'), '---\ntitle: x\n---\n@octo-maintainer <!-- candor:pr-review -->\n');
+            await writeFile(
+              path.join(dir, 'content', 'policies', 'privacy', '$((6*7))injected.md'),
+              '---\ntitle: x\n---\n@octo-maintainer <!-- candor:pr-review -->\n',
+            );
             await writeFile(path.join(dir, 'content', '`expr 40 + 2`injected.md'), 'hello\n');
           },
         });
         const logs = [check.log(), comment?.log() ?? ''].join('\n');
-        const leaked = [s.secrets['CANDOR_SIGNING_KEY']!.split('\n')[3]!, PASSPHRASE, s.secrets['CANDOR_SMTP_PASSWORD']!].filter((secret) => logs.includes(secret));
+        const leaked = [s.secrets['CANDOR_SIGNING_KEY']!.split('\n')[3]!, PASSPHRASE, s.secrets['CANDOR_SMTP_PASSWORD']!].filter((secret) =>
+          logs.includes(secret),
+        );
         const job = check.jobs.get('check')!;
-        const markerExists = await readFile(marker).then(() => true, () => false) || `${logs}${s.gh.api.comments.map((c) => c.body).join('')}`.includes('42injected');
+        const markerExists =
+          (await readFile(marker).then(
+            () => true,
+            () => false,
+          )) || `${logs}${s.gh.api.comments.map((c) => c.body).join('')}`.includes('42injected');
         const body = s.gh.api.comments.find((c) => c.issue === number)?.body ?? '';
-        if (leaked.length || job.secrets.length || Object.values(job.permissions).includes('write') || markerExists || !check.log().includes('key=[] pass=[] env=[]') || /(^|\s)@octo-maintainer/.test(body)) {
-          throw new Error(`the fork's pull request reached something it must not: leaked ${leaked.length}, secrets ${job.secrets.join(',')}, permissions ${JSON.stringify(job.permissions)}, marker ${markerExists}\n${body.slice(0, 1500)}`);
+        if (
+          leaked.length ||
+          job.secrets.length ||
+          Object.values(job.permissions).includes('write') ||
+          markerExists ||
+          !check.log().includes('key=[] pass=[] env=[]') ||
+          /(^|\s)@octo-maintainer/.test(body)
+        ) {
+          throw new Error(
+            `the fork's pull request reached something it must not: leaked ${leaked.length}, secrets ${job.secrets.join(',')}, permissions ${JSON.stringify(job.permissions)}, marker ${markerExists}\n${body.slice(0, 1500)}`,
+          );
         }
-        notes.push(`fork pull request #${number}: pr-check ${check.conclusion} with no secret and a read-only token; comment ${comment?.conclusion ?? 'none'}; nothing executed from its title, branch or file names`);
-        if (check.conclusion === 'failure') expectedFailures.push({ workflow: 'pr-check.yml', day, why: 'the fork\'s files do not pass candor check' });
+        notes.push(
+          `fork pull request #${number}: pr-check ${check.conclusion} with no secret and a read-only token; comment ${comment?.conclusion ?? 'none'}; nothing executed from its title, branch or file names`,
+        );
+        if (check.conclusion === 'failure') expectedFailures.push({ workflow: 'pr-check.yml', day, why: "the fork's files do not pass candor check" });
         s.gh.closePullRequest(number);
       });
     }
-    if (PLAN.explorersDown.includes(day as 8)) expectedFailures.push({ workflow: 'publish.yml', day, why: 'explorers unreachable: no heartbeat without a proof' });
+    if (PLAN.explorersDown.includes(day as 8))
+      expectedFailures.push({ workflow: 'publish.yml', day, why: 'explorers unreachable: no heartbeat without a proof' });
     if (day === PLAN.killedPublish) expectedFailures.push({ workflow: 'publish.yml', day, why: 'killed between signing and pushing the heartbeat' });
     for (const r of PLAN.reports) if (r.day === day) action(atHour(day, 9), () => publishReport(s, day, r.id));
     if ((PLAN.renewals as readonly number[]).includes(day)) {
@@ -271,9 +398,13 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
     }
 
     // The day's timeline: schedules, the operators' actions, the reader at noon.
-    type Item = { at: Date; kind: 'schedule'; cron: string; workflows: string[] } | { at: Date; kind: 'action'; run: () => Promise<void> } | { at: Date; kind: 'reader' };
-    const items: Item[] = [...times.map((t) => ({ ...t, kind: 'schedule' as const })), ...actions.map((a) => ({ ...a, kind: 'action' as const })), { at: atHour(day, 12), kind: 'reader' as const }]
-      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    type Item =
+      { at: Date; kind: 'schedule'; cron: string; workflows: string[] } | { at: Date; kind: 'action'; run: () => Promise<void> } | { at: Date; kind: 'reader' };
+    const items: Item[] = [
+      ...times.map((t) => ({ ...t, kind: 'schedule' as const })),
+      ...actions.map((a) => ({ ...a, kind: 'action' as const })),
+      { at: atHour(day, 12), kind: 'reader' as const },
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
     let reader: Promise<void> | undefined;
     for (const item of items) {
       // The reader only reads Pages; the watchdog only writes issues: they may overlap, as on GitHub.
@@ -294,7 +425,10 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
         killArmed = publish && day === PLAN.killedPublish;
         if (publish && day === PLAN.twoPublishRuns) {
           // Two publish runs started at once: the schedule and a person's dispatch.
-          await Promise.all([s.gh.trigger({ event: 'schedule', cron: item.cron, at: item.at }), s.gh.trigger({ event: 'workflow_dispatch', workflow: 'publish.yml', at: item.at })]);
+          await Promise.all([
+            s.gh.trigger({ event: 'schedule', cron: item.cron, at: item.at }),
+            s.gh.trigger({ event: 'workflow_dispatch', workflow: 'publish.yml', at: item.at }),
+          ]);
         } else {
           await s.gh.trigger({ event: 'schedule', cron: item.cron, at: item.at });
         }
@@ -307,19 +441,27 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
     perDayMs.push(ms);
     days.at(-1)!.ms = ms;
     days.at(-1)!.cpuMs = cpuMs() - cpuStart;
-    log(`day ${day} ${iso(begin)}: ${days.at(-1)!.verdict}${days.at(-1)!.reasons.length ? ` (${days.at(-1)!.reasons.join(', ')})` : ''} in ${(ms / 1000).toFixed(1)} s wall, ${(days.at(-1)!.cpuMs / 1000).toFixed(1)} s CPU`);
+    log(
+      `day ${day} ${iso(begin)}: ${days.at(-1)!.verdict}${days.at(-1)!.reasons.length ? ` (${days.at(-1)!.reasons.join(', ')})` : ''} in ${(ms / 1000).toFixed(1)} s wall, ${(days.at(-1)!.cpuMs / 1000).toFixed(1)} s CPU`,
+    );
   }
 
   // The stale days a reader must see, with their reason.
-  const hbExpiry = (PLAN.explorersDown[0] - 1) + 2; // the last heartbeat before the outage lives 48 h
+  const hbExpiry = PLAN.explorersDown[0] - 1 + 2; // the last heartbeat before the outage lives 48 h
   for (let d = hbExpiry; d <= PLAN.explorersDown.at(-1)!; d++) if (within(d)) expectedStale.set(d, 'HEARTBEAT_EXPIRED');
   const lastRenewal = [...PLAN.renewals].filter((d) => d < PLAN.missedRenewal).at(-1)!;
   const recovery = [...PLAN.renewals].find((d) => d > PLAN.missedRenewal)!;
   for (let d = lastRenewal + 60; d < recovery; d++) if (within(d)) expectedStale.set(d, 'ATTESTATION_EXPIRED');
   // No heartbeat for an expired attestation: the scheduled publish runs fail until the renewal is merged.
-  for (let d = lastRenewal + 61; d <= recovery; d++) if (within(d)) expectedFailures.push({ workflow: 'publish.yml', day: d, why: 'the attestation has expired (missed renewal): no heartbeat' });
+  for (let d = lastRenewal + 61; d <= recovery; d++)
+    if (within(d)) expectedFailures.push({ workflow: 'publish.yml', day: d, why: 'the attestation has expired (missed renewal): no heartbeat' });
   return {
-    days, runs: s.gh.runs, service: s, expectedFailures: expectedFailures.filter((e) => within(e.day)), expectedStale, notes,
+    days,
+    runs: s.gh.runs,
+    service: s,
+    expectedFailures: expectedFailures.filter((e) => within(e.day)),
+    expectedStale,
+    notes,
     timings: { setupMs, perDayMs },
     close: () => s.close(),
   };

@@ -17,7 +17,9 @@ const read = (rel: string) => readFile(path.join(site, rel), 'utf8');
 
 beforeAll(async () => {
   p = await makeProject();
-  await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+  await p.writeConfig((c) => {
+    (c['freshness'] as Record<string, unknown>)['required'] = false;
+  });
   await p.cli(['canary', 'attest', 'prepare']);
   for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
   expect((await p.cli(['canary', 'attest', 'publish'])).code).toBe(0);

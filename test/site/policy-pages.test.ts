@@ -33,12 +33,41 @@ const HOSTILE = [
 const FACTS = { trackers: [], jurisdiction: 'Luxembourg (EU GDPR)', contact: { email: 'privacy@lumen-mail.example' } };
 
 const PRIVACY: VersionSpec[] = [
-  { version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First version.', facts: { ...RETENTION_45, ...FACTS }, body: '## 1. Who we are\n\nLumen Mail is a small mail service.\n\n## 2. Retention\n\nDeleted mail stays in backups for 45 days.\n' },
-  { version: '1.1', effective: '2025-06-01', change: 'minor', summary: 'Backups are kept for a shorter time.', facts: { ...RETENTION_30, ...FACTS }, body: HOSTILE },
-  { version: '2.0', effective: '2026-09-01', published: '2026-05-20', change: 'material', summary: 'We add a passkey sign-in.', facts: { ...RETENTION_30, ...FACTS }, body: `${HOSTILE}\n## 3. Passkeys\n\nWe keep the public key of each passkey.\n` },
+  {
+    version: '1.0',
+    effective: '2025-01-01',
+    change: 'material',
+    summary: 'First version.',
+    facts: { ...RETENTION_45, ...FACTS },
+    body: '## 1. Who we are\n\nLumen Mail is a small mail service.\n\n## 2. Retention\n\nDeleted mail stays in backups for 45 days.\n',
+  },
+  {
+    version: '1.1',
+    effective: '2025-06-01',
+    change: 'minor',
+    summary: 'Backups are kept for a shorter time.',
+    facts: { ...RETENTION_30, ...FACTS },
+    body: HOSTILE,
+  },
+  {
+    version: '2.0',
+    effective: '2026-09-01',
+    published: '2026-05-20',
+    change: 'material',
+    summary: 'We add a passkey sign-in.',
+    facts: { ...RETENTION_30, ...FACTS },
+    body: `${HOSTILE}\n## 3. Passkeys\n\nWe keep the public key of each passkey.\n`,
+  },
 ];
 const MAIL: VersionSpec[] = [
-  { version: '1.0', effective: '2025-03-01', change: 'material', summary: 'First mail supplement.', supplements: 'privacy', body: '## Filtering\n\nSpam filters run on our own servers.\n' },
+  {
+    version: '1.0',
+    effective: '2025-03-01',
+    change: 'material',
+    summary: 'First mail supplement.',
+    supplements: 'privacy',
+    body: '## Filtering\n\nSpam filters run on our own servers.\n',
+  },
 ];
 
 /**
@@ -78,7 +107,11 @@ afterAll(async () => {
 const fileFor = (urlPath: string): string => path.join(site, decodeURIComponent(urlPath), urlPath.endsWith('/') ? 'index.html' : '');
 const page = (urlPath: string): Promise<string> => readFile(fileFor(urlPath), 'utf8');
 /** Text without tags, entities of the escaped text kept as they are. */
-const text = (html: string): string => html.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+const text = (html: string): string =>
+  html
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ');
 
 async function htmlFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -89,11 +122,21 @@ async function htmlFiles(dir: string): Promise<string[]> {
 }
 
 const PATHS = [
-  '/policies/', '/policies/changelog/',
-  '/policies/privacy/', '/policies/privacy/1.0/', '/policies/privacy/1.1/', '/policies/privacy/2.0/',
-  '/policies/privacy/changelog/', '/policies/privacy/compare/',
-  '/policies/privacy/compare/1.0...1.1/', '/policies/privacy/compare/1.1...2.0/', '/policies/privacy/compare/1.0...2.0/',
-  '/policies/mail/', '/policies/mail/1.0/', '/policies/mail/changelog/', '/policies/mail/compare/',
+  '/policies/',
+  '/policies/changelog/',
+  '/policies/privacy/',
+  '/policies/privacy/1.0/',
+  '/policies/privacy/1.1/',
+  '/policies/privacy/2.0/',
+  '/policies/privacy/changelog/',
+  '/policies/privacy/compare/',
+  '/policies/privacy/compare/1.0...1.1/',
+  '/policies/privacy/compare/1.1...2.0/',
+  '/policies/privacy/compare/1.0...2.0/',
+  '/policies/mail/',
+  '/policies/mail/1.0/',
+  '/policies/mail/changelog/',
+  '/policies/mail/compare/',
 ];
 
 describe('policy pages at their stable paths', () => {
@@ -137,7 +180,7 @@ describe('policy pages at their stable paths', () => {
     expect(html).toMatch(/<title>[^<]*not current/);
   });
 
-  it('the current version\'s permalink says it is current', async () => {
+  it("the current version's permalink says it is current", async () => {
     expect(text(await page('/policies/privacy/1.1/'))).toContain('This is the current version, in force since 1 June 2025');
   });
 
@@ -155,7 +198,7 @@ describe('policy pages at their stable paths', () => {
 describe('changelog and compare', () => {
   const order = (html: string, ids: string[]): number[] => ids.map((id) => html.indexOf(`id="${id}"`));
 
-  it('a policy\'s changelog is newest first with dates, class, summary, facts and word diffs', async () => {
+  it("a policy's changelog is newest first with dates, class, summary, facts and word diffs", async () => {
     const html = await page('/policies/privacy/changelog/');
     const at = order(html, ['privacy-2.0', 'privacy-1.1', 'privacy-1.0']);
     expect(at.every((i) => i > 0)).toBe(true);
@@ -239,8 +282,13 @@ describe('safe and accessible by construction', () => {
       const html = await readFile(file, 'utf8');
       const levels = [...html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
       expect(levels[0], file).toBe(1);
-      expect(levels.filter((l) => l === 1), file).toHaveLength(1);
-      levels.forEach((l, i) => { if (i > 0) expect(l, `${file}: h${levels[i - 1]} then h${l}`).toBeLessThanOrEqual(levels[i - 1]! + 1); });
+      expect(
+        levels.filter((l) => l === 1),
+        file,
+      ).toHaveLength(1);
+      levels.forEach((l, i) => {
+        if (i > 0) expect(l, `${file}: h${levels[i - 1]} then h${l}`).toBeLessThanOrEqual(levels[i - 1]! + 1);
+      });
       expect(html, file).toMatch(/<html lang="en"/);
       expect(html.match(/<main id="main"/g), file).toHaveLength(1);
       expect(html, file).toContain('<nav class="site-nav" aria-label="Site">');

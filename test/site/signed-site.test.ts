@@ -28,9 +28,14 @@ const NODE = process.execPath;
 
 beforeAll(async () => {
   p = await makeProject();
-  await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+  await p.writeConfig((c) => {
+    (c['freshness'] as Record<string, unknown>)['required'] = false;
+  });
   const serviceFile = path.join(p.root, 'content', 'service.yml');
-  await writeFile(serviceFile, stringify({ ...parse(await readFile(serviceFile, 'utf8')), security: { contact: ['mailto:security@test-mail.example'], expiresDays: 90 } }));
+  await writeFile(
+    serviceFile,
+    stringify({ ...parse(await readFile(serviceFile, 'utf8')), security: { contact: ['mailto:security@test-mail.example'], expiresDays: 90 } }),
+  );
   await p.cli(['canary', 'attest', 'prepare']);
   for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
   expect((await p.cli(['canary', 'attest', 'publish'])).code).toBe(0);
@@ -83,7 +88,17 @@ describe('manifest.json', () => {
     const manifest = JSON.parse(await read(signed, 'manifest.json')) as Manifest;
     expect(manifest.signer).toBe(p.ci.ref.fingerprint);
     const paths = manifest.files.map((f) => f.path);
-    for (const must of ['/canary.txt', '/heartbeat.txt', '/canary.json', '/.well-known/security.txt', '/canary/index.html', '/assets/canary-page.js', '/feed.xml', '/index.html']) expect(paths).toContain(must);
+    for (const must of [
+      '/canary.txt',
+      '/heartbeat.txt',
+      '/canary.json',
+      '/.well-known/security.txt',
+      '/canary/index.html',
+      '/assets/canary-page.js',
+      '/feed.xml',
+      '/index.html',
+    ])
+      expect(paths).toContain(must);
     expect(paths).not.toContain('/manifest.json');
     const copy = new Map((await siteFiles(signed)).map((f) => [f.path, f.sha256]));
     expect(compareWithManifest(manifest, copy)).toEqual([]);

@@ -17,7 +17,11 @@ const NOW = '2026-03-01T12:00:00Z';
 let p: TestProject;
 let site: string;
 const read = (rel: string) => readFile(path.join(site, rel), 'utf8');
-const exists = (rel: string) => stat(path.join(site, rel)).then((s) => s.isFile(), () => false);
+const exists = (rel: string) =>
+  stat(path.join(site, rel)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 beforeAll(async () => {
   p = await makeProject();
@@ -25,13 +29,18 @@ beforeAll(async () => {
   await writeFile(path.join(p.root, 'content', 'service.yml'), 'name: Test Mail\nurl: https://example.org\n');
   const reports = path.join(p.root, 'content', 'transparency');
   await mkdir(reports, { recursive: true });
-  const [h1, h2] = FIXTURE_SPECS as [typeof FIXTURE_SPECS[0], typeof FIXTURE_SPECS[0]];
+  const [h1, h2] = FIXTURE_SPECS as [(typeof FIXTURE_SPECS)[0], (typeof FIXTURE_SPECS)[0]];
   await writeFile(path.join(reports, '2025-h1.md'), reportSource(h1));
   await writeFile(path.join(reports, '2025-h2.md'), reportSource({ ...h2, body: `${h2.body}\nRaw HTML stays text: <img src=x onerror=alert(1)>\n` }));
   expect((await p.cli(['report', 'sign', '2025-h1', '--key', p.keyFile(p.signers[0]!)], { now: NOW })).code).toBe(0);
   await mkdir(path.join(p.root, 'content', 'policies', 'privacy'), { recursive: true });
-  await writeFile(path.join(p.root, 'content', 'policies', 'privacy', '1.0.md'), versionSource({ version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First published version.' }));
-  await p.writeConfig((c) => { (c['freshness'] as Record<string, unknown>)['required'] = false; });
+  await writeFile(
+    path.join(p.root, 'content', 'policies', 'privacy', '1.0.md'),
+    versionSource({ version: '1.0', effective: '2025-01-01', change: 'material', summary: 'First published version.' }),
+  );
+  await p.writeConfig((c) => {
+    (c['freshness'] as Record<string, unknown>)['required'] = false;
+  });
   await p.cli(['canary', 'attest', 'prepare']);
   for (const s of p.signers.slice(0, 2)) await p.cli(['canary', 'attest', 'sign', '--key', p.keyFile(s)]);
   expect((await p.cli(['canary', 'attest', 'publish'])).code).toBe(0);
@@ -44,19 +53,32 @@ beforeAll(async () => {
     else process.env['CANDOR_NOW'] = before;
   }
 }, 180_000);
-afterAll(async () => { await p?.cleanup(); });
+afterAll(async () => {
+  await p?.cleanup();
+});
 
 describe('stable paths', () => {
   it('serves every part at the path verifiers, readers and mail clients rely on', async () => {
     const ada = await wkdHash('ada');
     for (const rel of [
-      'transparency/index.html', 'transparency/2025-h1/index.html', 'transparency/2025-h2/index.html',
-      'transparency/2025-h1.json', 'transparency/2025-h1.json.asc', 'transparency/requests.csv', 'transparency/schema.json',
-      'keys/index.html', `keys/${p.signers[0]!.ref.fingerprint}.asc`,
-      'feed.xml', 'rss.xml', 'feed.json',
-      '.well-known/openpgpkey/policy', `.well-known/openpgpkey/hu/${ada}`,
-      '.well-known/openpgpkey/example.org/policy', `.well-known/openpgpkey/example.org/hu/${ada}`,
-    ]) expect(await exists(rel), rel).toBe(true);
+      'transparency/index.html',
+      'transparency/2025-h1/index.html',
+      'transparency/2025-h2/index.html',
+      'transparency/2025-h1.json',
+      'transparency/2025-h1.json.asc',
+      'transparency/requests.csv',
+      'transparency/schema.json',
+      'keys/index.html',
+      `keys/${p.signers[0]!.ref.fingerprint}.asc`,
+      'feed.xml',
+      'rss.xml',
+      'feed.json',
+      '.well-known/openpgpkey/policy',
+      `.well-known/openpgpkey/hu/${ada}`,
+      '.well-known/openpgpkey/example.org/policy',
+      `.well-known/openpgpkey/example.org/hu/${ada}`,
+    ])
+      expect(await exists(rel), rel).toBe(true);
   });
 
   it('runs no script on these pages', async () => {
@@ -126,7 +148,14 @@ describe('feeds', () => {
     expect(XMLValidator.validate(atom)).toBe(true);
     expect(XMLValidator.validate(rss)).toBe(true);
     const ids = parser.parse(atom).feed.entry.map((e: { id: string }) => e.id);
-    expect(ids).toEqual(expect.arrayContaining(['tag:example.org,2024:policy/privacy/1.0', 'tag:example.org,2024:transparency/2025-h1', 'tag:example.org,2024:transparency/2025-h2', 'tag:example.org,2024:canary/attestation/1']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'tag:example.org,2024:policy/privacy/1.0',
+        'tag:example.org,2024:transparency/2025-h1',
+        'tag:example.org,2024:transparency/2025-h2',
+        'tag:example.org,2024:canary/attestation/1',
+      ]),
+    );
     expect(parser.parse(rss).rss.channel.item.map((i: { guid: { '#text': string } }) => i.guid['#text'])).toEqual(ids);
   });
 

@@ -38,7 +38,12 @@ describe('escapeXml / escapeHtml', () => {
 describe('escapeMarkdown', () => {
   const md = new MarkdownIt({ html: true, linkify: false });
 
-  it.each(HOSTILE.flatMap((input) => [[input, 'line'], [input, 'lines']]))('renders %j as literal text (%s), with no element but paragraphs', (input, mode) => {
+  it.each(
+    HOSTILE.flatMap((input) => [
+      [input, 'line'],
+      [input, 'lines'],
+    ]),
+  )('renders %j as literal text (%s), with no element but paragraphs', (input, mode) => {
     const html = md.render(mode === 'line' ? escapeMarkdownLine(input) : escapeMarkdown(input));
     expect(html.replace(/<\/?p>/g, '')).not.toMatch(/<(?!br)/);
     expect(html).not.toMatch(/<(a|img|script|h\d|ul|ol|li|blockquote|pre|code|em|strong)\b/);

@@ -1,8 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { FreshnessError } from '../../src/core/errors.ts';
 import {
-  agreeOnBlock, checkFreshnessShape, checkFreshnessTimes, isIsoUtc, toIsoUtc,
-  type BlockObservation, type FreshnessProof,
+  agreeOnBlock,
+  checkFreshnessShape,
+  checkFreshnessTimes,
+  isIsoUtc,
+  toIsoUtc,
+  type BlockObservation,
+  type FreshnessProof,
 } from '../../src/core/freshness.ts';
 
 const HASH = '00000000000000000002a7c4c1e48d76c5a37902165a270156b7a8d72728a054';
@@ -129,7 +134,11 @@ describe('agreeOnBlock', () => {
 
   it('returns the block and the sources that agree', () => {
     expect(agreeOnBlock([seen('a'), seen('b'), seen('c')], { minSources: 2 })).toEqual({
-      chain: 'bitcoin', height: 800000, hash: HASH, time: BLOCK_TIME, sources: ['a', 'b', 'c'],
+      chain: 'bitcoin',
+      height: 800000,
+      hash: HASH,
+      time: BLOCK_TIME,
+      sources: ['a', 'b', 'c'],
     });
   });
 

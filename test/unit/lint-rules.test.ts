@@ -54,11 +54,14 @@ describe('the core is pure, at every depth', () => {
 
   it.each(['src/core/probe.ts', 'src/core/policy/diff/probe.ts'])('%s: the same rule at its own depth', async (file) => {
     const up = '../'.repeat(file.split('/').length - 2);
-    expect(await messages(file, `import { readText } from '${up}io/files.ts';\nexport const x = readText;\n`)).toEqual([expect.stringContaining('imports only the core')]);
+    expect(await messages(file, `import { readText } from '${up}io/files.ts';\nexport const x = readText;\n`)).toEqual([
+      expect.stringContaining('imports only the core'),
+    ]);
   });
 
   it('the core may import the core (src/core/site/ is not src/site/), packages, and a clock given as a parameter', async () => {
-    const source = "import { z } from 'zod';\nimport { REASONS } from '../verify/reasons.ts';\nimport { canaryStatus } from '../site/canary-status.ts';\nexport const x = (now: Date) => [z, REASONS, canaryStatus, new Date(now.getTime())];\n";
+    const source =
+      "import { z } from 'zod';\nimport { REASONS } from '../verify/reasons.ts';\nimport { canaryStatus } from '../site/canary-status.ts';\nexport const x = (now: Date) => [z, REASONS, canaryStatus, new Date(now.getTime())];\n";
     expect(await messages('src/core/pgp/probe.ts', source)).toEqual([]);
   });
 });

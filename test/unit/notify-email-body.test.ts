@@ -16,23 +16,50 @@ type PolicyEvent = Extract<NoticeEvent, { kind: 'policy-version' }>;
 
 function policy(overrides: Partial<PolicyEvent> = {}): PolicyEvent {
   return {
-    kind: 'policy-version', id: 'policy:privacy@3.0:published', phase: 'published', policy: 'privacy', title: 'Privacy policy',
-    version: '3.0', previous: '2.1', change: 'material', published: '2026-11-01', effective: '2027-01-15',
+    kind: 'policy-version',
+    id: 'policy:privacy@3.0:published',
+    phase: 'published',
+    policy: 'privacy',
+    title: 'Privacy policy',
+    version: '3.0',
+    previous: '2.1',
+    change: 'material',
+    published: '2026-11-01',
+    effective: '2027-01-15',
     summary: 'Deleted-mail backups are kept 30 days instead of 45.',
-    facts: [{ kind: 'changed', area: 'retention', subject: 'deleted-mail backups', before: '45 days', after: '30 days', text: 'Retention of deleted-mail backups: 45 days → 30 days' }],
+    facts: [
+      {
+        kind: 'changed',
+        area: 'retention',
+        subject: 'deleted-mail backups',
+        before: '45 days',
+        after: '30 days',
+        text: 'Retention of deleted-mail backups: 45 days → 30 days',
+      },
+    ],
     links: { version: `${SITE}/policies/privacy/3.0/`, diff: `${SITE}/policies/privacy/diff/2.1/3.0/`, changelog: `${SITE}/changelog/` },
     ...overrides,
   };
 }
 
 const report: NoticeEvent = {
-  kind: 'report', id: 'report:2026-h1:published', report: '2026-h1', title: 'Transparency report: January to June 2026',
-  period: { start: '2026-01-01', end: '2026-06-30' }, published: '2026-07-15',
+  kind: 'report',
+  id: 'report:2026-h1:published',
+  report: '2026-h1',
+  title: 'Transparency report: January to June 2026',
+  period: { start: '2026-01-01', end: '2026-06-30' },
+  published: '2026-07-15',
   links: { report: `${SITE}/transparency/2026-h1/`, json: `${SITE}/transparency/2026-h1.json`, csv: `${SITE}/transparency/2026-h1.csv` },
 };
 
 const attestation = (signal: 'none' | 'duress' | 'final', message: string | null = null): NoticeEvent => ({
-  kind: 'attestation', id: `attestation:7:${signal}`, sequence: 7, issued: '2026-11-01T12:00:00Z', expires: '2026-12-31T12:00:00Z', signal, message,
+  kind: 'attestation',
+  id: `attestation:7:${signal}`,
+  sequence: 7,
+  issued: '2026-11-01T12:00:00Z',
+  expires: '2026-12-31T12:00:00Z',
+  signal,
+  message,
   links: { canary: `${SITE}/canary/`, verify: `${SITE}/canary/verify/` },
 });
 
@@ -47,8 +74,14 @@ const HOSTILE = [
 ].join('\n');
 
 const ALL: NoticeEvent[] = [
-  policy(), policy({ phase: 'effective', id: 'policy:privacy@3.0:effective' }), policy({ previous: null, facts: [], links: { ...policy().links, diff: null } }),
-  policy({ change: 'editorial', title: 'Privacy Policy' }), report, attestation('none'), attestation('duress', 'We cannot say more.'), attestation('final', 'Goodbye.'),
+  policy(),
+  policy({ phase: 'effective', id: 'policy:privacy@3.0:effective' }),
+  policy({ previous: null, facts: [], links: { ...policy().links, diff: null } }),
+  policy({ change: 'editorial', title: 'Privacy Policy' }),
+  report,
+  attestation('none'),
+  attestation('duress', 'We cannot say more.'),
+  attestation('final', 'Goodbye.'),
 ];
 
 describe('email subject', () => {
@@ -96,25 +129,59 @@ describe('email text (the signed part)', () => {
 
   it('carries the summary, the facts, the dates and every link', () => {
     const { text } = emailBodies(policy(), SERVICE);
-    for (const part of ['Deleted-mail backups are kept 30 days instead of 45.', 'Retention of deleted-mail backups: 45 days → 30 days', '2027-01-15', ...Object.values(policy().links)]) {
+    for (const part of [
+      'Deleted-mail backups are kept 30 days instead of 45.',
+      'Retention of deleted-mail backups: 45 days → 30 days',
+      '2027-01-15',
+      ...Object.values(policy().links),
+    ]) {
       expect(text).toContain(part);
     }
   });
 
   it('canonicalize makes any string canonical, is idempotent, and leaves canonical text alone', () => {
-    const unit = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\n', '\r', '\t', ' ', '-', '\uFFFD', '\uD800', 'e\u0301'));
-    fc.assert(fc.property(fc.string({ unit, maxLength: 80 }), (s) => {
-      const once = canonicalize(s);
-      expect(isCanonical(once)).toBe(true);
-      expect(canonicalize(once)).toBe(once);
-    }), { numRuns: 1000 });
+    const unit = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      fc.constantFrom('\n', '\r', '\t', ' ', '-', '\uFFFD', '\uD800', 'e\u0301'),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 80 }), (s) => {
+        const once = canonicalize(s);
+        expect(isCanonical(once)).toBe(true);
+        expect(canonicalize(once)).toBe(once);
+      }),
+      { numRuns: 1000 },
+    );
     const canonical = 'Line one\n  * item → ok\n\nLast line\n';
     expect(canonicalize(canonical)).toBe(canonical);
   });
 });
 
 /** Every tag and attribute in the HTML part; anything outside these lists could load or run something. */
-const TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'h1', 'h2', 'h3', 'h4', 'p', 'ul', 'ol', 'li', 'a', 'strong', 'em', 'code', 'pre', 'blockquote', 'br', 'hr']);
+const TAGS = new Set([
+  '!doctype',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'body',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'p',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'strong',
+  'em',
+  'code',
+  'pre',
+  'blockquote',
+  'br',
+  'hr',
+]);
 const ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'href', 'start']);
 
 function tagsAndAttributes(html: string): { tags: string[]; attributes: string[] } {
@@ -126,13 +193,16 @@ function tagsAndAttributes(html: string): { tags: string[]; attributes: string[]
 }
 
 describe('email HTML', () => {
-  it.each([...ALL, policy({ summary: HOSTILE, title: HOSTILE }), attestation('duress', HOSTILE)].map((e, i) => [i, e] as const))('#%s uses only inert tags and attributes; links are http(s)', (_i, event) => {
-    const { html } = emailBodies(event, SERVICE);
-    const { tags, attributes } = tagsAndAttributes(html);
-    expect(tags.filter((t) => !TAGS.has(t))).toEqual([]);
-    expect(attributes.filter((a) => !ATTRIBUTES.has(a))).toEqual([]);
-    for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^https:\/\/lumen-mail\.example\//);
-  });
+  it.each([...ALL, policy({ summary: HOSTILE, title: HOSTILE }), attestation('duress', HOSTILE)].map((e, i) => [i, e] as const))(
+    '#%s uses only inert tags and attributes; links are http(s)',
+    (_i, event) => {
+      const { html } = emailBodies(event, SERVICE);
+      const { tags, attributes } = tagsAndAttributes(html);
+      expect(tags.filter((t) => !TAGS.has(t))).toEqual([]);
+      expect(attributes.filter((a) => !ATTRIBUTES.has(a))).toEqual([]);
+      for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^https:\/\/lumen-mail\.example\//);
+    },
+  );
 
   it('escapes <script> from a summary and shows Markdown from content literally', () => {
     const { html } = emailBodies(policy({ summary: HOSTILE }), SERVICE);
@@ -160,8 +230,11 @@ describe('Message-ID', () => {
   });
 
   it('only ever holds dot-atom characters, whatever the id', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (id) => {
-      expect(emailMessageId(id, SITE)).toMatch(/^<[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*@lumen-mail\.example>$/);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (id) => {
+        expect(emailMessageId(id, SITE)).toMatch(/^<[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*@lumen-mail\.example>$/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

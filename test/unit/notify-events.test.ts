@@ -23,9 +23,18 @@ describe('collectEvents', () => {
   it('announces an upcoming material change when published, with the facts diff and compare link', () => {
     const upcoming = at('2026-11-23T12:00:00Z').find((e) => e.id === 'policy:privacy@2.1:published');
     expect(upcoming).toMatchObject({
-      kind: 'policy-version', phase: 'published', version: '2.1', previous: '2.0', change: 'material', effective: '2027-01-15',
+      kind: 'policy-version',
+      phase: 'published',
+      version: '2.1',
+      previous: '2.0',
+      change: 'material',
+      effective: '2027-01-15',
       facts: [{ area: 'jurisdiction', kind: 'added' }],
-      links: { version: 'https://lumen-mail.example/policies/privacy/2.1/', diff: 'https://lumen-mail.example/policies/privacy/compare/2.0...2.1/', changelog: 'https://lumen-mail.example/policies/changelog/' },
+      links: {
+        version: 'https://lumen-mail.example/policies/privacy/2.1/',
+        diff: 'https://lumen-mail.example/policies/privacy/compare/2.0...2.1/',
+        changelog: 'https://lumen-mail.example/policies/changelog/',
+      },
     });
   });
 
@@ -45,9 +54,22 @@ describe('collectEvents', () => {
   it('links reports and attestations on the site, and dates events by their own day', () => {
     const events = at('2026-11-23T12:00:01Z');
     const r = events.find((e) => e.id === 'report:2025-h1')!;
-    expect(r).toMatchObject({ kind: 'report', links: { report: 'https://lumen-mail.example/transparency/2025-h1/', json: 'https://lumen-mail.example/transparency/2025-h1.json', csv: 'https://lumen-mail.example/transparency/requests.csv' } });
+    expect(r).toMatchObject({
+      kind: 'report',
+      links: {
+        report: 'https://lumen-mail.example/transparency/2025-h1/',
+        json: 'https://lumen-mail.example/transparency/2025-h1.json',
+        csv: 'https://lumen-mail.example/transparency/requests.csv',
+      },
+    });
     const a = events.find((e) => e.id === 'attestation:2')!;
-    expect(a).toMatchObject({ kind: 'attestation', sequence: 2, signal: 'none', message: null, links: { canary: 'https://lumen-mail.example/canary/', verify: 'https://lumen-mail.example/canary.txt' } });
+    expect(a).toMatchObject({
+      kind: 'attestation',
+      sequence: 2,
+      signal: 'none',
+      message: null,
+      links: { canary: 'https://lumen-mail.example/canary/', verify: 'https://lumen-mail.example/canary.txt' },
+    });
     expect(eventDay(a)).toBe('2026-11-23');
     expect(ids(events)).not.toContain('report:2026-h2');
   });

@@ -12,8 +12,16 @@ const TIMEOUT = 15 * 60_000;
 const A = 'webhook:https://a.example/hook';
 const B = 'email';
 
-const entry = (event: string, channel: string, patch: Partial<LedgerEntry>): LedgerEntry => ({ event, channel, status: 'sent', at: '2026-11-22T00:00:00Z', attempts: 1, ...patch });
-const plan = (ledger: Ledger | null, patch: Partial<PlanInput> = {}): NotifyPlan => planNotices({ events, channels: [A, B], ledger, baselineDays: 3650, now, claimTimeoutMs: TIMEOUT, ...patch });
+const entry = (event: string, channel: string, patch: Partial<LedgerEntry>): LedgerEntry => ({
+  event,
+  channel,
+  status: 'sent',
+  at: '2026-11-22T00:00:00Z',
+  attempts: 1,
+  ...patch,
+});
+const plan = (ledger: Ledger | null, patch: Partial<PlanInput> = {}): NotifyPlan =>
+  planNotices({ events, channels: [A, B], ledger, baselineDays: 3650, now, claimTimeoutMs: TIMEOUT, ...patch });
 const names = (pairs: NotifyPlan['send']) => pairs.map((p) => `${p.event.id} ${p.channel}`);
 
 describe('planNotices', () => {
@@ -23,7 +31,11 @@ describe('planNotices', () => {
 
   it('never sends a sent pair again, retries a failed one, and keeps channels apart', () => {
     const id = 'policy:privacy@2.1:published';
-    const ledger: Ledger = { version: 1, channels: [A, B], entries: [entry(id, A, { status: 'sent' }), entry(id, B, { status: 'failed', error: 'SMTP down' })] };
+    const ledger: Ledger = {
+      version: 1,
+      channels: [A, B],
+      entries: [entry(id, A, { status: 'sent' }), entry(id, B, { status: 'failed', error: 'SMTP down' })],
+    };
     const p = plan(ledger);
     expect(names(p.done)).toEqual([`${id} ${A}`]);
     expect(names(p.send)).toContain(`${id} ${B}`);
@@ -43,7 +55,7 @@ describe('planNotices', () => {
     expect(p.baseline).toHaveLength((events.length - 1) * 2);
   });
 
-  it('with baselineDays 0, only today\'s events go out on the first run', () => {
+  it("with baselineDays 0, only today's events go out on the first run", () => {
     const today = collectEvents({ ...EVENT_FIXTURE, now: new Date('2026-11-20T18:00:00Z') });
     const p = plan(null, { events: today, baselineDays: 0, now: new Date('2026-11-20T18:00:00Z') });
     expect([...new Set(p.send.map((x) => x.event.id))]).toEqual(['policy:privacy@2.1:published']);

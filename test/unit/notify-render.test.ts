@@ -5,7 +5,14 @@ import type { NoticeEvent } from '../../src/core/notify/model.ts';
 import { noticeTitle, renderNoticeHtml, renderNoticeMarkdown, renderNoticeText } from '../../src/core/notify/render.ts';
 import { EVENT_FIXTURE, attestationData } from '../helpers/notify.ts';
 
-const events = collectEvents({ ...EVENT_FIXTURE, attestations: [...EVENT_FIXTURE.attestations, attestationData(3, '2026-11-02T00:00:00Z', '2026-12-01T00:00:00Z', { kind: 'duress', message: 'We can no longer say more.' })], now: new Date('2027-01-15T08:00:00Z') });
+const events = collectEvents({
+  ...EVENT_FIXTURE,
+  attestations: [
+    ...EVENT_FIXTURE.attestations,
+    attestationData(3, '2026-11-02T00:00:00Z', '2026-12-01T00:00:00Z', { kind: 'duress', message: 'We can no longer say more.' }),
+  ],
+  now: new Date('2027-01-15T08:00:00Z'),
+});
 const byId = (id: string): NoticeEvent => events.find((e) => e.id === id)!;
 
 const GOLDEN: Record<string, string> = {
@@ -20,7 +27,8 @@ const GOLDEN: Record<string, string> = {
 const hostile: NoticeEvent = {
   ...(byId('policy:privacy@2.1:published') as Extract<NoticeEvent, { kind: 'policy-version' }>),
   title: 'Policy <b>x</b>',
-  summary: 'Line one   \r\n<script>alert(1)</script> [click](javascript:alert(1)) **bold** <img src=x onerror=alert(1)>\n    indented code?\n# heading\n\u202Eevil\u0007\n- dash',
+  summary:
+    'Line one   \r\n<script>alert(1)</script> [click](javascript:alert(1)) **bold** <img src=x onerror=alert(1)>\n    indented code?\n# heading\n\u202Eevil\u0007\n- dash',
   facts: [{ kind: 'added', area: 'tracker', subject: 'x', after: 'y', text: 'New tracker: [x](https://evil.example) <i>y</i>' }],
 };
 
@@ -66,7 +74,11 @@ describe('renderNoticeMarkdown / renderNoticeHtml', () => {
   it('links only to the site, with the labels as text', () => {
     const html = renderNoticeHtml(byId('policy:privacy@2.1:published'));
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
-    expect(hrefs).toEqual(['https://lumen-mail.example/policies/privacy/2.1/', 'https://lumen-mail.example/policies/privacy/compare/2.0...2.1/', 'https://lumen-mail.example/policies/changelog/']);
+    expect(hrefs).toEqual([
+      'https://lumen-mail.example/policies/privacy/2.1/',
+      'https://lumen-mail.example/policies/privacy/compare/2.0...2.1/',
+      'https://lumen-mail.example/policies/changelog/',
+    ]);
     expect(html).toContain('<h2>Privacy Policy 2.1: material change, effective 2027-01-15</h2>');
   });
 

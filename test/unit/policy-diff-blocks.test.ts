@@ -42,7 +42,11 @@ describe('parseBlocks', () => {
 
   it('keeps a link as one token with its target, reference links included', () => {
     const [inline, byRef] = parseBlocks('See [the list of processors](https://x.example/p).\n\nSee [the list][l].\n\n[l]: https://x.example/q\n');
-    expect(inline!.tokens).toEqual([{ type: 'word', text: 'See' }, { type: 'link', text: 'the list of processors', href: 'https://x.example/p' }, { type: 'punct', text: '.' }]);
+    expect(inline!.tokens).toEqual([
+      { type: 'word', text: 'See' },
+      { type: 'link', text: 'the list of processors', href: 'https://x.example/p' },
+      { type: 'punct', text: '.' },
+    ]);
     expect(byRef!.tokens[1]).toEqual({ type: 'link', text: 'the list', href: 'https://x.example/q' });
   });
 
@@ -68,7 +72,10 @@ describe('parseBlocks', () => {
 
   it('reads inline content exactly as the site renders it (markdown.parse)', () => {
     const md = '## Data *we* keep\n\nSee [the list][l], `code` and **bold \\* text**.\n\n- item with [link](/x)\n\n[l]: https://x.example/q\n';
-    const site = markdown.parse(md, {}).filter((t) => t.type === 'inline').map((t) => inlineTokens(t.children ?? []));
+    const site = markdown
+      .parse(md, {})
+      .filter((t) => t.type === 'inline')
+      .map((t) => inlineTokens(t.children ?? []));
     expect(parseBlocks(md).map((b) => b.tokens)).toEqual(site);
   });
 
@@ -81,7 +88,18 @@ describe('parseBlocks', () => {
 describe('tokens', () => {
   it('splits punctuation off words, not out of them', () => {
     expect(splitWords('(see e-mail, e.g. "U.S." data)').map((t) => `${t.type}:${plainText([t])}`)).toEqual([
-      'punct:(', 'word:see', 'word:e-mail', 'punct:,', 'word:e.g', 'punct:.', 'punct:"', 'word:U.S', 'punct:.', 'punct:"', 'word:data', 'punct:)',
+      'punct:(',
+      'word:see',
+      'word:e-mail',
+      'punct:,',
+      'word:e.g',
+      'punct:.',
+      'punct:"',
+      'word:U.S',
+      'punct:.',
+      'punct:"',
+      'word:data',
+      'punct:)',
     ]);
   });
 

@@ -9,7 +9,10 @@ const EDITED = diffPolicies(BASE, BASE.replace('45', '30'));
 
 /** A diff with one added paragraph made of the given tokens (as a pull request could produce). */
 function added(tokens: PolicyDiff['hunks'][number]['ops'][number]['tokens']): PolicyDiff {
-  return { hunks: [{ kind: 'added', section: ['Evil <b>'], blockKind: 'paragraph', shape: { kind: 'paragraph' }, bIndex: 0, ops: [{ op: 'insert', tokens }] }], stats: { insertedWords: 1, deletedWords: 0, changedBlocks: 1 } };
+  return {
+    hunks: [{ kind: 'added', section: ['Evil <b>'], blockKind: 'paragraph', shape: { kind: 'paragraph' }, bIndex: 0, ops: [{ op: 'insert', tokens }] }],
+    stats: { insertedWords: 1, deletedWords: 0, changedBlocks: 1 },
+  };
 }
 
 describe('renderDiffHtml', () => {
@@ -29,19 +32,21 @@ describe('renderDiffHtml', () => {
   });
 
   it('escapes quotes inside a link target (tokens built by hand)', () => {
-    const html = renderDiffHtml(added([{ type: 'link', text: 'x', href: "https://a.example/\"'><img/src=x/onerror=alert(1)>" }]));
+    const html = renderDiffHtml(added([{ type: 'link', text: 'x', href: 'https://a.example/"\'><img/src=x/onerror=alert(1)>' }]));
     expect(html).toContain('href="https://a.example/&#34;&#39;&#62;&#60;img/src=x/onerror=alert(1)&#62;"');
     expect(html).not.toContain('<img');
     expect(html).toContain('<p class="diff-section">Evil &#60;b&#62;</p>');
   });
 
   it('links only to http(s), mailto and relative targets; shows the others as text', () => {
-    const html = renderDiffHtml(added([
-      { type: 'link', text: 'js', href: 'javascript:alert(1)' },
-      { type: 'link', text: 'data', href: 'data:text/html,<script>alert(1)</script>' },
-      { type: 'link', text: 'ok', href: '/policies/privacy/' },
-      { type: 'image', text: 'pixel', href: 'https://tracker.example/p.gif' },
-    ]));
+    const html = renderDiffHtml(
+      added([
+        { type: 'link', text: 'js', href: 'javascript:alert(1)' },
+        { type: 'link', text: 'data', href: 'data:text/html,<script>alert(1)</script>' },
+        { type: 'link', text: 'ok', href: '/policies/privacy/' },
+        { type: 'image', text: 'pixel', href: 'https://tracker.example/p.gif' },
+      ]),
+    );
     expect(html).not.toMatch(/href="(javascript|data):/);
     expect(html).toContain('js<span class="diff-href"> (javascript:alert(1))</span>');
     expect(html).toContain('<a href="/policies/privacy/" rel="nofollow noopener noreferrer">ok</a>');
@@ -56,7 +61,9 @@ describe('renderDiffHtml', () => {
     const table = '| A | B |\n|---|---|\n| logs | 7 |\n';
     expect(renderDiffHtml(diffPolicies(table, table.replace('7', '14')))).toContain('<table><tr><td>logs</td><td><del>7</del><ins>14</ins></td></tr></table>');
     const code = '```\none\ntwo\n```\n';
-    expect(renderDiffHtml(diffPolicies(code, code.replace('two', 'three')))).toContain('<pre><code><code>one</code>\n<del><code>two</code></del>\n<ins><code>three</code></ins></code></pre>');
+    expect(renderDiffHtml(diffPolicies(code, code.replace('two', 'three')))).toContain(
+      '<pre><code><code>one</code>\n<del><code>two</code></del>\n<ins><code>three</code></ins></code></pre>',
+    );
   });
 });
 
@@ -88,7 +95,12 @@ describe('diffToJson', () => {
   it('is plain data that survives JSON', () => {
     const json = diffToJson(EDITED);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
-    expect(json.hunks[0]!.ops.map((o) => [o.op, o.text])).toEqual([['equal', 'Backups are kept for'], ['delete', '45'], ['insert', '30'], ['equal', 'days.']]);
+    expect(json.hunks[0]!.ops.map((o) => [o.op, o.text])).toEqual([
+      ['equal', 'Backups are kept for'],
+      ['delete', '45'],
+      ['insert', '30'],
+      ['equal', 'days.'],
+    ]);
     expect(json.stats).toEqual({ insertedWords: 1, deletedWords: 1, changedBlocks: 1 });
   });
 });

@@ -7,7 +7,8 @@ import { plainText } from '../../src/core/policy/diff/tokens.ts';
 import { applyDiff, diffPolicies, type Hunk } from '../../src/core/policy/diff/word-diff.ts';
 
 /** A hunk in one line: kind, block kind and ops as -deleted- / +inserted+ text. */
-const brief = (h: Hunk) => `${h.kind} ${h.blockKind}: ${h.ops.map((o) => (o.op === 'equal' ? plainText(o.tokens) : o.op === 'delete' ? `-${plainText(o.tokens)}-` : `+${plainText(o.tokens)}+`)).join(' ')}`;
+const brief = (h: Hunk) =>
+  `${h.kind} ${h.blockKind}: ${h.ops.map((o) => (o.op === 'equal' ? plainText(o.tokens) : o.op === 'delete' ? `-${plainText(o.tokens)}-` : `+${plainText(o.tokens)}+`)).join(' ')}`;
 const hunks = (a: string, b: string) => diffPolicies(a, b).hunks.map(brief);
 
 const POLICY = `## 1. Data
@@ -33,7 +34,9 @@ describe('diffPolicies', () => {
   });
 
   it('finds nothing after CRLF line endings and trailing spaces', () => {
-    const crlf = POLICY.split('\n').map((l) => (l === '' ? l : `${l}  `)).join('\r\n');
+    const crlf = POLICY.split('\n')
+      .map((l) => (l === '' ? l : `${l}  `))
+      .join('\r\n');
     expect(diffPolicies(POLICY, crlf).hunks).toEqual([]);
   });
 
@@ -59,7 +62,10 @@ describe('diffPolicies', () => {
     const diff = diffPolicies(a, a.replace('/a)', '/b)'));
     expect(diff.hunks).toHaveLength(1);
     expect(diff.hunks[0]!.ops.map((o) => [o.op, o.tokens.map((t) => ('href' in t ? t.href : t.type === 'cell' ? '|' : t.text))])).toEqual([
-      ['equal', ['Read']], ['delete', ['https://x.example/a']], ['insert', ['https://x.example/b']], ['equal', ['.']],
+      ['equal', ['Read']],
+      ['delete', ['https://x.example/a']],
+      ['insert', ['https://x.example/b']],
+      ['equal', ['.']],
     ]);
   });
 
@@ -98,7 +104,8 @@ describe('diffPolicies', () => {
 
   // Their speed is npm run bench's (scripts/bench/policy-diff.ts), never asserted here.
   it('diffs two 100 KB policies: the changed blocks found, and the diff rebuilds the new one', () => {
-    const section = (i: number) => `## ${i}. Section\n\nWe keep record ${i} for ${i % 90} days and share it with [partner ${i}](https://p.example/${i}).\n\n- item ${i}\n- other ${i}\n\n`;
+    const section = (i: number) =>
+      `## ${i}. Section\n\nWe keep record ${i} for ${i % 90} days and share it with [partner ${i}](https://p.example/${i}).\n\n- item ${i}\n- other ${i}\n\n`;
     const a = Array.from({ length: 800 }, (_, i) => section(i)).join('');
     const b = a.replace(/for (\d)0 days/g, 'for $1 weeks');
     expect(a.length).toBeGreaterThan(100_000);
@@ -135,7 +142,10 @@ describe('building blocks', () => {
 
   it('diffSequences puts deletions before insertions and strips common ends', () => {
     expect(diffSequences(['a', 'b', 'c', 'd'], ['a', 'x', 'y', 'd'])).toEqual([
-      { op: 'equal', count: 1 }, { op: 'delete', count: 2 }, { op: 'insert', count: 2 }, { op: 'equal', count: 1 },
+      { op: 'equal', count: 1 },
+      { op: 'delete', count: 2 },
+      { op: 'insert', count: 2 },
+      { op: 'equal', count: 1 },
     ]);
     expect(diffSequences([], [])).toEqual([]);
   });

@@ -4,7 +4,10 @@ import { isDeepStrictEqual } from '../../src/core/policy/equal.ts';
 
 describe('diffFacts', () => {
   it('says how retention changed, in plain words', () => {
-    const changes = diffFacts({ retention: [{ what: 'deleted-mail backups', period: '45 days', after: 'deletion' }] }, { retention: [{ what: 'deleted-mail backups', period: '30 days', after: 'deletion' }] });
+    const changes = diffFacts(
+      { retention: [{ what: 'deleted-mail backups', period: '45 days', after: 'deletion' }] },
+      { retention: [{ what: 'deleted-mail backups', period: '30 days', after: 'deletion' }] },
+    );
     expect(changes.map((c) => c.text)).toEqual(['Retention of deleted-mail backups: 45 days → 30 days (after deletion)']);
   });
 

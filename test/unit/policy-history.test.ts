@@ -18,7 +18,11 @@ describe('published versions are not rewritten', () => {
   });
 
   it('accepts an edit recorded as a correction with a reason', () => {
-    const corrected = version({ ...spec, body: '## 1. Who we are\n\nLumen Mail is a small email service.\n', corrections: [{ date: '2025-01-05', reason: 'Fixed the service name.' }] });
+    const corrected = version({
+      ...spec,
+      body: '## 1. Who we are\n\nLumen Mail is a small email service.\n',
+      corrections: [{ date: '2025-01-05', reason: 'Fixed the service name.' }],
+    });
     expect(historyProblems([corrected], published)).toEqual([]);
   });
 
@@ -37,7 +41,25 @@ describe('versionNav: the versions a version page lists', () => {
   });
 
   it('in a long history: first, newest, the one in force, and five either side, with gaps marked', () => {
-    expect(numbers(versionNav(many, many[15]!, many[25]))).toEqual(['1.0', '…', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.17', '1.18', '1.19', '1.20', '…', '1.25', '…', '1.29']);
+    expect(numbers(versionNav(many, many[15]!, many[25]))).toEqual([
+      '1.0',
+      '…',
+      '1.10',
+      '1.11',
+      '1.12',
+      '1.13',
+      '1.14',
+      '1.15',
+      '1.16',
+      '1.17',
+      '1.18',
+      '1.19',
+      '1.20',
+      '…',
+      '1.25',
+      '…',
+      '1.29',
+    ]);
     expect(numbers(versionNav(many, many[0]!, undefined))).toEqual(['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '…', '1.29']);
   });
 });

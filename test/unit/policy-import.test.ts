@@ -60,7 +60,8 @@ describe('HTML to Markdown', () => {
 
   it('keeps the policy and drops the site around it: nav, header, footer, cookie banner, archive toolbar, forms, newsletter box', () => {
     expect(page.title).toBe('Pebble Notes Privacy Policy');
-    for (const gone of ['Wayback', 'captures', 'Accept all', 'We use cookies to make', 'Pricing', 'Imprint', 'Subscribe', 'Send', 'Message']) expect(page.markdown).not.toContain(gone);
+    for (const gone of ['Wayback', 'captures', 'Accept all', 'We use cookies to make', 'Pricing', 'Imprint', 'Subscribe', 'Send', 'Message'])
+      expect(page.markdown).not.toContain(gone);
     expect(page.markdown).toContain('## 1. Who we are');
     expect(page.markdown).toContain('### 2.1 When you sign up');
   });
@@ -86,7 +87,9 @@ describe('HTML to Markdown', () => {
     expect(page.markdown).not.toMatch(/!\[|pixel\.gif|noscript\.gif|sync-diagram\.png|track\(|dataLayer/);
     expect(page.markdown).toContain('(Diagram: notes are encrypted on the phone, then synced)');
     expect(html).not.toMatch(/<(img|script|style|iframe|form)\b/);
-    const hostile = htmlToMarkdown('<main><h1>P</h1><p>Hi <img src=x onerror=alert(1)> <a href="javascript:alert(1)">click</a> &lt;script&gt;alert(2)&lt;/script&gt;</p><svg><script>alert(3)</script></svg></main>');
+    const hostile = htmlToMarkdown(
+      '<main><h1>P</h1><p>Hi <img src=x onerror=alert(1)> <a href="javascript:alert(1)">click</a> &lt;script&gt;alert(2)&lt;/script&gt;</p><svg><script>alert(3)</script></svg></main>',
+    );
     const out = markdown.render(hostile.markdown);
     expect(out).not.toMatch(/<(img|script|svg)\b|href="javascript/);
     expect(out).toContain('click');
@@ -110,7 +113,9 @@ describe('plain text to Markdown', () => {
     expect(r.markdown).toContain('- Bounce records: 90 days.');
   });
   it('escapes what Markdown would read as syntax', () => {
-    expect(markdown.render(plainTextToMarkdown('We keep *some* data <b>here</b> [x](javascript:1).\n').markdown)).toBe('<p>We keep *some* data &lt;b&gt;here&lt;/b&gt; [x](javascript:1).</p>\n');
+    expect(markdown.render(plainTextToMarkdown('We keep *some* data <b>here</b> [x](javascript:1).\n').markdown)).toBe(
+      '<p>We keep *some* data &lt;b&gt;here&lt;/b&gt; [x](javascript:1).</p>\n',
+    );
   });
 });
 
@@ -133,8 +138,16 @@ describe('planning version files', () => {
     const doc = importDocument('policy.md', '# Title\n\nSome text.\n');
     expect(codeOf(() => planSingle(doc, { policy: 'privacy', existing: [] }))).toBe('IMPORT_DATE_MISSING');
     const v = planSingle(doc, { policy: 'privacy', existing: [], effective: '2024-05-01', published: '2024-04-01', version: '3', title: 'Ours' });
-    expect(parsePolicyVersion(v.text, v.path)).toMatchObject({ title: 'Ours', version: '3', effective: '2024-05-01', published: '2024-04-01', imported: { from: 'policy.md' } });
-    expect(codeOf(() => planSingle(importDocument('empty.html', '<html><body><nav>x</nav></body></html>'), { policy: 'p', existing: [], effective: '2024-01-01' }))).toBe('IMPORT_EMPTY');
+    expect(parsePolicyVersion(v.text, v.path)).toMatchObject({
+      title: 'Ours',
+      version: '3',
+      effective: '2024-05-01',
+      published: '2024-04-01',
+      imported: { from: 'policy.md' },
+    });
+    expect(
+      codeOf(() => planSingle(importDocument('empty.html', '<html><body><nav>x</nav></body></html>'), { policy: 'p', existing: [], effective: '2024-01-01' })),
+    ).toBe('IMPORT_EMPTY');
   });
 
   it('a Markdown image becomes its alt text', () => {
@@ -143,7 +156,11 @@ describe('planning version files', () => {
 
   it('a folder: sorted by date, identical snapshots collapsed, numbers in order, a reworded page with an old "last updated" dated by its snapshot', () => {
     const plan = planHistory(snapshots().reverse(), { policy: 'maps', existing: [] });
-    expect(plan.map((v) => [v.version, v.effective, v.change, v.sources.length])).toEqual([['1.0', '2023-03-01', 'material', 2], ['1.1', '2023-10-02', 'editorial', 1], ['2.0', '2024-02-01', 'material', 1]]);
+    expect(plan.map((v) => [v.version, v.effective, v.change, v.sources.length])).toEqual([
+      ['1.0', '2023-03-01', 'material', 2],
+      ['1.1', '2023-10-02', 'editorial', 1],
+      ['2.0', '2024-02-01', 'material', 1],
+    ]);
   });
 
   it('continues after the versions already there', () => {
@@ -159,16 +176,27 @@ describe('check after an import', () => {
     const plan = planHistory(snapshots(), { policy: 'maps', existing: [] });
     const versions = plan.map((v) => parsePolicyVersion(v.text, v.path));
     const problems = checkPolicies(new Map([['maps', versions]]), { now, noticePeriodDays: 30 });
-    expect([...new Set(problems.map((p) => `${p.level}:${p.code}`))].sort()).toEqual(['note:IMPORTED_NOTICE', 'warning:POLICY_FACTS_TODO', 'warning:POLICY_SUMMARY_TODO']);
+    expect([...new Set(problems.map((p) => `${p.level}:${p.code}`))].sort()).toEqual([
+      'note:IMPORTED_NOTICE',
+      'warning:POLICY_FACTS_TODO',
+      'warning:POLICY_SUMMARY_TODO',
+    ]);
     expect(problems.filter((p) => p.code === 'POLICY_SUMMARY_TODO')).toHaveLength(3);
-    const future = policySet({ maps: [{ version: '1.0', effective: '2026-01-01' }, { version: '2.0', change: 'material', effective: '2026-12-01', published: '2026-11-23', imported: { from: 'x.html' }, facts: {} }] });
+    const future = policySet({
+      maps: [
+        { version: '1.0', effective: '2026-01-01' },
+        { version: '2.0', change: 'material', effective: '2026-12-01', published: '2026-11-23', imported: { from: 'x.html' }, facts: {} },
+      ],
+    });
     expect(checkPolicies(future, { now, noticePeriodDays: 30 }).map((p) => p.code)).toContain('NOTICE_TOO_SHORT');
   });
 });
 
 describe('plain text: a wrapped numbered sentence is a list item, not a heading', () => {
   it('keeps "1. We collect … and\\nmore" together', () => {
-    const md = plainTextToMarkdown('Title\n\n1. We collect the address you give us when you sign up for the\n   newsletter and nothing more\n2. We keep it until you leave\n').markdown;
+    const md = plainTextToMarkdown(
+      'Title\n\n1. We collect the address you give us when you sign up for the\n   newsletter and nothing more\n2. We keep it until you leave\n',
+    ).markdown;
     expect(md).toBe('1. We collect the address you give us when you sign up for the newsletter and nothing more\n2. We keep it until you leave\n');
   });
 });

@@ -16,8 +16,18 @@ function refusal(source: string, path = 'policies/privacy/1.0.md'): ContentError
 
 describe('parsePolicyVersion', () => {
   it('reads front matter, facts and body', () => {
-    const v = parsePolicyVersion(versionSource({ version: '1.0', effective: '2025-01-01', facts: { jurisdiction: 'Belgium (EU GDPR)' } }), 'policies/privacy/1.0.md');
-    expect(v).toMatchObject({ policy: 'privacy', version: '1.0', effective: '2025-01-01', language: 'en', corrections: [], facts: { jurisdiction: 'Belgium (EU GDPR)' } });
+    const v = parsePolicyVersion(
+      versionSource({ version: '1.0', effective: '2025-01-01', facts: { jurisdiction: 'Belgium (EU GDPR)' } }),
+      'policies/privacy/1.0.md',
+    );
+    expect(v).toMatchObject({
+      policy: 'privacy',
+      version: '1.0',
+      effective: '2025-01-01',
+      language: 'en',
+      corrections: [],
+      facts: { jurisdiction: 'Belgium (EU GDPR)' },
+    });
     expect(v.body).toContain('## 1. Who we are');
   });
 
@@ -28,7 +38,12 @@ describe('parsePolicyVersion', () => {
     ['an unknown field', versionSource({ version: '1.0', effective: '2025-01-01', efective: '2025-01-01' }), 'SCHEMA_INVALID', 'efective'],
     ['an impossible date', versionSource({ version: '1.0', effective: '2025-02-30' }), 'SCHEMA_INVALID', 'effective'],
     ['an empty summary', versionSource({ version: '1.0', effective: '2025-01-01', summary: '   ' }), 'SCHEMA_INVALID', 'summary'],
-    ['facts of the wrong shape', versionSource({ version: '1.0', effective: '2025-01-01', facts: { retention: [{ what: 'backups', period: 'forever-ish' }] } }), 'SCHEMA_INVALID', 'facts.retention[0].period'],
+    [
+      'facts of the wrong shape',
+      versionSource({ version: '1.0', effective: '2025-01-01', facts: { retention: [{ what: 'backups', period: 'forever-ish' }] } }),
+      'SCHEMA_INVALID',
+      'facts.retention[0].period',
+    ],
     ['an unknown change class', versionSource({ version: '1.0', effective: '2025-01-01', change: 'cosmetic' as 'minor' }), 'SCHEMA_INVALID', 'change'],
   ])('refuses %s', (_label, source, code, field) => {
     const error = refusal(source);

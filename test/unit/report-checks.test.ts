@@ -35,7 +35,10 @@ describe('checkReports: one row', () => {
   });
 
   it('REJECTION_REASONS_MISMATCH: given reasons add up to rejected', () => {
-    const reasons = (a: number, b: number) => [{ reason: 'no legal basis', count: a }, { reason: 'sent unencrypted', count: b }];
+    const reasons = (a: number, b: number) => [
+      { reason: 'no legal basis', count: a },
+      { reason: 'sent unencrypted', count: b },
+    ];
     expect(rowCodes({ received: 5, outcomes: { rejected: 5 }, rejectionReasons: reasons(3, 2) })).toEqual([]);
     expect(rowCodes({ received: 5, outcomes: { rejected: 5 }, rejectionReasons: reasons(3, 3) })).toEqual(['REJECTION_REASONS_MISMATCH']);
     expect(rowCodes({ received: 5, outcomes: { rejected: 5 }, rejectionReasons: reasons(2, 2) })).toEqual(['REJECTION_REASONS_MISMATCH']);
@@ -60,7 +63,16 @@ describe('checkReports: one row', () => {
     expect(rowCodes({ received: 5, outcomes: { noData: few(), rejected: 3 } })).toEqual(['SUPPRESSED_INVALID']);
     expect(rowCodes({ received: few(), outcomes: { rejected: 3 } })).toEqual(['SUPPRESSED_INVALID']);
     expect(rowCodes({ received: 5, outcomes: { noData: few(), rejected: few() } })).toEqual([]);
-    expect(rowCodes({ received: 5, outcomes: { rejected: 5 }, rejectionReasons: [{ reason: 'a', count: 3 }, { reason: 'b', count: few() }] })).toEqual(['SUPPRESSED_INVALID']);
+    expect(
+      rowCodes({
+        received: 5,
+        outcomes: { rejected: 5 },
+        rejectionReasons: [
+          { reason: 'a', count: 3 },
+          { reason: 'b', count: few() },
+        ],
+      }),
+    ).toEqual(['SUPPRESSED_INVALID']);
     expect(rowCodes({ received: band(0, 249), outcomes: { noData: few(), rejected: 3 } })).toEqual([]);
   });
 
@@ -112,7 +124,14 @@ describe('checkReports: dates and sequence', () => {
 describe('a report that does not parse causes no second error', () => {
   it('skips the period sequence, with one note naming the file', () => {
     const [h1, h2] = fixtureReports() as [Report, Report];
-    const next: Report = { ...h2, id: '2026-h1', path: 'transparency/2026-h1.md', period: { start: '2026-01-01', end: '2026-06-30' }, published: '2026-07-15', nextReportDue: '2027-01-31' };
+    const next: Report = {
+      ...h2,
+      id: '2026-h1',
+      path: 'transparency/2026-h1.md',
+      period: { start: '2026-01-01', end: '2026-06-30' },
+      published: '2026-07-15',
+      nextReportDue: '2027-01-31',
+    };
     const reports = [h1, h2, next];
     const withoutMiddle = [h1, next];
     expect(checkReports(withoutMiddle, { now: new Date('2030-01-01T00:00:00Z') }).map((p) => p.code)).toContain('PERIOD_GAP');

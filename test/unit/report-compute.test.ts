@@ -33,10 +33,12 @@ describe('counts add up as ranges', () => {
 
 describe('summarize', () => {
   it('totals every kind of count of the rows', () => {
-    const t = totalsOf(rows(
-      { received: 4, accountsSpecified: 5, accountsAffected: 2, outcomes: { nonContentDisclosed: 2, rejected: 2 }, usersNotified: 1, gagOrders: 1 },
-      { country: 'FR', received: band(0, 249), accountsSpecified: band(0, 249), accountsAffected: few(), outcomes: { pending: band(0, 249) } },
-    ));
+    const t = totalsOf(
+      rows(
+        { received: 4, accountsSpecified: 5, accountsAffected: 2, outcomes: { nonContentDisclosed: 2, rejected: 2 }, usersNotified: 1, gagOrders: 1 },
+        { country: 'FR', received: band(0, 249), accountsSpecified: band(0, 249), accountsAffected: few(), outcomes: { pending: band(0, 249) } },
+      ),
+    );
     expect(t.rows).toBe(2);
     expect(t.received).toEqual({ lower: 4, upper: 253, basis: ['50 U.S.C. 1874(a)(3)'] });
     expect(t.accountsAffected).toEqual({ lower: 2, upper: 6, basis: ['small number (fewer than 5)'] });
@@ -55,21 +57,35 @@ describe('summarize', () => {
   });
 
   it('breaks down by country (with English names), requester type, channel and data category', () => {
-    const s = summarize(report({ id: '2025-h1', requests: [
-      { country: 'US', requesterType: 'court', received: 1, outcomes: { noData: 1 } },
-      { country: 'DE', requesterType: 'prosecutor', received: 2, outcomes: { noData: 2 } },
-      { country: 'DE', requesterType: 'law-enforcement', dataCategory: 'traffic', received: 3, outcomes: { noData: 3 } },
-    ] }));
-    expect(s.byCountry.map((g) => [g.country, g.name, g.totals.received])).toEqual([['DE', 'Germany', { exact: 5 }], ['US', 'United States of America', { exact: 1 }]]);
+    const s = summarize(
+      report({
+        id: '2025-h1',
+        requests: [
+          { country: 'US', requesterType: 'court', received: 1, outcomes: { noData: 1 } },
+          { country: 'DE', requesterType: 'prosecutor', received: 2, outcomes: { noData: 2 } },
+          { country: 'DE', requesterType: 'law-enforcement', dataCategory: 'traffic', received: 3, outcomes: { noData: 3 } },
+        ],
+      }),
+    );
+    expect(s.byCountry.map((g) => [g.country, g.name, g.totals.received])).toEqual([
+      ['DE', 'Germany', { exact: 5 }],
+      ['US', 'United States of America', { exact: 1 }],
+    ]);
     expect(s.byRequesterType.map((g) => g.requesterType)).toEqual(['law-enforcement', 'prosecutor', 'court']);
     expect(s.byChannel.map((g) => [g.channel, g.totals.rows])).toEqual([['direct', 3]]);
-    expect(s.byDataCategory.map((g) => [g.dataCategory, g.totals.received])).toEqual([['subscriber', { exact: 3 }], ['traffic', { exact: 3 }]]);
+    expect(s.byDataCategory.map((g) => [g.dataCategory, g.totals.received])).toEqual([
+      ['subscriber', { exact: 3 }],
+      ['traffic', { exact: 3 }],
+    ]);
   });
 
   it('adds up rejection reasons by wording and keeps national-security rows as published', () => {
     const [h1, h2] = fixtureReports();
     const s = summarize(h1!);
-    expect(s.rejectionReasons).toEqual([{ reason: 'no legal basis', total: { exact: 3 } }, { reason: 'sent unencrypted', total: { exact: 2 } }]);
+    expect(s.rejectionReasons).toEqual([
+      { reason: 'no legal basis', total: { exact: 3 } },
+      { reason: 'sent unencrypted', total: { exact: 2 } },
+    ]);
     expect(s.nationalSecurity).toEqual(h1!.nationalSecurity);
     expect(acrossReports([h1!, h2!]).rejectionReasons[0]).toEqual({ reason: 'no legal basis', total: { exact: 7 } });
   });
@@ -79,7 +95,10 @@ describe('across reports', () => {
   it('gives the totals of each period, oldest first', () => {
     const [h1, h2] = fixtureReports();
     const series = timeSeries([h2!, h1!]);
-    expect(series.map((p) => [p.report, p.period.start, p.cadence])).toEqual([['2025-h1', '2025-01-01', 'half-yearly'], ['2025-h2', '2025-07-01', 'half-yearly']]);
+    expect(series.map((p) => [p.report, p.period.start, p.cadence])).toEqual([
+      ['2025-h1', '2025-01-01', 'half-yearly'],
+      ['2025-h2', '2025-07-01', 'half-yearly'],
+    ]);
     expect(series[1]!.totals.received).toEqual({ exact: 11 });
     expect(series[0]!.totals.received).toEqual({ lower: 15, upper: 19, basis: ['to protect the people concerned (fewer than 5)'] });
   });

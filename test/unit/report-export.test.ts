@@ -25,7 +25,30 @@ describe('reportsToCsv', () => {
   });
 
   it('keeps its columns in a fixed order, so that periods can be appended', () => {
-    expect(CSV_COLUMNS).toEqual(['period_start', 'period_end', 'report', 'country', 'requester_type', 'legal_process', 'channel', 'data_category', 'received', 'accounts_specified', 'accounts_affected', 'content_disclosed', 'non_content_disclosed', 'no_data', 'rejected', 'contested', 'narrowed', 'withdrawn', 'pending', 'users_notified', 'gag_orders', 'suppressed']);
+    expect(CSV_COLUMNS).toEqual([
+      'period_start',
+      'period_end',
+      'report',
+      'country',
+      'requester_type',
+      'legal_process',
+      'channel',
+      'data_category',
+      'received',
+      'accounts_specified',
+      'accounts_affected',
+      'content_disclosed',
+      'non_content_disclosed',
+      'no_data',
+      'rejected',
+      'contested',
+      'narrowed',
+      'withdrawn',
+      'pending',
+      'users_notified',
+      'gag_orders',
+      'suppressed',
+    ]);
     const [h1, h2] = fixtureReports();
     const appended = reportsToCsv([h1!]) + reportsToCsv([h2!]).split('\r\n').slice(1).join('\r\n');
     expect(appended).toBe(csv);
@@ -35,7 +58,17 @@ describe('reportsToCsv', () => {
     const records = parse<Record<string, string>>(csv, { columns: true });
     const reports = fixtureReports();
     expect(records).toHaveLength(reports.reduce((n, r) => n + r.requests.length, 0));
-    expect(records[0]).toMatchObject({ report: '2025-h1', country: 'DE', received: '12', accounts_specified: '15', no_data: '2', rejected: '5', pending: '1', users_notified: '3', suppressed: '' });
+    expect(records[0]).toMatchObject({
+      report: '2025-h1',
+      country: 'DE',
+      received: '12',
+      accounts_specified: '15',
+      no_data: '2',
+      rejected: '5',
+      pending: '1',
+      users_notified: '3',
+      suppressed: '',
+    });
     expect(records[1]!.legal_process).toBe('European Investigation Order, "EIO"');
     expect(records[2]).toMatchObject({ received: '', accounts_specified: '', rejected: '', suppressed: 'received<5;accounts_specified<5;rejected<5' });
   });

@@ -28,7 +28,9 @@ describe('published reports are not rewritten', () => {
 
   it('needs one more correction for each later change', () => {
     const once = new Map([[PATH, reportSource({ ...spec, corrections: [correction] })]]);
-    expect(codes({ ...spec, requests: [{ received: 4, outcomes: { rejected: 4 } }], corrections: [correction] }, once)).toEqual(['NUMBERS_CHANGED_WITHOUT_CORRECTION']);
+    expect(codes({ ...spec, requests: [{ received: 4, outcomes: { rejected: 4 } }], corrections: [correction] }, once)).toEqual([
+      'NUMBERS_CHANGED_WITHOUT_CORRECTION',
+    ]);
     expect(codes({ ...spec, corrections: [{ ...correction, reason: 'Reworded.' }] }, once)).toEqual(['CORRECTIONS_REWRITTEN']);
     expect(codes({ ...spec, corrections: [] }, once)).toEqual(['CORRECTIONS_REWRITTEN']);
   });

@@ -55,7 +55,11 @@ describe('parseReport', () => {
   });
 
   it('refuses a period that is not exactly the one the file is named after', () => {
-    for (const period of [{ start: '2025-01-01', end: '2025-06-29' }, { start: '2025-01-02', end: '2025-06-30' }, { start: '2025-01-01', end: '2025-07-01' }]) {
+    for (const period of [
+      { start: '2025-01-01', end: '2025-06-29' },
+      { start: '2025-01-02', end: '2025-06-30' },
+      { start: '2025-01-01', end: '2025-07-01' },
+    ]) {
       const error = failure({ id: '2025-h1', period });
       expect([error.code, error.details.field]).toEqual(['SCHEMA_INVALID', 'period']);
     }

@@ -9,19 +9,48 @@ import { ContentError } from '../../src/core/errors.ts';
 import { niceScale } from '../../src/core/report/chart-scale.ts';
 import { AXIS, MUTED, PALETTE, TEXT } from '../../src/core/report/chart-style.ts';
 import { labelXml, formatNumber, formatTotal } from '../../src/core/report/chart-text.ts';
-import { barChart, chartDataTable, lineChart, stackedBarChart, type BarChartInput, type ChartValue, type LineChartInput, type StackedBarInput } from '../../src/core/report/svg.ts';
+import {
+  barChart,
+  chartDataTable,
+  lineChart,
+  stackedBarChart,
+  type BarChartInput,
+  type ChartValue,
+  type LineChartInput,
+  type StackedBarInput,
+} from '../../src/core/report/svg.ts';
 
 const EVIL = `<script>alert("x")</script> & 'quoted' "double"`;
 
-const bar = (bars: BarChartInput['bars'], over: Partial<BarChartInput> = {}): BarChartInput => ({ id: 'c', title: 'T', description: 'D', unit: 'requests', bars, ...over });
-const CATS = [{ key: 'a', label: 'Alpha' }, { key: 'b', label: 'Beta' }, { key: 'c', label: 'Gamma' }];
+const bar = (bars: BarChartInput['bars'], over: Partial<BarChartInput> = {}): BarChartInput => ({
+  id: 'c',
+  title: 'T',
+  description: 'D',
+  unit: 'requests',
+  bars,
+  ...over,
+});
+const CATS = [
+  { key: 'a', label: 'Alpha' },
+  { key: 'b', label: 'Beta' },
+  { key: 'c', label: 'Gamma' },
+];
 const stacked = (rows: [string, ChartValue[]][], over: Partial<StackedBarInput> = {}): StackedBarInput => ({
-  id: 's', title: 'T', description: 'D', unit: 'requests', categories: CATS,
-  bars: rows.map(([label, vs]) => ({ label, values: Object.fromEntries(CATS.map((c, i) => [c.key, vs[i] ?? null])) })), ...over,
+  id: 's',
+  title: 'T',
+  description: 'D',
+  unit: 'requests',
+  categories: CATS,
+  bars: rows.map(([label, vs]) => ({ label, values: Object.fromEntries(CATS.map((c, i) => [c.key, vs[i] ?? null])) })),
+  ...over,
 });
 const line = (series: [string, ChartValue[]][], over: Partial<LineChartInput> = {}): LineChartInput => ({
-  id: 'l', title: 'T', description: 'D', unit: 'requests',
-  series: series.map(([label, ys]) => ({ label, points: ys.map((y, i) => ({ x: `P${i + 1}`, y })) })), ...over,
+  id: 'l',
+  title: 'T',
+  description: 'D',
+  unit: 'requests',
+  series: series.map(([label, ys]) => ({ label, points: ys.map((y, i) => ({ x: `P${i + 1}`, y })) })),
+  ...over,
 });
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true, trimValues: false });
@@ -40,13 +69,33 @@ function elements(xml: string): [string, Record<string, string>][] {
   return out;
 }
 /** The text content of every <text>, in document order, numeric references decoded (the only ones emitted). */
-const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => (m[1] ?? '').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))));
-const rects = (svg: string) => elements(svg).filter(([n]) => n === 'rect').map(([, a]) => a);
+const texts = (svg: string) =>
+  [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => (m[1] ?? '').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))));
+const rects = (svg: string) =>
+  elements(svg)
+    .filter(([n]) => n === 'rect')
+    .map(([, a]) => a);
 
 const examples = (): string[] => [
-  barChart(bar([{ label: 'DE', value: 412 }, { label: 'US', value: { lower: 0, upper: 249 } }, { label: 'NL', value: null }])),
-  stackedBarChart(stacked([['2024 H1', [3, { lower: 10, upper: 19 }, null]], ['2024 H2', [40, 2, 7]]])),
-  lineChart(line([['Received', [1, 2, null, 4]], ['NSL', [{ lower: 0, upper: 249 }, null, 3, 3]]])),
+  barChart(
+    bar([
+      { label: 'DE', value: 412 },
+      { label: 'US', value: { lower: 0, upper: 249 } },
+      { label: 'NL', value: null },
+    ]),
+  ),
+  stackedBarChart(
+    stacked([
+      ['2024 H1', [3, { lower: 10, upper: 19 }, null]],
+      ['2024 H2', [40, 2, 7]],
+    ]),
+  ),
+  lineChart(
+    line([
+      ['Received', [1, 2, null, 4]],
+      ['NSL', [{ lower: 0, upper: 249 }, null, 3, 3]],
+    ]),
+  ),
 ];
 
 describe('the SVG root', () => {
@@ -77,7 +126,13 @@ describe('the SVG root', () => {
   });
 
   it('rounds every number to two decimals', () => {
-    const svg = barChart(bar([{ label: 'A', value: 1 / 3 }, { label: 'B', value: 2 / 3 }, { label: 'C', value: 7 }]));
+    const svg = barChart(
+      bar([
+        { label: 'A', value: 1 / 3 },
+        { label: 'B', value: 2 / 3 },
+        { label: 'C', value: 7 },
+      ]),
+    );
     expect(svg).not.toMatch(/\d\.\d{3}/);
     expect(texts(svg)).toContain('0.33');
   });
@@ -87,8 +142,30 @@ describe('escaping', () => {
   it('escapes every label, title, description and unit in the SVG', () => {
     const charts = [
       barChart(bar([{ label: EVIL, value: 1 }], { title: EVIL, description: EVIL, unit: EVIL, nullLabel: EVIL })),
-      stackedBarChart({ ...stacked([[EVIL, [1, null, 2]]]), categories: [{ key: 'a', label: EVIL }, { key: 'b', label: 'B' }, { key: 'c', label: 'C' }], title: EVIL }),
-      lineChart(line([[EVIL, [1, null, 2]]], { unit: EVIL, nullLabel: EVIL, series: [{ label: EVIL, points: [{ x: EVIL, y: 1 }, { x: 'b', y: null }] }] })),
+      stackedBarChart({
+        ...stacked([[EVIL, [1, null, 2]]]),
+        categories: [
+          { key: 'a', label: EVIL },
+          { key: 'b', label: 'B' },
+          { key: 'c', label: 'C' },
+        ],
+        title: EVIL,
+      }),
+      lineChart(
+        line([[EVIL, [1, null, 2]]], {
+          unit: EVIL,
+          nullLabel: EVIL,
+          series: [
+            {
+              label: EVIL,
+              points: [
+                { x: EVIL, y: 1 },
+                { x: 'b', y: null },
+              ],
+            },
+          ],
+        }),
+      ),
     ];
     for (const svg of charts) {
       expect(XMLValidator.validate(svg)).toBe(true);
@@ -109,13 +186,24 @@ describe('escaping', () => {
     const label = 'a\u0000b\u0007c\td\ne\uD800f\uFFFEg';
     expect(labelXml(label)).toBe('a\uFFFDb\uFFFDc d e\uFFFDf\uFFFDg');
     expect(XMLValidator.validate(barChart(bar([{ label, value: 1 }], { title: label })))).toBe(true);
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => XMLValidator.validate(barChart(bar([{ label: s, value: 1 }], { title: s, unit: s }))) === true), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => XMLValidator.validate(barChart(bar([{ label: s, value: 1 }], { title: s, unit: s }))) === true),
+      { numRuns: 200 },
+    );
   });
 });
 
 describe('bands', () => {
   it('draw a solid bar to the lower bound and an outlined hatched part to the upper, labelled', () => {
-    const svg = barChart(bar([{ label: 'US', value: { lower: 250, upper: 499 } }, { label: 'DE', value: 1000 }], { id: 'b' }));
+    const svg = barChart(
+      bar(
+        [
+          { label: 'US', value: { lower: 250, upper: 499 } },
+          { label: 'DE', value: 1000 },
+        ],
+        { id: 'b' },
+      ),
+    );
     const [solid, hatched, full] = rects(svg).filter((r) => r.height === '18' || r.height === '17');
     expect(solid?.fill).toBe(PALETTE[0]);
     expect(hatched).toMatchObject({ fill: 'url(#b-hatch-0)', stroke: PALETTE[0] });
@@ -165,7 +253,12 @@ describe('nulls', () => {
   });
 
   it('with several series carry the series marker, hollow', () => {
-    const svg = lineChart(line([['A', [1, 2, 3]], ['B', [null, 2, 3]]]));
+    const svg = lineChart(
+      line([
+        ['A', [1, 2, 3]],
+        ['B', [null, 2, 3]],
+      ]),
+    );
     expect(svg).toMatch(/<rect [^>]*fill="#fff" stroke="#b35100"/);
   });
 });
@@ -186,11 +279,19 @@ describe('niceScale', () => {
   });
 
   it('always covers the maximum in at most five round intervals', () => {
-    fc.assert(fc.property(fc.double({ min: 0.001, max: 1e9, noNaN: true }), fc.boolean(), (max, integers) => {
-      const { ticks, step } = niceScale(max, integers);
-      const mantissa = step / 10 ** Math.floor(Math.log10(step));
-      return ticks.length <= 6 && (ticks.at(-1) ?? 0) >= max * (1 - 1e-9) && step >= 0.01 && [1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9) && (!integers || Number.isInteger(step));
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 1e9, noNaN: true }), fc.boolean(), (max, integers) => {
+        const { ticks, step } = niceScale(max, integers);
+        const mantissa = step / 10 ** Math.floor(Math.log10(step));
+        return (
+          ticks.length <= 6 &&
+          (ticks.at(-1) ?? 0) >= max * (1 - 1e-9) &&
+          step >= 0.01 &&
+          [1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9) &&
+          (!integers || Number.isInteger(step))
+        );
+      }),
+    );
   });
 
   it('draws the ticks as labelled grid lines', () => {
@@ -217,7 +318,9 @@ describe('determinism', () => {
 
 describe('colour', () => {
   const luminance = (hex: string) => {
-    const [r = 0, g = 0, b = 0] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r = 0, g = 0, b = 0] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   const contrast = (hex: string) => 1.05 / (luminance(hex) + 0.05);
@@ -229,7 +332,9 @@ describe('colour', () => {
 
   it('does not rely on colour alone: stacked categories get patterns and a legend', () => {
     const svg = stackedBarChart(stacked([['x', [10, 20, 30]]]));
-    const fills = rects(svg).filter((r) => r.height === '18').map((r) => r.fill);
+    const fills = rects(svg)
+      .filter((r) => r.height === '18')
+      .map((r) => r.fill);
     expect(new Set(fills).size).toBe(3);
     expect(fills.filter((f) => f?.startsWith('url(#s-fill-'))).toHaveLength(2);
     expect(texts(svg)).toEqual(expect.arrayContaining(['Alpha', 'Beta', 'Gamma']));
@@ -238,7 +343,10 @@ describe('colour', () => {
   it('scopes pattern ids to the chart, so two charts on a page do not collide', () => {
     const one = stackedBarChart(stacked([['x', [1, { lower: 0, upper: 9 }, 3]]], { id: 'one' }));
     const two = stackedBarChart(stacked([['x', [1, { lower: 0, upper: 9 }, 3]]], { id: 'two' }));
-    const ids = (svg: string) => elements(svg).map(([, a]) => a.id).filter((id) => id !== undefined);
+    const ids = (svg: string) =>
+      elements(svg)
+        .map(([, a]) => a.id)
+        .filter((id) => id !== undefined);
     expect(ids(one).filter((id) => ids(two).includes(id))).toEqual([]);
     expect(new Set(ids(one)).size).toBe(ids(one).length);
   });
@@ -279,7 +387,22 @@ describe('invalid input', () => {
     ['an id that is not a token', () => barChart(bar([], { id: 'a" onload="x' }))],
     ['a missing category', () => stackedBarChart({ ...stacked([]), bars: [{ label: 'x', values: { a: 1, b: 2 } }] })],
     ['an undeclared category', () => stackedBarChart({ ...stacked([]), bars: [{ label: 'x', values: { a: 1, b: 2, c: 3, d: 4 } }] })],
-    ['two points at one x', () => lineChart({ ...line([]), series: [{ label: 'A', points: [{ x: 'P', y: 1 }, { x: 'P', y: 2 }] }] })],
+    [
+      'two points at one x',
+      () =>
+        lineChart({
+          ...line([]),
+          series: [
+            {
+              label: 'A',
+              points: [
+                { x: 'P', y: 1 },
+                { x: 'P', y: 2 },
+              ],
+            },
+          ],
+        }),
+    ],
     ['a table of a negative count', () => chartDataTable(bar([{ label: 'x', value: -1 }]))],
   ])('%s is refused', (_, f) => {
     expect(code(f)).toBe('SCHEMA_INVALID');
@@ -288,7 +411,16 @@ describe('invalid input', () => {
 
 describe('chartDataTable', () => {
   it('has a caption, column and row headers and the values as the chart labels them', () => {
-    const html = chartDataTable(bar([{ label: 'DE', value: 1204 }, { label: 'US', value: { lower: 0, upper: 249 } }, { label: 'NL', value: null }], { title: 'By country', labelHeading: 'Country', nullLabel: 'suppressed' }));
+    const html = chartDataTable(
+      bar(
+        [
+          { label: 'DE', value: 1204 },
+          { label: 'US', value: { lower: 0, upper: 249 } },
+          { label: 'NL', value: null },
+        ],
+        { title: 'By country', labelHeading: 'Country', nullLabel: 'suppressed' },
+      ),
+    );
     expect(html).toContain('<caption>By country</caption>');
     expect(html).toContain('<thead><tr><th scope="col">Country</th><th scope="col">requests</th></tr></thead>');
     expect(html).toContain('<tr><th scope="row">DE</th><td>1,204</td></tr>');
@@ -300,7 +432,19 @@ describe('chartDataTable', () => {
     const s = chartDataTable(stacked([['2024', [1, null, { lower: 0, upper: 9 }]]]));
     expect(s).toContain('<th scope="col">Total</th>');
     expect(s).toContain('<tr><th scope="row">2024</th><td>1</td><td>not published</td><td>0–9</td><td>at least 1</td></tr>');
-    const l = chartDataTable({ ...line([['A', [1, 2]]]), series: [{ label: 'A', points: [{ x: 'P1', y: 1 }, { x: 'P2', y: 2 }] }, { label: 'B', points: [{ x: 'P2', y: 5 }] }] });
+    const l = chartDataTable({
+      ...line([['A', [1, 2]]]),
+      series: [
+        {
+          label: 'A',
+          points: [
+            { x: 'P1', y: 1 },
+            { x: 'P2', y: 2 },
+          ],
+        },
+        { label: 'B', points: [{ x: 'P2', y: 5 }] },
+      ],
+    });
     expect(l).toContain('<tr><th scope="row">P1</th><td>1</td><td>not published</td></tr>');
     expect(l).toContain('<tr><th scope="row">P2</th><td>2</td><td>5</td></tr>');
   });

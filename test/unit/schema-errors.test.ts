@@ -56,7 +56,10 @@ describe('schema errors in our words', () => {
   it('an unknown key far from every field is unknown, and a missing field is then still missing', () => {
     const { summary: _, ...rest } = GOOD;
     const problems = problemsOf(frontMatter, { ...rest, colour: 'blue' });
-    expect(problems.map((p) => [p.field, p.summary])).toEqual([['summary', 'missing'], ['colour', 'unknown field']]);
+    expect(problems.map((p) => [p.field, p.summary])).toEqual([
+      ['summary', 'missing'],
+      ['colour', 'unknown field'],
+    ]);
   });
 
   it('reports every problem of a file, in order, each field once', () => {
@@ -67,7 +70,13 @@ describe('schema errors in our words', () => {
 
   it('validate throws the first problem carrying the others, each naming file and field once', () => {
     let error: unknown;
-    try { validate(frontMatter, { ...GOOD, version: 1, effective: '2026-13-45' }, 'content/policies/privacy/3.0.md', { hint: 'See docs/content.md#policy-versions.' }); } catch (e) { error = e; }
+    try {
+      validate(frontMatter, { ...GOOD, version: 1, effective: '2026-13-45' }, 'content/policies/privacy/3.0.md', {
+        hint: 'See docs/content.md#policy-versions.',
+      });
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ContentError);
     const all = allProblems(error as ContentError);
     expect(all.map((e) => e.code)).toEqual(['SCHEMA_INVALID', 'SCHEMA_INVALID']);
@@ -75,23 +84,39 @@ describe('schema errors in our words', () => {
     expect(all[0]!.message.split('\n')[0]).toBe('content/policies/privacy/3.0.md: version: a number where text is wanted');
   });
 
-  it('never passes zod\'s own wording on', () => {
+  it("never passes zod's own wording on", () => {
     const inputs: [z.ZodType, unknown][] = [
-      [frontMatter, { title: ['x'], version: {}, effective: 5, published: null, change: 1, summary: '', facts: { retention: [{ what: 'x', period: 'forever', extra: 1 }] } }],
+      [
+        frontMatter,
+        {
+          title: ['x'],
+          version: {},
+          effective: 5,
+          published: null,
+          change: 1,
+          summary: '',
+          facts: { retention: [{ what: 'x', period: 'forever', extra: 1 }] },
+        },
+      ],
       [reportFrontMatter, { requests: [{ received: 'six', outcomes: { rejected: -1 } }], period: 'H1' }],
       [canaryConfig, { signers: { threshold: 0, keys: [] }, heartbeat: 'daily' }],
       [serviceConfig, null],
       [statementsFile, { statements: [{ id: 'x', text: 'a\nb' }] }],
     ];
     for (const [schema, data] of inputs) {
-      for (const p of problemsOf(schema, data)) expect(`${p.summary} ${p.expected}`).not.toMatch(/Invalid|Too (small|big)|Unrecognized|received (string|number|undefined)/);
+      for (const p of problemsOf(schema, data))
+        expect(`${p.summary} ${p.expected}`).not.toMatch(/Invalid|Too (small|big)|Unrecognized|received (string|number|undefined)/);
     }
   });
 
   it('every field of the content schemas says what it takes', () => {
     const schemas = { frontMatter, reportFrontMatter, canaryConfig, serviceConfig, statementsFile };
     expect(Object.values(schemas).flatMap((s) => leaves(s)).length).toBeGreaterThan(80);
-    const missing = Object.entries(schemas).flatMap(([name, s]) => leaves(s).filter((l) => !l.described).map((l) => `${name}: ${l.at}`));
+    const missing = Object.entries(schemas).flatMap(([name, s]) =>
+      leaves(s)
+        .filter((l) => !l.described)
+        .map((l) => `${name}: ${l.at}`),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -9,7 +9,9 @@ let key: TestKey;
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const find = (s: string | Uint8Array, markup = false) => findPrivateKeyMaterial(typeof s === 'string' ? utf8(s) : s, { markup });
 
-beforeAll(async () => { key = await makeKey('Scan', { passphrase: 'x' }); });
+beforeAll(async () => {
+  key = await makeKey('Scan', { passphrase: 'x' });
+});
 
 describe('findPrivateKeyMaterial', () => {
   it('finds an armored OpenPGP private key, alone or pasted among other text', async () => {

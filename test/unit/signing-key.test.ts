@@ -5,7 +5,11 @@ import { requireKeyUsableAt } from '../../src/core/pgp/signing-key.ts';
 import { signDocument } from '../../src/core/pgp/sign.ts';
 import { DAY, T0, at, makeKey } from '../helpers/world.ts';
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describe('requireKeyUsableAt', () => {
   it('accepts a key within its life, and refuses it before it was made and after it expired', async () => {

@@ -9,8 +9,14 @@ import type { AttestationData, HeartbeatData } from '../../src/core/canary/model
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const service = serviceConfig.parse({
-  name: 'Test Mail', url: 'https://test-mail.example',
-  security: { contact: ['mailto:security@test-mail.example', 'https://test-mail.example/report'], encryption: ['openpgp4fpr:' + 'A'.repeat(40)], policy: 'https://test-mail.example/disclosure', preferredLanguages: ['en', 'pt-BR'] },
+  name: 'Test Mail',
+  url: 'https://test-mail.example',
+  security: {
+    contact: ['mailto:security@test-mail.example', 'https://test-mail.example/report'],
+    encryption: ['openpgp4fpr:' + 'A'.repeat(40)],
+    policy: 'https://test-mail.example/disclosure',
+    preferredLanguages: ['en', 'pt-BR'],
+  },
 });
 
 describe('security.txt', () => {
@@ -60,7 +66,11 @@ describe('manifest.json', () => {
   });
 
   it('a copy is compared file by file: missing, changed and unlisted files are named', () => {
-    const copy = new Map([['/canary.txt', `sha256:${'9'.repeat(64)}`], ['/extra.html', `sha256:${'5'.repeat(64)}`], ['/manifest.json', 'x']]);
+    const copy = new Map([
+      ['/canary.txt', `sha256:${'9'.repeat(64)}`],
+      ['/extra.html', `sha256:${'5'.repeat(64)}`],
+      ['/manifest.json', 'x'],
+    ]);
     expect(compareWithManifest(manifest, copy)).toEqual([
       { path: '/canary.txt', problem: 'changed' },
       { path: '/policies/index.html', problem: 'missing' },
@@ -73,8 +83,30 @@ describe('manifest.json', () => {
 describe('canary.json', () => {
   const key = { name: 'Ada', fingerprint: 'A'.repeat(40) };
   const ci = { name: 'CI', fingerprint: 'C'.repeat(40) };
-  const attestation = { data: { sequence: 3, issued: '2026-11-01T00:00:00Z', expires: '2026-12-01T00:00:00Z', signal: { kind: 'none' }, statements: [{ id: 'WAR', text: 'No warrants.' }], signers: { threshold: 1, keys: [key] }, heartbeat: { keys: [ci] }, documents: [] } as unknown as AttestationData, hash: `sha256:${'a'.repeat(64)}` };
-  const heartbeat = { data: { sequence: 9, issued: '2026-11-22T00:00:00Z', expires: '2026-11-23T00:00:00Z', attestation: { sequence: 3, hash: attestation.hash }, signal: { kind: 'none' }, freshness: null } as unknown as HeartbeatData, hash: `sha256:${'b'.repeat(64)}` };
+  const attestation = {
+    data: {
+      sequence: 3,
+      issued: '2026-11-01T00:00:00Z',
+      expires: '2026-12-01T00:00:00Z',
+      signal: { kind: 'none' },
+      statements: [{ id: 'WAR', text: 'No warrants.' }],
+      signers: { threshold: 1, keys: [key] },
+      heartbeat: { keys: [ci] },
+      documents: [],
+    } as unknown as AttestationData,
+    hash: `sha256:${'a'.repeat(64)}`,
+  };
+  const heartbeat = {
+    data: {
+      sequence: 9,
+      issued: '2026-11-22T00:00:00Z',
+      expires: '2026-11-23T00:00:00Z',
+      attestation: { sequence: 3, hash: attestation.hash },
+      signal: { kind: 'none' },
+      freshness: null,
+    } as unknown as HeartbeatData,
+    hash: `sha256:${'b'.repeat(64)}`,
+  };
 
   it('says what expired at build time, the trust level, and the hashes of the signed files', () => {
     const status = JSON.parse(canaryStatusJson({ service: { name: 'T', url: 'https://t.example' }, built: '2026-11-23T10:00:00Z', attestation, heartbeat }));
@@ -86,7 +118,9 @@ describe('canary.json', () => {
 
   it('an attestation signed by a heartbeat key is "automated"; none published is null', () => {
     const automated = { ...attestation, data: { ...attestation.data, signers: { threshold: 1, keys: [ci] } } };
-    expect(JSON.parse(canaryStatusJson({ service: { name: 'T', url: 'https://t.example' }, built: '2026-11-23T10:00:00Z', attestation: automated })).trust).toBe('automated');
+    expect(
+      JSON.parse(canaryStatusJson({ service: { name: 'T', url: 'https://t.example' }, built: '2026-11-23T10:00:00Z', attestation: automated })).trust,
+    ).toBe('automated');
     const none = JSON.parse(canaryStatusJson({ service: { name: 'T', url: 'https://t.example' }, built: '2026-11-23T10:00:00Z' }));
     expect([none.attestation, none.heartbeat, none.trust]).toEqual([null, null, null]);
   });

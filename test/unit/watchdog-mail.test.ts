@@ -4,16 +4,30 @@ import { findCanonicalProblems } from '../../src/core/canonical.ts';
 import { mailedMarker, parseMailedMarker, problemKeys, renderWatchdogMail, watchdogMailDue, withMailedMarker } from '../../src/core/watchdog-mail.ts';
 import type { WatchdogProblem } from '../../src/core/watchdog.ts';
 
-const soon: WatchdogProblem = { code: 'ATTESTATION_EXPIRES_SOON', subject: 'attestation:12', message: 'Attestation 12 expires at 2027-02-01T00:00:00Z, in 9 days: sign the next one.' };
+const soon: WatchdogProblem = {
+  code: 'ATTESTATION_EXPIRES_SOON',
+  subject: 'attestation:12',
+  message: 'Attestation 12 expires at 2027-02-01T00:00:00Z, in 9 days: sign the next one.',
+};
 const soonLater: WatchdogProblem = { ...soon, message: 'Attestation 12 expires at 2027-02-01T00:00:00Z, in 8 days: sign the next one.' };
-const key: WatchdogProblem = { code: 'KEY_EXPIRES_SOON', subject: `key:${'AB'.repeat(20)}`, message: `Key ${'AB'.repeat(20)} (Ops <ops@privacy.example>) expires in 5 days.\n- <script>alert(1)</script>` };
+const key: WatchdogProblem = {
+  code: 'KEY_EXPIRES_SOON',
+  subject: `key:${'AB'.repeat(20)}`,
+  message: `Key ${'AB'.repeat(20)} (Ops <ops@privacy.example>) expires in 5 days.\n- <script>alert(1)</script>`,
+};
 const publish: WatchdogProblem = { code: 'PUBLISH_OVERDUE', subject: 'publish', message: 'The publish job last succeeded 3 days ago.' };
 const SERVICE = { name: 'Lumen Mail', url: 'https://lumen-mail.example' };
 const ctx = { service: SERVICE, repository: 'lumen/site', issueUrl: 'https://github.com/lumen/site/issues/7', signed: true };
 
 describe('watchdogMailDue', () => {
   it('mails when problems appear after all clear (or before anything was mailed)', () => {
-    expect(watchdogMailDue([soon], [])).toEqual({ kind: 'problems', keys: ['ATTESTATION_EXPIRES_SOON:attestation:12'], first: true, added: ['ATTESTATION_EXPIRES_SOON:attestation:12'], removed: [] });
+    expect(watchdogMailDue([soon], [])).toEqual({
+      kind: 'problems',
+      keys: ['ATTESTATION_EXPIRES_SOON:attestation:12'],
+      first: true,
+      added: ['ATTESTATION_EXPIRES_SOON:attestation:12'],
+      removed: [],
+    });
     // An issue from before e-mail was configured: the operators were never told.
     expect(watchdogMailDue([soon], null)).toMatchObject({ kind: 'problems', first: true });
   });
@@ -25,9 +39,18 @@ describe('watchdogMailDue', () => {
 
   it('mails a change, saying what came and what went', () => {
     expect(watchdogMailDue([soon, key], problemKeys([soon]))).toMatchObject({ kind: 'problems', first: false, added: problemKeys([key]), removed: [] });
-    expect(watchdogMailDue([key, publish], problemKeys([soon, key]))).toMatchObject({ kind: 'problems', first: false, added: problemKeys([publish]), removed: problemKeys([soon]) });
+    expect(watchdogMailDue([key, publish], problemKeys([soon, key]))).toMatchObject({
+      kind: 'problems',
+      first: false,
+      added: problemKeys([publish]),
+      removed: problemKeys([soon]),
+    });
     // Same subject, worse state: a change.
-    expect(watchdogMailDue([{ ...soon, code: 'ATTESTATION_EXPIRED' }], problemKeys([soon]))).toMatchObject({ kind: 'problems', added: ['ATTESTATION_EXPIRED:attestation:12'], removed: ['ATTESTATION_EXPIRES_SOON:attestation:12'] });
+    expect(watchdogMailDue([{ ...soon, code: 'ATTESTATION_EXPIRED' }], problemKeys([soon]))).toMatchObject({
+      kind: 'problems',
+      added: ['ATTESTATION_EXPIRED:attestation:12'],
+      removed: ['ATTESTATION_EXPIRES_SOON:attestation:12'],
+    });
   });
 
   it('mails "resolved" once: only when problems had been mailed', () => {

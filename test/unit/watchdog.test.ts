@@ -9,7 +9,14 @@ const now = new Date('2026-11-23T12:00:00Z');
 const at = (ms: number): string => new Date(now.getTime() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const key = (fingerprint: string, expires: Date | null, revoked = false): KeyInfo => ({
-  fingerprint, userIDs: ['Ops <ops@privacy.example>'], created: new Date('2025-01-01T00:00:00Z'), expires, revoked, isPrivate: false, version: 4, algorithm: 'eddsaLegacy',
+  fingerprint,
+  userIDs: ['Ops <ops@privacy.example>'],
+  created: new Date('2025-01-01T00:00:00Z'),
+  expires,
+  revoked,
+  isPrivate: false,
+  version: 4,
+  algorithm: 'eddsaLegacy',
 });
 
 const healthy = (): WatchdogInput => ({
@@ -43,7 +50,7 @@ describe('watchdogProblems', () => {
     expect(codes({ ...healthy(), attestation: null, heartbeat: null })).toEqual(['ATTESTATION_MISSING', 'HEARTBEAT_MISSING']);
   });
 
-  it('heartbeat: warned half the attestation\'s grace before it expires (not warnDays), expired at its expiry', () => {
+  it("heartbeat: warned half the attestation's grace before it expires (not warnDays), expired at its expiry", () => {
     const with_ = (ms: number, extra: Partial<WatchdogInput> = {}) => codes({ ...healthy(), heartbeat: { sequence: 340, expires: at(ms) }, ...extra });
     expect(with_(12 * HOUR + 1000)).toEqual([]);
     expect(with_(12 * HOUR)).toEqual(['HEARTBEAT_EXPIRES_SOON']);

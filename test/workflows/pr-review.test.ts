@@ -42,16 +42,34 @@ const BODY_30 = '## 1. Backups\n\nWe keep backups of deleted mail for 30 days.\n
 
 beforeEach(async () => {
   p = await makeProject();
-  await writeVersion({ version: '1.0', published: '2025-01-01', effective: '2025-01-01', change: 'material', summary: 'First version.', facts: RETENTION_45, body: BODY_45 });
+  await writeVersion({
+    version: '1.0',
+    published: '2025-01-01',
+    effective: '2025-01-01',
+    change: 'material',
+    summary: 'First version.',
+    facts: RETENTION_45,
+    body: BODY_45,
+  });
   await git('init', '-q', '-b', 'main');
   await commit('base');
   await git('checkout', '-q', '-b', 'pull-request');
 });
-afterEach(async () => { await p.cleanup(); });
+afterEach(async () => {
+  await p.cleanup();
+});
 
 describe('pr-review: a new policy version', () => {
   beforeEach(async () => {
-    await writeVersion({ version: '2.0', published: '2026-11-20', effective: '2026-12-20', change: 'material', summary: 'Backups of deleted mail are kept for 30 days instead of 45.', facts: RETENTION_30, body: BODY_30 });
+    await writeVersion({
+      version: '2.0',
+      published: '2026-11-20',
+      effective: '2026-12-20',
+      change: 'material',
+      summary: 'Backups of deleted mail are kept for 30 days instead of 45.',
+      facts: RETENTION_30,
+      body: BODY_30,
+    });
     await commit('privacy 2.0');
   });
 
@@ -74,7 +92,12 @@ describe('pr-review: a new policy version', () => {
   it('keeps the rendered diff in one raw HTML block (GitHub ends one at a blank line)', async () => {
     const body = await buildReview({ root: p.root, base: 'main', now: NOW });
     const html = body.slice(body.indexOf('<div class="policy-diff">'), body.indexOf('</details>'));
-    expect(html.trimEnd().split('\n').every((line) => line.trim() !== '')).toBe(true);
+    expect(
+      html
+        .trimEnd()
+        .split('\n')
+        .every((line) => line.trim() !== ''),
+    ).toBe(true);
   });
 
   it('shows the notice that will go out, in a text block with the links on the site', async () => {
@@ -96,7 +119,11 @@ describe('pr-review: a new policy version', () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'candor-pr-review-'));
     try {
       const sha = (await git('rev-parse', 'HEAD')).stdout.trim();
-      const result = await exec(process.execPath, [SCRIPT, '--root', p.root, '--base', 'main', '--pr', '7', '--head-sha', sha, '--out-dir', out, '--now', NOW.toISOString()], { cwd: p.root });
+      const result = await exec(
+        process.execPath,
+        [SCRIPT, '--root', p.root, '--base', 'main', '--pr', '7', '--head-sha', sha, '--out-dir', out, '--now', NOW.toISOString()],
+        { cwd: p.root },
+      );
       expect(result.stderr).toMatch(/Wrote .*body\.md/);
       const body = await readFile(path.join(out, 'body.md'), 'utf8');
       expect(body).toContain(`head \`${sha.slice(0, 12)}\``);
@@ -111,7 +138,15 @@ describe('pr-review: a new policy version', () => {
 
 describe('pr-review: what must stop a merge', () => {
   it('a material change with too short a notice', async () => {
-    await writeVersion({ version: '2.0', published: '2026-11-20', effective: '2026-12-01', change: 'material', summary: 'Too soon.', facts: RETENTION_30, body: BODY_30 });
+    await writeVersion({
+      version: '2.0',
+      published: '2026-11-20',
+      effective: '2026-12-01',
+      change: 'material',
+      summary: 'Too soon.',
+      facts: RETENTION_30,
+      body: BODY_30,
+    });
     await commit('privacy 2.0, too soon');
     const body = await buildReview({ root: p.root, base: 'main', now: NOW });
     expect(body).toContain('❌ 11 days between publication (2026-11-20) and effect (2026-12-01); a material change needs at least 30');
@@ -120,7 +155,15 @@ describe('pr-review: what must stop a merge', () => {
   });
 
   it('an edit to a published version without a correction, and a deleted version', async () => {
-    await writeVersion({ version: '1.0', published: '2025-01-01', effective: '2025-01-01', change: 'material', summary: 'First version.', facts: RETENTION_45, body: BODY_45.replace('Write to us.', 'Write to us, please.') });
+    await writeVersion({
+      version: '1.0',
+      published: '2025-01-01',
+      effective: '2025-01-01',
+      change: 'material',
+      summary: 'First version.',
+      facts: RETENTION_45,
+      body: BODY_45.replace('Write to us.', 'Write to us, please.'),
+    });
     await commit('edit 1.0');
     let body = await buildReview({ root: p.root, base: 'main', now: NOW });
     expect(body).toContain('⚠️ published version edited (a correction)');
@@ -129,7 +172,15 @@ describe('pr-review: what must stop a merge', () => {
     expect(body).toMatch(/Write to us<ins>, please<\/ins>\./);
 
     await unlink(path.join(p.root, 'content/policies/privacy/1.0.md'));
-    await writeVersion({ version: '2.0', published: '2026-11-23', effective: '2026-12-23', change: 'material', summary: 'New.', facts: RETENTION_30, body: BODY_30 });
+    await writeVersion({
+      version: '2.0',
+      published: '2026-11-23',
+      effective: '2026-12-23',
+      change: 'material',
+      summary: 'New.',
+      facts: RETENTION_30,
+      body: BODY_30,
+    });
     await commit('delete 1.0');
     body = await buildReview({ root: p.root, base: 'main', now: NOW });
     expect(body).toContain('### ❌ Privacy Policy 1\\.0: a version is deleted');
@@ -148,7 +199,7 @@ describe('pr-review: what must stop a merge', () => {
 
 describe('pr-review: the canary, loudly', () => {
   it('shows removed, reworded, reordered and added statements in a caution block', async () => {
-    const [war, gag, subp, duress] = STATEMENTS as [typeof STATEMENTS[0], typeof STATEMENTS[0], typeof STATEMENTS[0], typeof STATEMENTS[0]];
+    const [war, gag, subp, duress] = STATEMENTS as [(typeof STATEMENTS)[0], (typeof STATEMENTS)[0], (typeof STATEMENTS)[0], (typeof STATEMENTS)[0]];
     await writeStatements([subp, { id: 'WAR', text: 'We have received no search warrant.' }, duress, { id: 'RAID', text: 'We have not been raided.' }]);
     await commit('statements');
     const body = await buildReview({ root: p.root, base: 'main', now: NOW });
@@ -165,7 +216,9 @@ describe('pr-review: the canary, loudly', () => {
   });
 
   it('flags signer policy, key and archive changes', async () => {
-    await p.writeConfig((c) => { (c['signers'] as { threshold: number }).threshold = 1; });
+    await p.writeConfig((c) => {
+      (c['signers'] as { threshold: number }).threshold = 1;
+    });
     await writeFile(path.join(p.root, 'keys', 'README.md'), 'Public keys.\n');
     await mkdir(path.join(p.root, 'content/canary/archive'), { recursive: true });
     await writeFile(path.join(p.root, 'content/canary/archive/attestation-000001.txt'), 'x\n');
@@ -179,10 +232,22 @@ describe('pr-review: the canary, loudly', () => {
 
 describe('pr-review: pieces', () => {
   it('compares statements by ID', () => {
-    const a = [{ id: 'A', text: 'a' }, { id: 'B', text: 'b' }, { id: 'C', text: 'c' }];
+    const a = [
+      { id: 'A', text: 'a' },
+      { id: 'B', text: 'b' },
+      { id: 'C', text: 'c' },
+    ];
     expect(compareStatements(a, a)).toEqual({ removed: [], added: [], reworded: [], reordered: null });
-    expect(compareStatements(a, [{ id: 'C', text: 'c' }, { id: 'A', text: 'a!' }])).toEqual({
-      removed: [{ id: 'B', text: 'b' }], added: [], reworded: [{ id: 'A', before: 'a', after: 'a!' }], reordered: { before: ['A', 'C'], after: ['C', 'A'] },
+    expect(
+      compareStatements(a, [
+        { id: 'C', text: 'c' },
+        { id: 'A', text: 'a!' },
+      ]),
+    ).toEqual({
+      removed: [{ id: 'B', text: 'b' }],
+      added: [],
+      reworded: [{ id: 'A', before: 'a', after: 'a!' }],
+      reordered: { before: ['A', 'C'], after: ['C', 'A'] },
     });
   });
 

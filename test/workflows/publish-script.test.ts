@@ -45,7 +45,9 @@ beforeEach(async () => {
   await git(seed, 'push', '-q', origin, 'main');
   work = await clone('work');
 });
-afterEach(async () => { await rm(tmp, { recursive: true, force: true }); });
+afterEach(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 describe('commitAndPush', () => {
   it('commits only the given paths, as the bot, and pushes them', async () => {
@@ -87,7 +89,9 @@ describe('commitAndPush', () => {
     const before = await git(origin, 'rev-parse', 'main');
 
     await put(work, LEDGER, '{"ours":true}\n');
-    await expect(commitAndPush({ root: work, paths: [LEDGER], message: 'Notification ledger', env: ENV })).rejects.toThrow(/moved and the commit does not rebase onto it/);
+    await expect(commitAndPush({ root: work, paths: [LEDGER], message: 'Notification ledger', env: ENV })).rejects.toThrow(
+      /moved and the commit does not rebase onto it/,
+    );
     expect(await git(origin, 'rev-parse', 'main')).toBe(before);
     expect(await git(work, 'status', '--porcelain')).toBe('');
   });
@@ -109,7 +113,9 @@ describe('secrets and the token', () => {
       GIT_CONFIG_KEY_0: 'http.https://github.com/.extraheader',
       GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_abc').toString('base64')}`,
     });
-    expect(gitAuthEnv({ PATH: '/bin', GITHUB_SERVER_URL: 'https://ghe.example/' , GITHUB_TOKEN: 't' })['GIT_CONFIG_KEY_0']).toBe('http.https://ghe.example/.extraheader');
+    expect(gitAuthEnv({ PATH: '/bin', GITHUB_SERVER_URL: 'https://ghe.example/', GITHUB_TOKEN: 't' })['GIT_CONFIG_KEY_0']).toBe(
+      'http.https://ghe.example/.extraheader',
+    );
     expect(gitAuthEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin' });
   });
 });
@@ -120,7 +126,9 @@ describe('secrets and the token', () => {
 describe('heartbeatStep, with the real CLI', () => {
   it('fails and pushes nothing when candor cannot issue a heartbeat (no attestation here)', async () => {
     const before = await git(origin, 'rev-parse', 'main');
-    await expect(heartbeatStep({ root: work, env: { ...ENV, CANDOR_ROOT: work }, log: quiet })).rejects.toThrow(/candor canary heartbeat failed \(exit 65\): nothing was committed/);
+    await expect(heartbeatStep({ root: work, env: { ...ENV, CANDOR_ROOT: work }, log: quiet })).rejects.toThrow(
+      /candor canary heartbeat failed \(exit 65\): nothing was committed/,
+    );
     expect(await git(origin, 'rev-parse', 'main')).toBe(before);
   });
 

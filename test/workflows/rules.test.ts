@@ -10,25 +10,62 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
 type Obj = Record<string, unknown>;
-interface Step extends Obj { uses?: string; run?: string; with?: Obj; env?: Obj }
-interface Job extends Obj { permissions?: unknown; steps?: Step[]; needs?: string | string[]; environment?: unknown; 'timeout-minutes'?: unknown }
-interface Workflow { file: string; text: string; doc: Obj; on: Obj; jobs: Record<string, Job> }
+interface Step extends Obj {
+  uses?: string;
+  run?: string;
+  with?: Obj;
+  env?: Obj;
+}
+interface Job extends Obj {
+  permissions?: unknown;
+  steps?: Step[];
+  needs?: string | string[];
+  environment?: unknown;
+  'timeout-minutes'?: unknown;
+}
+interface Workflow {
+  file: string;
+  text: string;
+  doc: Obj;
+  on: Obj;
+  jobs: Record<string, Job>;
+}
 
 const DIR = path.resolve(import.meta.dirname, '../../.github/workflows');
 
 function load(file: string, text: string): Workflow {
   const doc = parse(text) as Obj;
   const rawOn = doc['on'];
-  const on: Obj = typeof rawOn === 'string' ? { [rawOn]: null } : Array.isArray(rawOn) ? Object.fromEntries(rawOn.map((e: string) => [e, null])) : (rawOn as Obj) ?? {};
+  const on: Obj =
+    typeof rawOn === 'string' ? { [rawOn]: null } : Array.isArray(rawOn) ? Object.fromEntries(rawOn.map((e: string) => [e, null])) : ((rawOn as Obj) ?? {});
   return { file, text, doc, on, jobs: (doc['jobs'] ?? {}) as Record<string, Job> };
 }
 
-const workflows = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => load(f, readFileSync(path.join(DIR, f), 'utf8')));
+const workflows = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()
+  .map((f) => load(f, readFileSync(path.join(DIR, f), 'utf8')));
 const byFile = (file: string): Workflow => workflows.find((w) => w.file === file)!;
 
 // ------------------------------------------------------------------ helpers
 
-const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
+];
 
 /** The permissions a job's token gets: its own block, else the workflow's. */
 function effective(w: Workflow, job: Job): Record<string, string> {
@@ -36,10 +73,18 @@ function effective(w: Workflow, job: Job): Record<string, string> {
   if (p === undefined) return Object.fromEntries(SCOPES.map((s) => [s, 'write'])); // GitHub's default may be write-all
   if (p === 'read-all') return Object.fromEntries(SCOPES.map((s) => [s, 'read']));
   if (p === 'write-all') return Object.fromEntries(SCOPES.map((s) => [s, 'write']));
-  return Object.fromEntries(Object.entries((p ?? {}) as Obj).filter(([, v]) => v !== 'none').map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries((p ?? {}) as Obj)
+      .filter(([, v]) => v !== 'none')
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
-const writes = (w: Workflow, job: Job): string[] => Object.entries(effective(w, job)).filter(([, v]) => v === 'write').map(([k]) => k).sort();
+const writes = (w: Workflow, job: Job): string[] =>
+  Object.entries(effective(w, job))
+    .filter(([, v]) => v === 'write')
+    .map(([k]) => k)
+    .sort();
 const uses = (job: Job, action: string): Step[] => (job.steps ?? []).filter((s) => typeof s.uses === 'string' && s.uses.split('@')[0] === action);
 
 /** Every string in a value, depth first. */
@@ -81,97 +126,143 @@ const rules: Record<string, Rule> = {
     if (p === undefined) return ['no top-level permissions (the token would get the repository default)'];
     if (p === 'read-all') return [];
     if (typeof p === 'string') return [`top-level permissions: ${p}`];
-    return Object.entries((p ?? {}) as Obj).filter(([, v]) => v !== 'read' && v !== 'none').map(([k, v]) => `top-level ${k}: ${String(v)}`);
+    return Object.entries((p ?? {}) as Obj)
+      .filter(([, v]) => v !== 'read' && v !== 'none')
+      .map(([k, v]) => `top-level ${k}: ${String(v)}`);
   },
 
-  'each job writes only what it must': (w) => Object.entries(w.jobs).flatMap(([id, job]) => {
-    const allowed = ALLOWED_WRITES[`${w.file}/${id}`] ?? [];
-    const extra = writes(w, job).filter((s) => !allowed.includes(s));
-    return extra.length ? [`${id}: ${extra.join(', ')}: write is not needed (allowed: ${allowed.join(', ') || 'none'})`] : [];
-  }),
+  'each job writes only what it must': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => {
+      const allowed = ALLOWED_WRITES[`${w.file}/${id}`] ?? [];
+      const extra = writes(w, job).filter((s) => !allowed.includes(s));
+      return extra.length ? [`${id}: ${extra.join(', ')}: write is not needed (allowed: ${allowed.join(', ') || 'none'})`] : [];
+    }),
 
-  'only the deploy job may write Pages or mint OIDC tokens; only pushing jobs write contents; only comment and watchdog jobs write issues or pull requests': (w) => Object.entries(w.jobs).flatMap(([id, job]) => {
-    const key = `${w.file}/${id}`;
-    const out: string[] = [];
-    const ws = writes(w, job);
-    if ((ws.includes('pages') || ws.includes('id-token')) && uses(job, 'actions/deploy-pages').length === 0) out.push(`${id}: pages/id-token write without deploying`);
-    if (ws.includes('contents') && !PUSHING_JOBS.includes(key)) out.push(`${id}: contents: write, but it pushes nothing`);
-    if (ws.includes('pull-requests') && key !== 'pr-comment.yml/comment') out.push(`${id}: pull-requests: write outside the comment job`);
-    if (ws.includes('issues') && !['pr-comment.yml/comment', 'watchdog.yml/watchdog', 'publish.yml/notify'].includes(key)) out.push(`${id}: issues: write outside the comment, watchdog and notify jobs`);
-    return out;
-  }),
+  'only the deploy job may write Pages or mint OIDC tokens; only pushing jobs write contents; only comment and watchdog jobs write issues or pull requests': (
+    w,
+  ) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => {
+      const key = `${w.file}/${id}`;
+      const out: string[] = [];
+      const ws = writes(w, job);
+      if ((ws.includes('pages') || ws.includes('id-token')) && uses(job, 'actions/deploy-pages').length === 0)
+        out.push(`${id}: pages/id-token write without deploying`);
+      if (ws.includes('contents') && !PUSHING_JOBS.includes(key)) out.push(`${id}: contents: write, but it pushes nothing`);
+      if (ws.includes('pull-requests') && key !== 'pr-comment.yml/comment') out.push(`${id}: pull-requests: write outside the comment job`);
+      if (ws.includes('issues') && !['pr-comment.yml/comment', 'watchdog.yml/watchdog', 'publish.yml/notify'].includes(key))
+        out.push(`${id}: issues: write outside the comment, watchdog and notify jobs`);
+      return out;
+    }),
 
-  'a deploy-pages job has pages: write, id-token: write and the github-pages environment': (w) => Object.entries(w.jobs).flatMap(([id, job]) => {
-    if (uses(job, 'actions/deploy-pages').length === 0) return [];
-    const p = effective(w, job);
-    const env = typeof job.environment === 'string' ? job.environment : (job.environment as Obj | undefined)?.['name'];
-    return [
-      ...(p['pages'] === 'write' ? [] : [`${id}: deploy-pages needs pages: write`]),
-      ...(p['id-token'] === 'write' ? [] : [`${id}: deploy-pages needs id-token: write`]),
-      ...(env === 'github-pages' ? [] : [`${id}: deploy-pages needs environment github-pages`]),
-    ];
-  }),
+  'a deploy-pages job has pages: write, id-token: write and the github-pages environment': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => {
+      if (uses(job, 'actions/deploy-pages').length === 0) return [];
+      const p = effective(w, job);
+      const env = typeof job.environment === 'string' ? job.environment : (job.environment as Obj | undefined)?.['name'];
+      return [
+        ...(p['pages'] === 'write' ? [] : [`${id}: deploy-pages needs pages: write`]),
+        ...(p['id-token'] === 'write' ? [] : [`${id}: deploy-pages needs id-token: write`]),
+        ...(env === 'github-pages' ? [] : [`${id}: deploy-pages needs environment github-pages`]),
+      ];
+    }),
 
-  'every action is pinned to a commit SHA with a # vX comment': (w) => w.text.split('\n').flatMap((line, i) => {
-    const m = /^\s*(?:-\s+)?uses:\s*(['"]?)([^\s'"#]+)\1\s*(#.*)?$/.exec(line);
-    if (!m) return [];
-    const [, , ref, comment] = m;
-    if (ref!.startsWith('./')) return [];
-    if (!/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref!)) return [`line ${i + 1}: ${ref} is not pinned to a 40-hex commit SHA`];
-    if (!/^#\s*v\d+(\.\d+){0,2}\b/.test(comment ?? '')) return [`line ${i + 1}: ${ref} has no "# vX" comment naming its version`];
-    return [];
-  }),
+  'every action is pinned to a commit SHA with a # vX comment': (w) =>
+    w.text.split('\n').flatMap((line, i) => {
+      const m = /^\s*(?:-\s+)?uses:\s*(['"]?)([^\s'"#]+)\1\s*(#.*)?$/.exec(line);
+      if (!m) return [];
+      const [, , ref, comment] = m;
+      if (ref!.startsWith('./')) return [];
+      if (!/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref!)) return [`line ${i + 1}: ${ref} is not pinned to a 40-hex commit SHA`];
+      if (!/^#\s*v\d+(\.\d+){0,2}\b/.test(comment ?? '')) return [`line ${i + 1}: ${ref} has no "# vX" comment naming its version`];
+      return [];
+    }),
 
   'no secret in a workflow that runs pull-request code': (w) => {
     if (!FORK_CODE.some((e) => e in w.on)) return [];
-    return Object.entries(w.jobs).flatMap(([id, job]) => strings(job).filter((s) => /\bsecrets\s*(\.|\[)|^inherit$/.test(s)).map((s) => `${id}: ${s.trim()}`));
+    return Object.entries(w.jobs).flatMap(([id, job]) =>
+      strings(job)
+        .filter((s) => /\bsecrets\s*(\.|\[)|^inherit$/.test(s))
+        .map((s) => `${id}: ${s.trim()}`),
+    );
   },
 
-  'secrets only in the jobs that need them': (w) => Object.entries(w.jobs).flatMap(([id, job]) =>
-    SECRET_JOBS.includes(`${w.file}/${id}`) ? [] : strings(job).filter((s) => /\bsecrets\s*(\.|\[)/.test(s)).map((s) => `${id}: ${s.trim()}`)),
+  'secrets only in the jobs that need them': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) =>
+      SECRET_JOBS.includes(`${w.file}/${id}`)
+        ? []
+        : strings(job)
+            .filter((s) => /\bsecrets\s*(\.|\[)/.test(s))
+            .map((s) => `${id}: ${s.trim()}`),
+    ),
 
-  'in a job that builds, only the signing step sees a secret': (w) => Object.entries(w.jobs).flatMap(([id, job]) => {
-    const { steps = [], ...rest } = job;
-    if (!steps.some((st) => BUILDS.test(String(st.run ?? '')))) return [];
-    const outside = strings(rest).filter((s) => /\bsecrets\s*(\.|\[)/.test(s)).map((s) => `${id}: job-level ${s.trim()}`);
-    const inSteps = steps.filter((st) => strings(st).some((s) => /\bsecrets\s*(\.|\[)/.test(s)) && !SIGN_STEP.test(String(st.run ?? ''))).map((st) => `${id}: step ${String(st.name ?? st.run ?? st.uses)} sees a secret`);
-    return [...outside, ...inSteps];
-  }),
+  'in a job that builds, only the signing step sees a secret': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => {
+      const { steps = [], ...rest } = job;
+      if (!steps.some((st) => BUILDS.test(String(st.run ?? '')))) return [];
+      const outside = strings(rest)
+        .filter((s) => /\bsecrets\s*(\.|\[)/.test(s))
+        .map((s) => `${id}: job-level ${s.trim()}`);
+      const inSteps = steps
+        .filter((st) => strings(st).some((s) => /\bsecrets\s*(\.|\[)/.test(s)) && !SIGN_STEP.test(String(st.run ?? '')))
+        .map((st) => `${id}: step ${String(st.name ?? st.run ?? st.uses)} sees a secret`);
+      return [...outside, ...inSteps];
+    }),
 
   'the privileged pull-request workflow never checks out or runs pull-request code': (w) => {
     if (!PRIVILEGED_PR.some((e) => e in w.on)) return [];
     return Object.entries(w.jobs).flatMap(([id, job]) => [
-      ...uses(job, 'actions/checkout').filter((s) => s.with && ('ref' in s.with || 'repository' in s.with)).map(() => `${id}: checkout with ref/repository (pull-request code)`),
-      ...strings(job).filter((s) => /github\.(head_ref|event\.(pull_request|workflow_run)\.head\.(ref|sha)|event\.workflow_run\.head_branch)/.test(s) && !/^\$\{\{ github\.event\.workflow_run\.head_sha \}\}$/.test(s)).map((s) => `${id}: refers to pull-request code: ${s}`),
-      ...uses(job, 'actions/download-artifact').filter((s) => !String(s.with?.['path'] ?? '').startsWith('${{ runner.temp }}')).map(() => `${id}: artifact downloaded into the workspace`),
+      ...uses(job, 'actions/checkout')
+        .filter((s) => s.with && ('ref' in s.with || 'repository' in s.with))
+        .map(() => `${id}: checkout with ref/repository (pull-request code)`),
+      ...strings(job)
+        .filter(
+          (s) =>
+            /github\.(head_ref|event\.(pull_request|workflow_run)\.head\.(ref|sha)|event\.workflow_run\.head_branch)/.test(s) &&
+            !/^\$\{\{ github\.event\.workflow_run\.head_sha \}\}$/.test(s),
+        )
+        .map((s) => `${id}: refers to pull-request code: ${s}`),
+      ...uses(job, 'actions/download-artifact')
+        .filter((s) => !String(s.with?.['path'] ?? '').startsWith('${{ runner.temp }}'))
+        .map(() => `${id}: artifact downloaded into the workspace`),
     ]);
   },
 
-  'no expression inside a run script (values go through env)': (w) => Object.entries(w.jobs).flatMap(([id, job]) =>
-    (job.steps ?? []).filter((s) => typeof s.run === 'string' && s.run.includes('${{')).map((s) => `${id}: run: ${s.run!.trim()}`)),
+  'no expression inside a run script (values go through env)': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) =>
+      (job.steps ?? []).filter((s) => typeof s.run === 'string' && s.run.includes('${{')).map((s) => `${id}: run: ${s.run!.trim()}`),
+    ),
 
   'concurrency is set on publish and on pull-request workflows; publish never cancels a run': (w) => {
     const c = w.doc['concurrency'] as Obj | string | undefined;
     const pr = [...FORK_CODE, ...PRIVILEGED_PR].some((e) => e in w.on);
     const out: string[] = [];
     if ((w.file === 'publish.yml' || pr) && !c) out.push('no concurrency');
-    if (w.file === 'publish.yml' && (typeof c !== 'object' || c['cancel-in-progress'] !== false)) out.push('publish must set cancel-in-progress: false (a heartbeat is never cut half-way)');
+    if (w.file === 'publish.yml' && (typeof c !== 'object' || c['cancel-in-progress'] !== false))
+      out.push('publish must set cancel-in-progress: false (a heartbeat is never cut half-way)');
     return out;
   },
 
-  'every job has a timeout': (w) => Object.entries(w.jobs).flatMap(([id, job]) => {
-    const t = job['timeout-minutes'];
-    return typeof t === 'number' && t > 0 && t <= 60 ? [] : [`${id}: timeout-minutes ${String(t)}`];
-  }),
+  'every job has a timeout': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => {
+      const t = job['timeout-minutes'];
+      return typeof t === 'number' && t > 0 && t <= 60 ? [] : [`${id}: timeout-minutes ${String(t)}`];
+    }),
 
   // Jobs that push get the token for the push alone (scripts/publish.ts, GIT_CONFIG_*), never in .git/config.
-  'every checkout uses persist-credentials: false, in jobs that push too': (w) => Object.entries(w.jobs).flatMap(([id, job]) =>
-    uses(job, 'actions/checkout').filter((s) => s.with?.['persist-credentials'] !== false).map(() => `${id}: checkout without persist-credentials: false`)),
+  'every checkout uses persist-credentials: false, in jobs that push too': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) =>
+      uses(job, 'actions/checkout')
+        .filter((s) => s.with?.['persist-credentials'] !== false)
+        .map(() => `${id}: checkout without persist-credentials: false`),
+    ),
 
-  'Node 24 from setup-node, and npm ci (exactly the lockfile)': (w) => Object.entries(w.jobs).flatMap(([id, job]) => [
-    ...uses(job, 'actions/setup-node').filter((s) => String(s.with?.['node-version']) !== '24').map(() => `${id}: setup-node without node-version 24`),
-    ...(job.steps ?? []).filter((s) => /\bnpm (install|i)\b/.test(s.run ?? '')).map(() => `${id}: npm install (use npm ci)`),
-  ]),
+  'Node 24 from setup-node, and npm ci (exactly the lockfile)': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => [
+      ...uses(job, 'actions/setup-node')
+        .filter((s) => String(s.with?.['node-version']) !== '24')
+        .map(() => `${id}: setup-node without node-version 24`),
+      ...(job.steps ?? []).filter((s) => /\bnpm (install|i)\b/.test(s.run ?? '')).map(() => `${id}: npm install (use npm ci)`),
+    ]),
 };
 
 function crons(w: Workflow): string[] {
@@ -187,9 +278,12 @@ function everyHours(cron: string): number {
   const step = /^\*\/(\d+)$/.exec(hour ?? '');
   if (step) return Number(step[1]);
   if (hour === '*') return 1;
-  const hours = (hour ?? '').split(',').map(Number).sort((a, b) => a - b);
+  const hours = (hour ?? '')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   if (hours.some(Number.isNaN)) return Infinity;
-  return Math.max(...hours.map((h, i) => ((hours[(i + 1) % hours.length]! - h + 24) % 24) || 24));
+  return Math.max(...hours.map((h, i) => (hours[(i + 1) % hours.length]! - h + 24) % 24 || 24));
 }
 
 // ------------------------------------------------------------------ every rule, every workflow
@@ -211,17 +305,41 @@ const BREAKERS: [string, string][] = [
   ['top-level permissions are set, read or none', 'on: push\npermissions:\n  contents: write\njobs: {}\n'],
   ['each job writes only what it must', 'on: push\npermissions: {}\njobs:\n  a:\n    permissions:\n      actions: write\n'],
   ['each job writes only what it must', 'on: push\njobs:\n  a: {}\n'],
-  ['only the deploy job may write Pages or mint OIDC tokens; only pushing jobs write contents; only comment and watchdog jobs write issues or pull requests', 'on: push\npermissions: {}\njobs:\n  build:\n    permissions:\n      contents: write\n      pages: write\n      pull-requests: write\n'],
-  ['a deploy-pages job has pages: write, id-token: write and the github-pages environment', 'on: push\npermissions: {}\njobs:\n  deploy:\n    permissions:\n      pages: write\n    steps:\n      - uses: actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0\n'],
+  [
+    'only the deploy job may write Pages or mint OIDC tokens; only pushing jobs write contents; only comment and watchdog jobs write issues or pull requests',
+    'on: push\npermissions: {}\njobs:\n  build:\n    permissions:\n      contents: write\n      pages: write\n      pull-requests: write\n',
+  ],
+  [
+    'a deploy-pages job has pages: write, id-token: write and the github-pages environment',
+    'on: push\npermissions: {}\njobs:\n  deploy:\n    permissions:\n      pages: write\n    steps:\n      - uses: actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0\n',
+  ],
   ['every action is pinned to a commit SHA with a # vX comment', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v5\n'],
-  ['every action is pinned to a commit SHA with a # vX comment', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n'],
-  ['no secret in a workflow that runs pull-request code', 'on: pull_request\njobs:\n  a:\n    steps:\n      - run: echo\n        env:\n          K: ${{ secrets.CANDOR_SIGNING_KEY }}\n'],
+  [
+    'every action is pinned to a commit SHA with a # vX comment',
+    'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n',
+  ],
+  [
+    'no secret in a workflow that runs pull-request code',
+    'on: pull_request\njobs:\n  a:\n    steps:\n      - run: echo\n        env:\n          K: ${{ secrets.CANDOR_SIGNING_KEY }}\n',
+  ],
   ['no secret in a workflow that runs pull-request code', 'on: [pull_request]\njobs:\n  a:\n    uses: ./.github/workflows/x.yml\n    secrets: inherit\n'],
   ['secrets only in the jobs that need them', 'on: push\njobs:\n  build:\n    env:\n      K: ${{ secrets["CANDOR_SIGNING_KEY"] }}\n'],
-  ['in a job that builds, only the signing step sees a secret', 'on: push\njobs:\n  build:\n    steps:\n      - run: npm run build\n        env:\n          K: ${{ secrets.CANDOR_SIGNING_KEY }}\n'],
-  ['the privileged pull-request workflow never checks out or runs pull-request code', `on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`],
-  ['the privileged pull-request workflow never checks out or runs pull-request code', 'on:\n  workflow_run:\n    workflows: [x]\njobs:\n  a:\n    steps:\n      - uses: actions/download-artifact@37930b1c2abaa49bbe596cd826c3c89aef350131 # v7.0.0\n        with:\n          path: .\n'],
-  ['no expression inside a run script (values go through env)', 'on: pull_request\njobs:\n  a:\n    steps:\n      - run: npx candor check --since origin/${{ github.base_ref }}\n'],
+  [
+    'in a job that builds, only the signing step sees a secret',
+    'on: push\njobs:\n  build:\n    steps:\n      - run: npm run build\n        env:\n          K: ${{ secrets.CANDOR_SIGNING_KEY }}\n',
+  ],
+  [
+    'the privileged pull-request workflow never checks out or runs pull-request code',
+    `on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`,
+  ],
+  [
+    'the privileged pull-request workflow never checks out or runs pull-request code',
+    'on:\n  workflow_run:\n    workflows: [x]\njobs:\n  a:\n    steps:\n      - uses: actions/download-artifact@37930b1c2abaa49bbe596cd826c3c89aef350131 # v7.0.0\n        with:\n          path: .\n',
+  ],
+  [
+    'no expression inside a run script (values go through env)',
+    'on: pull_request\njobs:\n  a:\n    steps:\n      - run: npx candor check --since origin/${{ github.base_ref }}\n',
+  ],
   ['concurrency is set on publish and on pull-request workflows; publish never cancels a run', 'on: pull_request\njobs: {}\n'],
   ['every job has a timeout', 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n'],
   ['every checkout uses persist-credentials: false, in jobs that push too', `on: push\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n`],
@@ -238,7 +356,11 @@ describe('the rules catch what they are for', () => {
   });
 
   it('publish must not cancel in progress', () => {
-    expect(rules['concurrency is set on publish and on pull-request workflows; publish never cancels a run']!(bad('on: push\nconcurrency:\n  group: publish\n  cancel-in-progress: true\njobs: {}\n', 'publish.yml'))).toHaveLength(1);
+    expect(
+      rules['concurrency is set on publish and on pull-request workflows; publish never cancels a run']!(
+        bad('on: push\nconcurrency:\n  group: publish\n  cancel-in-progress: true\njobs: {}\n', 'publish.yml'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('reads cron lines', () => {
@@ -347,11 +469,15 @@ describe('watchdog', () => {
     expect(job.steps!.some((s) => s.run === 'node scripts/watchdog.ts')).toBe(true);
   });
 
-  it('gets the SMTP secrets for the operators\' e-mail, only in its script step, and never the CI signing key', () => {
+  it("gets the SMTP secrets for the operators' e-mail, only in its script step, and never the CI signing key", () => {
     const job = w.jobs['watchdog']!;
     const withSecrets = job.steps!.filter((s) => strings(s).some((x) => /\bsecrets\./.test(x)));
     expect(withSecrets.map((s) => s.run)).toEqual(['node scripts/watchdog.ts']);
-    expect(withSecrets[0]!.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}', CANDOR_SMTP_USER: '${{ secrets.CANDOR_SMTP_USER }}', CANDOR_SMTP_PASSWORD: '${{ secrets.CANDOR_SMTP_PASSWORD }}' });
+    expect(withSecrets[0]!.env).toEqual({
+      GITHUB_TOKEN: '${{ github.token }}',
+      CANDOR_SMTP_USER: '${{ secrets.CANDOR_SMTP_USER }}',
+      CANDOR_SMTP_PASSWORD: '${{ secrets.CANDOR_SMTP_PASSWORD }}',
+    });
     expect(strings(job).some((x) => /CANDOR_SIGNING_KEY|CANDOR_PASSPHRASE/.test(x))).toBe(false);
     // Secrets are safe here only because no pull request can trigger it.
     expect(Object.keys(w.on).some((e) => [...FORK_CODE, ...PRIVILEGED_PR].includes(e))).toBe(false);

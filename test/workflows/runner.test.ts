@@ -101,7 +101,9 @@ jobs:
   });
 
   it('kills a job that exceeds timeout-minutes', async () => {
-    await repoWith({ 'slow.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  slow:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 0.02\n    steps:\n      - run: sleep 60\n      - run: echo not reached\n` });
+    await repoWith({
+      'slow.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  slow:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 0.02\n    steps:\n      - run: sleep 60\n      - run: echo not reached\n`,
+    });
     const [run] = await dispatch('slow.yml');
     expect(run!.conclusion).toBe('failure');
     expect(run!.log()).toContain('exceeded its timeout-minutes');
@@ -109,7 +111,9 @@ jobs:
   });
 
   it('runs one run per concurrency group at a time and keeps only the newest pending one', async () => {
-    await repoWith({ 'c.yml': `on: workflow_dispatch\npermissions: {}\nconcurrency:\n  group: one\n  cancel-in-progress: false\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: echo "start $GITHUB_RUN_ID" && sleep 1 && echo "end $GITHUB_RUN_ID"\n` });
+    await repoWith({
+      'c.yml': `on: workflow_dispatch\npermissions: {}\nconcurrency:\n  group: one\n  cancel-in-progress: false\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: echo "start $GITHUB_RUN_ID" && sleep 1 && echo "end $GITHUB_RUN_ID"\n`,
+    });
     // In the order GitHub received them (run ids grow).
     const runs = (await Promise.all([dispatch('c.yml'), dispatch('c.yml'), dispatch('c.yml')])).flat().sort((a, b) => a.id - b.id);
     expect(runs.map((r) => r.conclusion)).toEqual(['success', 'cancelled', 'success']);
@@ -122,13 +126,19 @@ jobs:
 
 describe('fails loudly on what it cannot run', () => {
   it('an unknown action', async () => {
-    await repoWith({ 'u.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: someone/fancy-action@0123456789012345678901234567890123456789\n` });
+    await repoWith({
+      'u.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: someone/fancy-action@0123456789012345678901234567890123456789\n`,
+    });
     await expect(dispatch('u.yml')).rejects.toThrow(/no stand-in for this action/);
   });
 
   it('an unknown commit of a known action', async () => {
-    await repoWith({ 'u.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n` });
-    await expect(dispatch('u.yml')).rejects.toThrow(/no stand-in for this commit of actions\/checkout \(it knows 08c6903cd8c0fde910a37f88322edcfb5dd907a8 = v5\.0\.0\)/);
+    await repoWith({
+      'u.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n`,
+    });
+    await expect(dispatch('u.yml')).rejects.toThrow(
+      /no stand-in for this commit of actions\/checkout \(it knows 08c6903cd8c0fde910a37f88322edcfb5dd907a8 = v5\.0\.0\)/,
+    );
   });
 
   it('an input the action does not have, or one whose effect the stand-in does not model', async () => {
@@ -141,24 +151,30 @@ describe('fails loudly on what it cannot run', () => {
   });
 
   it('a secret the test did not give', async () => {
-    await repoWith({ 's.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: test -n "$X"\n        env:\n          X: \${{ secrets.NOT_CONFIGURED }}\n` });
+    await repoWith({
+      's.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: test -n "$X"\n        env:\n          X: \${{ secrets.NOT_CONFIGURED }}\n`,
+    });
     await expect(dispatch('s.yml')).rejects.toThrow(/reads secrets\.NOT_CONFIGURED, which this local GitHub was not given/);
   });
 
   it('a workflow key or event it does not model', async () => {
-    await repoWith({ 'm.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    strategy:\n      matrix:\n        n: [1, 2]\n    steps:\n      - run: echo\n` });
+    await repoWith({
+      'm.yml': `on: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    strategy:\n      matrix:\n        n: [1, 2]\n    steps:\n      - run: echo\n`,
+    });
     await expect(dispatch('m.yml')).rejects.toThrow(/does not model the job key strategy/);
   });
 
   it('a step it refuses says so and why, and the run is not a success', async () => {
-    await repoWith({ 'ci.yml': `on: workflow_dispatch\npermissions:\n  contents: read\njobs:\n  check:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: bash .ci/run\n` });
+    await repoWith({
+      'ci.yml': `on: workflow_dispatch\npermissions:\n  contents: read\njobs:\n  check:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: bash .ci/run\n`,
+    });
     const [run] = await dispatch('ci.yml');
     expect(run!.conclusion).toBe('refused');
     expect(run!.log()).toMatch(/REFUSED by the local runner: `bash \.ci\/run` runs the whole test suite/);
   });
 });
 
-describe('tokens carry exactly the job\'s permissions', () => {
+describe("tokens carry exactly the job's permissions", () => {
   const PUSH = `      - uses: ${CHECKOUT}\n        with:\n          persist-credentials: true\n      - run: |\n          git -c user.name=bot -c user.email=bot@example.org commit --allow-empty -qm "from a job"\n          git push origin HEAD:refs/heads/main\n`;
 
   it('contents: write may push; contents: read may not; the checkout keeps the header only with persist-credentials', async () => {
@@ -201,8 +217,23 @@ describe('tokens carry exactly the job\'s permissions', () => {
       await writeFile(path.join(work, 'README.md'), 'changed\n');
       await git(['-C', work, '-c', 'user.name=m', '-c', 'user.email=m@example.org', 'commit', '-qam', 'change']);
       const token = gh!.userToken('mallory', fork);
-      await exec('git', ['-C', work, '-c', `http.${gh!.git.url}/.extraheader=AUTHORIZATION: basic ${Buffer.from(`m:${token}`).toString('base64')}`, 'push', '-q', 'origin', 'HEAD:refs/heads/feature']);
-      const { runs } = await gh!.openPullRequest({ title: 'a change', user: { login: 'mallory', id: 9, type: 'User' }, headRepository: fork, headRef: 'feature', at: AT });
+      await exec('git', [
+        '-C',
+        work,
+        '-c',
+        `http.${gh!.git.url}/.extraheader=AUTHORIZATION: basic ${Buffer.from(`m:${token}`).toString('base64')}`,
+        'push',
+        '-q',
+        'origin',
+        'HEAD:refs/heads/feature',
+      ]);
+      const { runs } = await gh!.openPullRequest({
+        title: 'a change',
+        user: { login: 'mallory', id: 9, type: 'User' },
+        headRepository: fork,
+        headRef: 'feature',
+        at: AT,
+      });
       const job = runs[0]!.jobs.get('j')!;
       expect(job.secrets).toEqual([]);
       expect(job.permissions).toEqual({ contents: 'read' });

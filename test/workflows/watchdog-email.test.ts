@@ -28,29 +28,55 @@ const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/watchdog.ts');
 const NOW = new Date('2026-11-23T12:00:00Z');
 const OPERATORS = ['ops@test-mail.example', 'oncall@test-mail.example'];
 
-const soon: WatchdogProblem = { code: 'ATTESTATION_EXPIRES_SOON', subject: 'attestation:12', message: 'Attestation 12 expires at 2026-12-02T12:00:00Z, in 9 days: sign the next one.' };
+const soon: WatchdogProblem = {
+  code: 'ATTESTATION_EXPIRES_SOON',
+  subject: 'attestation:12',
+  message: 'Attestation 12 expires at 2026-12-02T12:00:00Z, in 9 days: sign the next one.',
+};
 const soonLater: WatchdogProblem = { ...soon, message: 'Attestation 12 expires at 2026-12-02T12:00:00Z, in 8 days: sign the next one.' };
-const key: WatchdogProblem = { code: 'KEY_EXPIRES_SOON', subject: `key:${'C'.repeat(40)}`, message: `Key ${'C'.repeat(40)} (Ops <ops@test-mail.example>) expires in 5 days.` };
+const key: WatchdogProblem = {
+  code: 'KEY_EXPIRES_SOON',
+  subject: `key:${'C'.repeat(40)}`,
+  message: `Key ${'C'.repeat(40)} (Ops <ops@test-mail.example>) expires in 5 days.`,
+};
 
 let p: TestProject;
 let gh: GitHubServer;
 let smtp: TestSmtp | undefined;
 
-const client = (): GitHub => createGitHub({ token: gh.token, baseUrl: gh.url, repository: gh.repository, login: BOT.login, retry: { baseDelayMs: 5 }, log: () => undefined });
+const client = (): GitHub =>
+  createGitHub({ token: gh.token, baseUrl: gh.url, repository: gh.repository, login: BOT.login, retry: { baseDelayMs: 5 }, log: () => undefined });
 const watchdogIssues = () => gh.issues.filter((i) => i.labels.includes(WATCHDOG_LABEL));
 const openIssues = () => watchdogIssues().filter((i) => i.state === 'open');
 const mails = (): Promise<ParsedMail[]> => Promise.all((smtp?.received ?? []).map((m) => simpleParser(m.raw)));
 
 async function writeNotify(port: number, extra: Record<string, unknown> = {}, email: Record<string, unknown> = {}): Promise<void> {
-  await writeFile(path.join(p.root, 'content', 'notify.yml'), stringify({
-    email: { host: '127.0.0.1', port, security: 'none', from: 'Test Mail watchdog <watchdog@test-mail.example>', to: ['announce@lists.test-mail.example'], ...email },
-    operators: { to: OPERATORS },
-    ...extra,
-  }));
+  await writeFile(
+    path.join(p.root, 'content', 'notify.yml'),
+    stringify({
+      email: {
+        host: '127.0.0.1',
+        port,
+        security: 'none',
+        from: 'Test Mail watchdog <watchdog@test-mail.example>',
+        to: ['announce@lists.test-mail.example'],
+        ...email,
+      },
+      operators: { to: OPERATORS },
+      ...extra,
+    }),
+  );
 }
 
 const watchdog = (problems: WatchdogProblem[], env: Record<string, string> = {}): Promise<WatchdogRunResult> =>
-  runWatchdog({ project: projectAt(p.root), github: client(), problems, env, now: NOW, transportOptions: { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000 } });
+  runWatchdog({
+    project: projectAt(p.root),
+    github: client(),
+    problems,
+    env,
+    now: NOW,
+    transportOptions: { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000 },
+  });
 
 const errorCode = (r: WatchdogRunResult): unknown => (r.error as { code?: unknown } | undefined)?.code;
 
@@ -191,7 +217,10 @@ describe('the watchdog e-mails the operators', () => {
 
   it('without operators, or without content/notify.yml, the issue is the only alarm', async () => {
     smtp = await startSmtp();
-    await writeFile(path.join(p.root, 'content', 'notify.yml'), stringify({ email: { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'a@b.example', to: ['list@b.example'] } }));
+    await writeFile(
+      path.join(p.root, 'content', 'notify.yml'),
+      stringify({ email: { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'a@b.example', to: ['list@b.example'] } }),
+    );
     expect(await watchdog([soon])).toMatchObject({ mail: 'not-configured', issue: { action: 'opened' } });
     await rm(path.join(p.root, 'content', 'notify.yml'));
     expect(await watchdog([])).toMatchObject({ mail: 'not-configured', issue: { action: 'closed' } });
@@ -213,10 +242,11 @@ describe('scripts/watchdog.ts end to end', () => {
     const port = await deadPort();
     await writeNotify(port);
     const env = { PATH: process.env['PATH'], GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: gh.repository, GITHUB_API_URL: gh.url };
-    const script = () => exec(process.execPath, [SCRIPT, '--root', p.root, '--now', NOW.toISOString()], { env }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+    const script = () =>
+      exec(process.execPath, [SCRIPT, '--root', p.root, '--now', NOW.toISOString()], { env }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
 
     const down = await script();
     expect(down.code).toBe(1);

@@ -20,8 +20,12 @@ const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/watchdog.ts');
 const NOW = new Date('2026-11-23T12:00:00Z');
 let p: TestProject;
 
-beforeEach(async () => { p = await makeProject(); });
-afterEach(async () => { await p.cleanup(); });
+beforeEach(async () => {
+  p = await makeProject();
+});
+afterEach(async () => {
+  await p.cleanup();
+});
 
 describe('gatherInput', () => {
   it('reads every named key, the archive and the cadence of the repository', async () => {
@@ -32,17 +36,26 @@ describe('gatherInput', () => {
     expect(input.warnDays).toBe(14);
     // intervalHours 24 + half of graceHours 24: a late schedule is no alarm, a missed day is.
     expect(input.publishIntervalHours).toBe(36);
-    expect(watchdogProblems(input).map((x) => x.code).sort()).toEqual(['ATTESTATION_MISSING', 'HEARTBEAT_MISSING', 'PUBLISH_OVERDUE']);
+    expect(
+      watchdogProblems(input)
+        .map((x) => x.code)
+        .sort(),
+    ).toEqual(['ATTESTATION_MISSING', 'HEARTBEAT_MISSING', 'PUBLISH_OVERDUE']);
     expect(watchdogProblems({ ...input, lastPublishSuccess: new Date('2026-11-23T04:30:00Z') }).map((x) => x.code)).not.toContain('PUBLISH_OVERDUE');
   });
 
   it('--dry-run prints the problems without a token', async () => {
-    const { stdout } = await exec(process.execPath, [SCRIPT, '--dry-run', '--root', p.root, '--now', NOW.toISOString()], { env: { PATH: process.env['PATH'] } });
+    const { stdout } = await exec(process.execPath, [SCRIPT, '--dry-run', '--root', p.root, '--now', NOW.toISOString()], {
+      env: { PATH: process.env['PATH'] },
+    });
     expect(stdout).toMatch(/^Watchdog: 2 problem\(s\):\n {2}ATTESTATION_MISSING: .*\n {2}HEARTBEAT_MISSING: /);
   });
 
   it('fails loudly without a token', async () => {
-    const result = await exec(process.execPath, [SCRIPT, '--root', p.root], { env: { PATH: process.env['PATH'], GITHUB_REPOSITORY: 'lumen/site' } }).then(() => null, (e: { code: number; stderr: string }) => e);
+    const result = await exec(process.execPath, [SCRIPT, '--root', p.root], { env: { PATH: process.env['PATH'], GITHUB_REPOSITORY: 'lumen/site' } }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(result?.code).toBe(1);
     expect(result?.stderr).toMatch(/watchdog: .*token/i);
   });
@@ -52,7 +65,14 @@ describe('the watchdog issue', () => {
   it('opens one issue with the problems, and closes it when they are gone', async () => {
     const gh = await startGitHubServer({ repository: 'lumen/site', viewer: 'integration' });
     try {
-      const github = createGitHub({ token: gh.token, baseUrl: gh.url, repository: gh.repository, login: BOT.login, retry: { baseDelayMs: 5 }, log: () => undefined });
+      const github = createGitHub({
+        token: gh.token,
+        baseUrl: gh.url,
+        repository: gh.repository,
+        login: BOT.login,
+        retry: { baseDelayMs: 5 },
+        log: () => undefined,
+      });
       const problems = watchdogProblems(await gatherInput(projectAt(p.root), NOW, undefined));
       expect(describeProblems(problems)).toContain('ATTESTATION_MISSING');
       expect((await syncWatchdogIssue({ github, problems })).action).toBe('opened');

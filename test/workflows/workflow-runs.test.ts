@@ -20,8 +20,12 @@ const DAY0 = new Date('2026-12-01T00:00:00Z');
 const at = (hhmm: string): Date => new Date(`2026-12-01T${hhmm}:00Z`);
 let s: Service;
 
-beforeAll(async () => { s = await startService({ start: DAY0 }); }, 120_000);
-afterAll(async () => { await s?.close(); });
+beforeAll(async () => {
+  s = await startService({ start: DAY0 });
+}, 120_000);
+afterAll(async () => {
+  await s?.close();
+});
 
 function expectSuccess(run: Run | undefined): asserts run is Run {
   expect(run, 'no run was triggered').toBeDefined();
@@ -37,7 +41,11 @@ describe('the workflows, end to end through the local runner', () => {
   it('the schedules GitHub would run: publish daily at 04:23, the watchdog every 6 hours', async () => {
     const times = await s.gh.schedules(DAY0, new Date(DAY0.getTime() + 86_400_000 - 1));
     expect(times.map((t) => `${t.at.toISOString().slice(11, 16)} ${t.workflows.join(',')}`)).toEqual([
-      '00:41 watchdog.yml', '04:23 publish.yml', '06:41 watchdog.yml', '12:41 watchdog.yml', '18:41 watchdog.yml',
+      '00:41 watchdog.yml',
+      '04:23 publish.yml',
+      '06:41 watchdog.yml',
+      '12:41 watchdog.yml',
+      '18:41 watchdog.yml',
     ]);
   });
 
@@ -55,7 +63,9 @@ describe('the workflows, end to end through the local runner', () => {
     const bare = s.gh.git.bare('lumen/privacy');
     const [heartbeatPush, ledgerPush] = s.gh.git.pushes.filter((p) => p.pusher.kind === 'workflow');
     expect(heartbeatPush!.pusher.login).toBe('github-actions[bot]');
-    expect(await git(['-C', bare, 'show', '--no-patch', '--format=%an|%s|%cI', heartbeatPush!.after])).toMatch(/^github-actions\[bot\]\|Heartbeat: heartbeat-000001\.txt\|2026-12-01T04:2\d:\d\d\+00:00$/);
+    expect(await git(['-C', bare, 'show', '--no-patch', '--format=%an|%s|%cI', heartbeatPush!.after])).toMatch(
+      /^github-actions\[bot\]\|Heartbeat: heartbeat-000001\.txt\|2026-12-01T04:2\d:\d\d\+00:00$/,
+    );
     expect(await git(['-C', bare, 'show', '--no-patch', '--format=%s', ledgerPush!.after])).toBe('Notification ledger');
     // The Pages site: what a reader fetches verifies, with candor and with gpg.
     const state = path.join(s.dir, 'reader-state.json');
@@ -67,7 +77,14 @@ describe('the workflows, end to end through the local runner', () => {
     const gnupg = await mkdtemp(path.join(os.tmpdir(), 'candor-gpg-reader-'));
     try {
       await exec('gpg', [...gpgAt(gnupg, at('12:00')), '--import', path.join(site, 'keys', `${s.ci.fingerprint}.asc`)]);
-      const { stdout } = await exec('gpg', [...gpgAt(gnupg, at('12:00')), '--status-fd', '1', '--verify', path.join(site, 'manifest.json.asc'), path.join(site, 'manifest.json')]);
+      const { stdout } = await exec('gpg', [
+        ...gpgAt(gnupg, at('12:00')),
+        '--status-fd',
+        '1',
+        '--verify',
+        path.join(site, 'manifest.json.asc'),
+        path.join(site, 'manifest.json'),
+      ]);
       expect(stdout).toContain(`[GNUPG:] VALIDSIG ${s.ci.fingerprint}`);
     } finally {
       await rm(gnupg, { recursive: true, force: true });
@@ -101,8 +118,15 @@ describe('the workflows, end to end through the local runner', () => {
     const clone = await s.clone('octo-maintainer');
     const dir = path.join(clone.dir, 'content', 'policies', 'cookies');
     const text = await readFile(path.join(dir, '1.1.md'), 'utf8');
-    await writeFile(path.join(dir, '1.2.md'), text.replace('version: "1.1"', 'version: "1.2"').replace(/effective: .*/, 'effective: 2026-12-01').replace(/published: .*/, 'published: 2026-12-01')
-      .replace(/summary: .*/, 'summary: "Wording: a clearer first paragraph."').replace(/\n\n([^\n]+)/, '\n\nIn short: $1'));
+    await writeFile(
+      path.join(dir, '1.2.md'),
+      text
+        .replace('version: "1.1"', 'version: "1.2"')
+        .replace(/effective: .*/, 'effective: 2026-12-01')
+        .replace(/published: .*/, 'published: 2026-12-01')
+        .replace(/summary: .*/, 'summary: "Wording: a clearer first paragraph."')
+        .replace(/\n\n([^\n]+)/, '\n\nIn short: $1'),
+    );
     await clone.commit('Cookies 1.2: wording', at('11:00'));
     await git(['-C', clone.dir, 'checkout', '--quiet', '-b', 'cookies-1.2']);
     await clone.push('cookies-1.2', at('11:00'));

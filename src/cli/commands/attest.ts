@@ -22,14 +22,21 @@ import type { Context } from '../context.ts';
 const pendingText = (ctx: Context) => path.join(ctx.project.pending, 'attestation.txt');
 const pendingSigned = (ctx: Context) => path.join(ctx.project.pending, 'attestation.signed.txt');
 
-interface PrepareFlags { explain: string[]; lifetimeDays?: string; duress?: string; final?: string }
+interface PrepareFlags {
+  explain: string[];
+  lifetimeDays?: string;
+  duress?: string;
+  final?: string;
+}
 
 function parseExplanations(list: string[]): Record<string, string> {
-  return Object.fromEntries(list.map((entry) => {
-    const at = entry.indexOf('=');
-    if (at < 1) throw new UsageError('USAGE', 'bad --explain', { field: '--explain', expected: 'ID=why it changed', received: entry });
-    return [entry.slice(0, at), entry.slice(at + 1).trim()];
-  }));
+  return Object.fromEntries(
+    list.map((entry) => {
+      const at = entry.indexOf('=');
+      if (at < 1) throw new UsageError('USAGE', 'bad --explain', { field: '--explain', expected: 'ID=why it changed', received: entry });
+      return [entry.slice(0, at), entry.slice(at + 1).trim()];
+    }),
+  );
 }
 
 function signalOf(flags: PrepareFlags): Signal | undefined {
@@ -40,7 +47,13 @@ function signalOf(flags: PrepareFlags): Signal | undefined {
 }
 
 function positiveDays(value: string): number {
-  if (!/^[1-9]\d{0,4}$/.test(value)) throw new UsageError('USAGE', 'not a number of days', { field: '--lifetime-days', expected: 'a whole number of days, such as 60', received: value, hint: 'Without it, the attestation lives cadence.attestationLifetimeDays (docs/content.md#canary-configuration).' });
+  if (!/^[1-9]\d{0,4}$/.test(value))
+    throw new UsageError('USAGE', 'not a number of days', {
+      field: '--lifetime-days',
+      expected: 'a whole number of days, such as 60',
+      received: value,
+      hint: 'Without it, the attestation lives cadence.attestationLifetimeDays (docs/content.md#canary-configuration).',
+    });
   return Number(value);
 }
 
@@ -48,32 +61,42 @@ export async function prepare(flags: PrepareFlags, ctx: Context): Promise<string
   const content = await readCanaryContent(ctx.project);
   const previous = await latestAttestation(ctx.project);
   const signal = signalOf(flags);
-  const { data, text } = composeAttestation({
-    service: content.service, config: content.config, statements: content.statements,
-    documents: await documentsToAttest(ctx.project, content, ctx.now),
-    explanations: parseExplanations(flags.explain),
-    ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
-    ...(signal ? { signal } : {}),
-    ...(flags.lifetimeDays !== undefined ? { lifetimeDays: positiveDays(flags.lifetimeDays) } : {}),
-  }, { now: ctx.now });
+  const { data, text } = composeAttestation(
+    {
+      service: content.service,
+      config: content.config,
+      statements: content.statements,
+      documents: await documentsToAttest(ctx.project, content, ctx.now),
+      explanations: parseExplanations(flags.explain),
+      ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
+      ...(signal ? { signal } : {}),
+      ...(flags.lifetimeDays !== undefined ? { lifetimeDays: positiveDays(flags.lifetimeDays) } : {}),
+    },
+    { now: ctx.now },
+  );
   await writeFileAtomic(pendingText(ctx), text);
   await rm(pendingSigned(ctx), { force: true });
   const rel = relative(ctx.project.root, pendingText(ctx));
-  ctx.io.out([
-    `Prepared attestation ${data.sequence} (expires ${data.expires}): ${rel}`,
-    `Read it, then each signer signs it (${data.signers.threshold} of ${data.signers.keys.length} needed), either:`,
-    `  npx candor canary attest sign --key YOUR-PRIVATE-KEY.asc`,
-    `or with gpg (e.g. a hardware key):`,
-    `  gpg --armor --textmode --detach-sign --local-user FINGERPRINT --output my.sig ${rel}`,
-    `  npx candor canary attest add-signature my.sig`,
-    `then: npx candor canary attest publish`,
-  ].join('\n'));
+  ctx.io.out(
+    [
+      `Prepared attestation ${data.sequence} (expires ${data.expires}): ${rel}`,
+      `Read it, then each signer signs it (${data.signers.threshold} of ${data.signers.keys.length} needed), either:`,
+      `  npx candor canary attest sign --key YOUR-PRIVATE-KEY.asc`,
+      `or with gpg (e.g. a hardware key):`,
+      `  gpg --armor --textmode --detach-sign --local-user FINGERPRINT --output my.sig ${rel}`,
+      `  npx candor canary attest add-signature my.sig`,
+      `then: npx candor canary attest publish`,
+    ].join('\n'),
+  );
   return text;
 }
 
 async function requirePending(ctx: Context): Promise<string> {
   if (!(await exists(pendingText(ctx)))) {
-    throw new ContentError('FILE_MISSING', 'no prepared attestation', { file: relative(ctx.project.root, pendingText(ctx)), hint: 'Run: candor canary attest prepare' });
+    throw new ContentError('FILE_MISSING', 'no prepared attestation', {
+      file: relative(ctx.project.root, pendingText(ctx)),
+      hint: 'Run: candor canary attest prepare',
+    });
   }
   return readText(pendingText(ctx));
 }
@@ -92,8 +115,10 @@ async function requireSignerKey(key: Awaited<ReturnType<typeof readSigningKey>>,
   const fpr = fingerprintOf(key);
   if ([...config.signers.keys, ...config.panicKeys].some((k) => k.fingerprint === fpr)) return;
   throw new SigningError('SIGNER_NOT_IN_POLICY', 'this key is not one of the attestation signers', {
-    file: 'content/canary/canary.yml', field: 'signers.keys',
-    expected: `a key of the signer policy: ${config.signers.keys.map((k) => `${k.fingerprint} (${k.name})`).join(', ')}`, received: fpr,
+    file: 'content/canary/canary.yml',
+    field: 'signers.keys',
+    expected: `a key of the signer policy: ${config.signers.keys.map((k) => `${k.fingerprint} (${k.name})`).join(', ')}`,
+    received: fpr,
     hint: 'Sign with your own signer key, or have the signers add this key to signers.keys first (docs/content.md#canary-configuration).',
   });
 }
@@ -123,15 +148,27 @@ export async function addSignature(sigFile: string, ctx: Context): Promise<void>
 /** Publishes only what verifies: the threshold met by keys in keys/, the chain intact. */
 export async function publish(ctx: Context): Promise<string> {
   const signed = await currentSigned(ctx);
-  if (!signed) throw new ContentError('FILE_MISSING', 'no signed attestation to publish', { file: relative(ctx.project.root, pendingSigned(ctx)), hint: 'Sign it first: candor canary attest sign' });
+  if (!signed)
+    throw new ContentError('FILE_MISSING', 'no signed attestation to publish', {
+      file: relative(ctx.project.root, pendingSigned(ctx)),
+      hint: 'Sign it first: candor canary attest sign',
+    });
   const keys = (await readKeyFolder(ctx.project.keys, ctx.project.root)).filter((f) => !f.retired).flatMap((f) => f.keys);
   const previous = await latestAttestation(ctx.project);
   // The project's own keys, each for the role canary.yml gives it (a single-layer canary's CI key signs too).
   const pins = keys.map(fingerprintOf);
-  const result = await verifyCanary({ attestation: signed, keys, pins, automated: pins, requireHeartbeat: false, ...(previous ? { previous: previous.signed } : {}) }, { now: ctx.now, skewSeconds: 300 });
+  const result = await verifyCanary(
+    { attestation: signed, keys, pins, automated: pins, requireHeartbeat: false, ...(previous ? { previous: previous.signed } : {}) },
+    { now: ctx.now, skewSeconds: 300 },
+  );
   const blocking = result.reasons.filter((r) => REASONS[r.code] === 'invalid');
   if (blocking.length > 0 || !result.attestation) {
-    throw new ContentError('COMPOSE_REFUSED', 'the signed attestation does not verify', { file: relative(ctx.project.root, pendingSigned(ctx)), expected: 'a valid attestation', received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '), hint: 'Collect the missing signatures, or prepare again.' });
+    throw new ContentError('COMPOSE_REFUSED', 'the signed attestation does not verify', {
+      file: relative(ctx.project.root, pendingSigned(ctx)),
+      expected: 'a valid attestation',
+      received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '),
+      hint: 'Collect the missing signatures, or prepare again.',
+    });
   }
   const file = await archive(ctx.project, 'attestation', result.attestation.data.sequence, signed);
   await rm(ctx.project.pending, { recursive: true, force: true });
@@ -150,21 +187,42 @@ export function keySourceOptions(cmd: Command): Command {
 }
 
 export function toKeySource(flags: { key?: string; keyEnv?: string; passphraseFile?: string; passphraseEnv?: string }): SigningKeySource {
-  return { ...(flags.key ? { keyFile: flags.key } : {}), ...(flags.keyEnv ? { keyEnv: flags.keyEnv } : {}), ...(flags.passphraseFile ? { passphraseFile: flags.passphraseFile } : {}), ...(flags.passphraseEnv ? { passphraseEnv: flags.passphraseEnv } : {}) };
+  return {
+    ...(flags.key ? { keyFile: flags.key } : {}),
+    ...(flags.keyEnv ? { keyEnv: flags.keyEnv } : {}),
+    ...(flags.passphraseFile ? { passphraseFile: flags.passphraseFile } : {}),
+    ...(flags.passphraseEnv ? { passphraseEnv: flags.passphraseEnv } : {}),
+  };
 }
 
 export function attestCommand(canary: Command, ctx: () => Context): void {
   const attest = canary.command('attest').description('the human attestation: prepare, sign, add a gpg signature, publish');
-  attest.command('prepare').description('compose the next attestation from content/ into content/canary/pending/')
+  attest
+    .command('prepare')
+    .description('compose the next attestation from content/ into content/canary/pending/')
     .option('--explain <ID=why>', 'explain a removed, reworded or reordered statement (repeatable)', collect, [])
     .option('--lifetime-days <n>', 'days until it expires (default: cadence.attestationLifetimeDays)')
     .option('--duress <message>', 'signal duress: verifiers will show the canary as tripped')
     .option('--final <message>', 'end the canary for good (a signed, graceful end)')
-    .action(async (flags: PrepareFlags) => { await prepare(flags, ctx()); });
-  keySourceOptions(attest.command('sign').description('sign the prepared attestation with a key file (adds to other signatures)'))
-    .action(async (flags: Parameters<typeof toKeySource>[0]) => { await sign(toKeySource(flags), ctx()); });
-  attest.command('add-signature').description('merge a detached signature made with gpg --textmode --detach-sign')
-    .argument('<signature>', 'the .sig/.asc file').action(async (file: string) => { await addSignature(file, ctx()); });
-  attest.command('publish').description('check the signatures and the chain, then add the attestation to the archive')
-    .action(async () => { await publish(ctx()); });
+    .action(async (flags: PrepareFlags) => {
+      await prepare(flags, ctx());
+    });
+  keySourceOptions(attest.command('sign').description('sign the prepared attestation with a key file (adds to other signatures)')).action(
+    async (flags: Parameters<typeof toKeySource>[0]) => {
+      await sign(toKeySource(flags), ctx());
+    },
+  );
+  attest
+    .command('add-signature')
+    .description('merge a detached signature made with gpg --textmode --detach-sign')
+    .argument('<signature>', 'the .sig/.asc file')
+    .action(async (file: string) => {
+      await addSignature(file, ctx());
+    });
+  attest
+    .command('publish')
+    .description('check the signatures and the chain, then add the attestation to the archive')
+    .action(async () => {
+      await publish(ctx());
+    });
 }

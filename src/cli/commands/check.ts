@@ -24,7 +24,11 @@ import { hashDocuments, readCanaryContent, type CanaryContent } from '../../io/r
 import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 
-export interface Problem { level: 'error' | 'warning' | 'note'; code: string; message: string }
+export interface Problem {
+  level: 'error' | 'warning' | 'note';
+  code: string;
+  message: string;
+}
 
 const DAY = 86_400_000;
 
@@ -44,24 +48,51 @@ async function keyProblems(content: CanaryContent, files: KeyFile[], ctx: Contex
   const retired = new Map<string, openpgp.Key>();
   for (const f of files) for (const k of f.keys) (f.retired ? retired : active).set(fingerprintOf(k), k);
   const { config } = content;
-  const named = [...config.signers.keys.map((k) => ['signers', k] as const), ...config.heartbeat.keys.map((k) => ['heartbeat', k] as const), ...config.panicKeys.map((k) => ['panicKeys', k] as const)];
+  const named = [
+    ...config.signers.keys.map((k) => ['signers', k] as const),
+    ...config.heartbeat.keys.map((k) => ['heartbeat', k] as const),
+    ...config.panicKeys.map((k) => ['panicKeys', k] as const),
+  ];
   for (const [role, ref] of named) {
     const key = active.get(ref.fingerprint);
     if (!key) {
-      problems.push({ level: 'error', code: 'KEY_NOT_FOUND', message: `content/canary/canary.yml: ${role}: ${ref.name} (${ref.fingerprint}) has no public key in keys/\n  hint: candor keys import THEIR-PUBLIC-KEY.asc` });
+      problems.push({
+        level: 'error',
+        code: 'KEY_NOT_FOUND',
+        message: `content/canary/canary.yml: ${role}: ${ref.name} (${ref.fingerprint}) has no public key in keys/\n  hint: candor keys import THEIR-PUBLIC-KEY.asc`,
+      });
       continue;
     }
     const info = await describeKey(key);
     const left = info.expires ? (info.expires.getTime() - ctx.now.getTime()) / DAY : Infinity;
-    if (info.revoked) problems.push({ level: 'error', code: 'KEY_REVOKED', message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} is revoked\n  hint: rotate it (candor keys rotate) and update canary.yml` });
-    else if (left <= 0) problems.push({ level: 'error', code: 'KEY_EXPIRED', message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} expired ${info.expires!.toISOString()}` });
-    else if (left <= config.cadence.warnDays) problems.push({ level: 'warning', code: 'KEY_EXPIRES_SOON', message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} expires in ${Math.floor(left)} days (${info.expires!.toISOString()})` });
+    if (info.revoked)
+      problems.push({
+        level: 'error',
+        code: 'KEY_REVOKED',
+        message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} is revoked\n  hint: rotate it (candor keys rotate) and update canary.yml`,
+      });
+    else if (left <= 0)
+      problems.push({
+        level: 'error',
+        code: 'KEY_EXPIRED',
+        message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} expired ${info.expires!.toISOString()}`,
+      });
+    else if (left <= config.cadence.warnDays)
+      problems.push({
+        level: 'warning',
+        code: 'KEY_EXPIRES_SOON',
+        message: `keys/${ref.fingerprint}.asc: ${role} key ${ref.name} expires in ${Math.floor(left)} days (${info.expires!.toISOString()})`,
+      });
   }
   for (const [i, r] of config.rotations.entries()) {
     const replacement = active.get(r.replacement);
     const old = retired.get(r.retired) ?? active.get(r.retired);
     if (!replacement || !old || !(await isCertifiedBy(replacement, old, ctx))) {
-      problems.push({ level: 'error', code: 'ROTATION_INVALID', message: `content/canary/canary.yml: rotations[${i}]: ${r.replacement} must be in keys/ and certified by ${r.retired} (in keys/retired/)\n  hint: candor keys rotate --key OLD-PRIVATE.asc --new-key NEW-PUBLIC.asc` });
+      problems.push({
+        level: 'error',
+        code: 'ROTATION_INVALID',
+        message: `content/canary/canary.yml: rotations[${i}]: ${r.replacement} must be in keys/ and certified by ${r.retired} (in keys/retired/)\n  hint: candor keys rotate --key OLD-PRIVATE.asc --new-key NEW-PUBLIC.asc`,
+      });
     }
   }
   return problems;
@@ -71,10 +102,17 @@ async function archiveProblems(ctx: Context, files: KeyFile[]): Promise<Problem[
   if ((await listArchive(ctx.project.archive, 'attestation')).length === 0) return [];
   // The project's own keys: every one is pinned, and one that canary.yml makes a signer and a heartbeat key is accepted as such (single-layer).
   const fingerprints = files.flatMap((f) => f.keys.map(fingerprintOf));
-  const result = await verifyArchiveDir(ctx.project.archive, { keys: fingerprints, keyring: files.map((f) => `${ctx.project.root}/${f.file}`), automated: fingerprints, clock: { now: ctx.now, skewSeconds: 300 } });
+  const result = await verifyArchiveDir(ctx.project.archive, {
+    keys: fingerprints,
+    keyring: files.map((f) => `${ctx.project.root}/${f.file}`),
+    automated: fingerprints,
+    clock: { now: ctx.now, skewSeconds: 300 },
+  });
   // A signal (duress, final) is the signers' own, made on purpose: said as a warning, not refused.
-  const level = (code: keyof typeof REASONS) => (REASONS[code] === 'warning' || REASONS[code] === 'tripped' ? 'warning' as const : 'error' as const);
-  return result.reasons.filter((r) => REASONS[r.code] !== 'note').map((r) => ({ level: level(r.code), code: r.code, message: `content/canary/archive: ${r.message}` }));
+  const level = (code: keyof typeof REASONS) => (REASONS[code] === 'warning' || REASONS[code] === 'tripped' ? ('warning' as const) : ('error' as const));
+  return result.reasons
+    .filter((r) => REASONS[r.code] !== 'note')
+    .map((r) => ({ level: level(r.code), code: r.code, message: `content/canary/archive: ${r.message}` }));
 }
 
 /**
@@ -89,9 +127,24 @@ async function currencyProblems(ctx: Context, content: CanaryContent): Promise<P
   const renew = 'sign a new attestation: candor canary attest prepare, sign, publish (README.md#adopting-candor-for-your-service)';
   const signed = new Set(att.data.documents.map((d) => `${d.path} ${d.sha256}`));
   const unsigned = (await documentsToAttest(ctx.project, content, ctx.now)).filter((d) => !signed.has(`${d.path} ${d.sha256}`)).map((d) => d.path);
-  if (unsigned.length > 0) problems.push({ level: 'warning', code: 'ATTESTATION_OUTDATED', message: `${att.file}: attestation ${att.data.sequence} does not sign ${unsigned.join(', ')} (new or changed since it was issued)\n  hint: ${renew}` });
-  if (Date.parse(att.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'ATTESTATION_EXPIRED', message: `${att.file}: attestation ${att.data.sequence} expired ${att.data.expires}: readers see the canary as stale\n  hint: ${renew}` });
-  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime()) problems.push({ level: 'warning', code: 'HEARTBEAT_EXPIRED', message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md#publishyml-heartbeat-build-deploy-notify), or run candor canary heartbeat` });
+  if (unsigned.length > 0)
+    problems.push({
+      level: 'warning',
+      code: 'ATTESTATION_OUTDATED',
+      message: `${att.file}: attestation ${att.data.sequence} does not sign ${unsigned.join(', ')} (new or changed since it was issued)\n  hint: ${renew}`,
+    });
+  if (Date.parse(att.data.expires) <= ctx.now.getTime())
+    problems.push({
+      level: 'warning',
+      code: 'ATTESTATION_EXPIRED',
+      message: `${att.file}: attestation ${att.data.sequence} expired ${att.data.expires}: readers see the canary as stale\n  hint: ${renew}`,
+    });
+  else if (hb && hb.data.attestation.hash === att.hash && Date.parse(hb.data.expires) <= ctx.now.getTime())
+    problems.push({
+      level: 'warning',
+      code: 'HEARTBEAT_EXPIRED',
+      message: `${hb.file}: heartbeat ${hb.data.sequence} expired ${hb.data.expires}: readers see the canary as stale\n  hint: the publish workflow issues one every day; see why it stopped (docs/workflows.md#publishyml-heartbeat-build-deploy-notify), or run candor canary heartbeat`,
+    });
   return problems;
 }
 
@@ -103,9 +156,21 @@ function fromPolicyProblem(p: PolicyProblem): Problem {
 async function policyProblems(ctx: Context, since: string | undefined, noticePeriodDays: number): Promise<Problem[]> {
   const set = await readPolicies(ctx.project);
   const all = [...set.problems, ...checkPolicies(set.policies, { now: ctx.now, noticePeriodDays })];
-  const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, path.join(ctx.project.content, 'policies')), path.relative(ctx.project.root, ctx.project.content) + '/');
+  const published = await filesAtRef(
+    ctx.project.root,
+    since ?? 'HEAD',
+    path.relative(ctx.project.root, path.join(ctx.project.content, 'policies')),
+    path.relative(ctx.project.root, ctx.project.content) + '/',
+  );
   if (published) all.push(...historyProblems([...set.policies.values()].flat(), published));
-  else if (since) all.push({ level: 'error', code: 'GIT_REF_MISSING', file: since, message: 'cannot read this git ref', hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.' });
+  else if (since)
+    all.push({
+      level: 'error',
+      code: 'GIT_REF_MISSING',
+      file: since,
+      message: 'cannot read this git ref',
+      hint: 'Fetch it first (e.g. git fetch origin main) or pass another --since.',
+    });
   return all.map(fromPolicyProblem);
 }
 
@@ -114,14 +179,25 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
   const set = await readReports(ctx.project);
   const unreadable = [...new Set(set.problems.filter((p) => p.level === 'error').map((p) => p.file))];
   const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now, unreadable })];
-  const published = await filesAtRef(ctx.project.root, since ?? 'HEAD', path.relative(ctx.project.root, reportsDir(ctx.project)), path.relative(ctx.project.root, ctx.project.content) + '/');
+  const published = await filesAtRef(
+    ctx.project.root,
+    since ?? 'HEAD',
+    path.relative(ctx.project.root, reportsDir(ctx.project)),
+    path.relative(ctx.project.root, ctx.project.content) + '/',
+  );
   if (published) all.push(...reportHistoryProblems(set.reports, published));
   // A report signed before a recorded rotation stays signed: the retired key counts too
   // (keys/retired/, named in canary.yml rotations), so a rotation does not force re-signing history.
   // Without canary.yml's keys or a readable keys/ every signature would seem wrong: the
   // cause is already reported, so the signatures wait for it (one note, no cascade).
   if (!content || !files) {
-    if (set.reports.length > 0) all.push({ level: 'note', code: 'REPORT_SIGNATURES_NOT_CHECKED', file: 'content/transparency', message: `report signatures not checked until ${!content ? 'the canary configuration (content/service.yml, content/canary/)' : 'keys/'} reads without errors (see above)` });
+    if (set.reports.length > 0)
+      all.push({
+        level: 'note',
+        code: 'REPORT_SIGNATURES_NOT_CHECKED',
+        file: 'content/transparency',
+        message: `report signatures not checked until ${!content ? 'the canary configuration (content/service.yml, content/canary/)' : 'keys/'} reads without errors (see above)`,
+      });
     return all.map(fromPolicyProblem);
   }
   const config = content.config;
@@ -131,14 +207,35 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
   for (const report of set.reports) {
     const signature = set.signatures.get(report.id);
     const file = `content/transparency/${report.id}.json.asc`;
-    if (!signature) { all.push({ level: 'warning', code: 'REPORT_UNSIGNED', file, message: `report ${report.id} has no signature`, hint: `candor report sign ${report.id} --key KEY.asc` }); continue; }
+    if (!signature) {
+      all.push({
+        level: 'warning',
+        code: 'REPORT_UNSIGNED',
+        file,
+        message: `report ${report.id} has no signature`,
+        hint: `candor report sign ${report.id} --key KEY.asc`,
+      });
+      continue;
+    }
     const result = await verifyReportJson(reportToJson(report), signature, keys, { now: ctx.now });
-    if (!result.ok) all.push({ level: 'error', code: 'REPORT_SIGNATURE_INVALID', file, message: `does not verify over the report's current JSON with a signer or heartbeat key: ${result.reason}`, hint: `If the report was corrected, sign it again: candor report sign ${report.id}` });
+    if (!result.ok)
+      all.push({
+        level: 'error',
+        code: 'REPORT_SIGNATURE_INVALID',
+        file,
+        message: `does not verify over the report's current JSON with a signer or heartbeat key: ${result.reason}`,
+        hint: `If the report was corrected, sign it again: candor report sign ${report.id}`,
+      });
   }
   return all.map(fromPolicyProblem);
 }
 
-const SECRET_NAMES = { 'openpgp-armored': 'an armored OpenPGP private key', 'openpgp-binary': 'a binary OpenPGP secret key', pem: 'a PEM private key', openssh: 'an OpenSSH private key' } as const;
+const SECRET_NAMES = {
+  'openpgp-armored': 'an armored OpenPGP private key',
+  'openpgp-binary': 'a binary OpenPGP secret key',
+  pem: 'a PEM private key',
+  openssh: 'an OpenSSH private key',
+} as const;
 
 /**
  * Private key material in any file git would publish (the repository is public). A file
@@ -147,9 +244,21 @@ const SECRET_NAMES = { 'openpgp-armored': 'an armored OpenPGP private key', 'ope
 async function secretProblems(ctx: Context, reported: Problem[]): Promise<Problem[]> {
   const findings = await scanForSecrets(ctx.project.root, await publishableFiles(ctx.project.root));
   const already = (file: string) => reported.some((p) => p.code === 'PRIVATE_KEY_IN_REPO' && p.message.startsWith(`${file}:`));
-  return findings.filter((f) => !already(f.file)).map((f): Problem => (f.kind === 'too-large'
-    ? { level: 'warning', code: 'FILE_NOT_SCANNED', message: `${f.file}: larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB, not scanned for private keys\n  hint: keep large files out of the repository, or check them yourself` }
-    : { level: 'error', code: 'PRIVATE_KEY_IN_REPO', message: `${f.file}: ${SECRET_NAMES[f.kind]} in a file that would be published\n  hint: remove it from the repository AND from git history, and treat the key as compromised: revoke it and rotate (candor keys rotate; docs/content.md, "keys/")` }));
+  return findings
+    .filter((f) => !already(f.file))
+    .map((f): Problem =>
+      f.kind === 'too-large'
+        ? {
+            level: 'warning',
+            code: 'FILE_NOT_SCANNED',
+            message: `${f.file}: larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB, not scanned for private keys\n  hint: keep large files out of the repository, or check them yourself`,
+          }
+        : {
+            level: 'error',
+            code: 'PRIVATE_KEY_IN_REPO',
+            message: `${f.file}: ${SECRET_NAMES[f.kind]} in a file that would be published\n  hint: remove it from the repository AND from git history, and treat the key as compromised: revoke it and rotate (candor keys rotate; docs/content.md, "keys/")`,
+          },
+    );
 }
 
 export async function check(ctx: Context, opts: { since?: string } = {}): Promise<Problem[]> {
@@ -159,7 +268,10 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
   if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
   if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
   if (files) problems.push(...(await archiveProblems(ctx, files)));
-  if (content) await attempt(problems, async () => { problems.push(...(await currencyProblems(ctx, content))); });
+  if (content)
+    await attempt(problems, async () => {
+      problems.push(...(await currencyProblems(ctx, content)));
+    });
   problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
   problems.push(...(await reportProblems(ctx, opts.since, files, content)));
   problems.push(...(await secretProblems(ctx, problems)));
@@ -167,7 +279,9 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
 }
 
 export function checkCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
-  program.command('check').description('validate all content, keys and the canary archive (exit 65 on any error)')
+  program
+    .command('check')
+    .description('validate all content, keys and the canary archive (exit 65 on any error)')
     .option('--json', 'machine-readable output')
     .option('--since <git-ref>', 'published state to compare policy versions with (default: HEAD)')
     .action(async (flags: { json?: boolean; since?: string }) => {

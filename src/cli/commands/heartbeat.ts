@@ -18,12 +18,25 @@ import { readCanaryContent, type CanaryContent } from '../../io/read-content.ts'
 import type { Context } from '../context.ts';
 import { keySourceOptions, toKeySource } from './attest.ts';
 
-interface HeartbeatFlags { ifDue?: boolean; freshness: boolean; key?: string; keyEnv?: string; passphraseFile?: string; passphraseEnv?: string }
+interface HeartbeatFlags {
+  ifDue?: boolean;
+  freshness: boolean;
+  key?: string;
+  keyEnv?: string;
+  passphraseFile?: string;
+  passphraseEnv?: string;
+}
 
 async function freshness(content: CanaryContent, flags: HeartbeatFlags, ctx: Context): Promise<{ bitcoin?: BitcoinProof; headlines?: Headline[] }> {
   const f = content.config.freshness;
   if (!flags.freshness) {
-    if (f.required) throw new ContentError('COMPOSE_REFUSED', '--no-freshness while a proof is required', { file: 'content/canary/canary.yml', field: 'freshness.required', expected: 'false to allow heartbeats without a proof', received: true });
+    if (f.required)
+      throw new ContentError('COMPOSE_REFUSED', '--no-freshness while a proof is required', {
+        file: 'content/canary/canary.yml',
+        field: 'freshness.required',
+        expected: 'false to allow heartbeats without a proof',
+        received: true,
+      });
     ctx.io.err('warning: no proof of freshness (--no-freshness)');
     return {};
   }
@@ -33,9 +46,16 @@ async function freshness(content: CanaryContent, flags: HeartbeatFlags, ctx: Con
     return undefined;
   });
   if (bitcoin && Date.parse(bitcoin.time) > ctx.now.getTime()) {
-    throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the block is dated after now', { field: 'bitcoin.time', expected: `before ${ctx.now.toISOString()}`, received: bitcoin.time, hint: 'Miners may date a block up to two hours ahead; run again later or raise the depth.' });
+    throw new FreshnessError('SOURCE_BAD_RESPONSE', 'the block is dated after now', {
+      field: 'bitcoin.time',
+      expected: `before ${ctx.now.toISOString()}`,
+      received: bitcoin.time,
+      hint: 'Miners may date a block up to two hours ahead; run again later or raise the depth.',
+    });
   }
-  const headlines = f.headlines ? await fetchHeadlines({ feeds: f.headlines.feeds, perFeed: f.headlines.perFeed, now: ctx.now, maxAgeHours: f.headlines.maxAgeHours }) : undefined;
+  const headlines = f.headlines
+    ? await fetchHeadlines({ feeds: f.headlines.feeds, perFeed: f.headlines.perFeed, now: ctx.now, maxAgeHours: f.headlines.maxAgeHours })
+    : undefined;
   return { ...(bitcoin ? { bitcoin } : {}), ...(headlines ? { headlines } : {}) };
 }
 
@@ -47,7 +67,11 @@ function notDue(previous: { data: { issued: string; attestation: { hash: string 
 
 export async function issueHeartbeat(flags: HeartbeatFlags, ctx: Context): Promise<string | null> {
   const att = await latestAttestation(ctx.project);
-  if (!att) throw new ContentError('FILE_MISSING', 'no attestation in the archive', { file: relative(ctx.project.root, ctx.project.archive), hint: 'The signers publish one first: candor canary attest prepare / sign / publish' });
+  if (!att)
+    throw new ContentError('FILE_MISSING', 'no attestation in the archive', {
+      file: relative(ctx.project.root, ctx.project.archive),
+      hint: 'The signers publish one first: candor canary attest prepare / sign / publish',
+    });
   const previous = await latestHeartbeat(ctx.project);
   if (flags.ifDue && notDue(previous, att.hash, att.data.heartbeat.intervalHours, ctx.now)) {
     ctx.io.out(`Heartbeat ${previous!.data.sequence} (${previous!.data.issued}) is recent: not due yet.`);
@@ -55,10 +79,14 @@ export async function issueHeartbeat(flags: HeartbeatFlags, ctx: Context): Promi
   }
   const content = await readCanaryContent(ctx.project);
   const key = await readSigningKey(toKeySource(flags), ctx.env);
-  const { data, text } = composeHeartbeat({
-    attestation: { data: att.data, hash: att.hash }, freshness: await freshness(content, flags, ctx),
-    ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
-  }, { now: ctx.now });
+  const { data, text } = composeHeartbeat(
+    {
+      attestation: { data: att.data, hash: att.hash },
+      freshness: await freshness(content, flags, ctx),
+      ...(previous ? { previous: { data: previous.data, hash: previous.hash } } : {}),
+    },
+    { now: ctx.now },
+  );
   const signed = await signDocument(text, [key], { now: ctx.now });
   await selfCheck(signed, att.signed, ctx);
   const file = await archive(ctx.project, 'heartbeat', data.sequence, signed);
@@ -72,7 +100,11 @@ async function selfCheck(heartbeat: string, attestation: string, ctx: Context): 
   const result = await verifyCanary({ attestation, heartbeat, keys, pins: [] }, { now: ctx.now, skewSeconds: 300 });
   const blocking = result.reasons.filter((r) => r.subject === 'heartbeat' && REASONS[r.code] === 'invalid');
   if (blocking.length > 0) {
-    throw new ContentError('COMPOSE_REFUSED', 'the new heartbeat does not verify', { expected: 'a heartbeat that candor verify accepts', received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '), hint: 'Check that the CI key is listed under heartbeat.keys and its public key is in keys/.' });
+    throw new ContentError('COMPOSE_REFUSED', 'the new heartbeat does not verify', {
+      expected: 'a heartbeat that candor verify accepts',
+      received: blocking.map((r) => `${r.code}: ${r.message}`).join('; '),
+      hint: 'Check that the CI key is listed under heartbeat.keys and its public key is in keys/.',
+    });
   }
 }
 
@@ -80,5 +112,7 @@ export function heartbeatCommand(canary: Command, ctx: () => Context): void {
   keySourceOptions(canary.command('heartbeat').description('issue, sign and archive the next heartbeat (the CI key)'))
     .option('--if-due', 'do nothing if the last heartbeat is younger than the interval')
     .option('--no-freshness', 'skip the proof of freshness (refused when canary.yml requires one)')
-    .action(async (flags: HeartbeatFlags) => { await issueHeartbeat(flags, ctx()); });
+    .action(async (flags: HeartbeatFlags) => {
+      await issueHeartbeat(flags, ctx());
+    });
 }

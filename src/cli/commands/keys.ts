@@ -15,23 +15,47 @@ const DAY = 86_400_000;
 
 async function passphraseFor(flags: { passphraseFile?: string; passphraseEnv?: string }, ctx: Context): Promise<string> {
   const value = flags.passphraseFile ? (await readText(flags.passphraseFile)).replace(/\r?\n$/, '') : ctx.env[flags.passphraseEnv ?? 'CANDOR_PASSPHRASE'];
-  if (!value) throw new UsageError('USAGE', 'a new private key needs a passphrase', { field: '--passphrase-file', hint: 'Set CANDOR_PASSPHRASE or pass --passphrase-file: keys are never written unencrypted.' });
+  if (!value)
+    throw new UsageError('USAGE', 'a new private key needs a passphrase', {
+      field: '--passphrase-file',
+      hint: 'Set CANDOR_PASSPHRASE or pass --passphrase-file: keys are never written unencrypted.',
+    });
   return value;
 }
 
-interface GenerateFlags { name: string; email?: string; out: string; expiresDays: string; passphraseFile?: string; passphraseEnv?: string }
+interface GenerateFlags {
+  name: string;
+  email?: string;
+  out: string;
+  expiresDays: string;
+  passphraseFile?: string;
+  passphraseEnv?: string;
+}
 
 export async function generate(flags: GenerateFlags, ctx: Context): Promise<string> {
   const out = path.resolve(flags.out);
   if (!path.relative(ctx.project.keys, out).startsWith('..')) {
-    throw new UsageError('USAGE', 'refusing to write a private key into keys/', { field: '--out', expected: 'a path outside keys/ (which is published)', received: relative(ctx.project.root, out) });
+    throw new UsageError('USAGE', 'refusing to write a private key into keys/', {
+      field: '--out',
+      expected: 'a path outside keys/ (which is published)',
+      received: relative(ctx.project.root, out),
+    });
   }
-  if (await exists(out)) throw new UsageError('USAGE', 'the file exists', { field: '--out', received: flags.out, hint: 'Choose a new file; candor never overwrites a key.' });
-  const key = await generateSigningKey({ name: flags.name, ...(flags.email ? { email: flags.email } : {}), passphrase: await passphraseFor(flags, ctx), expiresInDays: Number(flags.expiresDays), now: ctx.now });
+  if (await exists(out))
+    throw new UsageError('USAGE', 'the file exists', { field: '--out', received: flags.out, hint: 'Choose a new file; candor never overwrites a key.' });
+  const key = await generateSigningKey({
+    name: flags.name,
+    ...(flags.email ? { email: flags.email } : {}),
+    passphrase: await passphraseFor(flags, ctx),
+    expiresInDays: Number(flags.expiresDays),
+    now: ctx.now,
+  });
   await writeFileAtomic(out, key.privateKey, { mode: 0o600 });
   const pub = path.join(ctx.project.keys, `${key.fingerprint}.asc`);
   await writeFileAtomic(pub, key.publicKey);
-  ctx.io.out(`Generated ${key.fingerprint}\n  private (encrypted): ${flags.out}\n  public: ${relative(ctx.project.root, pub)}\nAdd it to content/canary/canary.yml:\n  - name: ${flags.name}\n    fingerprint: ${key.fingerprint}`);
+  ctx.io.out(
+    `Generated ${key.fingerprint}\n  private (encrypted): ${flags.out}\n  public: ${relative(ctx.project.root, pub)}\nAdd it to content/canary/canary.yml:\n  - name: ${flags.name}\n    fingerprint: ${key.fingerprint}`,
+  );
   return key.fingerprint;
 }
 
@@ -39,7 +63,11 @@ export async function importKey(file: string, ctx: Context): Promise<void> {
   const text = await readText(file);
   const keys = await readKeys(text, file);
   if (text.includes('PRIVATE KEY') || keys.some((k) => k.isPrivate())) {
-    throw new ContentError('PRIVATE_KEY_IN_REPO', 'refusing to import a private key', { file, expected: 'a public key (gpg --armor --export FPR)', received: 'private key material' });
+    throw new ContentError('PRIVATE_KEY_IN_REPO', 'refusing to import a private key', {
+      file,
+      expected: 'a public key (gpg --armor --export FPR)',
+      received: 'private key material',
+    });
   }
   for (const key of keys) {
     const target = path.join(ctx.project.keys, `${fingerprintOf(key)}.asc`);
@@ -49,7 +77,7 @@ export async function importKey(file: string, ctx: Context): Promise<void> {
 }
 
 function roleOf(fpr: string, roles: Map<string, string>, retired: boolean): string {
-  return retired ? 'retired' : roles.get(fpr) ?? 'unused';
+  return retired ? 'retired' : (roles.get(fpr) ?? 'unused');
 }
 
 export async function list(flags: { json?: boolean }, ctx: Context): Promise<number> {
@@ -64,46 +92,103 @@ export async function list(flags: { json?: boolean }, ctx: Context): Promise<num
     for (const key of file.keys) {
       const info = await describeKey(key);
       const daysLeft = info.expires ? Math.floor((info.expires.getTime() - ctx.now.getTime()) / DAY) : null;
-      const status = info.revoked ? 'revoked' : daysLeft !== null && daysLeft < 0 ? 'expired' : daysLeft !== null && daysLeft <= warnDays ? `expires in ${daysLeft} days` : 'valid';
-      rows.push({ fingerprint: info.fingerprint, role: roleOf(info.fingerprint, roles, file.retired), userIDs: info.userIDs, created: info.created.toISOString(), expires: info.expires?.toISOString() ?? null, status, file: file.file });
+      const status = info.revoked
+        ? 'revoked'
+        : daysLeft !== null && daysLeft < 0
+          ? 'expired'
+          : daysLeft !== null && daysLeft <= warnDays
+            ? `expires in ${daysLeft} days`
+            : 'valid';
+      rows.push({
+        fingerprint: info.fingerprint,
+        role: roleOf(info.fingerprint, roles, file.retired),
+        userIDs: info.userIDs,
+        created: info.created.toISOString(),
+        expires: info.expires?.toISOString() ?? null,
+        status,
+        file: file.file,
+      });
     }
   }
-  ctx.io.out(flags.json ? JSON.stringify(rows, null, 2) : rows.map((r) => `${r.fingerprint}  ${r.role.padEnd(9)} ${r.status.padEnd(18)} ${r.userIDs.join(', ')}`).join('\n') || 'No keys in keys/.');
+  ctx.io.out(
+    flags.json
+      ? JSON.stringify(rows, null, 2)
+      : rows.map((r) => `${r.fingerprint}  ${r.role.padEnd(9)} ${r.status.padEnd(18)} ${r.userIDs.join(', ')}`).join('\n') || 'No keys in keys/.',
+  );
   return rows.some((r) => r.role !== 'retired' && r.status !== 'valid') ? 1 : 0;
 }
 
-interface RotateFlags { newKey: string; reason: string; key?: string; keyEnv?: string; passphraseFile?: string; passphraseEnv?: string }
+interface RotateFlags {
+  newKey: string;
+  reason: string;
+  key?: string;
+  keyEnv?: string;
+  passphraseFile?: string;
+  passphraseEnv?: string;
+}
 
 export async function rotate(flags: RotateFlags, ctx: Context): Promise<void> {
   const retired = await readSigningKey(toKeySource(flags), ctx.env);
   const [replacement] = await readKeys(await readText(flags.newKey), flags.newKey);
-  if (!replacement || replacement.isPrivate()) throw new UsageError('USAGE', 'the new key must be a public key', { field: '--new-key', received: flags.newKey });
+  if (!replacement || replacement.isPrivate())
+    throw new UsageError('USAGE', 'the new key must be a public key', { field: '--new-key', received: flags.newKey });
   const certified = await certifyReplacement(replacement, retired, { now: ctx.now });
   const oldFpr = fingerprintOf(retired);
   const newFpr = fingerprintOf(certified);
   await writeFileAtomic(path.join(ctx.project.keys, `${newFpr}.asc`), certified.armor().replace(/\r\n/g, '\n'));
   const oldFile = path.join(ctx.project.keys, `${oldFpr}.asc`);
-  if (await exists(oldFile)) await rename(oldFile, path.join(ctx.project.retiredKeys, `${oldFpr}.asc`)).catch(async () => {
-    await writeFileAtomic(path.join(ctx.project.retiredKeys, `${oldFpr}.asc`), await readText(oldFile));
-  });
-  await appendFile(path.join(ctx.project.retiredKeys, 'README.md'), `- ${oldFpr}: retired ${ctx.now.toISOString().slice(0, 10)}, replaced by ${newFpr}. ${flags.reason}\n`);
-  ctx.io.out([`Certified ${newFpr} with ${oldFpr}; the old key is now in keys/retired/.`, 'Announce it in the next attestation: in content/canary/canary.yml replace the old fingerprint and add', '  rotations:', `    - retired: ${oldFpr}`, `      replacement: ${newFpr}`, `      reason: ${JSON.stringify(flags.reason)}`].join('\n'));
+  if (await exists(oldFile))
+    await rename(oldFile, path.join(ctx.project.retiredKeys, `${oldFpr}.asc`)).catch(async () => {
+      await writeFileAtomic(path.join(ctx.project.retiredKeys, `${oldFpr}.asc`), await readText(oldFile));
+    });
+  await appendFile(
+    path.join(ctx.project.retiredKeys, 'README.md'),
+    `- ${oldFpr}: retired ${ctx.now.toISOString().slice(0, 10)}, replaced by ${newFpr}. ${flags.reason}\n`,
+  );
+  ctx.io.out(
+    [
+      `Certified ${newFpr} with ${oldFpr}; the old key is now in keys/retired/.`,
+      'Announce it in the next attestation: in content/canary/canary.yml replace the old fingerprint and add',
+      '  rotations:',
+      `    - retired: ${oldFpr}`,
+      `      replacement: ${newFpr}`,
+      `      reason: ${JSON.stringify(flags.reason)}`,
+    ].join('\n'),
+  );
 }
 
 export function keysCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
   const keys = program.command('keys').description('generate, import, list and rotate OpenPGP keys (public keys live in keys/)');
-  keys.command('generate').description('make a v4 Ed25519 signing key: encrypted private key to --out, public key to keys/')
-    .requiredOption('--name <name>', 'who holds the key').option('--email <email>', 'an address for the user ID')
+  keys
+    .command('generate')
+    .description('make a v4 Ed25519 signing key: encrypted private key to --out, public key to keys/')
+    .requiredOption('--name <name>', 'who holds the key')
+    .option('--email <email>', 'an address for the user ID')
     .requiredOption('--out <file>', 'where to write the encrypted private key (outside keys/)')
     .option('--expires-days <n>', 'key lifetime in days', '730')
     .option('--passphrase-file <file>', 'file holding the passphrase (default: $CANDOR_PASSPHRASE)')
     .option('--passphrase-env <name>', 'environment variable holding the passphrase')
-    .action(async (flags: GenerateFlags) => { await generate(flags, ctx()); });
-  keys.command('import').description('add a public key to keys/ (refuses private keys)').argument('<file>')
-    .action(async (file: string) => { await importKey(file, ctx()); });
-  keys.command('list').description('list keys with role and expiry; exit 1 if an active key is expired, revoked or expiring soon')
-    .option('--json', 'machine-readable output').action(async (flags: { json?: boolean }) => { done(await list(flags, ctx())); });
+    .action(async (flags: GenerateFlags) => {
+      await generate(flags, ctx());
+    });
+  keys
+    .command('import')
+    .description('add a public key to keys/ (refuses private keys)')
+    .argument('<file>')
+    .action(async (file: string) => {
+      await importKey(file, ctx());
+    });
+  keys
+    .command('list')
+    .description('list keys with role and expiry; exit 1 if an active key is expired, revoked or expiring soon')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { json?: boolean }) => {
+      done(await list(flags, ctx()));
+    });
   keySourceOptions(keys.command('rotate').description('certify a new key with the old one (--key), retire the old one'))
-    .requiredOption('--new-key <file>', 'the new public key').requiredOption('--reason <text>', 'why the key is rotated')
-    .action(async (flags: RotateFlags) => { await rotate(flags, ctx()); });
+    .requiredOption('--new-key <file>', 'the new public key')
+    .requiredOption('--reason <text>', 'why the key is rotated')
+    .action(async (flags: RotateFlags) => {
+      await rotate(flags, ctx());
+    });
 }

@@ -31,12 +31,25 @@ async function findReport(ctx: Context, id: string): Promise<{ report: Report; a
   if (!report) {
     const broken = set.problems.filter((p) => p.file.endsWith(`/${id}.md`));
     if (broken.length > 0) throw errorFromProblems(broken);
-    throw new UsageError('USAGE', 'no such report', { field: 'period', expected: set.reports.map((r) => r.id).join(', ') || 'a file under content/transparency/', received: id });
+    throw new UsageError('USAGE', 'no such report', {
+      field: 'period',
+      expected: set.reports.map((r) => r.id).join(', ') || 'a file under content/transparency/',
+      received: id,
+    });
   }
   return { report, all: set.reports };
 }
 
-const OUTCOME_LABELS: Record<string, string> = { contentDisclosed: 'content disclosed', nonContentDisclosed: 'non-content disclosed', noData: 'no data', rejected: 'rejected', contested: 'contested in court', narrowed: 'narrowed', withdrawn: 'withdrawn', pending: 'pending' };
+const OUTCOME_LABELS: Record<string, string> = {
+  contentDisclosed: 'content disclosed',
+  nonContentDisclosed: 'non-content disclosed',
+  noData: 'no data',
+  rejected: 'rejected',
+  contested: 'contested in court',
+  narrowed: 'narrowed',
+  withdrawn: 'withdrawn',
+  pending: 'pending',
+};
 
 function table(title: string, rows: [string, string][]): string[] {
   const width = Math.max(...rows.map(([label]) => label.length), 8);
@@ -47,23 +60,53 @@ export async function show(id: string, flags: { json?: boolean }, ctx: Context):
   const { report } = await findReport(ctx, id);
   const s = summarize(report);
   if (flags.json) return ctx.io.out(JSON.stringify(s, null, 2));
-  ctx.io.out([
-    `${report.title} (${report.period.start} to ${report.period.end}), published ${report.published}, next due ${report.nextReportDue}`,
-    ...table('Totals', [['requests received', formatTotal(s.totals.received)], ['accounts specified', formatTotal(s.totals.accountsSpecified)], ['accounts affected', formatTotal(s.totals.accountsAffected)], ['users notified', formatTotal(s.totals.usersNotified)], ['gag orders', formatTotal(s.totals.gagOrders)]]),
-    ...table('Outcomes', Object.entries(s.totals.outcomes).map(([k, t]) => [OUTCOME_LABELS[k] ?? k, formatTotal(t)])),
-    ...table('By country', s.byCountry.map((c) => [`${c.country} ${c.name}`, formatTotal(c.totals.received)])),
-    ...table('By requester', s.byRequesterType.map((r) => [r.requesterType, formatTotal(r.totals.received)])),
-    ...(s.nationalSecurity.length ? table('National security', s.nationalSecurity.map((n) => [n.kind, formatTotal(countTotal(n.received))])) : []),
-  ].join('\n'));
+  ctx.io.out(
+    [
+      `${report.title} (${report.period.start} to ${report.period.end}), published ${report.published}, next due ${report.nextReportDue}`,
+      ...table('Totals', [
+        ['requests received', formatTotal(s.totals.received)],
+        ['accounts specified', formatTotal(s.totals.accountsSpecified)],
+        ['accounts affected', formatTotal(s.totals.accountsAffected)],
+        ['users notified', formatTotal(s.totals.usersNotified)],
+        ['gag orders', formatTotal(s.totals.gagOrders)],
+      ]),
+      ...table(
+        'Outcomes',
+        Object.entries(s.totals.outcomes).map(([k, t]) => [OUTCOME_LABELS[k] ?? k, formatTotal(t)]),
+      ),
+      ...table(
+        'By country',
+        s.byCountry.map((c) => [`${c.country} ${c.name}`, formatTotal(c.totals.received)]),
+      ),
+      ...table(
+        'By requester',
+        s.byRequesterType.map((r) => [r.requesterType, formatTotal(r.totals.received)]),
+      ),
+      ...(s.nationalSecurity.length
+        ? table(
+            'National security',
+            s.nationalSecurity.map((n) => [n.kind, formatTotal(countTotal(n.received))]),
+          )
+        : []),
+    ].join('\n'),
+  );
 }
 
-interface ExportFlags { csv?: boolean; json?: boolean; schema?: boolean; out?: string }
+interface ExportFlags {
+  csv?: boolean;
+  json?: boolean;
+  schema?: boolean;
+  out?: string;
+}
 
 export async function exportReports(flags: ExportFlags, ctx: Context): Promise<void> {
-  if ([flags.csv, flags.json, flags.schema].filter(Boolean).length !== 1) throw new UsageError('USAGE', 'choose one format', { expected: '--csv, --json or --schema', received: 'none or several' });
+  if ([flags.csv, flags.json, flags.schema].filter(Boolean).length !== 1)
+    throw new UsageError('USAGE', 'choose one format', { expected: '--csv, --json or --schema', received: 'none or several' });
   const set = await readReports(ctx.project);
-  const text = flags.csv ? reportsToCsv(set.reports)
-    : flags.schema ? `${JSON.stringify(REPORT_JSON_SCHEMA, null, 2)}\n`
+  const text = flags.csv
+    ? reportsToCsv(set.reports)
+    : flags.schema
+      ? `${JSON.stringify(REPORT_JSON_SCHEMA, null, 2)}\n`
       : `${canonicalJson({ reports: set.reports.map(reportJsonObject), across: acrossReports(set.reports) })}\n`;
   if (!flags.out) return ctx.io.out(text.replace(/\r?\n$/, ''));
   await writeFileAtomic(flags.out, text);
@@ -101,9 +144,16 @@ export async function newReport(id: string, ctx: Context): Promise<string> {
   // The next report is due a month after the next period ends.
   const nextReportDue = addDays(periodAfter(period, cadence).end, 31);
   const front = {
-    title: `Transparency report ${id}`, period, cadence, published, nextReportDue,
+    title: `Transparency report ${id}`,
+    period,
+    cadence,
+    published,
+    nextReportDue,
     countingUnit: last?.countingUnit ?? 'One legal request document, however many accounts it names.',
-    definitions: last?.definitions ?? {}, exclusions: last?.exclusions ?? [], requests: [], nationalSecurity: [],
+    definitions: last?.definitions ?? {},
+    exclusions: last?.exclusions ?? [],
+    requests: [],
+    nationalSecurity: [],
   };
   await writeFileAtomic(file, `---\n${stringify(front, { lineWidth: 0 })}---\n\n## Notable requests\n\n## Methodology\n`);
   ctx.io.out(`Started ${relative(ctx.project.root, file)}: set the period, the dates and the request rows, then run candor check.`);
@@ -112,13 +162,34 @@ export async function newReport(id: string, ctx: Context): Promise<string> {
 
 export function reportCommand(program: Command, ctx: () => Context): void {
   const report = program.command('report').description('transparency reports: new, show, export, sign');
-  report.command('new').description('start the report of a period (e.g. 2026-h2) from the last one').argument('<period>')
-    .action(async (id: string) => { await newReport(id, ctx()); });
-  report.command('show').description('totals and tables of one report in the terminal').argument('<period>').option('--json', 'the computed summary as JSON')
-    .action(async (id: string, flags: { json?: boolean }) => { await show(id, flags, ctx()); });
-  report.command('export').description('every report as CSV (RFC 4180), JSON, or the JSON Schema')
-    .option('--csv').option('--json').option('--schema').option('--out <file>', 'write to a file (atomically) instead of stdout')
-    .action(async (flags: ExportFlags) => { await exportReports(flags, ctx()); });
-  keySourceOptions(report.command('sign').description("sign a report's canonical JSON (detached, content/transparency/<period>.json.asc)").argument('<period>'))
-    .action(async (id: string, flags: Parameters<typeof toKeySource>[0]) => { await sign(id, flags, ctx()); });
+  report
+    .command('new')
+    .description('start the report of a period (e.g. 2026-h2) from the last one')
+    .argument('<period>')
+    .action(async (id: string) => {
+      await newReport(id, ctx());
+    });
+  report
+    .command('show')
+    .description('totals and tables of one report in the terminal')
+    .argument('<period>')
+    .option('--json', 'the computed summary as JSON')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      await show(id, flags, ctx());
+    });
+  report
+    .command('export')
+    .description('every report as CSV (RFC 4180), JSON, or the JSON Schema')
+    .option('--csv')
+    .option('--json')
+    .option('--schema')
+    .option('--out <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (flags: ExportFlags) => {
+      await exportReports(flags, ctx());
+    });
+  keySourceOptions(
+    report.command('sign').description("sign a report's canonical JSON (detached, content/transparency/<period>.json.asc)").argument('<period>'),
+  ).action(async (id: string, flags: Parameters<typeof toKeySource>[0]) => {
+    await sign(id, flags, ctx());
+  });
 }

@@ -43,14 +43,16 @@ function explorers(list: string[]): ExplorerSource[] | undefined {
 function seconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError('USAGE', 'not a number of seconds', { field: flag, expected: 'a positive number of seconds, e.g. 10', received: value });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError('USAGE', 'not a number of seconds', { field: flag, expected: 'a positive number of seconds, e.g. 10', received: value });
   return n * 1000;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('USAGE', 'not a whole number', { field: flag, expected: 'a whole number of signers, 1 or more', received: value });
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError('USAGE', 'not a whole number', { field: flag, expected: 'a whole number of signers, 1 or more', received: value });
   return n;
 }
 
@@ -58,10 +60,22 @@ async function runArchive(dir: string, flags: VerifyFlags, ctx: Context, clock: 
   const { verifyArchiveDir } = await import('../../io/archive-verify.ts');
   // An archive that is not there is not an archive that verifies: never ALIVE over nothing.
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError('INPUT_UNREADABLE', 'cannot read the archive folder', { file: dir, field: '--archive', expected: 'a folder of attestation-NNNNNN.txt and heartbeat-NNNNNN.txt files', received: systemReason(error.code), hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).' });
+    throw new UsageError('INPUT_UNREADABLE', 'cannot read the archive folder', {
+      file: dir,
+      field: '--archive',
+      expected: 'a folder of attestation-NNNNNN.txt and heartbeat-NNNNNN.txt files',
+      received: systemReason(error.code),
+      hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).',
+    });
   });
   if (!names.some((n) => /^attestation-\d{6}\.txt$/.test(n))) {
-    throw new UsageError('INPUT_UNREADABLE', 'no attestation in the archive folder', { file: dir, field: '--archive', expected: 'at least one attestation-NNNNNN.txt', received: `${names.length} other file(s)`, hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).' });
+    throw new UsageError('INPUT_UNREADABLE', 'no attestation in the archive folder', {
+      file: dir,
+      field: '--archive',
+      expected: 'at least one attestation-NNNNNN.txt',
+      received: `${names.length} other file(s)`,
+      hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).',
+    });
   }
   const result = await verifyArchiveDir(dir, { keys: flags.keys, keyring: flags.keyring, automated: flags.automated, clock });
   ctx.io.out(flags.json ? JSON.stringify(result, null, 2) : result.summary);
@@ -70,30 +84,56 @@ async function runArchive(dir: string, flags: VerifyFlags, ctx: Context, clock: 
 
 export async function runVerify(target: string | undefined, flags: VerifyFlags, ctx: Context): Promise<number> {
   const skew = Number(flags.skew);
-  if (!/^\d{1,6}$/.test(flags.skew)) throw new UsageError('USAGE', 'not a number of seconds', { field: '--skew', expected: 'a whole number of seconds, 0 or more, e.g. 300', received: flags.skew });
+  if (!/^\d{1,6}$/.test(flags.skew))
+    throw new UsageError('USAGE', 'not a number of seconds', {
+      field: '--skew',
+      expected: 'a whole number of seconds, 0 or more, e.g. 300',
+      received: flags.skew,
+    });
   const clock = { now: ctx.now, skewSeconds: skew };
   if (flags.archive) return runArchive(flags.archive, flags, ctx, clock);
-  if (flags.acknowledge && !flags.state) throw new UsageError('USAGE', '--acknowledge needs --state', { field: '--acknowledge', expected: '--state FILE, whose recorded trip you acknowledge', received: 'no --state' });
+  if (flags.acknowledge && !flags.state)
+    throw new UsageError('USAGE', '--acknowledge needs --state', {
+      field: '--acknowledge',
+      expected: '--state FILE, whose recorded trip you acknowledge',
+      received: 'no --state',
+    });
   const stateFile = flags.state ? await import('../../io/verify-state.ts') : undefined;
   const [{ gatherVerifyInput }, { verifyCanary }, { verdictJson, verdictText }] = await Promise.all([
-    import('../../io/verify-sources.ts'), import('../../core/verify/verify-canary.ts'), import('../../core/verify/verdict-text.ts'),
+    import('../../io/verify-sources.ts'),
+    import('../../core/verify/verify-canary.ts'),
+    import('../../core/verify/verdict-text.ts'),
   ]);
   const state = flags.state ? await stateFile!.readState(flags.state) : undefined;
   const minSigners = positiveInt(flags.minSigners, '--min-signers');
   const timeoutMs = seconds(flags.timeout, '--timeout');
   const timeLimitMs = seconds(flags.timeLimit, '--time-limit');
   const input = await gatherVerifyInput({
-    target: target!, keys: flags.keys, keyring: flags.keyring, automated: flags.automated, online: Boolean(flags.online), acknowledge: Boolean(flags.acknowledge),
-    ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}), ...(flags.previous ? { previous: flags.previous } : {}),
-    ...(state ? { state } : {}), ...(flags.documents ? { documents: flags.documents } : {}), ...(flags.service ? { service: flags.service } : {}),
-    ...(minSigners ? { minSigners } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(timeLimitMs ? { timeLimitMs } : {}),
+    target: target!,
+    keys: flags.keys,
+    keyring: flags.keyring,
+    automated: flags.automated,
+    online: Boolean(flags.online),
+    acknowledge: Boolean(flags.acknowledge),
+    ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}),
+    ...(flags.previous ? { previous: flags.previous } : {}),
+    ...(state ? { state } : {}),
+    ...(flags.documents ? { documents: flags.documents } : {}),
+    ...(flags.service ? { service: flags.service } : {}),
+    ...(minSigners ? { minSigners } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(timeLimitMs ? { timeLimitMs } : {}),
     ...(explorers(flags.explorer) ? { explorers: explorers(flags.explorer)! } : {}),
   });
   const result = await verifyCanary(input, clock);
   ctx.io.out(flags.json ? JSON.stringify(verdictJson(result), null, 2) : verdictText(result, { showText: Boolean(flags.showText) }));
   if (flags.state) {
     await stateFile!.advanceState(flags.state, state, result, {
-      signedAttestation: input.attestation, pins: input.pins, automated: input.automated ?? [], acknowledge: Boolean(flags.acknowledge), ...(minSigners ? { minSignersFlag: minSigners } : {}),
+      signedAttestation: input.attestation,
+      pins: input.pins,
+      automated: input.automated ?? [],
+      acknowledge: Boolean(flags.acknowledge),
+      ...(minSigners ? { minSignersFlag: minSigners } : {}),
     });
   }
   return VERDICT_EXIT[result.verdict];
@@ -102,13 +142,24 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function verifyCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
-  program.command('verify')
+  program
+    .command('verify')
     .description('check that a canary is authentic, fresh and unchanged (exit 0 alive, 1 tripped, 2 stale, 3 invalid)')
     .argument('[target]', 'canary file (attestation) or site URL, e.g. https://example.org/ or .../canary.txt')
     .option('--heartbeat <file|url>', 'the heartbeat (default: heartbeat.txt beside the canary)')
-    .option('--keys <fingerprint|file|url>', 'pin a signer (a person): a fingerprint, or a file or URL holding one public key (repeatable, or comma-separated fingerprints)', collect, [])
+    .option(
+      '--keys <fingerprint|file|url>',
+      'pin a signer (a person): a fingerprint, or a file or URL holding one public key (repeatable, or comma-separated fingerprints)',
+      collect,
+      [],
+    )
     .option('--keyring <file|dir|url>', 'public keys to check signatures with, of any role; never pins (repeatable)', collect, [])
-    .option('--automated <fingerprint>', 'accept an automated (single-layer) canary: this CI heartbeat key may sign attestations alone (repeatable)', collect, [])
+    .option(
+      '--automated <fingerprint>',
+      'accept an automated (single-layer) canary: this CI heartbeat key may sign attestations alone (repeatable)',
+      collect,
+      [],
+    )
     .option('--service <url>', 'the service you expect (default: the site given as target); the canary must name it')
     .option('--previous <file|url>', 'the previous attestation you saw: catches rollback and statement changes')
     .option('--state <file>', 'remember pins, the service, the last canary seen and any trip between runs (read and updated)')

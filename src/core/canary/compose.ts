@@ -41,8 +41,14 @@ function statementChanges(input: AttestationInput): StatementChange[] {
   return diffStatements(input.previous.data.statements, input.statements).map((d) => {
     const explanation = explanations[d.statement] ?? (d.change === 'added' ? 'New statement.' : undefined);
     if (!explanation) {
-      refuse(`statements.${d.statement}`, `statement ${d.statement} was ${d.change} without an explanation`, 'a signed explanation of the change',
-        d.change, `Pass --explain ${d.statement}="why it changed"; verifiers treat an unexplained change as a tripped canary.`, 'content/canary/statements.yml');
+      refuse(
+        `statements.${d.statement}`,
+        `statement ${d.statement} was ${d.change} without an explanation`,
+        'a signed explanation of the change',
+        d.change,
+        `Pass --explain ${d.statement}="why it changed"; verifiers treat an unexplained change as a tripped canary.`,
+        'content/canary/statements.yml',
+      );
     }
     return { statement: d.statement, change: d.change, explanation };
   });
@@ -63,13 +69,26 @@ function refuseDeceptive(input: AttestationInput): void {
   for (const [field, text, file] of fields) {
     const found = findDeceptiveCharacters(text);
     if (found.length > 0) {
-      refuse(field, 'text that reads otherwise than it is signed', 'plain text without bidirectional controls, invisible characters or look-alike letters',
-        describeDeceptive(found).replace(/^line 1, /, ''), 'Retype the text in plain characters; verifiers refuse the whole attestation (TEXT_DECEPTIVE).', file);
+      refuse(
+        field,
+        'text that reads otherwise than it is signed',
+        'plain text without bidirectional controls, invisible characters or look-alike letters',
+        describeDeceptive(found).replace(/^line 1, /, ''),
+        'Retype the text in plain characters; verifiers refuse the whole attestation (TEXT_DECEPTIVE).',
+        file,
+      );
     }
   }
   for (const doc of input.documents) {
     const problem = documentPathProblem(doc.path);
-    if (problem) refuse('documents', 'a document path verifiers cannot fetch', 'a path under content/ of plain names (letters, digits, ".", "_", "-")', doc.path, `Rename the file: ${problem}.`);
+    if (problem)
+      refuse(
+        'documents',
+        'a document path verifiers cannot fetch',
+        'a path under content/ of plain names (letters, digits, ".", "_", "-")',
+        doc.path,
+        `Rename the file: ${problem}.`,
+      );
   }
 }
 
@@ -78,13 +97,30 @@ export function composeAttestation(input: AttestationInput, clock: { now: Date }
   refuseDeceptive(input);
   const lifetime = input.lifetimeDays ?? config.cadence.attestationLifetimeDays;
   if (lifetime > config.cadence.maxAttestationLifetimeDays && input.lifetimeDays !== undefined) {
-    throw new UsageError('USAGE', 'attestation lifetime too long', { field: '--lifetime-days', expected: `at most ${config.cadence.maxAttestationLifetimeDays} days`, received: lifetime, hint: 'The most is cadence.maxAttestationLifetimeDays in content/canary/canary.yml (docs/content.md#canary-configuration).' });
+    throw new UsageError('USAGE', 'attestation lifetime too long', {
+      field: '--lifetime-days',
+      expected: `at most ${config.cadence.maxAttestationLifetimeDays} days`,
+      received: lifetime,
+      hint: 'The most is cadence.maxAttestationLifetimeDays in content/canary/canary.yml (docs/content.md#canary-configuration).',
+    });
   }
   if (lifetime > config.cadence.maxAttestationLifetimeDays) {
-    refuse('cadence.attestationLifetimeDays', 'attestation lifetime too long', `at most ${config.cadence.maxAttestationLifetimeDays} days`, lifetime, 'Shorten --lifetime-days.');
+    refuse(
+      'cadence.attestationLifetimeDays',
+      'attestation lifetime too long',
+      `at most ${config.cadence.maxAttestationLifetimeDays} days`,
+      lifetime,
+      'Shorten --lifetime-days.',
+    );
   }
   if (previous && previous.data.signal.kind === 'final') {
-    refuse('signal', 'the previous attestation ended this canary', 'no attestation after a final one', 'final', 'A final attestation cannot be followed; start a new canary with new keys.');
+    refuse(
+      'signal',
+      'the previous attestation ended this canary',
+      'no attestation after a final one',
+      'final',
+      'A final attestation cannot be followed; start a new canary with new keys.',
+    );
   }
   const issued = new Date(Math.floor(clock.now.getTime() / 1000) * 1000);
   const data: AttestationData = {
@@ -125,7 +161,13 @@ export function composeHeartbeat(input: HeartbeatInput, clock: { now: Date }): {
   const issued = new Date(Math.floor(clock.now.getTime() / 1000) * 1000);
   const attExpires = Date.parse(att.expires);
   if (issued.getTime() >= attExpires) {
-    refuse('expires', 'the attestation has expired', `a heartbeat before ${att.expires}`, toInstant(issued), 'The signers must issue a new attestation (candor canary attest) first.');
+    refuse(
+      'expires',
+      'the attestation has expired',
+      `a heartbeat before ${att.expires}`,
+      toInstant(issued),
+      'The signers must issue a new attestation (candor canary attest) first.',
+    );
   }
   if (att.heartbeat.freshnessRequired && !input.freshness.bitcoin) {
     refuse('freshness.required', 'no proof of freshness', 'a Bitcoin block proof', 'none', 'Check that the explorers in canary.yml are reachable.');

@@ -8,29 +8,39 @@ import { FORMAT } from './format.ts';
 export { FORMAT };
 
 /** Seconds precision, always UTC, always with a Z: one spelling per instant. */
-export const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an instant like 2026-11-23T00:00:00Z')
+export const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an instant like 2026-11-23T00:00:00Z')
   .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().replace('.000', '') === s, 'a real calendar instant');
-export const fingerprint = z.string().regex(/^[0-9A-F]{40}$/, '40 upper-case hex digits (a v4 fingerprint)')
+export const fingerprint = z
+  .string()
+  .regex(/^[0-9A-F]{40}$/, '40 upper-case hex digits (a v4 fingerprint)')
   .describe('a key fingerprint: 40 upper-case hex digits without spaces, e.g. B71E4FB9E9F78B713ECBE1D60685E3104EE941A7 (candor keys list shows them)');
 export const hashRef = z.string().regex(/^sha256:[0-9a-f]{64}$/, "'sha256:' and 64 lower-case hex digits");
-export const statementId = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'an ID of 2–32 upper-case letters, digits or _')
+export const statementId = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'an ID of 2–32 upper-case letters, digits or _')
   .describe('a statement ID: 2–32 upper-case letters, digits or _, starting with a letter, e.g. WAR');
 /** One line of plain text: no line breaks, no leading '-', no surrounding spaces. */
-const plainLine = z.string().min(1).max(2000)
+const plainLine = z
+  .string()
+  .min(1)
+  .max(2000)
   .refine((s) => s.isWellFormed(), { message: 'text without lone UTF-16 surrogates', params: { summary: 'has a broken character' } })
   .refine((s) => !/[\r\n\t]/.test(s), { message: 'a single line without tabs', params: { summary: 'has a line break or a tab' } })
   .refine((s) => s === s.trim(), { message: 'no leading or trailing spaces', params: { summary: 'starts or ends with a space' } })
   .refine((s) => !s.startsWith('-'), { message: "not starting with '-'", params: { summary: "starts with '-'" } })
   .describe('one line of plain text, not starting with -');
 
-export const keyRef = z.strictObject({ name: plainLine.describe('the key holder\'s name, one line, e.g. Ada'), fingerprint })
-  .describe('{ name, fingerprint }');
+export const keyRef = z.strictObject({ name: plainLine.describe("the key holder's name, one line, e.g. Ada"), fingerprint }).describe('{ name, fingerprint }');
 export type KeyRef = z.infer<typeof keyRef>;
 
-export const statement = z.strictObject({
-  id: statementId,
-  text: plainLine.describe('the statement, one line of plain text, e.g. "We have never received a search warrant."'),
-}).describe('{ id, text }');
+export const statement = z
+  .strictObject({
+    id: statementId,
+    text: plainLine.describe('the statement, one line of plain text, e.g. "We have never received a search warrant."'),
+  })
+  .describe('{ id, text }');
 export type Statement = z.infer<typeof statement>;
 
 export const statementChange = z.strictObject({

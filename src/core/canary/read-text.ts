@@ -39,7 +39,10 @@ function extractJson(text: string): string | undefined {
   const lines = text.split('\n');
   const at = lines.indexOf(DATA_MARKER);
   if (at < 0) return undefined;
-  return lines.slice(at + 2).join('\n').trimEnd();
+  return lines
+    .slice(at + 2)
+    .join('\n')
+    .trimEnd();
 }
 
 /** null only when `check` returned null. */
@@ -56,7 +59,8 @@ export function readCanaryText(text: string, subject: Reason['subject'], check: 
   if (json === undefined) return fail('FORMAT_INVALID', `no "${DATA_MARKER}" section in the signed text`);
   // Before parsing: what follows (comparing, rendering) recurses, and must not overflow the stack.
   const depth = jsonDepth(json);
-  if (depth > LIMITS.jsonDepth) return fail('FORMAT_INVALID', `the machine-readable data nests ${depth} levels deep; the format needs 5, at most ${LIMITS.jsonDepth} are read`);
+  if (depth > LIMITS.jsonDepth)
+    return fail('FORMAT_INVALID', `the machine-readable data nests ${depth} levels deep; the format needs 5, at most ${LIMITS.jsonDepth} are read`);
   let raw: unknown;
   try {
     raw = JSON.parse(json);

@@ -32,19 +32,32 @@ function attestationSections(d: AttestationData): string[] {
       '',
       ...d.statements.flatMap((s, i) => wrap(`[${s.id}] ${s.text}`, `${String(i + 1).padStart(2)}. `, '    ')),
     ]),
-    ...section('CHANGES SINCE THE PREVIOUS ATTESTATION', d.changes.length === 0 ? ['None.']
-      : d.changes.flatMap((c) => wrap(`[${c.statement}] ${c.change}: ${c.explanation}`, '  * ', '    '))),
+    ...section(
+      'CHANGES SINCE THE PREVIOUS ATTESTATION',
+      d.changes.length === 0 ? ['None.'] : d.changes.flatMap((c) => wrap(`[${c.statement}] ${c.change}: ${c.explanation}`, '  * ', '    ')),
+    ),
     ...section('SIGNAL', signalLines(d.signal)),
     ...section(`SIGNERS (${d.signers.threshold} of ${d.signers.keys.length} must sign)`, keyLines(d.signers.keys)),
     ...section('HEARTBEAT KEYS', [
-      ...wrap(`A heartbeat signed by one of these keys confirms this attestation every ${hb.intervalHours} hours, with ${hb.graceHours} hours of grace. A heartbeat never outlives this attestation. Proof of freshness required: ${hb.freshnessRequired ? 'yes' : 'no'}.`, '', ''),
+      ...wrap(
+        `A heartbeat signed by one of these keys confirms this attestation every ${hb.intervalHours} hours, with ${hb.graceHours} hours of grace. A heartbeat never outlives this attestation. Proof of freshness required: ${hb.freshnessRequired ? 'yes' : 'no'}.`,
+        '',
+        '',
+      ),
       ...keyLines(hb.keys),
     ]),
     ...section('PANIC KEYS (a signature by one of these means: do not trust this canary)', keyLines(d.panicKeys)),
-    ...section('KEY ROTATIONS', d.rotations.length === 0 ? ['None.']
-      : d.rotations.flatMap((r) => [`  retired:     ${groupFingerprint(r.retired)}`, `  replacement: ${groupFingerprint(r.replacement)}`, ...wrap(r.reason, '  reason: ', '    ')])),
-    ...section('DOCUMENTS IN FORCE', d.documents.length === 0 ? ['None.']
-      : d.documents.flatMap((doc) => [`  ${doc.path}`, `    ${doc.sha256}`])),
+    ...section(
+      'KEY ROTATIONS',
+      d.rotations.length === 0
+        ? ['None.']
+        : d.rotations.flatMap((r) => [
+            `  retired:     ${groupFingerprint(r.retired)}`,
+            `  replacement: ${groupFingerprint(r.replacement)}`,
+            ...wrap(r.reason, '  reason: ', '    '),
+          ]),
+    ),
+    ...section('DOCUMENTS IN FORCE', d.documents.length === 0 ? ['None.'] : d.documents.flatMap((doc) => [`  ${doc.path}`, `    ${doc.sha256}`])),
   ];
 }
 
@@ -62,12 +75,11 @@ function dataSection(data: unknown): string[] {
 }
 
 export function renderAttestation(d: AttestationData): string {
-  return [
-    ...header('ATTESTATION', d),
-    `Previous attestation: ${d.previous ?? 'none (this is the first)'}`,
-    ...attestationSections(d),
-    ...dataSection(d),
-  ].join('\n') + '\n';
+  return (
+    [...header('ATTESTATION', d), `Previous attestation: ${d.previous ?? 'none (this is the first)'}`, ...attestationSections(d), ...dataSection(d)].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 function freshnessLines(freshness: unknown): string[] {
@@ -76,24 +88,36 @@ function freshnessLines(freshness: unknown): string[] {
   const lines: string[] = [];
   const b = f.bitcoin;
   if (b && typeof b === 'object') {
-    lines.push(`Bitcoin block ${String(b['height'])} (${String(b['depth'])} deep when taken), mined ${String(b['time'])}:`,
-      `  ${String(b['hash'])}`, ...wrap(`agreed by: ${Array.isArray(b['sources']) ? b['sources'].join(', ') : '?'}`, '  ', '    '));
+    lines.push(
+      `Bitcoin block ${String(b['height'])} (${String(b['depth'])} deep when taken), mined ${String(b['time'])}:`,
+      `  ${String(b['hash'])}`,
+      ...wrap(`agreed by: ${Array.isArray(b['sources']) ? b['sources'].join(', ') : '?'}`, '  ', '    '),
+    );
   }
   if (Array.isArray(f.headlines) && f.headlines.length > 0) {
-    lines.push('Headlines:', ...f.headlines.flatMap((h) => wrap(`${String(h?.['published'])} ${String(h?.['source'])}: ${String(h?.['title'])}`, '  * ', '    ')));
+    lines.push(
+      'Headlines:',
+      ...f.headlines.flatMap((h) => wrap(`${String(h?.['published'])} ${String(h?.['source'])}: ${String(h?.['title'])}`, '  * ', '    ')),
+    );
   }
   return lines.length > 0 ? lines : ['None.'];
 }
 
 export function renderHeartbeat(d: HeartbeatData): string {
-  return [
-    ...header('HEARTBEAT', d),
-    `Previous heartbeat: ${d.previous ?? 'none (this is the first)'}`,
-    `Confirms attestation ${d.attestation.sequence}: ${d.attestation.hash}`,
-    '',
-    ...wrap('This heartbeat is signed automatically on a schedule. It shows that the publishing system was alive after the block below was mined; it never extends the attestation it confirms.', '', ''),
-    ...section('PROOF OF FRESHNESS', freshnessLines(d.freshness)),
-    ...section('SIGNAL', signalLines(d.signal)),
-    ...dataSection(d),
-  ].join('\n') + '\n';
+  return (
+    [
+      ...header('HEARTBEAT', d),
+      `Previous heartbeat: ${d.previous ?? 'none (this is the first)'}`,
+      `Confirms attestation ${d.attestation.sequence}: ${d.attestation.hash}`,
+      '',
+      ...wrap(
+        'This heartbeat is signed automatically on a schedule. It shows that the publishing system was alive after the block below was mined; it never extends the attestation it confirms.',
+        '',
+        '',
+      ),
+      ...section('PROOF OF FRESHNESS', freshnessLines(d.freshness)),
+      ...section('SIGNAL', signalLines(d.signal)),
+      ...dataSection(d),
+    ].join('\n') + '\n'
+  );
 }

@@ -27,6 +27,5 @@ export function diffStatements(before: Statement[], after: Statement[]): Stateme
 
 /** The diffs that the new attestation does not explain with a matching `changes` entry. */
 export function unexplained(diffs: StatementDiff[], changes: StatementChange[]): StatementDiff[] {
-  return diffs.filter((d) => d.change !== 'added'
-    && !changes.some((c) => c.statement === d.statement && c.change === d.change));
+  return diffs.filter((d) => d.change !== 'added' && !changes.some((c) => c.statement === d.statement && c.change === d.change));
 }

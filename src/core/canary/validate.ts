@@ -14,16 +14,32 @@ type Field = (v: unknown) => unknown;
 const FAIL = Symbol('invalid');
 
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (re: RegExp): Field => (v) => (typeof v === 'string' && re.test(v) ? v : FAIL);
-const int = (min: number): Field => (v) => (Number.isSafeInteger(v) && (v as number) >= min ? v : FAIL);
-const literal = (value: string): Field => (v) => (v === value ? v : FAIL);
+const str =
+  (re: RegExp): Field =>
+  (v) =>
+    typeof v === 'string' && re.test(v) ? v : FAIL;
+const int =
+  (min: number): Field =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min ? v : FAIL;
+const literal =
+  (value: string): Field =>
+  (v) =>
+    v === value ? v : FAIL;
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** zod's check (Date.parse, then the ISO round trip) without building Dates: a real calendar second. */
 const instant: Field = (v) => {
   if (typeof v !== 'string' || !INSTANT.test(v)) return FAIL;
-  const [y, mo, d, h, mi, s] = [v.slice(0, 4), v.slice(5, 7), v.slice(8, 10), v.slice(11, 13), v.slice(14, 16), v.slice(17, 19)].map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [v.slice(0, 4), v.slice(5, 7), v.slice(8, 10), v.slice(11, 13), v.slice(14, 16), v.slice(17, 19)].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   const days = mo === 2 && leap ? 29 : (DAYS[mo - 1] ?? 0);
   return d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 59 ? v : FAIL;
@@ -31,43 +47,57 @@ const instant: Field = (v) => {
 const fingerprint = str(/^[0-9A-F]{40}$/);
 const hashRef = str(/^sha256:[0-9a-f]{64}$/);
 const statementId = str(/^[A-Z][A-Z0-9_]{1,31}$/);
-const plainLine: Field = (v) => (typeof v === 'string' && v.length >= 1 && v.length <= 2000 && v.isWellFormed()
-  && !/[\r\n\t]/.test(v) && v === v.trim() && !v.startsWith('-') ? v : FAIL);
+const plainLine: Field = (v) =>
+  typeof v === 'string' && v.length >= 1 && v.length <= 2000 && v.isWellFormed() && !/[\r\n\t]/.test(v) && v === v.trim() && !v.startsWith('-') ? v : FAIL;
 /** zod trims a URL and deletes tabs and line breaks in it; only URLs where that changes nothing are taken here. */
-const httpUrl: Field = (v) => (typeof v === 'string' && v === v.trim() && !/[\t\n\r]/.test(v) && /^https?:\/\//i.test(v)
-  && /^https?:$/.test(URL.parse(v)?.protocol ?? '') ? v : FAIL);
-const nullable = (f: Field): Field => (v) => (v === null ? null : f(v));
-const oneOf = (...values: string[]): Field => (v) => (typeof v === 'string' && values.includes(v) ? v : FAIL);
+const httpUrl: Field = (v) =>
+  typeof v === 'string' && v === v.trim() && !/[\t\n\r]/.test(v) && /^https?:\/\//i.test(v) && /^https?:$/.test(URL.parse(v)?.protocol ?? '') ? v : FAIL;
+const nullable =
+  (f: Field): Field =>
+  (v) =>
+    v === null ? null : f(v);
+const oneOf =
+  (...values: string[]): Field =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? v : FAIL;
 
 /** z.strictObject: exactly these keys, output in this order. */
-const object = (shape: Record<string, Field>): Field => (v) => {
-  if (!isRecord(v)) return FAIL;
-  const keys = Object.keys(v);
-  if (keys.length !== Object.keys(shape).length || keys.some((k) => !Object.hasOwn(shape, k))) return FAIL;
-  const out: Json = {};
-  for (const [k, f] of Object.entries(shape)) {
-    const value = f(v[k]);
-    if (value === FAIL) return FAIL;
-    out[k] = value;
-  }
-  return out;
-};
+const object =
+  (shape: Record<string, Field>): Field =>
+  (v) => {
+    if (!isRecord(v)) return FAIL;
+    const keys = Object.keys(v);
+    if (keys.length !== Object.keys(shape).length || keys.some((k) => !Object.hasOwn(shape, k))) return FAIL;
+    const out: Json = {};
+    for (const [k, f] of Object.entries(shape)) {
+      const value = f(v[k]);
+      if (value === FAIL) return FAIL;
+      out[k] = value;
+    }
+    return out;
+  };
 
-const array = (f: Field, min = 0): Field => (v) => {
-  if (!Array.isArray(v) || v.length < min) return FAIL;
-  const out: unknown[] = [];
-  for (const item of v) {
-    const value = f(item);
-    if (value === FAIL) return FAIL;
-    out.push(value);
-  }
-  return out;
-};
+const array =
+  (f: Field, min = 0): Field =>
+  (v) => {
+    if (!Array.isArray(v) || v.length < min) return FAIL;
+    const out: unknown[] = [];
+    for (const item of v) {
+      const value = f(item);
+      if (value === FAIL) return FAIL;
+      out.push(value);
+    }
+    return out;
+  };
 
 const keyRef = object({ name: plainLine, fingerprint });
 const service = object({ name: plainLine, url: httpUrl });
-const signal: Field = (v) => (isRecord(v) && v['kind'] === 'none' ? object({ kind: literal('none') })(v)
-  : isRecord(v) && (v['kind'] === 'duress' || v['kind'] === 'final') ? object({ kind: literal(v['kind']), message: plainLine })(v) : FAIL);
+const signal: Field = (v) =>
+  isRecord(v) && v['kind'] === 'none'
+    ? object({ kind: literal('none') })(v)
+    : isRecord(v) && (v['kind'] === 'duress' || v['kind'] === 'final')
+      ? object({ kind: literal(v['kind']), message: plainLine })(v)
+      : FAIL;
 
 const attestation = object({
   format: literal(FORMAT),
@@ -81,7 +111,13 @@ const attestation = object({
   changes: array(object({ statement: statementId, change: oneOf('added', 'removed', 'reworded', 'reordered'), explanation: plainLine })),
   signers: object({ threshold: int(1), keys: array(keyRef, 1) }),
   panicKeys: array(keyRef),
-  heartbeat: object({ keys: array(keyRef), intervalHours: int(1), graceHours: int(0), freshnessRequired: (v) => (typeof v === 'boolean' ? v : FAIL), maxBlockAgeHours: int(1) }),
+  heartbeat: object({
+    keys: array(keyRef),
+    intervalHours: int(1),
+    graceHours: int(0),
+    freshnessRequired: (v) => (typeof v === 'boolean' ? v : FAIL),
+    maxBlockAgeHours: int(1),
+  }),
   rotations: array(object({ retired: fingerprint, replacement: fingerprint, reason: plainLine })),
   documents: array(object({ path: plainLine, sha256: hashRef })),
   signal,

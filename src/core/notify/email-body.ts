@@ -51,7 +51,9 @@ const titleOf = (e: NoticeEvent): string => (e.kind === 'attestation' ? 'Warrant
  * starting with '-' (which the cleartext signature would dash-escape), indented here.
  */
 export function canonicalize(text: string): string {
-  const lines = text.toWellFormed().normalize('NFC')
+  const lines = text
+    .toWellFormed()
+    .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, '  ')
     .replace(/\uFFFD/g, '?')
@@ -80,7 +82,6 @@ function withoutImages(tokens: Token[]): Token[] {
   }
   return tokens;
 }
-
 
 /**
  * A bare HTML document from Markdown, rendered by the one markdown-it (raw HTML off):
@@ -117,6 +118,10 @@ export function emailBodies(event: NoticeEvent, service: NoticeService): EmailBo
  * characters outside RFC 5322 dot-atom text become dots.
  */
 export function emailMessageId(eventId: string, siteUrl: string): string {
-  const local = eventId.replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+/g, '.').replace(/\.{2,}/g, '.').replace(/^\.|\.$/g, '') || 'notice';
+  const local =
+    eventId
+      .replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+/g, '.')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^\.|\.$/g, '') || 'notice';
   return `<${local}@${new URL(siteUrl).hostname}>`;
 }

@@ -42,8 +42,15 @@ const seg = encodeURIComponent;
 function policyBase(v: PolicyVersion, prev: PolicyVersion | undefined, siteUrl: string): Omit<PolicyEvent, 'id' | 'phase'> {
   const p = seg(v.policy);
   return {
-    kind: 'policy-version', policy: v.policy, title: v.title, version: v.version, previous: prev?.version ?? null,
-    change: v.change, summary: v.summary, published: v.published, effective: v.effective,
+    kind: 'policy-version',
+    policy: v.policy,
+    title: v.title,
+    version: v.version,
+    previous: prev?.version ?? null,
+    change: v.change,
+    summary: v.summary,
+    published: v.published,
+    effective: v.effective,
     facts: prev ? diffFacts(prev.facts, v.facts) : [],
     links: {
       version: siteLink(siteUrl, `/policies/${p}/${seg(v.version)}/`),
@@ -77,15 +84,29 @@ function policyEvents(list: PolicyVersion[], s: EventSources): NoticeEvent[] {
 function reportEvent(r: Report, siteUrl: string): NoticeEvent {
   const id = seg(r.id);
   return {
-    kind: 'report', id: `report:${r.id}`, report: r.id, title: r.title, period: { start: r.period.start, end: r.period.end }, published: r.published,
-    links: { report: siteLink(siteUrl, `/transparency/${id}/`), json: siteLink(siteUrl, `/transparency/${id}.json`), csv: siteLink(siteUrl, '/transparency/requests.csv') },
+    kind: 'report',
+    id: `report:${r.id}`,
+    report: r.id,
+    title: r.title,
+    period: { start: r.period.start, end: r.period.end },
+    published: r.published,
+    links: {
+      report: siteLink(siteUrl, `/transparency/${id}/`),
+      json: siteLink(siteUrl, `/transparency/${id}.json`),
+      csv: siteLink(siteUrl, '/transparency/requests.csv'),
+    },
   };
 }
 
 function attestationEvent(a: AttestationData, siteUrl: string): NoticeEvent {
   return {
-    kind: 'attestation', id: `attestation:${a.sequence}`, sequence: a.sequence, issued: a.issued, expires: a.expires,
-    signal: a.signal.kind, message: a.signal.kind === 'none' ? null : a.signal.message,
+    kind: 'attestation',
+    id: `attestation:${a.sequence}`,
+    sequence: a.sequence,
+    issued: a.issued,
+    expires: a.expires,
+    signal: a.signal.kind,
+    message: a.signal.kind === 'none' ? null : a.signal.message,
     links: { canary: siteLink(siteUrl, '/canary/'), verify: siteLink(siteUrl, '/canary.txt') },
   };
 }

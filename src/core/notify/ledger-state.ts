@@ -8,12 +8,15 @@ import type { Ledger, LedgerEntry } from './model.ts';
 
 export const emptyLedger = (): Ledger => ({ version: 1, channels: [], entries: [] });
 
-const byPair = (a: LedgerEntry, b: LedgerEntry): number => (a.event < b.event ? -1 : a.event > b.event ? 1 : a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0);
+const byPair = (a: LedgerEntry, b: LedgerEntry): number =>
+  a.event < b.event ? -1 : a.event > b.event ? 1 : a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0;
 
 /** One spelling per ledger: sorted entries and channels, two-space JSON, final LF (small git diffs). */
 export function ledgerJson(ledger: Ledger): string {
   // Fixed key order too (undefined fields are left out by JSON.stringify).
-  const entries = [...ledger.entries].sort(byPair).map((e) => ({ event: e.event, channel: e.channel, status: e.status, at: e.at, run: e.run, ref: e.ref, error: e.error, attempts: e.attempts }));
+  const entries = [...ledger.entries]
+    .sort(byPair)
+    .map((e) => ({ event: e.event, channel: e.channel, status: e.status, at: e.at, run: e.run, ref: e.ref, error: e.error, attempts: e.attempts }));
   const sorted = { version: 1, channels: [...(ledger.channels ?? [])].sort(), entries };
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
@@ -45,7 +48,14 @@ export function claimPair(ledger: Ledger | null, pair: Pair, run: string, now: D
   const current = ledger ?? emptyLedger();
   const entry = entryIndex(current).get(pairKey(pair.event.id, pair.channel));
   if (entry && (entry.status === 'sent' || isFreshClaim(entry, now, claimTimeoutMs))) return null;
-  return withEntry(current, { event: pair.event.id, channel: pair.channel, status: 'sending', at: now.toISOString(), run, attempts: (entry?.attempts ?? 0) + 1 });
+  return withEntry(current, {
+    event: pair.event.id,
+    channel: pair.channel,
+    status: 'sending',
+    at: now.toISOString(),
+    run,
+    attempts: (entry?.attempts ?? 0) + 1,
+  });
 }
 
 export type Outcome = { ok: true; ref?: string } | { ok: false; error: string };
@@ -60,7 +70,8 @@ export function recordOutcome(ledger: Ledger | null, pair: Pair, outcome: Outcom
   const entry = entryIndex(current).get(pairKey(pair.event.id, pair.channel));
   if (entry?.status === 'sent' && !outcome.ok) return null;
   const base = { event: pair.event.id, channel: pair.channel, at: now.toISOString(), run, attempts: entry?.attempts ?? 1 };
-  return withEntry(current, outcome.ok
-    ? { ...base, status: 'sent', ...(outcome.ref ? { ref: outcome.ref } : {}) }
-    : { ...base, status: 'failed', error: outcome.error });
+  return withEntry(
+    current,
+    outcome.ok ? { ...base, status: 'sent', ...(outcome.ref ? { ref: outcome.ref } : {}) } : { ...base, status: 'failed', error: outcome.error },
+  );
 }

@@ -8,24 +8,41 @@ import type { FactChange } from '../policy/facts-diff.ts';
 /** One thing worth telling readers about. `id` is stable forever: it keys the ledger. */
 export type NoticeEvent =
   | {
-    kind: 'policy-version';
-    /** e.g. policy:privacy@3.0:published or policy:privacy@3.0:effective */
-    id: string;
-    phase: 'published' | 'effective';
-    policy: string;
-    title: string;
-    version: string;
-    previous: string | null;
-    change: 'material' | 'minor' | 'editorial';
-    summary: string;
-    published: string;
-    effective: string;
-    facts: FactChange[];
-    /** Absolute URLs on the published site. */
-    links: { version: string; diff: string | null; changelog: string };
-  }
-  | { kind: 'report'; id: string; report: string; title: string; period: { start: string; end: string }; published: string; links: { report: string; json: string; csv: string } }
-  | { kind: 'attestation'; id: string; sequence: number; issued: string; expires: string; signal: 'none' | 'duress' | 'final'; message: string | null; links: { canary: string; verify: string } };
+      kind: 'policy-version';
+      /** e.g. policy:privacy@3.0:published or policy:privacy@3.0:effective */
+      id: string;
+      phase: 'published' | 'effective';
+      policy: string;
+      title: string;
+      version: string;
+      previous: string | null;
+      change: 'material' | 'minor' | 'editorial';
+      summary: string;
+      published: string;
+      effective: string;
+      facts: FactChange[];
+      /** Absolute URLs on the published site. */
+      links: { version: string; diff: string | null; changelog: string };
+    }
+  | {
+      kind: 'report';
+      id: string;
+      report: string;
+      title: string;
+      period: { start: string; end: string };
+      published: string;
+      links: { report: string; json: string; csv: string };
+    }
+  | {
+      kind: 'attestation';
+      id: string;
+      sequence: number;
+      issued: string;
+      expires: string;
+      signal: 'none' | 'duress' | 'final';
+      message: string | null;
+      links: { canary: string; verify: string };
+    };
 
 /** A channel delivers one event; it must be safe to call again for an event it already delivered if it can tell (idempotency key = event.id). */
 export interface Channel {
@@ -71,46 +88,63 @@ export const ledger = z.strictObject({
 });
 export type Ledger = z.infer<typeof ledger>;
 
-export const notifyConfig = z.strictObject({
-  /** Announce a material change again on its effective date. */
-  announceEffective: z.boolean().default(true),
-  /** Ignore events older than this many days when the ledger is first created (no flood of old news). */
-  baselineDays: z.int().min(0).default(0),
-  email: z.strictObject({
-    host: z.string().min(1),
-    port: z.int().min(1).max(65535).default(587),
-    /** 'starttls' (default; refuses plain text), 'tls' (port 465) or 'none' (tests and local relays only). */
-    security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
-    from: z.string().min(3),
-    to: z.array(z.string().min(3)).min(1),
-    /** Environment variables holding SMTP credentials (never the values). */
-    userEnv: z.string().optional(),
-    passwordEnv: z.string().optional(),
-  }).optional(),
-  webhooks: z.array(z.strictObject({
-    url: z.url({ protocol: /^https?$/ }),
-    /** Environment variable holding the HMAC-SHA256 secret. */
-    secretEnv: z.string().min(1),
-  })).default([]),
-  github: z.strictObject({
-    /** owner/name */
-    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
-    issues: z.boolean().default(true),
-    releases: z.boolean().default(false),
-    /** Labels added to notification issues. */
-    labels: z.array(z.string()).default(['policy-change']),
-  }).optional(),
-  /**
-   * The people who run the canary. The watchdog (scripts/watchdog.ts) e-mails them,
-   * through the `email` SMTP settings, when its problems appear or change and once more
-   * when they are resolved. Optional: without it, the watchdog issue is the only alarm.
-   */
-  operators: z.strictObject({
-    to: z.array(z.string().min(3)).min(1),
-  }).optional(),
-}).superRefine((c, ctx) => {
-  if (c.operators && !c.email) {
-    ctx.addIssue({ code: 'custom', path: ['operators'], message: 'operators are e-mailed through the email settings: add email (host, from, to…) too', params: { summary: 'given without email settings', specific: true } });
-  }
-});
+export const notifyConfig = z
+  .strictObject({
+    /** Announce a material change again on its effective date. */
+    announceEffective: z.boolean().default(true),
+    /** Ignore events older than this many days when the ledger is first created (no flood of old news). */
+    baselineDays: z.int().min(0).default(0),
+    email: z
+      .strictObject({
+        host: z.string().min(1),
+        port: z.int().min(1).max(65535).default(587),
+        /** 'starttls' (default; refuses plain text), 'tls' (port 465) or 'none' (tests and local relays only). */
+        security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+        from: z.string().min(3),
+        to: z.array(z.string().min(3)).min(1),
+        /** Environment variables holding SMTP credentials (never the values). */
+        userEnv: z.string().optional(),
+        passwordEnv: z.string().optional(),
+      })
+      .optional(),
+    webhooks: z
+      .array(
+        z.strictObject({
+          url: z.url({ protocol: /^https?$/ }),
+          /** Environment variable holding the HMAC-SHA256 secret. */
+          secretEnv: z.string().min(1),
+        }),
+      )
+      .default([]),
+    github: z
+      .strictObject({
+        /** owner/name */
+        repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+        issues: z.boolean().default(true),
+        releases: z.boolean().default(false),
+        /** Labels added to notification issues. */
+        labels: z.array(z.string()).default(['policy-change']),
+      })
+      .optional(),
+    /**
+     * The people who run the canary. The watchdog (scripts/watchdog.ts) e-mails them,
+     * through the `email` SMTP settings, when its problems appear or change and once more
+     * when they are resolved. Optional: without it, the watchdog issue is the only alarm.
+     */
+    operators: z
+      .strictObject({
+        to: z.array(z.string().min(3)).min(1),
+      })
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.operators && !c.email) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operators'],
+        message: 'operators are e-mailed through the email settings: add email (host, from, to…) too',
+        params: { summary: 'given without email settings', specific: true },
+      });
+    }
+  });
 export type NotifyConfig = z.infer<typeof notifyConfig>;

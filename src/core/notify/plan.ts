@@ -15,7 +15,10 @@
 import { eventDay } from './events.ts';
 import type { Ledger, LedgerEntry, NoticeEvent } from './model.ts';
 
-export interface Pair { event: NoticeEvent; channel: string }
+export interface Pair {
+  event: NoticeEvent;
+  channel: string;
+}
 
 export interface NotifyPlan {
   /** To deliver now: new, failed before, or abandoned by a crashed run. */

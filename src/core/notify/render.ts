@@ -26,11 +26,18 @@ export interface NoticeParts {
  * cleartext signature would not cover them), and no blank runs longer than one line.
  */
 export function plain(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '')
-    .split('\n').map((line) => line.trimEnd()).join('\n')
-    .replace(/\n{3,}/g, '\n\n').trim();
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/\t/g, ' ')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '')
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
 }
 
 /** One line: titles, field values and facts never break a line. */
@@ -73,15 +80,24 @@ function policyParts(e: PolicyEvent): NoticeParts {
 function reportParts(e: ReportEvent): NoticeParts {
   return {
     title: noticeTitle(e),
-    paragraphs: [`The transparency report for ${e.period.start} to ${e.period.end} is published: the requests for user data received in that period, and what was done with them.`],
-    fields: [['Period', `${e.period.start} to ${e.period.end}`], ['Published', e.published]],
+    paragraphs: [
+      `The transparency report for ${e.period.start} to ${e.period.end} is published: the requests for user data received in that period, and what was done with them.`,
+    ],
+    fields: [
+      ['Period', `${e.period.start} to ${e.period.end}`],
+      ['Published', e.published],
+    ],
     facts: [],
-    links: [['Read the report', e.links.report], ['The data (JSON)', e.links.json], ['Every request, all periods (CSV)', e.links.csv]],
+    links: [
+      ['Read the report', e.links.report],
+      ['The data (JSON)', e.links.json],
+      ['Every request, all periods (CSV)', e.links.csv],
+    ],
   };
 }
 
 const SIGNAL_TEXT: Record<AttestationEvent['signal'], string> = {
-  none: 'The people responsible for the service signed a new warrant canary attestation. Check its signatures yourself; do not take this message\'s word for it.',
+  none: "The people responsible for the service signed a new warrant canary attestation. Check its signatures yourself; do not take this message's word for it.",
   duress: 'WARNING: this attestation carries a duress signal. Treat the canary as tripped.',
   final: 'This attestation carries a final notice: the canary will not be renewed.',
 };
@@ -90,9 +106,17 @@ function attestationParts(e: AttestationEvent): NoticeParts {
   return {
     title: noticeTitle(e),
     paragraphs: [SIGNAL_TEXT[e.signal], ...(e.message ? [`Signed message: ${e.message}`] : [])],
-    fields: [['Attestation', String(e.sequence)], ['Issued', e.issued], ['Valid until', e.expires], ['Signal', e.signal]],
+    fields: [
+      ['Attestation', String(e.sequence)],
+      ['Issued', e.issued],
+      ['Valid until', e.expires],
+      ['Signal', e.signal],
+    ],
     facts: [],
-    links: [['Canary status', e.links.canary], ['Signed text to verify', e.links.verify]],
+    links: [
+      ['Canary status', e.links.canary],
+      ['Signed text to verify', e.links.verify],
+    ],
   };
 }
 
@@ -117,9 +141,12 @@ export function renderNoticeText(e: NoticeEvent): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-
 /** A paragraph of content: escaped, lines unindented (indentation would make code blocks). */
-const mdParagraph = (text: string): string => plain(text).split('\n').map((l) => escapeMarkdown(l.trimStart())).join('\n');
+const mdParagraph = (text: string): string =>
+  plain(text)
+    .split('\n')
+    .map((l) => escapeMarkdown(l.trimStart()))
+    .join('\n');
 
 /**
  * Link targets in <…> so that parentheses in a URL cannot end the link early. The "*"

@@ -15,7 +15,6 @@ import type { Reason } from '../verify/reasons.ts';
 import { armorShapeProblem, asPublished, BEGIN_SIG, BEGIN_SIGNED, END_SIG, frameCleartext, framingDifference, hashName, shown } from './framing.ts';
 import { signaturePacketsOf } from './openpgp-internals.ts';
 
-
 export interface SplitFile {
   /** The signed text, dash-escaping undone, LF line endings. */
   text: string;
@@ -29,7 +28,12 @@ export function armorCleartext(text: string, signatures: openpgp.SignaturePacket
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   signatures.forEach((s) => list.push(s));
   // As openpgp.Signature.armor() decides: only a block of v6 signatures goes without the CRC line.
-  return frameCleartext(text, signatures.map((s) => hashName(s.hashAlgorithm!)), list.write(), signatures.some((s) => s.version !== 6));
+  return frameCleartext(
+    text,
+    signatures.map((s) => hashName(s.hashAlgorithm!)),
+    list.write(),
+    signatures.some((s) => s.version !== 6),
+  );
 }
 
 function outside(subject: Reason['subject'], message: string): { ok: false; reasons: Reason[] } {
@@ -94,10 +98,12 @@ export function frameOf(file: string, subject: Reason['subject']): FrameResult {
   if (headers.some((h) => !/^Hash: [A-Z0-9,]+$/.test(h))) return outside(subject, 'an armor header other than Hash: in the signed message');
   const sigStart = lines.findIndex((l, i) => i > headerEnd && i < end && is(BEGIN_SIG)(l));
   if (headerEnd < 0 || sigStart < 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'no signature block' }] };
-  const marker = markerProblem(lines, start, BEGIN_SIGNED, subject) ?? markerProblem(lines, sigStart, BEGIN_SIG, subject) ?? markerProblem(lines, end, END_SIG, subject);
+  const marker =
+    markerProblem(lines, start, BEGIN_SIGNED, subject) ?? markerProblem(lines, sigStart, BEGIN_SIG, subject) ?? markerProblem(lines, end, END_SIG, subject);
   if (marker) return marker;
   // Armor headers (Comment:, Version:, or any other line before the blank line) are not signed.
-  if (lines.slice(sigStart + 1, lines.indexOf('', sigStart)).length > 0) return outside(subject, 'a line in the signature block\'s header (such as Comment:): it is not signed');
+  if (lines.slice(sigStart + 1, lines.indexOf('', sigStart)).length > 0)
+    return outside(subject, "a line in the signature block's header (such as Comment:): it is not signed");
   const shape = armorShapeProblem(lines, sigStart, end);
   if (shape) return outside(subject, shape);
   const raw = rawSignedProblem(file, start, sigStart, lines);
@@ -116,7 +122,8 @@ export async function decodeFrame(frame: Frame, subject: Reason['subject']): Pro
   try {
     const message = await openpgp.readCleartextMessage({ cleartextMessage: frame.lines.slice(frame.start, frame.end + 1).join('\n') });
     value = { text: message.getText(), signatures: signaturePacketsOf(message) };
-    if (value.signatures.length === 0) return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'the signature block holds no signature' }] };
+    if (value.signatures.length === 0)
+      return { ok: false, reasons: [{ code: 'SIGNATURE_MISSING', subject, message: 'the signature block holds no signature' }] };
     expected = armorCleartext(value.text, value.signatures);
   } catch (error) {
     return { ok: false, reasons: [{ code: 'SIGNATURE_BAD', subject, message: `unreadable signature: ${(error as Error).message}` }] };

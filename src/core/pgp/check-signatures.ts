@@ -18,7 +18,8 @@ import { makeCleartext } from './openpgp-internals.ts';
 import type { FastSignature } from './signature-packet.ts';
 import { packetProblem, signatureExpiry } from './signature-rules.ts';
 
-export type SignatureStatus = 'good' | 'bad' | 'signature-expired' | 'unknown-key' | 'key-expired' | 'key-unusable' | 'key-revoked' | 'user-id-revoked' | 'key-not-yet-valid';
+export type SignatureStatus =
+  'good' | 'bad' | 'signature-expired' | 'unknown-key' | 'key-expired' | 'key-unusable' | 'key-revoked' | 'user-id-revoked' | 'key-not-yet-valid';
 
 export interface SignatureCheck {
   /** Primary-key fingerprint of the signer, when the key is known. */
@@ -122,7 +123,8 @@ async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[]
   if (signingKey.getCreationTime().getTime() > created.getTime()) {
     return { ...base, status: 'key-not-yet-valid', detail: `key created ${signingKey.getCreationTime().toISOString()}, after the signature` };
   }
-  if (await ctx.facts.revoked(key) || await isSubkeyRevoked(key, signingKey, ctx.facts)) return { ...base, status: 'key-revoked', detail: 'the signing key is revoked' };
+  if ((await ctx.facts.revoked(key)) || (await isSubkeyRevoked(key, signingKey, ctx.facts)))
+    return { ...base, status: 'key-revoked', detail: 'the signing key is revoked' };
   const then = await unusableAt(signer, created, 'signed', ctx.facts);
   if (then) return { ...base, ...then };
   const problem = isFast(signature) ? null : packetProblem(signature);
@@ -133,7 +135,8 @@ async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[]
   if (failure) return { ...base, status: 'bad', detail: failure };
   // Read by hand means no expiration subpacket (signature-packet.ts leaves those to openpgp.js).
   const expires = isFast(signature) ? null : signatureExpiry(signature);
-  if (expires && expires.getTime() <= now.getTime()) return { ...base, status: 'signature-expired', detail: `the signature expired ${expires.toISOString()} (its own expiration time, set by the signer)` };
+  if (expires && expires.getTime() <= now.getTime())
+    return { ...base, status: 'signature-expired', detail: `the signature expired ${expires.toISOString()} (its own expiration time, set by the signer)` };
   const since = await unusableAt(signer, now, 'now', ctx.facts);
   if (since) return { ...base, ...since };
   return { ...base, status: 'good', detail: 'good signature' };
@@ -143,6 +146,12 @@ async function checkOne(text: string, input: SignatureInput, keys: openpgp.Key[]
  * `clock.now` judges key expiry; `'signature-time'` judges each key when it signed,
  * which is how an archive of past documents is checked.
  */
-export async function checkSignatures(text: string, signatures: SignatureInput[], keys: openpgp.Key[], clock: { now: Date } | 'signature-time', ctx: CheckContext = newCheckContext()): Promise<SignatureCheck[]> {
+export async function checkSignatures(
+  text: string,
+  signatures: SignatureInput[],
+  keys: openpgp.Key[],
+  clock: { now: Date } | 'signature-time',
+  ctx: CheckContext = newCheckContext(),
+): Promise<SignatureCheck[]> {
   return Promise.all(signatures.map((s) => checkOne(text, s, keys, clock === 'signature-time' ? (s.created ?? new Date(0)) : clock.now, ctx)));
 }

@@ -24,7 +24,10 @@ export function hashName(algo: number): string {
  * base64 has no '=' padding, and exits 2).
  */
 export function frameCleartext(text: string, hashes: string[], packets: Uint8Array, checksum = true): string {
-  const body = text.split('\n').map((line) => (line.startsWith('-') ? `- ${line}` : line)).join('\n');
+  const body = text
+    .split('\n')
+    .map((line) => (line.startsWith('-') ? `- ${line}` : line))
+    .join('\n');
   const sig = openpgp.armor(openpgp.enums.armor.signature, packets, undefined, undefined, undefined, checksum, ARMOR_CONFIG).replace(/\r\n/g, '\n');
   // The text ends with LF; the frame's own line break before BEGIN PGP SIGNATURE is not signed.
   return `${BEGIN_SIGNED}\nHash: ${[...new Set(hashes)].join(',')}\n\n${body}\n${sig}`;
@@ -51,8 +54,9 @@ export function firstDifference(published: string, expected: string): string | n
 }
 
 /** The verdict's words for a file that is not candor's framing, with where it differs. */
-export const notCandorFraming = (where: string): string => `the file is not exactly what candor writes for its signed text and signatures: ${where}. `
-  + 'Nothing outside the signed text is signed, so do not trust it; a publisher must publish the file exactly as candor wrote it (docs/decisions/0001-canonical-text.md)';
+export const notCandorFraming = (where: string): string =>
+  `the file is not exactly what candor writes for its signed text and signatures: ${where}. ` +
+  'Nothing outside the signed text is signed, so do not trust it; a publisher must publish the file exactly as candor wrote it (docs/decisions/0001-canonical-text.md)';
 
 /**
  * Why `published` is not the framing Candor writes, for an operator to act on; null
@@ -82,7 +86,8 @@ export function armorShapeProblem(lines: string[], sigStart: number, end: number
   const last = base64.length - 1;
   if (last < 0) return notCandorFraming(`the signature block holds no base64 lines before line ${crc + 1}`);
   const bad = base64.findIndex((l, i) => (i < last ? !FULL_LINE.test(l) : !LAST_LINE.test(l) || l.length % 4 !== 0 || /=[^=]/.test(l)));
-  if (bad >= 0) return notCandorFraming(`line ${sigStart + 3 + bad} is ${shown(base64[bad])}, expected ${bad < last ? '60 base64 characters' : 'the last base64 line'}`);
+  if (bad >= 0)
+    return notCandorFraming(`line ${sigStart + 3 + bad} is ${shown(base64[bad])}, expected ${bad < last ? '60 base64 characters' : 'the last base64 line'}`);
   return null;
 }
 
@@ -91,4 +96,3 @@ const isUniformCRLF = (file: string): boolean => file.includes('\r\n') && !/\r(?
 
 /** The one transport accident forgiven (decision 0001): a file whose every line ends in CRLF is read as LF. */
 export const asPublished = (file: string): string => (isUniformCRLF(file) ? file.replaceAll('\r\n', '\n') : file);
-

@@ -30,7 +30,8 @@ function windowOf(key: openpgp.Key, keyID: openpgp.KeyID): { from: number; until
   const cert = user?.selfCertifications.length === 1 ? user.selfCertifications[0]! : undefined;
   if (!cert?.created) return null;
   const primary = key.getKeyID().toHex();
-  if (!user?.userID || !cert || others.length > 0 || user.revocationSignatures.length > 0 || key.revocationSignatures.length > 0 || direct?.length !== 0) return null;
+  if (!user?.userID || !cert || others.length > 0 || user.revocationSignatures.length > 0 || key.revocationSignatures.length > 0 || direct?.length !== 0)
+    return null;
   if (keyID.toHex() !== primary || primary === WILDCARD || key.subkeys.some((k) => [primary, WILDCARD].includes(k.getKeyID().toHex()))) return null;
   const created = key.keyPacket.created.getTime();
   const keyExpiry = cert.keyNeverExpires === false ? created + (cert.keyExpirationTime ?? 0) * 1000 : Infinity;
@@ -86,7 +87,12 @@ export class KeyFacts {
   }
 
   #askAt(key: openpgp.Key, keyID: openpgp.KeyID, date: Date): Promise<boolean> {
-    return this.#once(key, `sign ${this.#hexOf(keyID)} ${date.getTime()}`, () => key.getSigningKey(keyID, date).then(() => true, () => false));
+    return this.#once(key, `sign ${this.#hexOf(keyID)} ${date.getTime()}`, () =>
+      key.getSigningKey(keyID, date).then(
+        () => true,
+        () => false,
+      ),
+    );
   }
 
   /** `lookup(keys)` once per key list and issuer key ID (hex). */

@@ -23,7 +23,13 @@ const at = (when: When) => (when === 'signed' ? 'when it signed' : 'now');
  * ID's revocation it holds it revoked at every date.
  */
 async function revokedUserID(key: openpgp.Key, date: Date): Promise<string | null> {
-  if (await key.getPrimaryUser(date).then(() => true, () => false)) return null;
+  if (
+    await key.getPrimaryUser(date).then(
+      () => true,
+      () => false,
+    )
+  )
+    return null;
   for (const user of key.users) {
     if (user.userID && (await user.isRevoked(undefined as never, undefined, FAR_FUTURE).catch(() => false))) return user.userID.userID;
   }
@@ -36,26 +42,49 @@ async function subkeyProblem(subkey: openpgp.Subkey, date: Date, when: When): Pr
   if (!binding) {
     // A binding valid at `date` whose key-expiration time has passed: the subkey itself expired.
     const expires = await subkey.getExpirationTime(date).catch(() => null);
-    if (expires instanceof Date && expires.getTime() <= date.getTime()) return { status: 'key-expired', detail: when === 'signed' ? `the signing subkey ${id} had expired when it signed` : `the signing subkey ${id} has expired` };
-    return { status: 'key-unusable', detail: `the signing subkey ${id} has no binding signature by its primary key that is valid ${at(when)} (it is bad, or has expired)` };
+    if (expires instanceof Date && expires.getTime() <= date.getTime())
+      return {
+        status: 'key-expired',
+        detail: when === 'signed' ? `the signing subkey ${id} had expired when it signed` : `the signing subkey ${id} has expired`,
+      };
+    return {
+      status: 'key-unusable',
+      detail: `the signing subkey ${id} has no binding signature by its primary key that is valid ${at(when)} (it is bad, or has expired)`,
+    };
   }
-  if (!allowsSigning(binding)) return { status: 'key-unusable', detail: `the subkey ${id} is not bound for signing: its binding signature's key flags do not allow it to sign data` };
+  if (!allowsSigning(binding))
+    return { status: 'key-unusable', detail: `the subkey ${id} is not bound for signing: its binding signature's key flags do not allow it to sign data` };
   return null;
 }
 
 async function primaryProblem(key: openpgp.Key, date: Date): Promise<Unusable | null> {
   const primary = await key.getPrimaryUser(date).catch(() => null);
-  if (primary && !allowsSigning(primary.selfCertification)) return { status: 'key-unusable', detail: 'the key is not for signing: its self-signature\'s key flags do not allow it to sign data (a signing subkey should have signed)' };
+  if (primary && !allowsSigning(primary.selfCertification))
+    return {
+      status: 'key-unusable',
+      detail: "the key is not for signing: its self-signature's key flags do not allow it to sign data (a signing subkey should have signed)",
+    };
   return null;
 }
 
 /** The reason `signingKey` (the primary key or one of its subkeys) cannot have made a good signature at `date`. */
-export async function whyCannotSign(key: openpgp.Key, signingKey: openpgp.Key | openpgp.Subkey, keyID: openpgp.KeyID, date: Date, when: When, expiration: Date | null): Promise<Unusable> {
-  if (expiration && expiration.getTime() <= date.getTime()) return { status: 'key-expired', detail: when === 'signed' ? 'the key had expired when it signed' : 'the signing key has expired' };
+export async function whyCannotSign(
+  key: openpgp.Key,
+  signingKey: openpgp.Key | openpgp.Subkey,
+  keyID: openpgp.KeyID,
+  date: Date,
+  when: When,
+  expiration: Date | null,
+): Promise<Unusable> {
+  if (expiration && expiration.getTime() <= date.getTime())
+    return { status: 'key-expired', detail: when === 'signed' ? 'the key had expired when it signed' : 'the signing key has expired' };
   const user = await revokedUserID(key, date);
   if (user !== null) return { status: 'user-id-revoked', detail: `the key's user ID ${JSON.stringify(user)} is revoked, and the key has no other valid one` };
   const specific = signingKey === key ? await primaryProblem(key, date) : await subkeyProblem(signingKey as openpgp.Subkey, date, when);
   if (specific) return specific;
-  const why = await key.getSigningKey(keyID, date).then(() => 'no reason given', (error: Error) => error.message);
+  const why = await key.getSigningKey(keyID, date).then(
+    () => 'no reason given',
+    (error: Error) => error.message,
+  );
   return { status: 'key-unusable', detail: `the key cannot sign ${at(when)}: ${why}` };
 }

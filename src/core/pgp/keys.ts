@@ -25,12 +25,19 @@ export async function readKeys(data: string | Uint8Array, file: string): Promise
   // A key file is not published text: a byte-order mark before its armor changes nothing (unlike a canary's, decision 0001).
   if (typeof data === 'string') data = data.replace(/^\uFEFF/, '');
   try {
-    const keys = typeof data === 'string' && data.includes('-----BEGIN PGP')
-      ? await openpgp.readKeys({ armoredKeys: data })
-      : await openpgp.readKeys({ binaryKeys: typeof data === 'string' ? new TextEncoder().encode(data) : data });
+    const keys =
+      typeof data === 'string' && data.includes('-----BEGIN PGP')
+        ? await openpgp.readKeys({ armoredKeys: data })
+        : await openpgp.readKeys({ binaryKeys: typeof data === 'string' ? new TextEncoder().encode(data) : data });
     return keys;
   } catch (error) {
-    throw new ContentError('KEY_INVALID', 'not an OpenPGP key', { file, expected: 'an armored OpenPGP public key', received: 'a file that does not read as an OpenPGP key', cause: error, hint: 'Export it with: gpg --armor --export FINGERPRINT (see docs/content.md#keys).' });
+    throw new ContentError('KEY_INVALID', 'not an OpenPGP key', {
+      file,
+      expected: 'an armored OpenPGP public key',
+      received: 'a file that does not read as an OpenPGP key',
+      cause: error,
+      hint: 'Export it with: gpg --armor --export FINGERPRINT (see docs/content.md#keys).',
+    });
   }
 }
 
@@ -62,19 +69,34 @@ export async function unlockKey(armored: string, passphrase: string | undefined,
   try {
     key = await openpgp.readPrivateKey({ armoredKey: armored });
   } catch (error) {
-    throw new ContentError('KEY_INVALID', 'not an armored OpenPGP private key', { file: source, expected: 'an armored OpenPGP private key (gpg --armor --export-secret-keys FINGERPRINT)', received: `${armored.length} characters`, cause: error });
+    throw new ContentError('KEY_INVALID', 'not an armored OpenPGP private key', {
+      file: source,
+      expected: 'an armored OpenPGP private key (gpg --armor --export-secret-keys FINGERPRINT)',
+      received: `${armored.length} characters`,
+      cause: error,
+    });
   }
   if (key.keyPacket.version !== 4) {
-    throw new SigningError('KEY_UNSUPPORTED', `v${key.keyPacket.version} key`, { file: source, expected: 'a v4 key (gpg, gpgv and Sequoia on Debian reject v6 signatures)', received: `v${key.keyPacket.version}` });
+    throw new SigningError('KEY_UNSUPPORTED', `v${key.keyPacket.version} key`, {
+      file: source,
+      expected: 'a v4 key (gpg, gpgv and Sequoia on Debian reject v6 signatures)',
+      received: `v${key.keyPacket.version}`,
+    });
   }
   if (key.isDecrypted()) return key;
   if (!passphrase) {
-    throw new SigningError('PASSPHRASE_MISSING', 'the signing key is protected by a passphrase', { file: source, hint: 'Set CANDOR_PASSPHRASE or use --passphrase-file.' });
+    throw new SigningError('PASSPHRASE_MISSING', 'the signing key is protected by a passphrase', {
+      file: source,
+      hint: 'Set CANDOR_PASSPHRASE or use --passphrase-file.',
+    });
   }
   try {
     return await openpgp.decryptKey({ privateKey: key, passphrase });
   } catch {
-    throw new SigningError('PASSPHRASE_WRONG', 'the passphrase does not unlock the signing key', { file: source, hint: 'Check CANDOR_PASSPHRASE or --passphrase-file.' });
+    throw new SigningError('PASSPHRASE_WRONG', 'the passphrase does not unlock the signing key', {
+      file: source,
+      hint: 'Check CANDOR_PASSPHRASE or --passphrase-file.',
+    });
   }
 }
 

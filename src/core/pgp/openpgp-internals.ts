@@ -16,7 +16,11 @@ export function signaturePacketsOf(message: openpgp.CleartextMessage): openpgp.S
 
 /** An EdDSA-legacy (v4 Ed25519) public key's point, 0x40 then the 32-byte key; null for any other key. */
 export function ed25519LegacyPoint(key: openpgp.Key | openpgp.Subkey): Uint8Array | null {
-  const packet = key.keyPacket as unknown as { version: number; algorithm: openpgp.enums.publicKey; publicParams?: { oid?: { getName(): string }; Q?: Uint8Array } };
+  const packet = key.keyPacket as unknown as {
+    version: number;
+    algorithm: openpgp.enums.publicKey;
+    publicParams?: { oid?: { getName(): string }; Q?: Uint8Array };
+  };
   const { oid, Q } = packet.publicParams ?? {};
   if (packet.version !== 4 || packet.algorithm !== openpgp.enums.publicKey.eddsaLegacy || oid?.getName() !== openpgp.enums.curve.ed25519Legacy) return null;
   return Q instanceof Uint8Array && Q.length === 33 && Q[0] === 0x40 ? Q : null;

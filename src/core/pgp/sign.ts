@@ -17,7 +17,10 @@ async function signaturePackets(text: string, keys: openpgp.PrivateKey[], date: 
 
 function assertCanonical(text: string): void {
   if (!isCanonical(text)) {
-    throw new SigningError('DOCUMENT_INVALID', 'refusing to sign text that is not canonical', { expected: 'UTF-8, LF, no trailing spaces, final LF', hint: 'Compose documents with candor; do not edit them by hand.' });
+    throw new SigningError('DOCUMENT_INVALID', 'refusing to sign text that is not canonical', {
+      expected: 'UTF-8, LF, no trailing spaces, final LF',
+      hint: 'Compose documents with candor; do not edit them by hand.',
+    });
   }
 }
 
@@ -59,8 +62,10 @@ async function verifyDetached(text: string, signature: openpgp.Signature, keys: 
   } catch (error) {
     // The signer's key is known by now (mergeDetachedSignature): what is left is other text.
     throw new SigningError('SIGNATURE_DOES_NOT_MATCH', 'the detached signature does not verify over the prepared attestation', {
-      file: source, expected: 'a signature over content/canary/pending/attestation.txt exactly as prepared',
-      received: 'a signature over other text (another file, or the file as it was before it was prepared again)', cause: error,
+      file: source,
+      expected: 'a signature over content/canary/pending/attestation.txt exactly as prepared',
+      received: 'a signature over other text (another file, or the file as it was before it was prepared again)',
+      cause: error,
       hint: 'Sign the exact prepared file with gpg --armor --textmode --detach-sign content/canary/pending/attestation.txt.',
     });
   }
@@ -70,10 +75,19 @@ async function verifyDetached(text: string, signature: openpgp.Signature, keys: 
  * Merges a detached signature (e.g. `gpg --armor --textmode --detach-sign`, a hardware
  * key) into the cleartext file after checking that it verifies over the same text.
  */
-export async function mergeDetachedSignature(opts: { file: string | null; text: string; detached: string; signerKeys: openpgp.Key[]; source: string }): Promise<string> {
+export async function mergeDetachedSignature(opts: {
+  file: string | null;
+  text: string;
+  detached: string;
+  signerKeys: openpgp.Key[];
+  source: string;
+}): Promise<string> {
   const signature = await openpgp.readSignature({ armoredSignature: opts.detached }).catch((error: unknown) => {
     throw new SigningError('DOCUMENT_INVALID', 'not an OpenPGP signature', {
-      file: opts.source, expected: 'an armored detached signature (-----BEGIN PGP SIGNATURE-----)', received: 'text that does not read as one', cause: error,
+      file: opts.source,
+      expected: 'an armored detached signature (-----BEGIN PGP SIGNATURE-----)',
+      received: 'text that does not read as one',
+      cause: error,
       hint: 'Make it with: gpg --armor --textmode --detach-sign content/canary/pending/attestation.txt',
     });
   });
@@ -81,15 +95,26 @@ export async function mergeDetachedSignature(opts: { file: string | null; text: 
   for (const packet of packets) {
     const id = packet.issuerKeyID.toHex();
     if (opts.signerKeys.some((k) => k.getKeyIDs().some((kid) => kid.toHex() === id))) continue;
-    const made = packet.issuerFingerprint ? Array.from(packet.issuerFingerprint, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase() : `key ID ${id.toUpperCase()}`;
+    const made = packet.issuerFingerprint
+      ? Array.from(packet.issuerFingerprint, (b) => b.toString(16).padStart(2, '0'))
+          .join('')
+          .toUpperCase()
+      : `key ID ${id.toUpperCase()}`;
     throw new SigningError('SIGNER_NOT_IN_POLICY', `signed by ${made}, which is not one of the attestation signers`, {
-      file: opts.source, expected: `a signature by a key of signers.keys (or a panic key) in canary.yml with its public key in keys/: ${opts.signerKeys.map(fingerprintOf).join(', ') || 'none found'}`,
-      received: made, hint: 'Sign with your own signer key, or have the signers add this key to signers.keys first (docs/content.md#canary-configuration).',
+      file: opts.source,
+      expected: `a signature by a key of signers.keys (or a panic key) in canary.yml with its public key in keys/: ${opts.signerKeys.map(fingerprintOf).join(', ') || 'none found'}`,
+      received: made,
+      hint: 'Sign with your own signer key, or have the signers add this key to signers.keys first (docs/content.md#canary-configuration).',
     });
   }
   for (const packet of packets) {
     if (packet.signatureType !== openpgp.enums.signature.text) {
-      throw new SigningError('SIGNATURE_NOT_TEXT_MODE', 'binary-mode signature', { file: opts.source, expected: 'a text-mode signature (type 0x01)', received: `type 0x${packet.signatureType?.toString(16).padStart(2, '0')}`, hint: 'Sign with: gpg --armor --textmode --detach-sign FILE' });
+      throw new SigningError('SIGNATURE_NOT_TEXT_MODE', 'binary-mode signature', {
+        file: opts.source,
+        expected: 'a text-mode signature (type 0x01)',
+        received: `type 0x${packet.signatureType?.toString(16).padStart(2, '0')}`,
+        hint: 'Sign with: gpg --armor --textmode --detach-sign FILE',
+      });
     }
   }
   await verifyDetached(opts.text, signature, opts.signerKeys, opts.source);

@@ -132,9 +132,16 @@ function readSignature(data: Uint8Array, start: number, body: number, end: numbe
   const s = r && mpiAt(b, r.next, end);
   if (!r || !s || s.next !== end) return null;
   return {
-    bytes: data.subarray(start, end), type: b[body + 1]!, publicKeyAlgorithm, hashAlgorithm: b[body + 3]!,
-    hashedPart: b.subarray(body, hashedEnd), created: sub.created, issuerKeyID: issuer,
-    signedHashValue: b.subarray(unhashedEnd, unhashedEnd + 2), r: r.value, s: s.value,
+    bytes: data.subarray(start, end),
+    type: b[body + 1]!,
+    publicKeyAlgorithm,
+    hashAlgorithm: b[body + 3]!,
+    hashedPart: b.subarray(body, hashedEnd),
+    created: sub.created,
+    issuerKeyID: issuer,
+    signedHashValue: b.subarray(unhashedEnd, unhashedEnd + 2),
+    r: r.value,
+    s: s.value,
   };
 }
 

@@ -40,7 +40,10 @@ function hashedTypes(packet: openpgp.SignaturePacket): number[] {
  */
 export function packetProblem(packet: openpgp.SignaturePacket): string | null {
   const types = hashedTypes(packet);
-  for (const [type, name] of [[CREATED, 'creation'], [EXPIRES, 'expiration']] as const) {
+  for (const [type, name] of [
+    [CREATED, 'creation'],
+    [EXPIRES, 'expiration'],
+  ] as const) {
     if (types.filter((t) => t === type).length > 1) return `the signature states its ${name} time more than once: which one holds depends on the reader`;
   }
   const critical = packet.unhashedSubpackets.find((s) => s.critical);

@@ -13,16 +13,33 @@ export async function requireKeyUsableAt(key: openpgp.PrivateKey, now: Date): Pr
   const file = `key ${fingerprintOf(key)}`;
   const created = key.getCreationTime();
   if (created.getTime() > now.getTime()) {
-    throw new SigningError('KEY_NOT_YET_VALID', 'the key was made after the signing time', { file, expected: `a clock at or after ${iso(created)}, when the key was made`, received: iso(now), hint: 'Check the clock: --now or CANDOR_NOW (README.md#cli-reference).' });
+    throw new SigningError('KEY_NOT_YET_VALID', 'the key was made after the signing time', {
+      file,
+      expected: `a clock at or after ${iso(created)}, when the key was made`,
+      received: iso(now),
+      hint: 'Check the clock: --now or CANDOR_NOW (README.md#cli-reference).',
+    });
   }
   if (await key.isRevoked(undefined, undefined, now)) {
-    throw new SigningError('KEY_REVOKED', 'the key is revoked', { file, hint: 'A revoked key must not sign again: sign with its replacement (candor keys rotate; docs/content.md, "keys/").' });
+    throw new SigningError('KEY_REVOKED', 'the key is revoked', {
+      file,
+      hint: 'A revoked key must not sign again: sign with its replacement (candor keys rotate; docs/content.md, "keys/").',
+    });
   }
   const expires = await key.getExpirationTime();
   if (expires instanceof Date && expires.getTime() <= now.getTime()) {
-    throw new SigningError('KEY_EXPIRED', 'the key has expired', { file, expected: `a signing time before ${iso(expires)}`, received: iso(now), hint: 'Extend it (gpg --quick-set-expire) and publish the public key again, or rotate it (candor keys rotate).' });
+    throw new SigningError('KEY_EXPIRED', 'the key has expired', {
+      file,
+      expected: `a signing time before ${iso(expires)}`,
+      received: iso(now),
+      hint: 'Extend it (gpg --quick-set-expire) and publish the public key again, or rotate it (candor keys rotate).',
+    });
   }
   await key.getSigningKey(undefined, now).catch(() => {
-    throw new SigningError('KEY_NOT_SIGNING_CAPABLE', 'no part of this key can sign at this time', { file, received: iso(now), hint: 'Its signing subkey may be expired, revoked or missing: gpg --list-keys shows it; rotate the key (candor keys rotate).' });
+    throw new SigningError('KEY_NOT_SIGNING_CAPABLE', 'no part of this key can sign at this time', {
+      file,
+      received: iso(now),
+      hint: 'Its signing subkey may be expired, revoked or missing: gpg --list-keys shows it; rotate the key (candor keys rotate).',
+    });
   });
 }

@@ -41,20 +41,29 @@ export function policyLinks(policy: string, version: string, previous: string | 
 export function policyChangelog(versions: PolicyVersion[], now: Date): ChangelogEntry[] {
   const current = currentVersion(versions, now);
   const day = today(now);
-  return versions.map((v, i): ChangelogEntry => {
-    const prev = versions[i - 1];
-    return {
-      policy: v.policy, title: v.title, version: v.version, previous: prev?.version ?? null,
-      effective: v.effective, published: v.published, change: v.change, summary: v.summary,
-      status: v === current ? 'current' : v.effective > day ? 'upcoming' : 'past',
-      facts: prev ? diffFacts(prev.facts, v.facts) : [],
-      links: policyLinks(v.policy, v.version, prev?.version ?? null),
-    };
-  }).reverse();
+  return versions
+    .map((v, i): ChangelogEntry => {
+      const prev = versions[i - 1];
+      return {
+        policy: v.policy,
+        title: v.title,
+        version: v.version,
+        previous: prev?.version ?? null,
+        effective: v.effective,
+        published: v.published,
+        change: v.change,
+        summary: v.summary,
+        status: v === current ? 'current' : v.effective > day ? 'upcoming' : 'past',
+        facts: prev ? diffFacts(prev.facts, v.facts) : [],
+        links: policyLinks(v.policy, v.version, prev?.version ?? null),
+      };
+    })
+    .reverse();
 }
 
 /** Every policy's entries merged, newest publication first (then effective date, policy). */
 export function changelog(all: Map<string, PolicyVersion[]>, now: Date): ChangelogEntry[] {
-  return [...all.values()].flatMap((versions) => policyChangelog(versions, now))
+  return [...all.values()]
+    .flatMap((versions) => policyChangelog(versions, now))
     .sort((a, b) => b.published.localeCompare(a.published) || b.effective.localeCompare(a.effective) || a.policy.localeCompare(b.policy));
 }

@@ -43,11 +43,26 @@ function compare(area: FactChange['area'], before: Map<string, Keyed>, after: Ma
   const [Title, lower] = NOUN[area];
   for (const [k, b] of before) {
     const a = after.get(k);
-    if (!a) changes.push({ kind: 'removed', area, subject: b.label, before: b.value, text: area === 'retention' ? `${Title} ${b.label}: no longer stated (was ${b.value})` : `${Title} removed: ${b.label}` });
-    else if (a.value !== b.value) changes.push({ kind: 'changed', area, subject: b.label, before: b.value, after: a.value, text: `${Title} ${b.label}: ${arrow(b.value, a.value)}` });
+    if (!a)
+      changes.push({
+        kind: 'removed',
+        area,
+        subject: b.label,
+        before: b.value,
+        text: area === 'retention' ? `${Title} ${b.label}: no longer stated (was ${b.value})` : `${Title} removed: ${b.label}`,
+      });
+    else if (a.value !== b.value)
+      changes.push({ kind: 'changed', area, subject: b.label, before: b.value, after: a.value, text: `${Title} ${b.label}: ${arrow(b.value, a.value)}` });
   }
   for (const [k, a] of after) {
-    if (!before.has(k)) changes.push({ kind: 'added', area, subject: a.label, after: a.value, text: area === 'retention' ? `${Title} ${a.label}: ${a.value} (newly stated)` : `New ${lower}: ${a.label} (${a.value})` });
+    if (!before.has(k))
+      changes.push({
+        kind: 'added',
+        area,
+        subject: a.label,
+        after: a.value,
+        text: area === 'retention' ? `${Title} ${a.label}: ${a.value} (newly stated)` : `New ${lower}: ${a.label} (${a.value})`,
+      });
   }
   return changes;
 }
@@ -55,7 +70,16 @@ function compare(area: FactChange['area'], before: Map<string, Keyed>, after: Ma
 function single(area: 'jurisdiction' | 'contact', before: string | undefined, after: string | undefined): FactChange[] {
   if (before === after) return [];
   const [Title] = NOUN[area];
-  return [{ kind: before === undefined ? 'added' : after === undefined ? 'removed' : 'changed', area, subject: Title, ...(before ? { before } : {}), ...(after ? { after } : {}), text: `${Title}: ${before ?? 'not stated'} → ${after ?? 'not stated'}` }];
+  return [
+    {
+      kind: before === undefined ? 'added' : after === undefined ? 'removed' : 'changed',
+      area,
+      subject: Title,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      text: `${Title}: ${before ?? 'not stated'} → ${after ?? 'not stated'}`,
+    },
+  ];
 }
 
 const contactText = (c: Facts['contact']): string | undefined => (c ? [c.email, c.address, c.url].filter(Boolean).join(', ') : undefined);
@@ -64,11 +88,71 @@ export function diffFacts(before: Facts | undefined, after: Facts | undefined): 
   const b = before ?? {};
   const a = after ?? {};
   return [
-    ...compare('data', byKey(b.dataCollected, (d) => d.what, (d) => `${d.why}${d.legalBasis ? `; basis: ${d.legalBasis}` : ''}`), byKey(a.dataCollected, (d) => d.what, (d) => `${d.why}${d.legalBasis ? `; basis: ${d.legalBasis}` : ''}`)),
-    ...compare('retention', byKey(b.retention, (r) => r.what, (r) => `${r.period}${r.after ? ` after ${r.after}` : ''}`), byKey(a.retention, (r) => r.what, (r) => `${r.period}${r.after ? ` after ${r.after}` : ''}`)),
-    ...compare('third party', byKey(b.thirdParties, (t) => t.name, (t) => `${t.role}; receives ${t.receives.join(', ')}${t.country ? `; ${t.country}` : ''}`), byKey(a.thirdParties, (t) => t.name, (t) => `${t.role}; receives ${t.receives.join(', ')}${t.country ? `; ${t.country}` : ''}`)),
-    ...compare('cookie', byKey(b.cookies, (c) => c.name, (c) => `${c.purpose}, set by ${c.setBy}, ${c.lifetime}`), byKey(a.cookies, (c) => c.name, (c) => `${c.purpose}, set by ${c.setBy}, ${c.lifetime}`)),
-    ...compare('tracker', byKey(b.trackers, (t) => t.name, (t) => t.purpose), byKey(a.trackers, (t) => t.name, (t) => t.purpose)),
+    ...compare(
+      'data',
+      byKey(
+        b.dataCollected,
+        (d) => d.what,
+        (d) => `${d.why}${d.legalBasis ? `; basis: ${d.legalBasis}` : ''}`,
+      ),
+      byKey(
+        a.dataCollected,
+        (d) => d.what,
+        (d) => `${d.why}${d.legalBasis ? `; basis: ${d.legalBasis}` : ''}`,
+      ),
+    ),
+    ...compare(
+      'retention',
+      byKey(
+        b.retention,
+        (r) => r.what,
+        (r) => `${r.period}${r.after ? ` after ${r.after}` : ''}`,
+      ),
+      byKey(
+        a.retention,
+        (r) => r.what,
+        (r) => `${r.period}${r.after ? ` after ${r.after}` : ''}`,
+      ),
+    ),
+    ...compare(
+      'third party',
+      byKey(
+        b.thirdParties,
+        (t) => t.name,
+        (t) => `${t.role}; receives ${t.receives.join(', ')}${t.country ? `; ${t.country}` : ''}`,
+      ),
+      byKey(
+        a.thirdParties,
+        (t) => t.name,
+        (t) => `${t.role}; receives ${t.receives.join(', ')}${t.country ? `; ${t.country}` : ''}`,
+      ),
+    ),
+    ...compare(
+      'cookie',
+      byKey(
+        b.cookies,
+        (c) => c.name,
+        (c) => `${c.purpose}, set by ${c.setBy}, ${c.lifetime}`,
+      ),
+      byKey(
+        a.cookies,
+        (c) => c.name,
+        (c) => `${c.purpose}, set by ${c.setBy}, ${c.lifetime}`,
+      ),
+    ),
+    ...compare(
+      'tracker',
+      byKey(
+        b.trackers,
+        (t) => t.name,
+        (t) => t.purpose,
+      ),
+      byKey(
+        a.trackers,
+        (t) => t.name,
+        (t) => t.purpose,
+      ),
+    ),
     ...single('jurisdiction', b.jurisdiction, a.jurisdiction),
     ...single('contact', contactText(b.contact), contactText(a.contact)),
   ];

@@ -20,13 +20,21 @@ export function historyProblems(current: PolicyVersion[], published: Map<string,
       old = undefined;
     }
     if (v.corrections.length <= (old?.corrections.length ?? 0)) {
-      out.push(problem('error', 'HISTORY_REWRITTEN', `content/${v.path}`, `version ${v.version} was already published and has changed without a correction entry`, {
-        field: 'corrections', hint: 'Publish a new version instead, or, to fix an error in place, add: corrections: [{ date: YYYY-MM-DD, reason: "…" }]',
-      }));
+      out.push(
+        problem('error', 'HISTORY_REWRITTEN', `content/${v.path}`, `version ${v.version} was already published and has changed without a correction entry`, {
+          field: 'corrections',
+          hint: 'Publish a new version instead, or, to fix an error in place, add: corrections: [{ date: YYYY-MM-DD, reason: "…" }]',
+        }),
+      );
     }
   }
   for (const path of published.keys()) {
-    if (!currentPaths.has(path)) out.push(problem('error', 'HISTORY_REWRITTEN', `content/${path}`, 'a published version was deleted', { hint: 'Published versions stay: readers hold permalinks to them.' }));
+    if (!currentPaths.has(path))
+      out.push(
+        problem('error', 'HISTORY_REWRITTEN', `content/${path}`, 'a published version was deleted', {
+          hint: 'Published versions stay: readers hold permalinks to them.',
+        }),
+      );
   }
   return out;
 }

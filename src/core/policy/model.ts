@@ -10,57 +10,101 @@ import { z } from 'zod';
  */
 
 /** A calendar day, UTC: 2026-03-01. */
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { message: 'a real calendar date', params: { summary: 'not a real date' } })
+export const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'a real calendar date',
+    params: { summary: 'not a real date' },
+  })
   .describe('a date, YYYY-MM-DD (UTC), e.g. 2026-03-01');
 /** Dotted numbers, compared part by part: 1, 1.1, 2.0.1. */
-export const versionNumber = z.string().regex(/^\d+(\.\d+){0,2}$/).describe('a version number like 2 or 2.1, written as text');
-export const policyId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).describe('a policy id, the name of its folder under content/policies/: lower-case letters, digits and -, e.g. privacy');
+export const versionNumber = z
+  .string()
+  .regex(/^\d+(\.\d+){0,2}$/)
+  .describe('a version number like 2 or 2.1, written as text');
+export const policyId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/)
+  .describe('a policy id, the name of its folder under content/policies/: lower-case letters, digits and -, e.g. privacy');
 const text = z.string().trim().min(1);
 const line = (what: string) => text.describe(what);
 
 /** A duration as people write it in policies: "45 days", "12 months", "1 year", or "until …". */
-export const duration = z.string().regex(/^(\d+ (day|week|month|year)s?|until .+|as long as .+|session)$/)
+export const duration = z
+  .string()
+  .regex(/^(\d+ (day|week|month|year)s?|until .+|as long as .+|session)$/)
   .describe('a duration like "45 days", "12 months", "session", "until the account is closed" or "as long as …"');
 
-export const facts = z.strictObject({
-  /** What data is collected, why, and on which legal basis. */
-  dataCollected: z.array(z.strictObject({
-    what: line('what is collected, e.g. "Your IP address"'),
-    why: line('why it is collected, e.g. "to stop abuse"'),
-    legalBasis: line('the legal basis, e.g. "legitimate interest (GDPR art. 6(1)(f))"').optional(),
-  })).describe('a list of { what, why, legalBasis? }').optional(),
-  /** How long each kind of data is kept, and after which event the clock starts. */
-  retention: z.array(z.strictObject({
-    what: line('the kind of data kept, e.g. "Connection logs"'),
-    period: duration,
-    after: line('the event the period starts from, e.g. "the account is closed"').optional(),
-  })).describe('a list of { what, period, after? }').optional(),
-  /** Who else receives data, in what role, what exactly, and where they are. */
-  thirdParties: z.array(z.strictObject({
-    name: line('the third party\'s name, e.g. "Example Payments Ltd"'),
-    role: line('what it does for the service, e.g. "payment processor"'),
-    receives: z.array(line('one kind of data it receives, e.g. "billing address"')).min(1).describe('a list of what it receives, e.g. ["billing address"]'),
-    country: line('where it is, e.g. "Ireland"').optional(),
-  })).describe('a list of { name, role, receives, country? }').optional(),
-  /** Cookies: name, who sets it, what for, how long it lives. */
-  cookies: z.array(z.strictObject({
-    name: line('the cookie\'s name, e.g. "session"'),
-    setBy: line('who sets it, e.g. "us" or a third party\'s name'),
-    purpose: line('what it is for, e.g. "keeps you signed in"'),
-    lifetime: duration,
-  })).describe('a list of { name, setBy, purpose, lifetime }').optional(),
-  /** Trackers or analytics; an empty list says "none". */
-  trackers: z.array(z.strictObject({ name: line('the tracker\'s name'), purpose: line('what it is for') })).describe('a list of { name, purpose }; [] says "none"').optional(),
-  /** The law the service is under, e.g. "Belgium (EU GDPR)". */
-  jurisdiction: line('the law the service is under, e.g. "Belgium (EU GDPR)"').optional(),
-  /** Where to write about privacy. */
-  contact: z.strictObject({
-    email: z.email().describe('an e-mail address, e.g. privacy@example.org').optional(),
-    address: line('a postal address').optional(),
-    url: z.url().describe('a web address, e.g. https://example.org/privacy').optional(),
-  }).describe('{ email?, address?, url? }').optional(),
-}).describe('the structured facts: dataCollected, retention, thirdParties, cookies, trackers, jurisdiction, contact');
+export const facts = z
+  .strictObject({
+    /** What data is collected, why, and on which legal basis. */
+    dataCollected: z
+      .array(
+        z.strictObject({
+          what: line('what is collected, e.g. "Your IP address"'),
+          why: line('why it is collected, e.g. "to stop abuse"'),
+          legalBasis: line('the legal basis, e.g. "legitimate interest (GDPR art. 6(1)(f))"').optional(),
+        }),
+      )
+      .describe('a list of { what, why, legalBasis? }')
+      .optional(),
+    /** How long each kind of data is kept, and after which event the clock starts. */
+    retention: z
+      .array(
+        z.strictObject({
+          what: line('the kind of data kept, e.g. "Connection logs"'),
+          period: duration,
+          after: line('the event the period starts from, e.g. "the account is closed"').optional(),
+        }),
+      )
+      .describe('a list of { what, period, after? }')
+      .optional(),
+    /** Who else receives data, in what role, what exactly, and where they are. */
+    thirdParties: z
+      .array(
+        z.strictObject({
+          name: line('the third party\'s name, e.g. "Example Payments Ltd"'),
+          role: line('what it does for the service, e.g. "payment processor"'),
+          receives: z
+            .array(line('one kind of data it receives, e.g. "billing address"'))
+            .min(1)
+            .describe('a list of what it receives, e.g. ["billing address"]'),
+          country: line('where it is, e.g. "Ireland"').optional(),
+        }),
+      )
+      .describe('a list of { name, role, receives, country? }')
+      .optional(),
+    /** Cookies: name, who sets it, what for, how long it lives. */
+    cookies: z
+      .array(
+        z.strictObject({
+          name: line('the cookie\'s name, e.g. "session"'),
+          setBy: line('who sets it, e.g. "us" or a third party\'s name'),
+          purpose: line('what it is for, e.g. "keeps you signed in"'),
+          lifetime: duration,
+        }),
+      )
+      .describe('a list of { name, setBy, purpose, lifetime }')
+      .optional(),
+    /** Trackers or analytics; an empty list says "none". */
+    trackers: z
+      .array(z.strictObject({ name: line("the tracker's name"), purpose: line('what it is for') }))
+      .describe('a list of { name, purpose }; [] says "none"')
+      .optional(),
+    /** The law the service is under, e.g. "Belgium (EU GDPR)". */
+    jurisdiction: line('the law the service is under, e.g. "Belgium (EU GDPR)"').optional(),
+    /** Where to write about privacy. */
+    contact: z
+      .strictObject({
+        email: z.email().describe('an e-mail address, e.g. privacy@example.org').optional(),
+        address: line('a postal address').optional(),
+        url: z.url().describe('a web address, e.g. https://example.org/privacy').optional(),
+      })
+      .describe('{ email?, address?, url? }')
+      .optional(),
+  })
+  .describe('the structured facts: dataCollected, retention, thirdParties, cookies, trackers, jurisdiction, contact');
 export type Facts = z.infer<typeof facts>;
 
 export const changeClass = z.enum(['material', 'minor', 'editorial']).describe('the kind of change');
@@ -88,14 +132,24 @@ export const frontMatter = z.strictObject({
   /** The policy this one supplements (e.g. a mail policy supplementing the general one). */
   supplements: policyId.optional(),
   /** Language of this version (BCP 47), default "en". */
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).describe('a language tag, e.g. en or pt-BR').default('en'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+    .describe('a language tag, e.g. en or pt-BR')
+    .default('en'),
   /** For a translation: the policy and version it translates. */
-  translationOf: z.strictObject({ policy: policyId, version: versionNumber }).describe('{ policy, version }, e.g. { policy: privacy, version: "2.1" }').optional(),
+  translationOf: z
+    .strictObject({ policy: policyId, version: versionNumber })
+    .describe('{ policy, version }, e.g. { policy: privacy, version: "2.1" }')
+    .optional(),
   /** Edits after publication: each needs a date and a reason. */
   corrections: z.array(correction).describe('a list of { date, reason }').default([]),
   facts: facts.optional(),
   /** Set by `candor policy import`: the file this version was made from. While it is set and facts are missing, check warns (POLICY_FACTS_TODO). */
-  imported: z.strictObject({ from: text.describe('the file candor policy import read, e.g. saved/privacy.html') }).optional().describe('set by candor policy import: { from: FILE }; remove it once the facts are written'),
+  imported: z
+    .strictObject({ from: text.describe('the file candor policy import read, e.g. saved/privacy.html') })
+    .optional()
+    .describe('set by candor policy import: { from: FILE }; remove it once the facts are written'),
 });
 export type PolicyFrontMatter = z.infer<typeof frontMatter>;
 

@@ -12,7 +12,13 @@ export function parsePolicyVersion(source: string, path: string): PolicyVersion 
   const fm = validate(frontMatter, data, file, { hint: see('policy'), source: yaml });
   const [, policy, name] = path.split('/');
   if (name !== `${fm.version}.md`) {
-    throw new ContentError('SCHEMA_INVALID', 'file name and version differ', { file, field: 'version', expected: `the file to be named ${fm.version}.md`, received: name, hint: see('policy', 'Name each version file after its version, e.g. 2.1.md.') });
+    throw new ContentError('SCHEMA_INVALID', 'file name and version differ', {
+      file,
+      field: 'version',
+      expected: `the file to be named ${fm.version}.md`,
+      received: name,
+      hint: see('policy', 'Name each version file after its version, e.g. 2.1.md.'),
+    });
   }
   return { ...fm, policy: policy!, path, body, source };
 }

@@ -16,7 +16,14 @@ export interface Problem {
  * by whoever prints the problem.
  */
 export function problemsFromError(error: CandorError, file: string): Problem[] {
-  return allProblems(error).map((e) => ({ level: 'error', code: e.code, file: e.details.file ?? file, message: e.body, ...(e.details.field ? { field: e.details.field } : {}), ...(e.hint ? { hint: e.hint } : {}) }));
+  return allProblems(error).map((e) => ({
+    level: 'error',
+    code: e.code,
+    file: e.details.file ?? file,
+    message: e.body,
+    ...(e.details.field ? { field: e.details.field } : {}),
+    ...(e.hint ? { hint: e.hint } : {}),
+  }));
 }
 
 /** One line for a problem inside another message: code, field and summary. */
@@ -26,7 +33,8 @@ export function problemLine(p: Problem): string {
 
 /** The problems of one file as an error again (a command that needs the file stops on them), each said once. */
 export function errorFromProblems(problems: Problem[]): ContentError {
-  const toError = (p: Problem) => new ContentError(p.code as ContentErrorCode, p.message, { file: p.file, ...(p.field ? { field: p.field } : {}), ...(p.hint ? { hint: p.hint } : {}) });
+  const toError = (p: Problem) =>
+    new ContentError(p.code as ContentErrorCode, p.message, { file: p.file, ...(p.field ? { field: p.field } : {}), ...(p.hint ? { hint: p.hint } : {}) });
   const [first, ...rest] = problems;
   const head = toError(first!);
   return new ContentError(head.code, head.summary, head.details, rest.map(toError));

@@ -20,26 +20,52 @@ export interface RuleOptions {
 
 function orderProblems(prev: PolicyVersion, v: PolicyVersion): Problem[] {
   const out: Problem[] = [];
-  if (compareVersions(v.version, prev.version) <= 0) out.push(problem('error', 'VERSION_ORDER', fileOf(v), `version ${v.version} does not come after ${prev.version}`, { field: 'version' }));
-  if (v.effective === prev.effective) out.push(problem('error', 'SAME_DAY_EFFECTIVE', fileOf(v), `effective the same day as version ${prev.version} (${v.effective})`, { field: 'effective', hint: 'Merge the two versions, or move one effective date.' }));
-  else if (v.effective < prev.effective) out.push(problem('error', 'VERSION_ORDER', fileOf(v), `effective ${v.effective}, before version ${prev.version} (${prev.effective})`, { field: 'effective' }));
-  if (v.published < prev.published) out.push(problem('error', 'VERSION_ORDER', fileOf(v), `published ${v.published}, before version ${prev.version} (${prev.published})`, { field: 'published' }));
+  if (compareVersions(v.version, prev.version) <= 0)
+    out.push(problem('error', 'VERSION_ORDER', fileOf(v), `version ${v.version} does not come after ${prev.version}`, { field: 'version' }));
+  if (v.effective === prev.effective)
+    out.push(
+      problem('error', 'SAME_DAY_EFFECTIVE', fileOf(v), `effective the same day as version ${prev.version} (${v.effective})`, {
+        field: 'effective',
+        hint: 'Merge the two versions, or move one effective date.',
+      }),
+    );
+  else if (v.effective < prev.effective)
+    out.push(
+      problem('error', 'VERSION_ORDER', fileOf(v), `effective ${v.effective}, before version ${prev.version} (${prev.effective})`, { field: 'effective' }),
+    );
+  if (v.published < prev.published)
+    out.push(
+      problem('error', 'VERSION_ORDER', fileOf(v), `published ${v.published}, before version ${prev.version} (${prev.published})`, { field: 'published' }),
+    );
   return out;
 }
 
 function versionProblems(prev: PolicyVersion | undefined, v: PolicyVersion, opts: RuleOptions): Problem[] {
   const out: Problem[] = prev ? orderProblems(prev, v) : [];
-  if (v.published > v.effective) out.push(problem('error', 'PUBLISHED_AFTER_EFFECTIVE', fileOf(v), `published ${v.published}, after it took effect (${v.effective})`, { field: 'published' }));
+  if (v.published > v.effective)
+    out.push(
+      problem('error', 'PUBLISHED_AFTER_EFFECTIVE', fileOf(v), `published ${v.published}, after it took effect (${v.effective})`, { field: 'published' }),
+    );
   const notice = days(v.published, v.effective);
   const today = opts.now.toISOString().slice(0, 10);
   if (prev && v.change === 'material' && notice < opts.noticePeriodDays && v.imported && v.effective <= today) {
     // History brought in by `candor policy import`: what was published then cannot be given notice now.
     out.push(problem('note', 'IMPORTED_NOTICE', fileOf(v), `imported history: a material change with ${notice} days of notice`, { field: 'effective' }));
   } else if (prev && v.change === 'material' && notice < opts.noticePeriodDays) {
-    out.push(problem('error', 'NOTICE_TOO_SHORT', fileOf(v), `a material change with ${notice} days of notice; at least ${opts.noticePeriodDays} are required`, { field: 'effective', hint: `Set effective to ${new Date(Date.parse(`${v.published}T00:00:00Z`) + opts.noticePeriodDays * DAY).toISOString().slice(0, 10)} or later.` }));
+    out.push(
+      problem('error', 'NOTICE_TOO_SHORT', fileOf(v), `a material change with ${notice} days of notice; at least ${opts.noticePeriodDays} are required`, {
+        field: 'effective',
+        hint: `Set effective to ${new Date(Date.parse(`${v.published}T00:00:00Z`) + opts.noticePeriodDays * DAY).toISOString().slice(0, 10)} or later.`,
+      }),
+    );
   }
   if (prev && v.change === 'editorial' && !isDeepStrictEqual(prev.facts ?? null, v.facts ?? null)) {
-    out.push(problem('error', 'EDITORIAL_CHANGES_FACTS', fileOf(v), 'an editorial change may not change the facts', { field: 'change', hint: 'Class it as minor or material, or restore the facts.' }));
+    out.push(
+      problem('error', 'EDITORIAL_CHANGES_FACTS', fileOf(v), 'an editorial change may not change the facts', {
+        field: 'change',
+        hint: 'Class it as minor or material, or restore the facts.',
+      }),
+    );
   }
   out.push(...todoProblems(v));
   if (v.effective > today) out.push(problem('note', 'UPCOMING', fileOf(v), `upcoming: takes effect ${v.effective}`));
@@ -49,8 +75,20 @@ function versionProblems(prev: PolicyVersion | undefined, v: PolicyVersion, opts
 /** What `candor policy import` leaves to write: warnings, so that the rest of check still runs. */
 function todoProblems(v: PolicyVersion): Problem[] {
   const out: Problem[] = [];
-  if (isSummaryTodo(v.summary)) out.push(problem('warning', 'POLICY_SUMMARY_TODO', fileOf(v), 'the summary is still the placeholder', { field: 'summary', hint: 'Say in plain words what this version changed for readers (docs/content.md#importing-an-existing-policy).' }));
-  if (v.imported && !v.facts) out.push(problem('warning', 'POLICY_FACTS_TODO', fileOf(v), `imported from ${v.imported.from}: no facts yet`, { field: 'facts', hint: 'Add the facts (docs/content.md#policy-facts), then remove the imported field; remove it alone to publish without facts.' }));
+  if (isSummaryTodo(v.summary))
+    out.push(
+      problem('warning', 'POLICY_SUMMARY_TODO', fileOf(v), 'the summary is still the placeholder', {
+        field: 'summary',
+        hint: 'Say in plain words what this version changed for readers (docs/content.md#importing-an-existing-policy).',
+      }),
+    );
+  if (v.imported && !v.facts)
+    out.push(
+      problem('warning', 'POLICY_FACTS_TODO', fileOf(v), `imported from ${v.imported.from}: no facts yet`, {
+        field: 'facts',
+        hint: 'Add the facts (docs/content.md#policy-facts), then remove the imported field; remove it alone to publish without facts.',
+      }),
+    );
   return out;
 }
 
@@ -58,11 +96,31 @@ function crossProblems(all: Map<string, PolicyVersion[]>): Problem[] {
   const out: Problem[] = [];
   for (const versions of all.values()) {
     for (const v of versions) {
-      if (v.supplements && !all.has(v.supplements)) out.push(problem('error', 'SUPPLEMENT_MISSING', fileOf(v), `supplements "${v.supplements}", which is not a policy`, { field: 'supplements', hint: `Policies: ${[...all.keys()].join(', ')}` }));
+      if (v.supplements && !all.has(v.supplements))
+        out.push(
+          problem('error', 'SUPPLEMENT_MISSING', fileOf(v), `supplements "${v.supplements}", which is not a policy`, {
+            field: 'supplements',
+            hint: `Policies: ${[...all.keys()].join(', ')}`,
+          }),
+        );
       if (!v.translationOf) continue;
       const source = all.get(v.translationOf.policy);
-      if (!source?.some((s) => s.version === v.translationOf!.version)) out.push(problem('error', 'TRANSLATION_SOURCE_MISSING', fileOf(v), `translates ${v.translationOf.policy} ${v.translationOf.version}, which does not exist`, { field: 'translationOf' }));
-      else if (source.at(-1)!.version !== v.translationOf.version && v === versions.at(-1)) out.push(problem('warning', 'TRANSLATION_STALE', fileOf(v), `translates ${v.translationOf.policy} ${v.translationOf.version}; the source is now at ${source.at(-1)!.version}`, { field: 'translationOf' }));
+      if (!source?.some((s) => s.version === v.translationOf!.version))
+        out.push(
+          problem('error', 'TRANSLATION_SOURCE_MISSING', fileOf(v), `translates ${v.translationOf.policy} ${v.translationOf.version}, which does not exist`, {
+            field: 'translationOf',
+          }),
+        );
+      else if (source.at(-1)!.version !== v.translationOf.version && v === versions.at(-1))
+        out.push(
+          problem(
+            'warning',
+            'TRANSLATION_STALE',
+            fileOf(v),
+            `translates ${v.translationOf.policy} ${v.translationOf.version}; the source is now at ${source.at(-1)!.version}`,
+            { field: 'translationOf' },
+          ),
+        );
     }
   }
   return out;

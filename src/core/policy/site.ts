@@ -46,8 +46,12 @@ export function summarisePolicy(id: string, versions: PolicyVersion[], now: Date
   const shown = current ?? upcoming[0] ?? versions.at(-1);
   const supplements = shown?.supplements;
   return {
-    id, title: shown?.title ?? id, versions, upcoming,
-    ...(current ? { current } : {}), ...(supplements ? { supplements } : {}),
+    id,
+    title: shown?.title ?? id,
+    versions,
+    upcoming,
+    ...(current ? { current } : {}),
+    ...(supplements ? { supplements } : {}),
   };
 }
 
@@ -74,7 +78,9 @@ export const ALL_PAIRS_MAX = 12;
 export function comparePairs(versions: PolicyVersion[], now: Date): [PolicyVersion, PolicyVersion][] {
   const pairs: [PolicyVersion, PolicyVersion][] = [];
   if (versions.length <= ALL_PAIRS_MAX) {
-    versions.forEach((a, i) => { for (const b of versions.slice(i + 1)) pairs.push([a, b]); });
+    versions.forEach((a, i) => {
+      for (const b of versions.slice(i + 1)) pairs.push([a, b]);
+    });
     return pairs;
   }
   const current = currentVersion(versions, now);
@@ -142,7 +148,7 @@ export interface FactRow {
 }
 
 const list = <T>(label: string, values: T[] | undefined, item: (t: T) => FactItem): FactRow =>
-  (values === undefined ? { label, items: [], missing: 'not stated' } : { label, items: values.map(item) });
+  values === undefined ? { label, items: [], missing: 'not stated' } : { label, items: values.map(item) };
 
 /** The facts as table rows, in the order of the facts diff; an empty list reads "none". */
 export function factRows(facts: Facts | undefined): FactRow[] {
@@ -157,10 +163,14 @@ export function factRows(facts: Facts | undefined): FactRow[] {
   return [
     list('Data collected', facts.dataCollected, (d) => ({ text: `${d.what}: ${d.why}${d.legalBasis ? ` (basis: ${d.legalBasis})` : ''}` })),
     list('Retention', facts.retention, (r) => ({ text: `${r.what}: ${r.period}${r.after ? ` after ${r.after}` : ''}` })),
-    list('Third parties', facts.thirdParties, (t) => ({ text: `${t.name} (${t.role}${t.country ? `, ${t.country}` : ''}): receives ${t.receives.join(', ')}` })),
+    list('Third parties', facts.thirdParties, (t) => ({
+      text: `${t.name} (${t.role}${t.country ? `, ${t.country}` : ''}): receives ${t.receives.join(', ')}`,
+    })),
     list('Cookies', facts.cookies, (c) => ({ text: `${c.name}: ${c.purpose}; set by ${c.setBy}; lifetime ${c.lifetime}` })),
     list('Trackers', facts.trackers, (t) => ({ text: `${t.name}: ${t.purpose}` })),
-    facts.jurisdiction === undefined ? { label: 'Jurisdiction', items: [], missing: 'not stated' } : { label: 'Jurisdiction', items: [{ text: facts.jurisdiction }] },
+    facts.jurisdiction === undefined
+      ? { label: 'Jurisdiction', items: [], missing: 'not stated' }
+      : { label: 'Jurisdiction', items: [{ text: facts.jurisdiction }] },
     facts.contact === undefined ? { label: 'Contact', items: [], missing: 'not stated' } : { label: 'Contact', items: contact },
   ];
 }
@@ -195,9 +205,11 @@ export function versionNav(versions: PolicyVersion[], shown: PolicyVersion, curr
   const keep = new Set([0, versions.length - 1, ...(current ? [versions.indexOf(current)] : [])]);
   for (let i = at - VERSION_NAV_RADIUS; i <= at + VERSION_NAV_RADIUS; i++) if (i >= 0 && i < versions.length) keep.add(i);
   const out: (PolicyVersion | null)[] = [];
-  [...keep].sort((a, b) => a - b).forEach((i, k, all) => {
-    if (k > 0 && i !== all[k - 1]! + 1) out.push(null);
-    out.push(versions[i]!);
-  });
+  [...keep]
+    .sort((a, b) => a - b)
+    .forEach((i, k, all) => {
+      if (k > 0 && i !== all[k - 1]! + 1) out.push(null);
+      out.push(versions[i]!);
+    });
   return out;
 }

@@ -6,10 +6,36 @@
  * bound, labelled "0–249": the reader sees both what is certain and how much is not.
  * A null has no bar at all, only its label, so a suppressed count is never drawn as 0.
  */
-import { checkId, checkStacked, checkValue, DEFAULT_NULL_LABEL, lowerOf, upperOf, valueOf, type BarChartInput, type ChartValue, type StackedBarInput } from './chart-types.ts';
+import {
+  checkId,
+  checkStacked,
+  checkValue,
+  DEFAULT_NULL_LABEL,
+  lowerOf,
+  upperOf,
+  valueOf,
+  type BarChartInput,
+  type ChartValue,
+  type StackedBarInput,
+} from './chart-types.ts';
 import { niceScale, project } from './chart-scale.ts';
 import { colour, Defs, MUTED, TEXT } from './chart-style.ts';
-import { baseline, bottomAxis, el, FONT, KEY_WIDTH, label, legend, noData, PAD, rangeLegendItem, SMALL, svgDocument, WIDTH, type LegendItem } from './chart-svg.ts';
+import {
+  baseline,
+  bottomAxis,
+  el,
+  FONT,
+  KEY_WIDTH,
+  label,
+  legend,
+  noData,
+  PAD,
+  rangeLegendItem,
+  SMALL,
+  svgDocument,
+  WIDTH,
+  type LegendItem,
+} from './chart-svg.ts';
 import { fitText, formatTotal, formatValue, textWidth } from './chart-text.ts';
 
 const ROW = 30;
@@ -52,7 +78,17 @@ function segment(x: (v: number) => number, top: number, p: Piece, defs: Defs): s
   if (upper > lower) {
     // Inset by half the outline, so the outline stays inside the band's extent.
     const [from, to] = [x(p.start + lower), x(p.start + upper)];
-    out.push(el('rect', { x: from + 0.5, y: top + 0.5, width: Math.max(to - from - 1, 0), height: BAR - 1, fill: defs.hatch(p.colourIndex), stroke: colour(p.colourIndex), 'stroke-width': 1 }));
+    out.push(
+      el('rect', {
+        x: from + 0.5,
+        y: top + 0.5,
+        width: Math.max(to - from - 1, 0),
+        height: BAR - 1,
+        fill: defs.hatch(p.colourIndex),
+        stroke: colour(p.colourIndex),
+        'stroke-width': 1,
+      }),
+    );
   }
   return out;
 }
@@ -68,7 +104,10 @@ export function renderBarChart(input: BarChartInput): string {
   if (input.bars.length === 0) return noData(input);
   const nullLabel = input.nullLabel ?? DEFAULT_NULL_LABEL;
   const values = input.bars.map((b) => b.value);
-  const f = frame(input.bars.map((b) => b.label), values.map((v) => (v === null ? '' : formatValue(v, nullLabel))));
+  const f = frame(
+    input.bars.map((b) => b.label),
+    values.map((v) => (v === null ? '' : formatValue(v, nullLabel))),
+  );
   const scale = niceScale(Math.max(...values.map(upperOf)), integersOnly(values));
   const x = project(scale, f.x0, f.x1);
   const defs = new Defs(input.id);
@@ -77,9 +116,10 @@ export function renderBarChart(input: BarChartInput): string {
     const top = PAD + i * ROW + (ROW - BAR) / 2;
     const bars = segment(x, top, { value: bar.value, start: 0, colourIndex: 0, fill: colour(0), separate: false }, defs);
     const text = formatValue(bar.value, nullLabel);
-    const end = bar.value === null
-      ? label(f.x0 + 6, baseline(top + BAR / 2, FONT), text, { fill: MUTED, 'font-style': 'italic' })
-      : label(x(upperOf(bar.value)) + 6, baseline(top + BAR / 2, FONT), text);
+    const end =
+      bar.value === null
+        ? label(f.x0 + 6, baseline(top + BAR / 2, FONT), text, { fill: MUTED, 'font-style': 'italic' })
+        : label(x(upperOf(bar.value)) + 6, baseline(top + BAR / 2, FONT), text);
     return [rowLabel(f, top, bar.label), ...bars, end];
   });
   return svgDocument(input, bottom + AXIS_HEIGHT, [defs.render(), ...bottomAxis(scale, x, PAD - 4, bottom, input.unit), ...rows]);
@@ -115,7 +155,14 @@ function insideLabel(ctx: StackContext, p: Piece, top: number): string | undefin
   const text = formatValue(p.value, ctx.nullLabel);
   if (p.value === null || p.value === 0 || textWidth(text, SMALL) + 6 > to - from) return undefined;
   const look = band ? { fill: TEXT, stroke: '#fff' } : { fill: '#fff', stroke: colour(p.colourIndex) };
-  return label((from + to) / 2, baseline(top + BAR / 2, SMALL), text, { 'text-anchor': 'middle', 'font-size': SMALL, ...look, 'stroke-width': 3, 'paint-order': 'stroke', 'stroke-linejoin': 'round' });
+  return label((from + to) / 2, baseline(top + BAR / 2, SMALL), text, {
+    'text-anchor': 'middle',
+    'font-size': SMALL,
+    ...look,
+    'stroke-width': 3,
+    'paint-order': 'stroke',
+    'stroke-linejoin': 'round',
+  });
 }
 
 /** One stacked bar, its label, total and note; returns its height, taller with a note. */
@@ -148,8 +195,16 @@ export function renderStackedBarChart(input: StackedBarInput): string {
   if (input.bars.length === 0 || input.categories.length === 0) return noData(input);
   const all = input.bars.map((b) => input.categories.map((c) => valueOf(b.values, c.key)));
   const defs = new Defs(input.id);
-  const key = stackedLegend(input, defs, all.flat().some((v) => v !== null && typeof v !== 'number'), PAD);
-  const f = frame(input.bars.map((b) => b.label), all.map(formatTotal));
+  const key = stackedLegend(
+    input,
+    defs,
+    all.flat().some((v) => v !== null && typeof v !== 'number'),
+    PAD,
+  );
+  const f = frame(
+    input.bars.map((b) => b.label),
+    all.map(formatTotal),
+  );
   const scale = niceScale(Math.max(...all.map((vs) => vs.reduce((s: number, v) => s + upperOf(v), 0))), integersOnly(all.flat()));
   const ctx: StackContext = { input, x: project(scale, f.x0, f.x1), defs, frame: f, nullLabel: input.nullLabel ?? DEFAULT_NULL_LABEL };
   const top = PAD + key.height + 8;

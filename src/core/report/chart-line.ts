@@ -64,10 +64,12 @@ function bandMark(p: Plot, series: number, i: number, value: { lower: number; up
 
 /** One series: its lines, then markers, bands and gaps on top; values shown when alone. */
 function seriesParts(p: Plot, series: number, values: ChartValue[]): string[] {
-  const out = runs(values, (v) => typeof v === 'number').filter((run) => run.length > 1).map((run) => {
-    const points = run.map((i) => `${coord(p.xAt(i))},${coord(p.y(upperOf(values[i] ?? null)))}`).join(' ');
-    return el('polyline', { points, ...seriesStroke(series) });
-  });
+  const out = runs(values, (v) => typeof v === 'number')
+    .filter((run) => run.length > 1)
+    .map((run) => {
+      const points = run.map((i) => `${coord(p.xAt(i))},${coord(p.y(upperOf(values[i] ?? null)))}`).join(' ');
+      return el('polyline', { points, ...seriesStroke(series) });
+    });
   values.forEach((v, i) => {
     if (v === null) return;
     if (typeof v !== 'number') out.push(...bandMark(p, series, i, v));
@@ -85,7 +87,9 @@ function xLabels(p: Plot, xs: string[]): string[] {
   const widest = Math.max(...xs.map((x) => textWidth(x, SMALL)));
   const every = Math.max(1, Math.ceil((widest + 8) / p.spacing));
   const limit = every * p.spacing - 4;
-  return xs.flatMap((x, i) => (i % every === 0 ? [label(p.xAt(i), p.bottom + 16, fitText(x, SMALL, limit), { 'text-anchor': 'middle', 'font-size': SMALL, fill: MUTED })] : []));
+  return xs.flatMap((x, i) =>
+    i % every === 0 ? [label(p.xAt(i), p.bottom + 16, fitText(x, SMALL, limit), { 'text-anchor': 'middle', 'font-size': SMALL, fill: MUTED })] : [],
+  );
 }
 
 function lineLegend(input: LineChartInput, defs: Defs, bands: boolean): { parts: string[]; height: number } {
@@ -106,15 +110,28 @@ export function renderLineChart(input: LineChartInput): string {
   const table = input.series.map((s) => xs.map((x) => s.points.find((pt) => pt.x === x)?.y ?? null));
   const flat = table.flat();
   const defs = new Defs(input.id);
-  const key = lineLegend(input, defs, flat.some((v) => v !== null && typeof v !== 'number'));
+  const key = lineLegend(
+    input,
+    defs,
+    flat.some((v) => v !== null && typeof v !== 'number'),
+  );
   const top = PAD + key.height + 36;
-  const scale = niceScale(Math.max(...flat.map(upperOf)), flat.every((v) => Number.isInteger(upperOf(v)) && Number.isInteger(lowerOf(v))));
+  const scale = niceScale(
+    Math.max(...flat.map(upperOf)),
+    flat.every((v) => Number.isInteger(upperOf(v)) && Number.isInteger(lowerOf(v))),
+  );
   const left = PAD + Math.max(...scale.ticks.map((t) => textWidth(formatNumber(t), SMALL))) + 8;
   const spacing = xs.length > 1 ? (WIDTH - PAD - left - 2 * INSET) / (xs.length - 1) : WIDTH - PAD - left;
   const p: Plot = {
     xAt: (i) => (xs.length > 1 ? left + INSET + i * spacing : (left + WIDTH - PAD) / 2),
-    y: project(scale, top + PLOT_HEIGHT, top), spacing, left, right: WIDTH - PAD, bottom: top + PLOT_HEIGHT,
-    defs, nullLabel: input.nullLabel ?? DEFAULT_NULL_LABEL, many: input.series.length > 1,
+    y: project(scale, top + PLOT_HEIGHT, top),
+    spacing,
+    left,
+    right: WIDTH - PAD,
+    bottom: top + PLOT_HEIGHT,
+    defs,
+    nullLabel: input.nullLabel ?? DEFAULT_NULL_LABEL,
+    many: input.series.length > 1,
   };
   const unit = label(PAD, top - 22, input.unit, { 'font-size': SMALL, fill: MUTED });
   const body = [...leftAxis(scale, p.y, left, p.right), ...xLabels(p, xs), ...table.flatMap((vs, s) => seriesParts(p, s, vs))];

@@ -74,7 +74,10 @@ export class Defs {
   /** The fill of the uncertain part of a band: stripes of the colour on white. */
   hatch(index: number): string {
     const c = colour(index);
-    return this.#pattern(`hatch-${index % PALETTE.length}`, `<rect width="6" height="6" fill="#fff"/><path d="M-1 1L1-1M0 6L6 0M5 7L7 5" stroke="${c}" stroke-width="2"/>`);
+    return this.#pattern(
+      `hatch-${index % PALETTE.length}`,
+      `<rect width="6" height="6" fill="#fff"/><path d="M-1 1L1-1M0 6L6 0M5 7L7 5" stroke="${c}" stroke-width="2"/>`,
+    );
   }
 
   #pattern(name: string, tile: string): string {
@@ -103,9 +106,13 @@ export function marker(index: number, x: number, y: number, hollow = false): str
   const c = colour(index);
   const edge = hollow ? `fill="#fff" stroke="${c}" stroke-width="1.5"` : `fill="${c}" stroke="#fff" stroke-width="1"`;
   switch (index % 4) {
-    case 0: return `<circle cx="${p(x)}" cy="${p(y)}" r="4.5" ${edge}/>`;
-    case 1: return `<rect x="${p(x - 4)}" y="${p(y - 4)}" width="8" height="8" ${edge}/>`;
-    case 2: return `<path d="M${p(x)} ${p(y - 5)}L${p(x + 5)} ${p(y + 4)}H${p(x - 5)}Z" ${edge}/>`;
-    default: return `<path d="M${p(x)} ${p(y - 5.5)}L${p(x + 5.5)} ${p(y)}L${p(x)} ${p(y + 5.5)}L${p(x - 5.5)} ${p(y)}Z" ${edge}/>`;
+    case 0:
+      return `<circle cx="${p(x)}" cy="${p(y)}" r="4.5" ${edge}/>`;
+    case 1:
+      return `<rect x="${p(x - 4)}" y="${p(y - 4)}" width="8" height="8" ${edge}/>`;
+    case 2:
+      return `<path d="M${p(x)} ${p(y - 5)}L${p(x + 5)} ${p(y + 4)}H${p(x - 5)}Z" ${edge}/>`;
+    default:
+      return `<path d="M${p(x)} ${p(y - 5.5)}L${p(x + 5.5)} ${p(y)}L${p(x)} ${p(y + 5.5)}L${p(x - 5.5)} ${p(y)}Z" ${edge}/>`;
   }
 }

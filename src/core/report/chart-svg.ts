@@ -51,8 +51,14 @@ interface Described {
  */
 export function svgDocument(input: Described, height: number, parts: string[], extraDesc = ''): string {
   const root = `<svg${attributes({
-    xmlns: 'http://www.w3.org/2000/svg', role: 'img', 'aria-labelledby': `${input.id}-title ${input.id}-desc`,
-    viewBox: `0 0 ${WIDTH} ${coord(height)}`, width: '100%', 'font-family': FONT_FAMILY, 'font-size': FONT, fill: TEXT,
+    xmlns: 'http://www.w3.org/2000/svg',
+    role: 'img',
+    'aria-labelledby': `${input.id}-title ${input.id}-desc`,
+    viewBox: `0 0 ${WIDTH} ${coord(height)}`,
+    width: '100%',
+    'font-family': FONT_FAMILY,
+    'font-size': FONT,
+    fill: TEXT,
   })}>`;
   const description = extraDesc === '' ? input.description : `${input.description} ${extraDesc}`;
   const head = [el('title', { id: `${input.id}-title` }, labelXml(input.title)), el('desc', { id: `${input.id}-desc` }, labelXml(description))];

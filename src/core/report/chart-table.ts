@@ -3,7 +3,20 @@
  * wants the exact figures reads instead. It holds everything the chart draws, and
  * more: values too small to label in a segment, full labels the chart had to shorten.
  */
-import { checkId, checkLine, checkStacked, checkValue, DEFAULT_NULL_LABEL, valueOf, xValues, type BarChartInput, type ChartInput, type ChartValue, type LineChartInput, type StackedBarInput } from './chart-types.ts';
+import {
+  checkId,
+  checkLine,
+  checkStacked,
+  checkValue,
+  DEFAULT_NULL_LABEL,
+  valueOf,
+  xValues,
+  type BarChartInput,
+  type ChartInput,
+  type ChartValue,
+  type LineChartInput,
+  type StackedBarInput,
+} from './chart-types.ts';
 import { labelXml, formatTotal, formatValue } from './chart-text.ts';
 
 /** A row: its label as a row header, then its cells, all escaped. */
@@ -31,10 +44,13 @@ function barTable(input: BarChartInput, nullLabel: string): string {
 function stackedTable(input: StackedBarInput, nullLabel: string): string {
   checkStacked(input);
   const headings = [input.labelHeading ?? 'Category', ...input.categories.map((c) => c.label), 'Total'];
-  const rows = input.categories.length === 0 ? [] : input.bars.map((b) => {
-    const values = input.categories.map((c) => valueOf(b.values, c.key));
-    return row(b.label, [...values.map((v) => formatValue(v, nullLabel)), formatTotal(values)]);
-  });
+  const rows =
+    input.categories.length === 0
+      ? []
+      : input.bars.map((b) => {
+          const values = input.categories.map((c) => valueOf(b.values, c.key));
+          return row(b.label, [...values.map((v) => formatValue(v, nullLabel)), formatTotal(values)]);
+        });
   return table(`${input.title} (${input.unit})`, headings, rows);
 }
 
@@ -43,7 +59,10 @@ function lineTable(input: LineChartInput, nullLabel: string): string {
   checkLine(input);
   const rows = xValues(input).map((x) => {
     const values: ChartValue[] = input.series.map((s) => s.points.find((p) => p.x === x)?.y ?? null);
-    return row(x, values.map((v) => formatValue(v, nullLabel)));
+    return row(
+      x,
+      values.map((v) => formatValue(v, nullLabel)),
+    );
   });
   return table(`${input.title} (${input.unit})`, [input.labelHeading ?? 'Period', ...input.series.map((s) => s.label)], rows);
 }

@@ -26,7 +26,10 @@ export function coord(n: number): string {
 
 /** A count for people to read: 1,204 or 12.5 (comma thousands, as the site is in English). */
 export function formatNumber(n: number): string {
-  const [whole = '0', fraction] = round2(n).toFixed(2).replace(/\.?0+$/, '').split('.');
+  const [whole = '0', fraction] = round2(n)
+    .toFixed(2)
+    .replace(/\.?0+$/, '')
+    .split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }

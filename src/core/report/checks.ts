@@ -39,7 +39,10 @@ function rowCounts(row: RequestRow, at: string): [string, Count][] {
 function reportCounts(r: Report): [string, Count][] {
   return [
     ...r.requests.flatMap((row, i) => rowCounts(row, `requests[${i}]`)),
-    ...r.nationalSecurity.flatMap((ns, i): [string, Count][] => [[`nationalSecurity[${i}].received`, ns.received], [`nationalSecurity[${i}].accountsAffected`, ns.accountsAffected]]),
+    ...r.nationalSecurity.flatMap((ns, i): [string, Count][] => [
+      [`nationalSecurity[${i}].received`, ns.received],
+      [`nationalSecurity[${i}].accountsAffected`, ns.accountsAffected],
+    ]),
   ];
 }
 
@@ -47,8 +50,15 @@ function reportCounts(r: Report): [string, Count][] {
 function countProblems(r: Report): Problem[] {
   return reportCounts(r).flatMap(([field, c]): Problem[] => {
     if (typeof c === 'number') return [];
-    if ('band' in c && c.band[0] > c.band[1]) return [problem('error', 'BAND_INVALID', fileOf(r), `band ${c.band[0]}-${c.band[1]}: the lower bound is above the upper bound`, { field, hint: 'Write a band as [lower, upper], e.g. [0, 249].' })];
-    if ('suppressed' in c && c.threshold < 1) return [problem('error', 'SUPPRESSED_INVALID', fileOf(r), `suppression threshold ${c.threshold} is below 1`, { field })];
+    if ('band' in c && c.band[0] > c.band[1])
+      return [
+        problem('error', 'BAND_INVALID', fileOf(r), `band ${c.band[0]}-${c.band[1]}: the lower bound is above the upper bound`, {
+          field,
+          hint: 'Write a band as [lower, upper], e.g. [0, 249].',
+        }),
+      ];
+    if ('suppressed' in c && c.threshold < 1)
+      return [problem('error', 'SUPPRESSED_INVALID', fileOf(r), `suppression threshold ${c.threshold} is below 1`, { field })];
     return [];
   });
 }
@@ -83,22 +93,52 @@ function rowProblems(r: Report, row: RequestRow, i: number): Problem[] {
   const outcomes = OUTCOME_KEYS.map((k) => row.outcomes[k]);
   const reasons = row.rejectionReasons.map((x) => x.count);
   const outcomeGap = sumMismatch(row.received, outcomes);
-  if (outcomeGap) out.push(problem('error', 'OUTCOMES_MISMATCH', fileOf(r), `outcomes add up to ${outcomeGap} received`, { field: `${at}.outcomes`, hint: 'Each request ends in exactly one outcome; pending counts those not yet answered.' }));
+  if (outcomeGap)
+    out.push(
+      problem('error', 'OUTCOMES_MISMATCH', fileOf(r), `outcomes add up to ${outcomeGap} received`, {
+        field: `${at}.outcomes`,
+        hint: 'Each request ends in exactly one outcome; pending counts those not yet answered.',
+      }),
+    );
   const reasonGap = reasons.length > 0 ? sumMismatch(row.outcomes.rejected, reasons) : undefined;
-  if (reasonGap) out.push(problem('error', 'REJECTION_REASONS_MISMATCH', fileOf(r), `rejection reasons add up to ${reasonGap} rejected`, { field: `${at}.rejectionReasons` }));
+  if (reasonGap)
+    out.push(
+      problem('error', 'REJECTION_REASONS_MISMATCH', fileOf(r), `rejection reasons add up to ${reasonGap} rejected`, { field: `${at}.rejectionReasons` }),
+    );
   if (recoverable([row.received, ...outcomes]) || (reasons.length > 0 && recoverable([row.outcomes.rejected, ...reasons]))) {
-    out.push(problem('error', 'SUPPRESSED_INVALID', fileOf(r), 'a suppressed count can be worked out from the exact counts beside it', { field: at, hint: 'Suppress a second figure of the same sum, or publish the exact count.' }));
+    out.push(
+      problem('error', 'SUPPRESSED_INVALID', fileOf(r), 'a suppressed count can be worked out from the exact counts beside it', {
+        field: at,
+        hint: 'Suppress a second figure of the same sum, or publish the exact count.',
+      }),
+    );
   }
   const affected = countRange(row.accountsAffected);
   const specified = countRange(row.accountsSpecified);
-  if (affected && specified && affected.lower > specified.upper) out.push(problem('warning', 'ACCOUNTS_INCONSISTENT', fileOf(r), `${show(affected)} accounts affected but only ${show(specified)} specified`, { field: `${at}.accountsAffected` }));
+  if (affected && specified && affected.lower > specified.upper)
+    out.push(
+      problem('warning', 'ACCOUNTS_INCONSISTENT', fileOf(r), `${show(affected)} accounts affected but only ${show(specified)} specified`, {
+        field: `${at}.accountsAffected`,
+      }),
+    );
   return out;
 }
 
 function dateProblems(r: Report): Problem[] {
   const out: Problem[] = [];
-  if (r.nextReportDue <= r.period.end) out.push(problem('error', 'NEXT_DUE_INVALID', fileOf(r), `next report due ${r.nextReportDue}, not after the period ends (${r.period.end})`, { field: 'nextReportDue' }));
-  if (r.published <= r.period.end) out.push(problem('error', 'PUBLISHED_TOO_EARLY', fileOf(r), `published ${r.published}, before the period is over (${r.period.end})`, { field: 'published', hint: 'A report is published after the last day it covers.' }));
+  if (r.nextReportDue <= r.period.end)
+    out.push(
+      problem('error', 'NEXT_DUE_INVALID', fileOf(r), `next report due ${r.nextReportDue}, not after the period ends (${r.period.end})`, {
+        field: 'nextReportDue',
+      }),
+    );
+  if (r.published <= r.period.end)
+    out.push(
+      problem('error', 'PUBLISHED_TOO_EARLY', fileOf(r), `published ${r.published}, before the period is over (${r.period.end})`, {
+        field: 'published',
+        hint: 'A report is published after the last day it covers.',
+      }),
+    );
   return out;
 }
 
@@ -111,8 +151,22 @@ function sequenceProblems(sorted: Report[]): Problem[] {
   let reach = sorted[0];
   for (const r of sorted.slice(1)) {
     const expected = addDays(reach!.period.end, 1);
-    if (r.period.start > expected) out.push(problem('error', 'PERIOD_GAP', fileOf(r), `starts ${r.period.start}, but ${reach!.id} ends ${reach!.period.end}: ${expected} to ${addDays(r.period.start, -1)} is not covered`, { field: 'period.start', hint: 'Publish a report for the missing period, even if it has no requests.' }));
-    if (r.period.start < expected) out.push(problem('error', 'PERIOD_OVERLAP', fileOf(r), `starts ${r.period.start}, within ${reach!.id} (${reach!.period.start} to ${reach!.period.end})`, { field: 'period.start' }));
+    if (r.period.start > expected)
+      out.push(
+        problem(
+          'error',
+          'PERIOD_GAP',
+          fileOf(r),
+          `starts ${r.period.start}, but ${reach!.id} ends ${reach!.period.end}: ${expected} to ${addDays(r.period.start, -1)} is not covered`,
+          { field: 'period.start', hint: 'Publish a report for the missing period, even if it has no requests.' },
+        ),
+      );
+    if (r.period.start < expected)
+      out.push(
+        problem('error', 'PERIOD_OVERLAP', fileOf(r), `starts ${r.period.start}, within ${reach!.id} (${reach!.period.start} to ${reach!.period.end})`, {
+          field: 'period.start',
+        }),
+      );
     if (r.period.end > reach!.period.end) reach = r;
   }
   return out;
@@ -121,8 +175,17 @@ function sequenceProblems(sorted: Report[]): Problem[] {
 /** The latest report's promise: note when the next is due soon, warn when it is overdue. */
 function dueProblems(latest: Report, opts: ReportCheckOptions): Problem[] {
   const left = daysBetween(opts.now.toISOString().slice(0, 10), latest.nextReportDue);
-  if (left < 0) return [problem('warning', 'REPORT_OVERDUE', fileOf(latest), `the next report was due ${latest.nextReportDue}, ${-left} days ago`, { field: 'nextReportDue', hint: 'Publish the next report, or correct nextReportDue with a corrections entry.' })];
-  if (left <= (opts.dueSoonDays ?? 14)) return [problem('note', 'REPORT_UPCOMING_DUE', fileOf(latest), `the next report is due ${latest.nextReportDue}, in ${left} days`, { field: 'nextReportDue' })];
+  if (left < 0)
+    return [
+      problem('warning', 'REPORT_OVERDUE', fileOf(latest), `the next report was due ${latest.nextReportDue}, ${-left} days ago`, {
+        field: 'nextReportDue',
+        hint: 'Publish the next report, or correct nextReportDue with a corrections entry.',
+      }),
+    ];
+  if (left <= (opts.dueSoonDays ?? 14))
+    return [
+      problem('note', 'REPORT_UPCOMING_DUE', fileOf(latest), `the next report is due ${latest.nextReportDue}, in ${left} days`, { field: 'nextReportDue' }),
+    ];
   return [];
 }
 
@@ -131,7 +194,16 @@ export function checkReports(reports: Report[], opts: ReportCheckOptions): Probl
   const perReport = sorted.flatMap((r) => [...countProblems(r), ...r.requests.flatMap((row, i) => rowProblems(r, row, i)), ...dateProblems(r)]);
   const latest = sorted.at(-1);
   const unreadable = opts.unreadable ?? [];
-  const sequence = unreadable.length === 0 ? sequenceProblems(sorted)
-    : [problem('note', 'PERIODS_NOT_CHECKED', unreadable[0]!, `periods not checked for gaps or overlaps until ${unreadable.join(', ')} ${unreadable.length === 1 ? 'reads' : 'read'} without errors`)];
+  const sequence =
+    unreadable.length === 0
+      ? sequenceProblems(sorted)
+      : [
+          problem(
+            'note',
+            'PERIODS_NOT_CHECKED',
+            unreadable[0]!,
+            `periods not checked for gaps or overlaps until ${unreadable.join(', ')} ${unreadable.length === 1 ? 'reads' : 'read'} without errors`,
+          ),
+        ];
   return [...perReport, ...sequence, ...(latest ? dueProblems(latest, opts) : [])];
 }

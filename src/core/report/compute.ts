@@ -83,6 +83,15 @@ export function timeSeries(reports: Report[]): PeriodTotals[] {
  */
 export function acrossReports(reports: Report[]): AcrossSummary {
   const sorted = byStart(reports);
-  const period = sorted.length === 0 ? null : { start: sorted[0]!.period.start, end: sorted.map((r) => r.period.end).sort().at(-1)! };
+  const period =
+    sorted.length === 0
+      ? null
+      : {
+          start: sorted[0]!.period.start,
+          end: sorted
+            .map((r) => r.period.end)
+            .sort()
+            .at(-1)!,
+        };
   return { reports: sorted.map((r) => r.id), period, ...breakdownOf(sorted.flatMap((r) => r.requests)) };
 }

@@ -18,7 +18,9 @@ export function countTotal(c: Count): Total {
   if (typeof c === 'number') return { exact: c };
   if ('band' in c) {
     const [lower, upper] = c.band;
-    return lower <= upper ? { lower, upper, basis: [c.basis] } : { unknown: true, reasons: [`band ${lower}-${upper} has its lower bound above its upper bound`] };
+    return lower <= upper
+      ? { lower, upper, basis: [c.basis] }
+      : { unknown: true, reasons: [`band ${lower}-${upper} has its lower bound above its upper bound`] };
   }
   // Suppressed means "fewer than threshold", possibly none: claim no more than that.
   if (c.threshold < 1) return { unknown: true, reasons: [`suppression threshold ${c.threshold} is below 1`] };

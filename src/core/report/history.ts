@@ -31,10 +31,22 @@ function changedProblems(r: Report, old: Report | undefined): Problem[] {
   const file = `content/${r.path}`;
   const before = old?.corrections ?? [];
   if (!isDeepStrictEqual(r.corrections.slice(0, before.length), before)) {
-    return [problem('error', 'CORRECTIONS_REWRITTEN', file, 'an earlier correction entry was changed or removed', { field: 'corrections', hint: 'Keep published corrections as they are and add a new one.' })];
+    return [
+      problem('error', 'CORRECTIONS_REWRITTEN', file, 'an earlier correction entry was changed or removed', {
+        field: 'corrections',
+        hint: 'Keep published corrections as they are and add a new one.',
+      }),
+    ];
   }
   if (!old || !isDeepStrictEqual(dataOf(r), dataOf(old))) {
-    return r.corrections.length > before.length ? [] : [problem('error', 'NUMBERS_CHANGED_WITHOUT_CORRECTION', file, `report ${r.id} was already published and its data changed without a correction entry`, { field: 'corrections', hint: CORRECTION_HINT })];
+    return r.corrections.length > before.length
+      ? []
+      : [
+          problem('error', 'NUMBERS_CHANGED_WITHOUT_CORRECTION', file, `report ${r.id} was already published and its data changed without a correction entry`, {
+            field: 'corrections',
+            hint: CORRECTION_HINT,
+          }),
+        ];
   }
   return r.body === old.body ? [] : [problem('note', 'REPORT_BODY_EDITED', file, `the narrative of published report ${r.id} was edited`)];
 }
@@ -48,7 +60,12 @@ export function reportHistoryProblems(current: Report[], published: Map<string, 
   }
   const paths = new Set(current.map((r) => r.path));
   for (const path of published.keys()) {
-    if (!paths.has(path)) out.push(problem('error', 'REPORT_DELETED', `content/${path}`, 'a published report was deleted', { hint: 'Published reports stay: readers and the canary refer to them. Correct it instead.' }));
+    if (!paths.has(path))
+      out.push(
+        problem('error', 'REPORT_DELETED', `content/${path}`, 'a published report was deleted', {
+          hint: 'Published reports stay: readers and the canary refer to them. Correct it instead.',
+        }),
+      );
   }
   return out;
 }

@@ -12,9 +12,16 @@ import { count, nationalSecurityRow, OUTCOME_KEYS, reportFrontMatter, requestRow
  * than zod's global one, so that no other module's ids can collide with these.
  */
 export const jsonSchemaMeta = z.registry<{ id: string; description?: string }>();
-jsonSchemaMeta.add(count, { id: 'Count', description: 'A count as published: an integer; {band: [lower, upper], basis} where the law allows only ranges; or {suppressed: reason, threshold} for "fewer than threshold", read as 0 to threshold-1.' });
+jsonSchemaMeta.add(count, {
+  id: 'Count',
+  description:
+    'A count as published: an integer; {band: [lower, upper], basis} where the law allows only ranges; or {suppressed: reason, threshold} for "fewer than threshold", read as 0 to threshold-1.',
+});
 jsonSchemaMeta.add(day, { id: 'Day', description: 'A calendar day (UTC), YYYY-MM-DD.' });
-jsonSchemaMeta.add(requestRow, { id: 'RequestRow', description: 'One combination of country, requester type, legal process, channel and data category, as published.' });
+jsonSchemaMeta.add(requestRow, {
+  id: 'RequestRow',
+  description: 'One combination of country, requester type, legal process, channel and data category, as published.',
+});
 jsonSchemaMeta.add(nationalSecurityRow, { id: 'NationalSecurityRow' });
 
 const whole = z.int().min(0);
@@ -24,28 +31,39 @@ const whole = z.int().min(0);
  * total a range (a suppressed count stands for 0 to threshold-1); a count that cannot be
  * read (a band whose lower bound is above its upper bound) makes it unknown.
  */
-export const total = z.union([
-  z.strictObject({ exact: whole }),
-  z.strictObject({ lower: whole, upper: whole, basis: z.array(z.string()) }),
-  z.strictObject({ unknown: z.literal(true), reasons: z.array(z.string()).min(1) }),
-]).register(jsonSchemaMeta, { id: 'Total', description: 'A computed total: {exact}; or {lower, upper, basis} when a band or a suppressed count is involved, basis giving the legal basis of each band and the reason of each suppression; or {unknown, reasons} when a count cannot be read.' });
+export const total = z
+  .union([
+    z.strictObject({ exact: whole }),
+    z.strictObject({ lower: whole, upper: whole, basis: z.array(z.string()) }),
+    z.strictObject({ unknown: z.literal(true), reasons: z.array(z.string()).min(1) }),
+  ])
+  .register(jsonSchemaMeta, {
+    id: 'Total',
+    description:
+      'A computed total: {exact}; or {lower, upper, basis} when a band or a suppressed count is involved, basis giving the legal basis of each band and the reason of each suppression; or {unknown, reasons} when a count cannot be read.',
+  });
 export type Total = z.infer<typeof total>;
 
 /** A percentage of requests received, one decimal; null unless every count involved is exact and received is not 0. */
-const percent = z.number().min(0).nullable().register(jsonSchemaMeta, { id: 'Percent', description: 'A share of requests received in percent, one decimal; null unless every count involved is exact and received is not 0.' });
+const percent = z.number().min(0).nullable().register(jsonSchemaMeta, {
+  id: 'Percent',
+  description: 'A share of requests received in percent, one decimal; null unless every count involved is exact and received is not 0.',
+});
 
 const perOutcome = <T extends z.ZodType>(schema: T) => z.strictObject(Object.fromEntries(OUTCOME_KEYS.map((k) => [k, schema])) as Record<keyof Outcomes, T>);
 
-export const totals = z.strictObject({
-  /** How many request rows were added up. */
-  rows: whole,
-  received: total,
-  accountsSpecified: total,
-  accountsAffected: total,
-  outcomes: perOutcome(total),
-  usersNotified: total,
-  gagOrders: total,
-}).register(jsonSchemaMeta, { id: 'Totals' });
+export const totals = z
+  .strictObject({
+    /** How many request rows were added up. */
+    rows: whole,
+    received: total,
+    accountsSpecified: total,
+    accountsAffected: total,
+    outcomes: perOutcome(total),
+    usersNotified: total,
+    gagOrders: total,
+  })
+  .register(jsonSchemaMeta, { id: 'Totals' });
 export type Totals = z.infer<typeof totals>;
 
 /** Each outcome's share, and `disclosed`: requests where some data (content or non-content) was disclosed. */

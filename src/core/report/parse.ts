@@ -26,25 +26,44 @@ export function parseReport(source: string, path: string): Report {
 }
 
 function countryErrors(fm: ReportFrontMatter, file: string): ContentError[] {
-  return fm.requests.flatMap((row, i) => (isCountryCode(row.country) ? [] : [new ContentError('SCHEMA_INVALID', 'not an ISO 3166-1 alpha-2 country code', {
-    file, field: `requests[${i}].country`, expected: 'an assigned ISO 3166-1 alpha-2 code such as DE, FR or US', received: row.country,
-    hint: see('requestRows', 'Use the two-letter code of the requesting state (the United Kingdom is GB).'),
-  })]));
+  return fm.requests.flatMap((row, i) =>
+    isCountryCode(row.country)
+      ? []
+      : [
+          new ContentError('SCHEMA_INVALID', 'not an ISO 3166-1 alpha-2 country code', {
+            file,
+            field: `requests[${i}].country`,
+            expected: 'an assigned ISO 3166-1 alpha-2 code such as DE, FR or US',
+            received: row.country,
+            hint: see('requestRows', 'Use the two-letter code of the requesting state (the United Kingdom is GB).'),
+          }),
+        ],
+  );
 }
 
 function periodErrors(fm: ReportFrontMatter, id: string, file: string): ContentError[] {
   const expected = periodOfStem(id, fm.cadence);
   if (!expected) {
-    return [new ContentError('SCHEMA_INVALID', `file name does not name a ${fm.cadence} period`, {
-      file, field: 'cadence', expected: `a file named ${STEM_EXAMPLE[fm.cadence]}, then .md`, received: id,
-      hint: see('report', 'Name the file after the period it covers, or correct the cadence.'),
-    })];
+    return [
+      new ContentError('SCHEMA_INVALID', `file name does not name a ${fm.cadence} period`, {
+        file,
+        field: 'cadence',
+        expected: `a file named ${STEM_EXAMPLE[fm.cadence]}, then .md`,
+        received: id,
+        hint: see('report', 'Name the file after the period it covers, or correct the cadence.'),
+      }),
+    ];
   }
   if (expected.start !== fm.period.start || expected.end !== fm.period.end) {
-    return [new ContentError('SCHEMA_INVALID', `period does not match the file name ${id}`, {
-      file, field: 'period', expected: `start: ${expected.start}, end: ${expected.end}`, received: fm.period,
-      hint: see('report', 'A report covers exactly the half-year, quarter or year its file is named after.'),
-    })];
+    return [
+      new ContentError('SCHEMA_INVALID', `period does not match the file name ${id}`, {
+        file,
+        field: 'period',
+        expected: `start: ${expected.start}, end: ${expected.end}`,
+        received: fm.period,
+        hint: see('report', 'A report covers exactly the half-year, quarter or year its file is named after.'),
+      }),
+    ];
   }
   return [];
 }

@@ -9,7 +9,10 @@ import { trustOf } from '../verify/verify-canary.ts';
 
 export const CANARY_STATUS_FORMAT = 'candor-canary-status/1';
 
-interface Signed<T> { data: T; hash: string }
+interface Signed<T> {
+  data: T;
+  hash: string;
+}
 
 export function canaryStatusJson(input: {
   service: { name: string; url: string };
@@ -29,14 +32,33 @@ export function canaryStatusJson(input: {
     built: input.built,
     checkedAtBuild: input.check ? { verdict: input.check.verdict, reasons: input.check.reasons.map((r) => r.code) } : null,
     trust: a ? trustOf(a.data) : null,
-    attestation: a ? {
-      url: '/canary.txt', hash: a.hash, sequence: a.data.sequence, issued: a.data.issued, expires: a.data.expires,
-      expiredAtBuild: expiredAtBuild(a.data.expires), signal: a.data.signal, statements: a.data.statements,
-      signers: a.data.signers, heartbeatKeys: a.data.heartbeat.keys, documents: a.data.documents,
-    } : null,
-    heartbeat: h ? {
-      url: '/heartbeat.txt', hash: h.hash, sequence: h.data.sequence, issued: h.data.issued, expires: h.data.expires,
-      expiredAtBuild: expiredAtBuild(h.data.expires), attestation: h.data.attestation, signal: h.data.signal, freshness: h.data.freshness,
-    } : null,
+    attestation: a
+      ? {
+          url: '/canary.txt',
+          hash: a.hash,
+          sequence: a.data.sequence,
+          issued: a.data.issued,
+          expires: a.data.expires,
+          expiredAtBuild: expiredAtBuild(a.data.expires),
+          signal: a.data.signal,
+          statements: a.data.statements,
+          signers: a.data.signers,
+          heartbeatKeys: a.data.heartbeat.keys,
+          documents: a.data.documents,
+        }
+      : null,
+    heartbeat: h
+      ? {
+          url: '/heartbeat.txt',
+          hash: h.hash,
+          sequence: h.data.sequence,
+          issued: h.data.issued,
+          expires: h.data.expires,
+          expiredAtBuild: expiredAtBuild(h.data.expires),
+          attestation: h.data.attestation,
+          signal: h.data.signal,
+          freshness: h.data.freshness,
+        }
+      : null,
   })}\n`;
 }

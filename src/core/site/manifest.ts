@@ -36,7 +36,10 @@ export function composeManifest(m: Omit<Manifest, 'format'>): string {
   return `${canonicalJson({ format: MANIFEST_FORMAT, service: m.service, built: m.built, signer: m.signer, files })}\n`;
 }
 
-export interface ManifestProblem { path: string; problem: 'missing' | 'changed' | 'unlisted' }
+export interface ManifestProblem {
+  path: string;
+  problem: 'missing' | 'changed' | 'unlisted';
+}
 
 /**
  * Compares a copy of the site with a manifest: files missing, changed, or present but not

@@ -28,7 +28,13 @@ export interface ArchiveInput extends Pins {
 export type Named = { name: string; file: string };
 
 /** Every file read and checked, results in the same order; one context, so that each key is looked at once. */
-async function readDocuments(files: Named[], kind: CanaryData['kind'], keys: openpgp.Key[], ctx: CheckContext, lanes: number): Promise<DocumentResult<CanaryData>[]> {
+async function readDocuments(
+  files: Named[],
+  kind: CanaryData['kind'],
+  keys: openpgp.Key[],
+  ctx: CheckContext,
+  lanes: number,
+): Promise<DocumentResult<CanaryData>[]> {
   const results = new Array<DocumentResult<CanaryData>>(files.length);
   let next = 0;
   const lane = async () => {
@@ -55,15 +61,30 @@ const at = (name: string, reasons: Reason[]): Reason[] => reasons.map((r) => ({ 
  * dropped from the history. Signals (DURESS, FINAL, a panic key) are not among them: a
  * duress or an end in the history stays in the verdict.
  */
-const PAST_ONLY = new Set(['ATTESTATION_EXPIRED', 'HEARTBEAT_EXPIRED', 'FRESHNESS_UNCHECKED', 'HISTORY_UNCHECKED', 'STATEMENT_CHANGE_EXPLAINED', 'AUTOMATED_ONLY', 'THRESHOLD_SINGLE', 'SERVICE_UNCHECKED']);
+const PAST_ONLY = new Set([
+  'ATTESTATION_EXPIRED',
+  'HEARTBEAT_EXPIRED',
+  'FRESHNESS_UNCHECKED',
+  'HISTORY_UNCHECKED',
+  'STATEMENT_CHANGE_EXPLAINED',
+  'AUTOMATED_ONLY',
+  'THRESHOLD_SINGLE',
+  'SERVICE_UNCHECKED',
+]);
 
 function chainReasons<T extends AttestationData | HeartbeatData>(docs: { name: string; doc: SignedDocument<T> }[]): Reason[] {
   const reasons: Reason[] = [];
   docs.forEach(({ name, doc }, i) => {
     const before = docs[i - 1]?.doc;
     const expected = before ? before.data.sequence + 1 : 1;
-    if (doc.data.sequence !== expected) reasons.push({ code: 'CHAIN_GAP', subject: 'archive', message: `${name}: sequence ${doc.data.sequence}, expected ${expected}` });
-    if (doc.data.previous !== (before?.hash ?? null)) reasons.push({ code: 'PREVIOUS_HASH_MISMATCH', subject: 'archive', message: `${name}: previous ${doc.data.previous ?? 'none'}, expected ${before?.hash ?? 'none'}` });
+    if (doc.data.sequence !== expected)
+      reasons.push({ code: 'CHAIN_GAP', subject: 'archive', message: `${name}: sequence ${doc.data.sequence}, expected ${expected}` });
+    if (doc.data.previous !== (before?.hash ?? null))
+      reasons.push({
+        code: 'PREVIOUS_HASH_MISMATCH',
+        subject: 'archive',
+        message: `${name}: previous ${doc.data.previous ?? 'none'}, expected ${before?.hash ?? 'none'}`,
+      });
   });
   return reasons;
 }
@@ -89,19 +110,33 @@ function attestationChain(atts: { name: string; doc: SignedDocument<AttestationD
     const trust = signerTrust({ ...pins, heartbeatKeys: [...heartbeatKeys] }, doc, prev);
     reasons.push(...at(name, signerReasons(doc, trust)));
     if (prev) reasons.push(...at(name, historyReasons(doc, prev, trust)));
-    if (Date.parse(doc.data.expires) - Date.parse(doc.data.issued) > MAX_LIFETIME_DAYS * 86_400_000) reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'archive', message: `${name}: valid for more than ${MAX_LIFETIME_DAYS} days` });
+    if (Date.parse(doc.data.expires) - Date.parse(doc.data.issued) > MAX_LIFETIME_DAYS * 86_400_000)
+      reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'archive', message: `${name}: valid for more than ${MAX_LIFETIME_DAYS} days` });
     // The latest one's own signal is the latest verification's; an earlier duress stays in the history.
-    if (i < atts.length - 1 && doc.data.signal.kind === 'duress') reasons.push({ code: 'DURESS', subject: 'archive', message: `${name}: signalled DURESS (${doc.data.signal.message}); later attestations do not undo it` });
+    if (i < atts.length - 1 && doc.data.signal.kind === 'duress')
+      reasons.push({
+        code: 'DURESS',
+        subject: 'archive',
+        message: `${name}: signalled DURESS (${doc.data.signal.message}); later attestations do not undo it`,
+      });
   });
   return reasons;
 }
 
-function heartbeatChain(hbs: { name: string; doc: SignedDocument<HeartbeatData> }[], atts: Map<string, SignedDocument<AttestationData>>, clock: Clock): Reason[] {
+function heartbeatChain(
+  hbs: { name: string; doc: SignedDocument<HeartbeatData> }[],
+  atts: Map<string, SignedDocument<AttestationData>>,
+  clock: Clock,
+): Reason[] {
   const reasons: Reason[] = [];
   for (const { name, doc } of hbs) {
     const att = atts.get(doc.data.attestation.hash);
     if (!att) {
-      reasons.push({ code: 'HEARTBEAT_WRONG_ATTESTATION', subject: 'archive', message: `${name}: confirms ${doc.data.attestation.hash}, which is not in the archive` });
+      reasons.push({
+        code: 'HEARTBEAT_WRONG_ATTESTATION',
+        subject: 'archive',
+        message: `${name}: confirms ${doc.data.attestation.hash}, which is not in the archive`,
+      });
       continue;
     }
     // Each heartbeat is judged as of its own issue time; only the latest is judged as of now.
@@ -124,10 +159,19 @@ export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<
   const prevAtt = input.attestations.at(-2);
   const lastHb = input.heartbeats.at(-1);
   const heartbeatKeys = [...new Set(atts.flatMap((a) => a.doc.data.heartbeat.keys.map((k) => k.fingerprint)))];
-  result.latest = await verifyCanary({
-    attestation: lastAtt.file, ...(lastHb ? { heartbeat: lastHb.file } : {}), ...(prevAtt ? { previous: prevAtt.file, previousSignalsReported: true } : {}),
-    keys: input.keys, pins: input.pins, automated: input.automated ?? [], heartbeatKeys, ...(input.crypto ? { crypto: input.crypto } : {}),
-  }, clock);
+  result.latest = await verifyCanary(
+    {
+      attestation: lastAtt.file,
+      ...(lastHb ? { heartbeat: lastHb.file } : {}),
+      ...(prevAtt ? { previous: prevAtt.file, previousSignalsReported: true } : {}),
+      keys: input.keys,
+      pins: input.pins,
+      automated: input.automated ?? [],
+      heartbeatKeys,
+      ...(input.crypto ? { crypto: input.crypto } : {}),
+    },
+    clock,
+  );
   result.verdict = verdictOf([...history, ...result.latest.reasons]);
   return result;
 }

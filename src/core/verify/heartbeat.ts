@@ -22,11 +22,16 @@ function freshnessReasons(hb: HeartbeatData, att: AttestationData, lookup: Block
   const reason = (code: string, message: string): Reason => ({ code: code as ReasonCode, subject: 'heartbeat', message });
   if (shape.length > 0) return shape.map((p) => reason(p.code, p.message));
   const proof = (hb.freshness ?? {}) as FreshnessProof;
-  const reasons = checkFreshnessTimes(proof, { issued: new Date(hb.issued), maxBlockAgeHours: att.heartbeat.maxBlockAgeHours, headlineMaxAgeHours: HEADLINE_MAX_AGE_HOURS })
-    .map((p) => reason(p.code, p.message));
+  const reasons = checkFreshnessTimes(proof, {
+    issued: new Date(hb.issued),
+    maxBlockAgeHours: att.heartbeat.maxBlockAgeHours,
+    headlineMaxAgeHours: HEADLINE_MAX_AGE_HOURS,
+  }).map((p) => reason(p.code, p.message));
   if (!proof.bitcoin) return reasons;
   if (new Set(proof.bitcoin.sources).size < 2) {
-    reasons.push(reason('FRESHNESS_MALFORMED', `block agreed by ${new Set(proof.bitcoin.sources).size} source(s); at least two independent explorers must agree`));
+    reasons.push(
+      reason('FRESHNESS_MALFORMED', `block agreed by ${new Set(proof.bitcoin.sources).size} source(s); at least two independent explorers must agree`),
+    );
   }
   if (!lookup) {
     reasons.push(reason('FRESHNESS_UNCHECKED', `block ${proof.bitcoin.height} was not looked up (offline); use --online to check it exists`));
@@ -34,7 +39,12 @@ function freshnessReasons(hb: HeartbeatData, att: AttestationData, lookup: Block
     reasons.push(reason('FRESHNESS_BLOCK_UNKNOWN', `no explorer (${lookup.sources.join(', ')}) knows block ${proof.bitcoin.hash}`));
   } else if (lookup.height !== proof.bitcoin.height || lookup.time !== proof.bitcoin.time) {
     // The proof's own time was already checked against the issue time; the chain must agree with it.
-    reasons.push(reason('FRESHNESS_BLOCK_MISMATCH', `block ${proof.bitcoin.hash} is at height ${lookup.height} mined ${lookup.time}, not ${proof.bitcoin.height} at ${proof.bitcoin.time}`));
+    reasons.push(
+      reason(
+        'FRESHNESS_BLOCK_MISMATCH',
+        `block ${proof.bitcoin.hash} is at height ${lookup.height} mined ${lookup.time}, not ${proof.bitcoin.height} at ${proof.bitcoin.time}`,
+      ),
+    );
   }
   return reasons;
 }
@@ -53,10 +63,15 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
     reasons.push({ code: 'HEARTBEAT_KEY_UNAUTHORISED', subject: 'heartbeat', message: 'no good signature by a heartbeat key that the attestation authorises' });
   }
   for (const s of hb.signatures) {
-    if (s.status === 'good' && s.fingerprint && panic.has(s.fingerprint)) reasons.push({ code: 'PANIC_KEY_SIGNATURE', subject: 'heartbeat', message: `signed by the panic key ${s.fingerprint}` });
+    if (s.status === 'good' && s.fingerprint && panic.has(s.fingerprint))
+      reasons.push({ code: 'PANIC_KEY_SIGNATURE', subject: 'heartbeat', message: `signed by the panic key ${s.fingerprint}` });
   }
   if (d.attestation.hash !== att.hash || d.attestation.sequence !== a.sequence) {
-    reasons.push({ code: 'HEARTBEAT_WRONG_ATTESTATION', subject: 'heartbeat', message: `confirms attestation ${d.attestation.sequence} (${d.attestation.hash}), not attestation ${a.sequence} (${att.hash})` });
+    reasons.push({
+      code: 'HEARTBEAT_WRONG_ATTESTATION',
+      subject: 'heartbeat',
+      message: `confirms attestation ${d.attestation.sequence} (${d.attestation.hash}), not attestation ${a.sequence} (${att.hash})`,
+    });
   }
   if (!sameService(d.service.url, a.service.url)) {
     reasons.push({ code: 'SERVICE_MISMATCH', subject: 'heartbeat', message: `is for ${d.service.url}, its attestation for ${a.service.url}` });
@@ -66,10 +81,18 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
   }
   const lifetimeHours = (Date.parse(d.expires) - Date.parse(d.issued)) / 3_600_000;
   if (lifetimeHours > a.heartbeat.intervalHours + a.heartbeat.graceHours) {
-    reasons.push({ code: 'LIFETIME_TOO_LONG', subject: 'heartbeat', message: `valid for ${lifetimeHours} hours; the attestation allows ${a.heartbeat.intervalHours} + ${a.heartbeat.graceHours}` });
+    reasons.push({
+      code: 'LIFETIME_TOO_LONG',
+      subject: 'heartbeat',
+      message: `valid for ${lifetimeHours} hours; the attestation allows ${a.heartbeat.intervalHours} + ${a.heartbeat.graceHours}`,
+    });
   }
   if (Date.parse(d.issued) < Date.parse(a.issued)) {
-    reasons.push({ code: 'HEARTBEAT_WRONG_ATTESTATION', subject: 'heartbeat', message: `issued ${d.issued}, before the attestation it confirms (${a.issued})` });
+    reasons.push({
+      code: 'HEARTBEAT_WRONG_ATTESTATION',
+      subject: 'heartbeat',
+      message: `issued ${d.issued}, before the attestation it confirms (${a.issued})`,
+    });
   }
   reasons.push(...timeReasons(hb, clock, 'heartbeat'), ...freshnessReasons(d, a, lookup));
   if (d.signal.kind === 'duress') reasons.push({ code: 'DURESS', subject: 'heartbeat', message: `DURESS: ${d.signal.message}` });
@@ -81,10 +104,22 @@ export function heartbeatReasons(hb: SignedDocument<HeartbeatData>, att: SignedD
 export function heartbeatHistoryReasons(hb: SignedDocument<HeartbeatData>, last: { sequence: number; hash: string }): Reason[] {
   if (hb.hash === last.hash) return [];
   if (hb.data.sequence <= last.sequence) {
-    return [{ code: 'SEQUENCE_NOT_INCREASING', subject: 'heartbeat', message: `heartbeat ${hb.data.sequence} is not after the last one seen (${last.sequence}): replayed?` }];
+    return [
+      {
+        code: 'SEQUENCE_NOT_INCREASING',
+        subject: 'heartbeat',
+        message: `heartbeat ${hb.data.sequence} is not after the last one seen (${last.sequence}): replayed?`,
+      },
+    ];
   }
   if (hb.data.sequence === last.sequence + 1 && hb.data.previous !== last.hash) {
-    return [{ code: 'PREVIOUS_HASH_MISMATCH', subject: 'heartbeat', message: `names previous ${hb.data.previous ?? 'none'}, the last heartbeat seen hashes to ${last.hash}` }];
+    return [
+      {
+        code: 'PREVIOUS_HASH_MISMATCH',
+        subject: 'heartbeat',
+        message: `names previous ${hb.data.previous ?? 'none'}, the last heartbeat seen hashes to ${last.hash}`,
+      },
+    ];
   }
   return [];
 }

@@ -41,12 +41,20 @@ export function serviceReasons(claimed: string, expected: ExpectedService[]): Re
   const reasons: Reason[] = [];
   for (const e of checked) {
     if (!sameService(claimed, e.url, e.exact ?? false)) {
-      reasons.push({ code: 'SERVICE_MISMATCH', subject: 'attestation', message: `this canary is for ${claimed}, but ${e.from} is ${e.url}: another service's canary?` });
+      reasons.push({
+        code: 'SERVICE_MISMATCH',
+        subject: 'attestation',
+        message: `this canary is for ${claimed}, but ${e.from} is ${e.url}: another service's canary?`,
+      });
     }
   }
   if (checked.length === 0) {
     const local = expected.length > 0 ? `it was served from a local address (${expected[0]!.url}), which names no service, and ` : '';
-    reasons.push({ code: 'SERVICE_UNCHECKED', subject: 'attestation', message: `this canary is for ${claimed}; ${local}no other service was expected: give --service URL to check it` });
+    reasons.push({
+      code: 'SERVICE_UNCHECKED',
+      subject: 'attestation',
+      message: `this canary is for ${claimed}; ${local}no other service was expected: give --service URL to check it`,
+    });
   }
   return reasons;
 }

@@ -20,7 +20,12 @@ export type DocumentResult<T extends CanaryData> = { ok: true; doc: SignedDocume
 
 /** `ctx` carries the injected primitives and what is known about the keys, for a whole verification run. */
 export async function readSignedDocument<K extends CanaryData['kind']>(
-  file: string, kind: K, keys: openpgp.Key[], clock: { now: Date } | 'signature-time', subject: Reason['subject'] = kind, ctx: CheckContext = newCheckContext(),
+  file: string,
+  kind: K,
+  keys: openpgp.Key[],
+  clock: { now: Date } | 'signature-time',
+  subject: Reason['subject'] = kind,
+  ctx: CheckContext = newCheckContext(),
 ): Promise<DocumentResult<Extract<CanaryData, { kind: K }>>> {
   const split = await readSignedFile(file, subject);
   if (!split.ok) return split;
@@ -29,7 +34,9 @@ export async function readSignedDocument<K extends CanaryData['kind']>(
   const signatures = await checkSignatures(text, split.value.signatures, keys, clock, ctx);
   const parsed = await parseCanaryTextFast(text, subject);
   if (!parsed.ok) {
-    const bad = signatures.filter((s) => s.status === 'bad').map((s): Reason => ({ code: 'SIGNATURE_BAD', subject, message: `signature by ${s.fingerprint ?? s.keyID}: ${s.detail}` }));
+    const bad = signatures
+      .filter((s) => s.status === 'bad')
+      .map((s): Reason => ({ code: 'SIGNATURE_BAD', subject, message: `signature by ${s.fingerprint ?? s.keyID}: ${s.detail}` }));
     return { ok: false, reasons: [...bad, ...parsed.reasons] };
   }
   if (parsed.data.kind !== kind) {

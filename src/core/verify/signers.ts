@@ -49,7 +49,13 @@ export function thresholdReasons(tally: SignerTally, threshold: number, subject:
  * Counts good signatures by `allowed` keys that are also `trusted`. Any signature that
  * fails is a reason in itself: a bad signature next to good ones is still tampering.
  */
-export function tallySigners(checks: SignatureCheck[], allowed: KeyRef[], trust: SignerTrust, subject: Reason['subject'], ignore = new Set<string>()): SignerTally {
+export function tallySigners(
+  checks: SignatureCheck[],
+  allowed: KeyRef[],
+  trust: SignerTrust,
+  subject: Reason['subject'],
+  ignore = new Set<string>(),
+): SignerTally {
   const { trusted, heartbeatOnly, why } = trust;
   const reasons: Reason[] = [];
   const unpinned: Reason[] = [];
@@ -65,7 +71,11 @@ export function tallySigners(checks: SignatureCheck[], allowed: KeyRef[], trust:
     } else if (!allowedSet.has(check.fingerprint!)) {
       reasons.push({ code: 'SIGNATURE_EXTRA', subject, message: `good signature by ${who}, which the signer policy does not list` });
     } else if (heartbeatOnly.has(check.fingerprint!)) {
-      unpinned.push({ code: 'HEARTBEAT_KEY_AS_SIGNER', subject, message: `signature by ${who}, a heartbeat (CI) key: it cannot sign for the people; accept an automated canary only with --automated ${check.fingerprint}` });
+      unpinned.push({
+        code: 'HEARTBEAT_KEY_AS_SIGNER',
+        subject,
+        message: `signature by ${who}, a heartbeat (CI) key: it cannot sign for the people; accept an automated canary only with --automated ${check.fingerprint}`,
+      });
     } else if (!trusted.has(check.fingerprint!)) {
       const because = why.get(check.fingerprint!) ?? 'the key is not pinned (--keys) nor authorised by the previous attestation';
       unpinned.push({ code: 'KEY_UNPINNED', subject, message: `signature by ${who}: ${because}` });

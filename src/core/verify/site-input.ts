@@ -30,7 +30,13 @@ const signedDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
  * The attestation's data when a key the verifier trusts signed it, else undefined: only
  * then may what it names (keys, documents) be fetched.
  */
-export async function trustedAttestation(attestation: string, previous: string | undefined, keys: openpgp.Key[], pins: Pins, ctx: CheckContext = newCheckContext()): Promise<AttestationData | undefined> {
+export async function trustedAttestation(
+  attestation: string,
+  previous: string | undefined,
+  keys: openpgp.Key[],
+  pins: Pins,
+  ctx: CheckContext = newCheckContext(),
+): Promise<AttestationData | undefined> {
   const att = await readSignedDocument(attestation, 'attestation', keys, 'signature-time', 'attestation', ctx);
   if (!att.ok) return undefined;
   const prev = previous ? await readSignedDocument(previous, 'attestation', keys, 'signature-time', 'previous', ctx) : undefined;
@@ -88,14 +94,18 @@ export interface SiteOptions extends Pins {
 }
 
 const pinsOf = (p: Pins): Pins => ({
-  pins: p.pins, ...(p.automated ? { automated: p.automated } : {}), ...(p.heartbeatKeys ? { heartbeatKeys: p.heartbeatKeys } : {}), ...(p.notPinned ? { notPinned: p.notPinned } : {}),
+  pins: p.pins,
+  ...(p.automated ? { automated: p.automated } : {}),
+  ...(p.heartbeatKeys ? { heartbeatKeys: p.heartbeatKeys } : {}),
+  ...(p.notPinned ? { notPinned: p.notPinned } : {}),
 });
 
 /** The canary, heartbeat, keys and documents of the site at `base` (ending in /), trusting only the pins. */
 export async function siteVerifyInput(base: string, opts: SiteOptions, unguarded: Load): Promise<VerifyInput> {
   const origin = new URL(base).origin;
   // Every URL below is built from `base`; this makes sure that stays true.
-  const load: Load = (url, kind) => (new URL(url).origin === origin ? unguarded(url, kind) : Promise.reject(new Error(`${url}: not on the site being verified (${origin}); not fetched`)));
+  const load: Load = (url, kind) =>
+    new URL(url).origin === origin ? unguarded(url, kind) : Promise.reject(new Error(`${url}: not on the site being verified (${origin}); not fetched`));
   const canaryUrl = opts.canaryUrl ?? new URL('canary.txt', base).toString();
   const canary = await load(canaryUrl, 'signed');
   if (!canary) throw new Error(`${canaryUrl}: not found (404); the site has published no canary`);

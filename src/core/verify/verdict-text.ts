@@ -17,8 +17,15 @@ export function verdictJson(result: VerifyResult): object {
     trust: result.trust,
     checkedAt: result.checkedAt,
     reasons: result.reasons.map((r) => ({ code: r.code, effect: REASONS[r.code], subject: r.subject, message: r.message })),
-    attestation: a && { sequence: a.sequence, issued: a.issued, expires: a.expires, hash: result.attestation!.hash, statements: a.statements, signal: a.signal,
-      signers: result.attestation!.signatures.map((s) => ({ fingerprint: s.fingerprint, keyID: s.keyID, created: s.created.toISOString(), status: s.status })) },
+    attestation: a && {
+      sequence: a.sequence,
+      issued: a.issued,
+      expires: a.expires,
+      hash: result.attestation!.hash,
+      statements: a.statements,
+      signal: a.signal,
+      signers: result.attestation!.signatures.map((s) => ({ fingerprint: s.fingerprint, keyID: s.keyID, created: s.created.toISOString(), status: s.status })),
+    },
     heartbeat: h && { sequence: h.sequence, issued: h.issued, expires: h.expires, hash: result.heartbeat!.hash, freshness: h.freshness },
   };
 }
@@ -30,8 +37,11 @@ export function verdictText(result: VerifyResult, opts: { showText: boolean }): 
   for (const r of result.reasons) if (r.code === 'STATE_TRIPPED') lines.push(`${r.code}: ${r.message}`);
   const a = result.attestation;
   if (a) {
-    lines.push(`Attestation ${a.data.sequence}: issued ${a.data.issued}, expires ${a.data.expires} (${result.trust === 'automated' ? 'AUTOMATED canary: signed by CI only' : 'signed by people'})`);
-    for (const s of a.signatures) lines.push(`  signature ${s.status === 'good' ? 'ok ' : 'BAD'} ${s.fingerprint ?? s.keyID} (${s.status}, ${s.created.toISOString()})`);
+    lines.push(
+      `Attestation ${a.data.sequence}: issued ${a.data.issued}, expires ${a.data.expires} (${result.trust === 'automated' ? 'AUTOMATED canary: signed by CI only' : 'signed by people'})`,
+    );
+    for (const s of a.signatures)
+      lines.push(`  signature ${s.status === 'good' ? 'ok ' : 'BAD'} ${s.fingerprint ?? s.keyID} (${s.status}, ${s.created.toISOString()})`);
   }
   const h = result.heartbeat;
   if (h) lines.push(`Heartbeat ${h.data.sequence}: issued ${h.data.issued}, expires ${h.data.expires}`);

@@ -96,15 +96,27 @@ export function namedFingerprints(a: AttestationData | undefined): string[] {
 
 async function documentReasons(a: AttestationData, fetched: Record<string, Uint8Array | null>, crypto: FastCrypto | undefined): Promise<Reason[]> {
   if (a.documents.length > LIMITS.documents) {
-    return [{ code: 'LIMIT_EXCEEDED', subject: 'attestation', message: `lists ${a.documents.length} documents; at most ${LIMITS.documents} are fetched, so none was checked` }];
+    return [
+      {
+        code: 'LIMIT_EXCEEDED',
+        subject: 'attestation',
+        message: `lists ${a.documents.length} documents; at most ${LIMITS.documents} are fetched, so none was checked`,
+      },
+    ];
   }
   const reasons: Reason[] = [];
   for (const doc of a.documents) {
     const problem = documentPathProblem(doc.path);
     const bytes = fetched[doc.path];
-    if (problem) reasons.push({ code: 'DOCUMENT_PATH_INVALID', subject: 'attestation', message: `${JSON.stringify(doc.path)}: ${problem}; it was not fetched` });
+    if (problem)
+      reasons.push({ code: 'DOCUMENT_PATH_INVALID', subject: 'attestation', message: `${JSON.stringify(doc.path)}: ${problem}; it was not fetched` });
     else if (!bytes) reasons.push({ code: 'DOCUMENT_MISSING', subject: 'attestation', message: `${doc.path} could not be found` });
-    else if ((crypto ? documentHashSync(crypto, bytes) : await documentHash(bytes)) !== doc.sha256) reasons.push({ code: 'DOCUMENT_HASH_MISMATCH', subject: 'attestation', message: `${doc.path} does not match the hash the attestation signs (${doc.sha256})` });
+    else if ((crypto ? documentHashSync(crypto, bytes) : await documentHash(bytes)) !== doc.sha256)
+      reasons.push({
+        code: 'DOCUMENT_HASH_MISMATCH',
+        subject: 'attestation',
+        message: `${doc.path} does not match the hash the attestation signs (${doc.sha256})`,
+      });
   }
   return reasons;
 }
@@ -140,7 +152,10 @@ async function previousDoc(input: VerifyInput, clock: Clock, ctx: CheckContext) 
   const prev = await readSignedDocument(input.previous, 'attestation', input.keys, clock, 'previous', ctx);
   if (!prev.ok) return { reasons: prev.reasons.map((r) => ({ ...r, subject: 'previous' as const })), doc: undefined };
   const reasons = signerReasons(prev.doc, signerTrust(input, prev.doc)).filter((r) => !['KEY_EXPIRED', 'THRESHOLD_SINGLE'].includes(r.code));
-  return { reasons: reasons.map((r) => ({ ...r, subject: 'previous' as const })), doc: reasons.some((r) => r.code === 'THRESHOLD_NOT_MET') ? undefined : prev.doc };
+  return {
+    reasons: reasons.map((r) => ({ ...r, subject: 'previous' as const })),
+    doc: reasons.some((r) => r.code === 'THRESHOLD_NOT_MET') ? undefined : prev.doc,
+  };
 }
 
 /** A document too large to read is refused before anything is parsed. */
@@ -154,25 +169,56 @@ function tripReasons(input: VerifyInput): Reason[] {
   const trip = input.trip;
   if (!trip) return [];
   const what = trip.reasons.map((r) => `${r.code}: ${r.message}`).join('; ');
-  if (input.acknowledgeTrip) return [{ code: 'TRIP_ACKNOWLEDGED', subject: 'state', message: `you acknowledged the trip seen ${trip.since} (attestation ${trip.sequence}: ${what})` }];
-  return [{ code: 'STATE_TRIPPED', subject: 'state', message: `this canary TRIPPED, seen ${trip.since} (attestation ${trip.sequence}: ${what}). It stays tripped until you acknowledge it: run again with --acknowledge` }];
+  if (input.acknowledgeTrip)
+    return [{ code: 'TRIP_ACKNOWLEDGED', subject: 'state', message: `you acknowledged the trip seen ${trip.since} (attestation ${trip.sequence}: ${what})` }];
+  return [
+    {
+      code: 'STATE_TRIPPED',
+      subject: 'state',
+      message: `this canary TRIPPED, seen ${trip.since} (attestation ${trip.sequence}: ${what}). It stays tripped until you acknowledge it: run again with --acknowledge`,
+    },
+  ];
 }
 
-function historyOf(input: VerifyInput, att: SignedDocument<AttestationData>, previous: SignedDocument<AttestationData> | undefined, trust: SignerTrust): Reason[] {
-  if (!previous) return [{ code: 'HISTORY_UNCHECKED', subject: 'attestation', message: 'no previous attestation given (--previous or --state): rollback and statement changes were not checked' }];
+function historyOf(
+  input: VerifyInput,
+  att: SignedDocument<AttestationData>,
+  previous: SignedDocument<AttestationData> | undefined,
+  trust: SignerTrust,
+): Reason[] {
+  if (!previous)
+    return [
+      {
+        code: 'HISTORY_UNCHECKED',
+        subject: 'attestation',
+        message: 'no previous attestation given (--previous or --state): rollback and statement changes were not checked',
+      },
+    ];
   const reasons = historyReasons(att, previous, trust);
   if (!input.previousSignalsReported && previous.hash !== att.hash && previous.data.signal.kind === 'duress') {
-    reasons.push({ code: 'DURESS', subject: 'previous', message: `the previous attestation signalled DURESS (${previous.data.signal.message}); a later attestation does not undo it` });
+    reasons.push({
+      code: 'DURESS',
+      subject: 'previous',
+      message: `the previous attestation signalled DURESS (${previous.data.signal.message}); a later attestation does not undo it`,
+    });
   }
   return reasons;
 }
 
-async function heartbeatPart(input: VerifyInput, att: SignedDocument<AttestationData>, clock: Clock, ctx: CheckContext, result: VerifyResult): Promise<Reason[]> {
+async function heartbeatPart(
+  input: VerifyInput,
+  att: SignedDocument<AttestationData>,
+  clock: Clock,
+  ctx: CheckContext,
+  result: VerifyResult,
+): Promise<Reason[]> {
   const large = tooLarge(input.heartbeat, 'heartbeat');
   if (large) return [large];
   if (!input.heartbeat) {
     if (input.requireHeartbeat === false || att.data.heartbeat.keys.length === 0) return [];
-    return [{ code: 'HEARTBEAT_MISSING', subject: 'heartbeat', message: `no heartbeat: the attestation expects one every ${att.data.heartbeat.intervalHours} hours` }];
+    return [
+      { code: 'HEARTBEAT_MISSING', subject: 'heartbeat', message: `no heartbeat: the attestation expects one every ${att.data.heartbeat.intervalHours} hours` },
+    ];
   }
   const hb = await readSignedDocument(input.heartbeat, 'heartbeat', input.keys, clock, 'heartbeat', ctx);
   if (!hb.ok) return hb.reasons;
@@ -197,7 +243,9 @@ export async function verifyCanary(input: VerifyInput, clock: Clock): Promise<Ve
   if (large) return { verdict: 'invalid', reasons: [large, ...tripReasons(input)], trust: 'unknown', checkedAt };
   // One context for the run: each key is looked at once, whatever it signed.
   const ctx = newCheckContext(input.crypto);
-  const previous = tooLarge(input.previous, 'previous') ? { reasons: [tooLarge(input.previous, 'previous')!], doc: undefined } : await previousDoc(input, clock, ctx);
+  const previous = tooLarge(input.previous, 'previous')
+    ? { reasons: [tooLarge(input.previous, 'previous')!], doc: undefined }
+    : await previousDoc(input, clock, ctx);
   const att = await readSignedDocument(input.attestation, 'attestation', input.keys, clock, 'attestation', ctx);
   if (!att.ok) {
     const reasons = [...tripReasons(input), ...previous.reasons, ...att.reasons];
@@ -213,7 +261,12 @@ export async function verifyCanary(input: VerifyInput, clock: Clock): Promise<Ve
   if (named > LIMITS.keys) reasons.push({ code: 'LIMIT_EXCEEDED', subject: 'attestation', message: `names ${named} keys; at most ${LIMITS.keys} are fetched` });
   if (input.documents) reasons.push(...(await documentReasons(a, input.documents, input.crypto)));
   const kind = trustOf(a);
-  if (kind === 'automated') reasons.push({ code: 'AUTOMATED_ONLY', subject: 'attestation', message: 'automated canary: the attestation is signed by a CI heartbeat key, not only by people' });
+  if (kind === 'automated')
+    reasons.push({
+      code: 'AUTOMATED_ONLY',
+      subject: 'attestation',
+      message: 'automated canary: the attestation is signed by a CI heartbeat key, not only by people',
+    });
   const result: VerifyResult = { verdict: 'alive', reasons, trust: kind, attestation: att.doc, checkedAt };
   reasons.push(...(await heartbeatPart(input, att.doc, clock, ctx, result)));
   result.verdict = verdictOf(reasons);

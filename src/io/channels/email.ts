@@ -98,7 +98,12 @@ export interface SmtpMessage {
  * from smtpCredentials. Returns the Message-ID; failures are EmailErrors with the
  * credentials redacted.
  */
-export async function deliverSmtp(config: EmailConfig, auth: Credentials | undefined, message: SmtpMessage, transportOptions?: EmailTransportOptions): Promise<string> {
+export async function deliverSmtp(
+  config: EmailConfig,
+  auth: Credentials | undefined,
+  message: SmtpMessage,
+  transportOptions?: EmailTransportOptions,
+): Promise<string> {
   const transporter = transportFor(config, auth, transportOptions);
   try {
     // nodemailer types the answer of a transport built from options as `any`.
@@ -137,7 +142,12 @@ export function createEmailChannel(opts: EmailChannelOptions): Channel {
       // Credentials and key first: a configuration problem must not open a connection.
       const auth = credentialsFrom(config, env, endpoint);
       const signed = await signDocument(bodies.text, [await signingKey()], clock);
-      await deliverSmtp(config, auth, { to: config.to, subject: bodies.subject, messageId, date: clock.now, text: signed, html: bodies.html }, opts.transportOptions);
+      await deliverSmtp(
+        config,
+        auth,
+        { to: config.to, subject: bodies.subject, messageId, date: clock.now, text: signed, html: bodies.html },
+        opts.transportOptions,
+      );
       return { ref: messageId };
     },
   };

@@ -38,13 +38,19 @@ export interface GitHubChannel extends Channel {
 
 /** The event id inside an HTML comment: anything that could end the comment is %-escaped. */
 export function eventMarker(id: string): string {
-  const safe = id.replace(/[^A-Za-z0-9_.:@/+-]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  const safe = id.replace(/[^A-Za-z0-9_.:@/+-]/g, (c) =>
+    [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
   return `<!-- candor:event:${safe} -->`;
 }
 
 /** `candor-` and the id with everything a tag name cannot hold replaced by '-'. */
 export function releaseTag(id: string): string {
-  const body = id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  const body = id
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
   const tag = `candor-${body || 'event'}`.slice(0, 200).replace(/[-.]+$/, '');
   return tag.endsWith('.lock') ? `${tag}-` : tag;
 }
@@ -62,7 +68,15 @@ export function noticeBody(event: NoticeEvent): string {
   return fitBody(`${eventMarker(event.id)}\n${renderNoticeMarkdown(event, { heading: false })}`);
 }
 
-export interface IssueSummary { number: number; html_url: string; state: string; state_reason?: string | null; body?: string | null; user: { login: string; type?: string } | null; pull_request?: unknown }
+export interface IssueSummary {
+  number: number;
+  html_url: string;
+  state: string;
+  state_reason?: string | null;
+  body?: string | null;
+  user: { login: string; type?: string } | null;
+  pull_request?: unknown;
+}
 
 /**
  * Issues carrying `marker`, oldest first: filtered by label and creator on GitHub's side,
@@ -92,7 +106,12 @@ export async function closeDuplicates(github: GitHub, found: IssueSummary[]): Pr
   const [keep, ...extra] = found;
   if (!keep) return;
   for (const issue of extra.filter((i) => i.state === 'open')) {
-    await github.octokit.rest.issues.createComment({ owner: github.owner, repo: github.repo, issue_number: issue.number, body: `Duplicate of #${keep.number} (two runs overlapped); closing this copy.` });
+    await github.octokit.rest.issues.createComment({
+      owner: github.owner,
+      repo: github.repo,
+      issue_number: issue.number,
+      body: `Duplicate of #${keep.number} (two runs overlapped); closing this copy.`,
+    });
     await github.octokit.rest.issues.update({ owner: github.owner, repo: github.repo, issue_number: issue.number, state: 'closed', state_reason: 'duplicate' });
   }
 }
@@ -184,7 +203,11 @@ function releaseChannel(github: GitHub): GitHubChannel {
 /** The channels the config asks for: `github-issue` when `issues`, `github-release` when `releases`. */
 export function createGitHubChannels({ github, config }: GitHubChannelsOptions): GitHubChannel[] {
   if (config.repository.toLowerCase() !== github.repository.toLowerCase()) {
-    throw new GitHubError('GITHUB_CONFIG_INVALID', 'the notifier is configured for another repository', { field: 'github.repository', expected: github.repository, received: config.repository });
+    throw new GitHubError('GITHUB_CONFIG_INVALID', 'the notifier is configured for another repository', {
+      field: 'github.repository',
+      expected: github.repository,
+      received: config.repository,
+    });
   }
   const channels: GitHubChannel[] = [];
   if (config.issues) channels.push(issueChannel(github, config));

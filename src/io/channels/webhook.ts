@@ -72,9 +72,20 @@ async function post(init: RequestInit, opts: WebhookOptions): Promise<number> {
     const result = await attempt(o.url, init, o);
     if (typeof result === 'string') last = result;
     else if (result >= 200 && result < 300) return result;
-    else throw new NotifyError('DELIVERY_REJECTED', `the webhook answered HTTP ${result}`, { file: redactUrl(o.url), expected: 'a 2xx answer', received: `HTTP ${result}`, hint: 'Check the receiver: it refused the notice (not retried within this run).' });
+    else
+      throw new NotifyError('DELIVERY_REJECTED', `the webhook answered HTTP ${result}`, {
+        file: redactUrl(o.url),
+        expected: 'a 2xx answer',
+        received: `HTTP ${result}`,
+        hint: 'Check the receiver: it refused the notice (not retried within this run).',
+      });
   }
-  throw new NotifyError('DELIVERY_FAILED', `no answer after ${o.retries + 1} attempt(s)`, { file: redactUrl(o.url), expected: 'a 2xx answer', received: last, hint: 'The receiver is down or overloaded; the next run retries.' });
+  throw new NotifyError('DELIVERY_FAILED', `no answer after ${o.retries + 1} attempt(s)`, {
+    file: redactUrl(o.url),
+    expected: 'a 2xx answer',
+    received: last,
+    hint: 'The receiver is down or overloaded; the next run retries.',
+  });
 }
 
 export function createWebhookChannel(opts: WebhookOptions): Channel {
@@ -82,11 +93,22 @@ export function createWebhookChannel(opts: WebhookOptions): Channel {
     name: webhookChannelName(opts.url),
     async send(event, clock) {
       if (!opts.secret) {
-        throw new NotifyError('SECRET_MISSING', 'the webhook secret is not set', { field: opts.secretEnv, expected: `the environment variable ${opts.secretEnv}`, received: 'nothing', hint: 'Set it from a repository secret in the publish job.' });
+        throw new NotifyError('SECRET_MISSING', 'the webhook secret is not set', {
+          field: opts.secretEnv,
+          expected: `the environment variable ${opts.secretEnv}`,
+          received: 'nothing',
+          hint: 'Set it from a repository secret in the publish job.',
+        });
       }
       const body = webhookBody(event, clock.now);
       const delivery = randomUUID();
-      const headers = { 'content-type': 'application/json', 'user-agent': 'Candor-Notifier', 'x-candor-event': event.id, 'x-candor-delivery': delivery, 'x-candor-signature-256': signBody(body, opts.secret) };
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Candor-Notifier',
+        'x-candor-event': event.id,
+        'x-candor-delivery': delivery,
+        'x-candor-signature-256': signBody(body, opts.secret),
+      };
       const status = await post({ method: 'POST', headers, body }, opts);
       return { ref: `HTTP ${status}; delivery ${delivery}` };
     },

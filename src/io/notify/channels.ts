@@ -24,8 +24,12 @@ export type Env = Record<string, string | undefined>;
 function unusableGitHub(repository: string, error: unknown): GitHub {
   const [owner = '', repo = ''] = repository.split('/');
   return {
-    owner, repo, repository,
-    get octokit(): never { throw error; },
+    owner,
+    repo,
+    repository,
+    get octokit(): never {
+      throw error;
+    },
     viewer: () => Promise.reject(error instanceof Error ? error : new Error(String(error))),
   };
 }
@@ -33,7 +37,11 @@ function unusableGitHub(repository: string, error: unknown): GitHub {
 function githubChannels(config: NonNullable<NotifyConfig['github']>, env: Env): Channel[] {
   let github: GitHub;
   try {
-    github = createGitHub({ token: env['GITHUB_TOKEN'] ?? '', repository: config.repository, ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}) });
+    github = createGitHub({
+      token: env['GITHUB_TOKEN'] ?? '',
+      repository: config.repository,
+      ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+    });
   } catch (error) {
     github = unusableGitHub(config.repository, error);
   }

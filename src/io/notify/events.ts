@@ -26,7 +26,9 @@ function refuseProblems(problems: Problem[]): void {
   const first = problems.find((p) => p.level === 'error');
   if (!first) return;
   throw new NotifyError('CONTENT_INVALID', 'content does not load; nothing was announced', {
-    file: first.file, expected: 'content that passes candor check', received: `${first.code}: ${first.message.split('\n')[0]}`,
+    file: first.file,
+    expected: 'content that passes candor check',
+    received: `${first.code}: ${first.message.split('\n')[0]}`,
     hint: 'Run candor check and fix the content first.',
   });
 }
@@ -35,5 +37,12 @@ export async function loadEvents(project: Project, config: Pick<NotifyConfig, 'a
   const service = parseServiceConfig(await readText(path.join(project.content, 'service.yml'), 'content/service.yml'), 'content/service.yml');
   const [policies, reports, attestations] = await Promise.all([readPolicies(project), readReports(project), readAttestations(project)]);
   refuseProblems([...policies.problems, ...reports.problems]);
-  return collectEvents({ policies: policies.policies, reports: reports.reports, attestations, siteUrl: service.url, now, announceEffective: config.announceEffective });
+  return collectEvents({
+    policies: policies.policies,
+    reports: reports.reports,
+    attestations,
+    siteUrl: service.url,
+    now,
+    announceEffective: config.announceEffective,
+  });
 }

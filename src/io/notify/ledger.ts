@@ -38,7 +38,10 @@ export const lockFile = (project: Project): string => path.join(project.content,
 
 function invalid(project: Project, summary: string, received: unknown, cause?: unknown): NotifyError {
   return new NotifyError('LEDGER_INVALID', summary, {
-    file: relative(project.root, ledgerFile(project)), expected: 'the notification ledger (version 1)', received, cause,
+    file: relative(project.root, ledgerFile(project)),
+    expected: 'the notification ledger (version 1)',
+    received,
+    cause,
     hint: 'Restore it from git history; deleting it makes the next run baseline every old event.',
   });
 }

@@ -50,15 +50,15 @@ async function ageMs(file: string): Promise<number | undefined> {
 }
 
 async function breakIfStale(file: string, staleMs: number): Promise<void> {
-  if ((await ageMs(file) ?? 0) <= staleMs) return;
+  if (((await ageMs(file)) ?? 0) <= staleMs) return;
   const breaker = `${file}.break`;
   if (!(await tryCreate(breaker, String(process.pid)))) {
     // A breaker left by a process that died within its few microseconds of work.
-    if ((await ageMs(breaker) ?? 0) > staleMs) await unlink(breaker).catch(() => undefined);
+    if (((await ageMs(breaker)) ?? 0) > staleMs) await unlink(breaker).catch(() => undefined);
     return;
   }
   try {
-    if ((await ageMs(file) ?? 0) > staleMs) await unlink(file).catch(() => undefined);
+    if (((await ageMs(file)) ?? 0) > staleMs) await unlink(file).catch(() => undefined);
   } finally {
     await unlink(breaker).catch(() => undefined);
   }
@@ -73,7 +73,9 @@ async function acquire(file: string, opts: LockOptions): Promise<string> {
     await breakIfStale(file, opts.staleMs);
     if (Date.now() - started > opts.waitMs) {
       throw new NotifyError('LEDGER_LOCKED', 'another run holds the notification ledger', {
-        file, expected: `the lock released within ${opts.waitMs} ms`, received: await readFile(file, 'utf8').catch(() => 'an unreadable lock file'),
+        file,
+        expected: `the lock released within ${opts.waitMs} ms`,
+        received: await readFile(file, 'utf8').catch(() => 'an unreadable lock file'),
         hint: `If no other candor notify is running, delete ${path.basename(file)}.`,
       });
     }

@@ -54,7 +54,11 @@ export interface NotifySummary {
 
 export const DEFAULT_CLAIM_TIMEOUT_MS = 15 * 60_000;
 
-interface RunState { opts: RunOptions; clock: () => Date; claimTimeoutMs: number }
+interface RunState {
+  opts: RunOptions;
+  clock: () => Date;
+  claimTimeoutMs: number;
+}
 
 /** The run's start time, moving on with real elapsed time: claims need a clock that advances. */
 function runClock(start: Date): () => Date {
@@ -65,15 +69,24 @@ function runClock(start: Date): () => Date {
 function checkNames(channels: Channel[]): void {
   const seen = new Set<string>();
   for (const c of channels) {
-    if (seen.has(c.name)) throw new NotifyError('CHANNEL_DUPLICATE', 'two channels have the same name', { field: 'channels', expected: 'one channel per name (the ledger keys on it)', received: c.name, hint: 'Remove the duplicate from content/notify.yml.' });
+    if (seen.has(c.name))
+      throw new NotifyError('CHANNEL_DUPLICATE', 'two channels have the same name', {
+        field: 'channels',
+        expected: 'one channel per name (the ledger keys on it)',
+        received: c.name,
+        hint: 'Remove the duplicate from content/notify.yml.',
+      });
     seen.add(c.name);
   }
 }
 
 /** What goes in the (public) ledger: the code and first line, short; channels never put secrets in messages. */
 export function describeFailure(error: unknown): string {
-  const text = isCandorError(error) ? `${error.code}: ${error.message.split('\n')[0]}${'received' in error.details ? ` (received ${describeReceived(error.details.received)})` : ''}`
-    : error instanceof Error ? error.message : String(error);
+  const text = isCandorError(error)
+    ? `${error.code}: ${error.message.split('\n')[0]}${'received' in error.details ? ` (received ${describeReceived(error.details.received)})` : ''}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   const first = text.split('\n')[0] ?? '';
   return first.length > 300 ? `${first.slice(0, 300)}…` : first;
 }
@@ -114,8 +127,20 @@ async function deliverChannel(state: RunState, channel: Channel, pairs: Pair[], 
 function emptySummary(opts: RunOptions, events: number, plan: NotifyPlan): NotifySummary {
   const count = (list: Pair[], name: string) => list.filter((p) => p.channel === name).length;
   return {
-    run: opts.runId, dryRun: opts.dryRun ?? false, events, failures: [], ok: true,
-    channels: opts.channels.map((c) => ({ channel: c.name, planned: count(plan.send, c.name), sent: 0, failed: 0, baseline: count(plan.baseline, c.name), alreadySent: count(plan.done, c.name), inFlight: count(plan.inFlight, c.name) })),
+    run: opts.runId,
+    dryRun: opts.dryRun ?? false,
+    events,
+    failures: [],
+    ok: true,
+    channels: opts.channels.map((c) => ({
+      channel: c.name,
+      planned: count(plan.send, c.name),
+      sent: 0,
+      failed: 0,
+      baseline: count(plan.baseline, c.name),
+      alreadySent: count(plan.done, c.name),
+      inFlight: count(plan.inFlight, c.name),
+    })),
   };
 }
 
@@ -125,7 +150,8 @@ async function prepare(state: RunState, events: NoticeEvent[]): Promise<NotifyPl
   const names = opts.channels.map((c) => c.name);
   const byName = new Map(opts.channels.map((c) => [c.name, c]));
   const handles = (name: string, e: NoticeEvent) => byName.get(name)?.handles?.(e) ?? true;
-  const planFrom = (ledger: Awaited<ReturnType<typeof readLedger>>) => planNotices({ events, channels: names, ledger, baselineDays: opts.config.baselineDays, now: state.clock(), claimTimeoutMs: state.claimTimeoutMs, handles });
+  const planFrom = (ledger: Awaited<ReturnType<typeof readLedger>>) =>
+    planNotices({ events, channels: names, ledger, baselineDays: opts.config.baselineDays, now: state.clock(), claimTimeoutMs: state.claimTimeoutMs, handles });
   if (opts.dryRun) return planFrom(await readLedger(opts.project));
   return updateLedger(opts.project, { ...opts.lock, owner: opts.runId }, (ledger) => {
     const plan = planFrom(ledger);
@@ -136,12 +162,21 @@ async function prepare(state: RunState, events: NoticeEvent[]): Promise<NotifyPl
 export async function runNotify(opts: RunOptions): Promise<NotifySummary> {
   checkNames(opts.channels);
   const state: RunState = { opts, clock: runClock(opts.now), claimTimeoutMs: opts.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS };
-  const events = opts.events ?? await loadEvents(opts.project, opts.config, opts.now);
+  const events = opts.events ?? (await loadEvents(opts.project, opts.config, opts.now));
   const plan = await prepare(state, events);
   const summary = emptySummary(opts, events.length, plan);
   if (opts.dryRun) return summary;
   // Channels run side by side; a ledger error in one is rethrown once all have finished.
-  const results = await Promise.allSettled(opts.channels.map((c) => deliverChannel(state, c, plan.send.filter((p) => p.channel === c.name), summary)));
+  const results = await Promise.allSettled(
+    opts.channels.map((c) =>
+      deliverChannel(
+        state,
+        c,
+        plan.send.filter((p) => p.channel === c.name),
+        summary,
+      ),
+    ),
+  );
   const broken = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (broken) throw broken.reason;
   summary.ok = summary.failures.length === 0;

@@ -16,11 +16,15 @@ function setUpVerify(panel: HTMLElement): void {
   const pins = panel.querySelector<HTMLTextAreaElement>('textarea')!;
   const result = panel.querySelector<HTMLElement>('[data-verify-result]')!;
   panel.querySelector<HTMLElement>('[data-needs-script]')!.hidden = false;
-  button.addEventListener('click', () => void runInto(button, result, 'Loading the verifier and fetching the canary…', 'The check could not run', async () => {
-    const { verifyHere } = await import('./verify-here.ts');
-    const fingerprints = pins.value.split(/[\s,]+/).filter(Boolean);
-    // Single-layer canaries only: the reader accepts, by ticking it, that the CI key signs alone (candor verify --automated).
-    const automated = panel.querySelector<HTMLInputElement>('[data-verify-automated]')?.checked ? fingerprints : [];
-    return verifyHere(new URL('/', location.href).toString(), fingerprints, new Date(), automated);
-  }));
+  button.addEventListener(
+    'click',
+    () =>
+      void runInto(button, result, 'Loading the verifier and fetching the canary…', 'The check could not run', async () => {
+        const { verifyHere } = await import('./verify-here.ts');
+        const fingerprints = pins.value.split(/[\s,]+/).filter(Boolean);
+        // Single-layer canaries only: the reader accepts, by ticking it, that the CI key signs alone (candor verify --automated).
+        const automated = panel.querySelector<HTMLInputElement>('[data-verify-automated]')?.checked ? fingerprints : [];
+        return verifyHere(new URL('/', location.href).toString(), fingerprints, new Date(), automated);
+      }),
+  );
 }

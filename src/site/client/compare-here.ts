@@ -11,7 +11,7 @@ async function version(policy: string, number: string): Promise<PolicyVersion> {
   const url = `/policies/${encodeURIComponent(policy)}/${encodeURIComponent(number)}.json`;
   const response = await fetch(url, { credentials: 'omit' });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return { ...(await response.json() as Omit<PolicyVersion, 'source'>), source: '' };
+  return { ...((await response.json()) as Omit<PolicyVersion, 'source'>), source: '' };
 }
 
 function link(href: string, text: string): HTMLAnchorElement {
@@ -29,7 +29,12 @@ export async function compareHere(policy: string, a: string, b: string): Promise
   const c = comparePolicyVersions(from, to);
   const heading = element('h3', `Version ${from.version} compared with version ${to.version}`);
   const links = element('p');
-  links.append(link(versionPath(policy, from.version), `Version ${from.version}`), ` (effective ${from.effective}) · `, link(versionPath(policy, to.version), `version ${to.version}`), ` (effective ${to.effective})`);
+  links.append(
+    link(versionPath(policy, from.version), `Version ${from.version}`),
+    ` (effective ${from.effective}) · `,
+    link(versionPath(policy, to.version), `version ${to.version}`),
+    ` (effective ${to.effective})`,
+  );
   const facts = element('h4', 'Facts that changed');
   const factList = c.facts.length === 0 ? element('p', 'No change to the stated facts.') : element('ul');
   factList.className = 'fact-changes';

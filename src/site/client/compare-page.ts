@@ -13,12 +13,13 @@ function setUp(panel: HTMLElement): void {
   const button = panel.querySelector<HTMLButtonElement>('button')!;
   const result = panel.querySelector<HTMLElement>('[data-compare-result]')!;
   panel.querySelector<HTMLElement>('[data-needs-script]')!.hidden = false;
-  const run = () => runInto(button, result, `Comparing ${from.value} with ${to.value}…`, 'The comparison could not run', async () => {
-    const { compareHere } = await import('./compare-here.ts');
-    const shown = await compareHere(panel.dataset['policy']!, from.value, to.value);
-    history.replaceState(null, '', `#from=${encodeURIComponent(from.value)}&to=${encodeURIComponent(to.value)}`);
-    return shown;
-  });
+  const run = () =>
+    runInto(button, result, `Comparing ${from.value} with ${to.value}…`, 'The comparison could not run', async () => {
+      const { compareHere } = await import('./compare-here.ts');
+      const shown = await compareHere(panel.dataset['policy']!, from.value, to.value);
+      history.replaceState(null, '', `#from=${encodeURIComponent(from.value)}&to=${encodeURIComponent(to.value)}`);
+      return shown;
+    });
   button.addEventListener('click', () => void run());
   const asked = new URLSearchParams(location.hash.slice(1));
   const options = (s: HTMLSelectElement) => [...s.options].map((o) => o.value);

@@ -10,7 +10,13 @@ export function element(tag: string, text?: string): HTMLElement {
  * Runs a button's action: the button is disabled meanwhile, `result` shows `pending`,
  * then what the action returns, or a red paragraph (data-verdict="error") saying why it failed.
  */
-export async function runInto(button: HTMLButtonElement, result: HTMLElement, pending: string, failure: string, action: () => Promise<HTMLElement[]>): Promise<void> {
+export async function runInto(
+  button: HTMLButtonElement,
+  result: HTMLElement,
+  pending: string,
+  failure: string,
+  action: () => Promise<HTMLElement[]>,
+): Promise<void> {
   button.disabled = true;
   result.replaceChildren(element('p', pending));
   try {

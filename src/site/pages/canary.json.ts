@@ -6,8 +6,11 @@ import { siteData } from '../data.ts';
 export const GET: APIRoute = async () => {
   const { content, attestation, heartbeat, builtAt, check } = await siteData();
   const body = canaryStatusJson({
-    service: { name: content.service.name, url: content.service.url }, built: builtAt,
-    ...(attestation ? { attestation } : {}), ...(heartbeat ? { heartbeat } : {}), ...(check ? { check } : {}),
+    service: { name: content.service.name, url: content.service.url },
+    built: builtAt,
+    ...(attestation ? { attestation } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
+    ...(check ? { check } : {}),
   });
   return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
 };

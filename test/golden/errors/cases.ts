@@ -17,7 +17,17 @@ const replace = (from: string | RegExp, to: string) => (t: string) => {
 
 const content: ErrorCase[] = [
   { name: 'policy-version-unquoted', setup: (c) => c.edit(POLICY, replace('version: "3.0"', 'version: 3.0')), args: check },
-  { name: 'policy-three-problems', setup: (c) => c.edit(POLICY, (t) => replace('effective: 2027-01-15', 'effective: 2026-13-45')(replace('version: "3.0"', 'version: 1.0')(replace('- what: Account data', '- whatt: Account data')(t)))), args: check },
+  {
+    name: 'policy-three-problems',
+    setup: (c) =>
+      c.edit(POLICY, (t) =>
+        replace(
+          'effective: 2027-01-15',
+          'effective: 2026-13-45',
+        )(replace('version: "3.0"', 'version: 1.0')(replace('- what: Account data', '- whatt: Account data')(t))),
+      ),
+    args: check,
+  },
   { name: 'policy-misspelt-summary', absent: ['summary: missing'], setup: (c) => c.edit(POLICY, replace(/^summary:/m, 'sumary:')), args: check },
   { name: 'policy-missing-title', setup: (c) => c.edit(POLICY, replace(/^title: .*\n/m, '')), args: check },
   { name: 'policy-change-unknown', setup: (c) => c.edit(POLICY, replace('change: material', 'change: major')), args: check },
@@ -28,11 +38,24 @@ const content: ErrorCase[] = [
   { name: 'policy-yaml-broken', setup: (c) => c.edit(POLICY, replace('change: material', 'change: material\n  bad indentation: [')), args: check },
   { name: 'policy-file-name-differs', setup: (c) => c.edit(POLICY, replace('version: "3.0"', 'version: "3.1"')), args: check },
   { name: 'policy-list-for-text', setup: (c) => c.edit(POLICY, replace(/^title: .*$/m, 'title:\n  - Privacy')), args: check },
-  { name: 'report-impossible-date', absent: ['PERIOD_GAP', 'PERIOD_OVERLAP'], setup: (c) => c.edit(REPORT, replace('  start: 2025-01-01', '  start: 2025-02-30')), args: check },
+  {
+    name: 'report-impossible-date',
+    absent: ['PERIOD_GAP', 'PERIOD_OVERLAP'],
+    setup: (c) => c.edit(REPORT, replace('  start: 2025-01-01', '  start: 2025-02-30')),
+    args: check,
+  },
   { name: 'report-count-in-words', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: six')), args: check },
   { name: 'report-negative-count', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: -6')), args: check },
-  { name: 'report-country-unknown', setup: (c) => c.edit(REPORT, replace('  - country: LU\n    requesterType: law-enforcement', '  - country: XX\n    requesterType: law-enforcement')), args: check },
-  { name: 'report-every-rule-reported', setup: (c) => c.edit(REPORT, (t) => replace('  end: 2025-06-30', '  end: 2025-06-29')(t.replaceAll('country: LU', 'country: XX'))), args: check },
+  {
+    name: 'report-country-unknown',
+    setup: (c) => c.edit(REPORT, replace('  - country: LU\n    requesterType: law-enforcement', '  - country: XX\n    requesterType: law-enforcement')),
+    args: check,
+  },
+  {
+    name: 'report-every-rule-reported',
+    setup: (c) => c.edit(REPORT, (t) => replace('  end: 2025-06-30', '  end: 2025-06-29')(t.replaceAll('country: LU', 'country: XX'))),
+    args: check,
+  },
   { name: 'report-requester-unknown', setup: (c) => c.edit(REPORT, replace('requesterType: law-enforcement', 'requesterType: police')), args: check },
   { name: 'report-cadence-wrong', setup: (c) => c.edit(REPORT, replace('cadence: half-yearly', 'cadence: quarterly')), args: check },
   { name: 'service-url-not-a-url', setup: (c) => c.edit(SERVICE, replace('url: https://test-mail.example', 'url: test-mail.example')), args: check },
@@ -41,7 +64,12 @@ const content: ErrorCase[] = [
   { name: 'statements-duplicate-id', setup: (c) => c.edit(STATEMENTS, replace('id: GAG', 'id: WAR')), args: check },
   { name: 'statements-id-lower-case', setup: (c) => c.edit(STATEMENTS, replace('id: GAG', 'id: gag')), args: check },
   { name: 'statements-leading-dash', setup: (c) => c.edit(STATEMENTS, replace(/text: (.*)$/m, "text: '- $1'")), args: check },
-  { name: 'canary-fingerprint-lower-case', absent: ['REPORT_SIGNATURE_INVALID'], setup: async (c) => c.edit(CANARY, (t) => t.replace(c.project.signers[0]!.ref.fingerprint, c.project.signers[0]!.ref.fingerprint.toLowerCase())), args: check },
+  {
+    name: 'canary-fingerprint-lower-case',
+    absent: ['REPORT_SIGNATURE_INVALID'],
+    setup: async (c) => c.edit(CANARY, (t) => t.replace(c.project.signers[0]!.ref.fingerprint, c.project.signers[0]!.ref.fingerprint.toLowerCase())),
+    args: check,
+  },
   { name: 'canary-threshold-above-signers', setup: (c) => c.edit(CANARY, replace('threshold: 2', 'threshold: 5')), args: check },
   { name: 'canary-threshold-quoted', setup: (c) => c.edit(CANARY, replace('threshold: 2', 'threshold: "two"')), args: check },
   { name: 'canary-misspelt-heartbeat', setup: (c) => c.edit(CANARY, replace('heartbeat:', 'heartbeats:')), args: check },
@@ -49,7 +77,12 @@ const content: ErrorCase[] = [
 ];
 
 const keys: ErrorCase[] = [
-  { name: 'keys-private-key-in-keys', absent: ['REPORT_SIGNATURE_INVALID'], setup: async (c) => c.write('keys/ci-backup.asc', await (await import('node:fs/promises')).readFile(c.project.keyFile(c.project.ci), 'utf8')), args: check },
+  {
+    name: 'keys-private-key-in-keys',
+    absent: ['REPORT_SIGNATURE_INVALID'],
+    setup: async (c) => c.write('keys/ci-backup.asc', await (await import('node:fs/promises')).readFile(c.project.keyFile(c.project.ci), 'utf8')),
+    args: check,
+  },
   { name: 'keys-not-a-key', absent: ['REPORT_SIGNATURE_INVALID'], setup: (c) => c.write('keys/notes.asc', 'this is not a key\n'), args: check },
   { name: 'keys-signer-key-missing', setup: (c) => rm(path.join(c.root, 'keys', `${c.project.signers[2]!.ref.fingerprint}.asc`)), args: check },
   { name: 'keys-import-missing-file', args: () => ['keys', 'import', '/nonexistent/key.asc'] },
@@ -65,67 +98,136 @@ const prepared = async (c: Parameters<NonNullable<ErrorCase['setup']>>[0]) => {
 const flags: ErrorCase[] = [
   { name: 'flag-key-file-missing', setup: prepared, args: () => ['canary', 'attest', 'sign', '--key', '/nonexistent.asc'] },
   { name: 'flag-key-is-a-directory', setup: prepared, args: (c) => ['canary', 'attest', 'sign', '--key', c.secrets] },
-  { name: 'flag-passphrase-file-missing', setup: prepared, args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!), '--passphrase-file', '/nonexistent'] },
-  { name: 'flag-passphrase-wrong', setup: prepared, env: { CANDOR_PASSPHRASE: 'wrong' }, args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!)] },
+  {
+    name: 'flag-passphrase-file-missing',
+    setup: prepared,
+    args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!), '--passphrase-file', '/nonexistent'],
+  },
+  {
+    name: 'flag-passphrase-wrong',
+    setup: prepared,
+    env: { CANDOR_PASSPHRASE: 'wrong' },
+    args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!)],
+  },
   { name: 'flag-lifetime-days-abc', args: () => ['canary', 'attest', 'prepare', '--lifetime-days', 'abc'] },
   { name: 'flag-lifetime-days-1000', args: () => ['canary', 'attest', 'prepare', '--lifetime-days', '1000'] },
   { name: 'flag-now-not-a-date', now: 'yesterday', args: check },
   { name: 'flag-unknown-option', args: () => ['check', '--sincee', 'HEAD'] },
   { name: 'flag-sign-nothing-prepared', args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!)] },
-  { name: 'clock-before-key-creation', now: '2022-06-01T00:00:00Z', setup: async (c) => {
-    const { candor } = await import('../../helpers/candor-bin.ts');
-    await candor(['--root', c.root, '--now', '2022-06-01T00:00:00Z', 'canary', 'attest', 'prepare'], { cwd: c.root });
-  }, args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!)] },
-  { name: 'add-signature-unknown-signer', setup: async (c) => {
-    await prepared(c);
-    const { readFile } = await import('node:fs/promises');
-    const openpgp = await import('openpgp');
-    const text = await readFile(path.join(c.root, 'content/canary/pending/attestation.txt'), 'utf8');
-    const signature = await openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: c.outsider.privateKey, detached: true, date: new Date('2026-12-01T00:00:00Z') });
-    await c.write('outsider.sig', signature);
-  }, args: (c) => ['canary', 'attest', 'add-signature', path.join(c.root, 'outsider.sig')] },
-  { name: 'add-signature-garbage', setup: async (c) => { await prepared(c); await c.write('garbage.sig', '-----BEGIN PGP SIGNATURE-----\n\nnot base64 at all\n-----END PGP SIGNATURE-----\n'); }, args: (c) => ['canary', 'attest', 'add-signature', path.join(c.root, 'garbage.sig')] },
+  {
+    name: 'clock-before-key-creation',
+    now: '2022-06-01T00:00:00Z',
+    setup: async (c) => {
+      const { candor } = await import('../../helpers/candor-bin.ts');
+      await candor(['--root', c.root, '--now', '2022-06-01T00:00:00Z', 'canary', 'attest', 'prepare'], { cwd: c.root });
+    },
+    args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!)],
+  },
+  {
+    name: 'add-signature-unknown-signer',
+    setup: async (c) => {
+      await prepared(c);
+      const { readFile } = await import('node:fs/promises');
+      const openpgp = await import('openpgp');
+      const text = await readFile(path.join(c.root, 'content/canary/pending/attestation.txt'), 'utf8');
+      const signature = await openpgp.sign({
+        message: await openpgp.createMessage({ text }),
+        signingKeys: c.outsider.privateKey,
+        detached: true,
+        date: new Date('2026-12-01T00:00:00Z'),
+      });
+      await c.write('outsider.sig', signature);
+    },
+    args: (c) => ['canary', 'attest', 'add-signature', path.join(c.root, 'outsider.sig')],
+  },
+  {
+    name: 'add-signature-garbage',
+    setup: async (c) => {
+      await prepared(c);
+      await c.write('garbage.sig', '-----BEGIN PGP SIGNATURE-----\n\nnot base64 at all\n-----END PGP SIGNATURE-----\n');
+    },
+    args: (c) => ['canary', 'attest', 'add-signature', path.join(c.root, 'garbage.sig')],
+  },
   { name: 'add-signature-missing-file', setup: prepared, args: () => ['canary', 'attest', 'add-signature', '/nonexistent.sig'] },
 ];
 
 const state: ErrorCase[] = [
-  { name: 'state-is-a-directory', setup: (c) => mkdir(path.join(c.root, 'state.json')), args: (c) => ['verify', path.join(c.root, 'nothing-here'), '--state', path.join(c.root, 'state.json')] },
-  { name: 'state-corrupt-json', setup: (c) => c.write('state.json', '{"version": 1, '), args: (c) => ['verify', path.join(c.root, 'nothing-here'), '--state', path.join(c.root, 'state.json')] },
+  {
+    name: 'state-is-a-directory',
+    setup: (c) => mkdir(path.join(c.root, 'state.json')),
+    args: (c) => ['verify', path.join(c.root, 'nothing-here'), '--state', path.join(c.root, 'state.json')],
+  },
+  {
+    name: 'state-corrupt-json',
+    setup: (c) => c.write('state.json', '{"version": 1, '),
+    args: (c) => ['verify', path.join(c.root, 'nothing-here'), '--state', path.join(c.root, 'state.json')],
+  },
   { name: 'verify-file-missing', args: () => ['verify', '/nonexistent/canary.txt'] },
 ];
 
 const network: ErrorCase[] = [
   { name: 'verify-connection-refused', args: () => ['verify', 'http://127.0.0.1:1/'] },
-  { name: 'verify-connection-refused-closed-port', setup: async (c) => {
-    const net = await import('node:net');
-    const server = net.createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    c.vars['port'] = String((server.address() as { port: number }).port);
-    await new Promise((resolve) => server.close(resolve));
-  }, args: (c) => ['verify', `http://127.0.0.1:${c.vars['port']}/`] },
+  {
+    name: 'verify-connection-refused-closed-port',
+    setup: async (c) => {
+      const net = await import('node:net');
+      const server = net.createServer().listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      c.vars['port'] = String((server.address() as { port: number }).port);
+      await new Promise((resolve) => server.close(resolve));
+    },
+    args: (c) => ['verify', `http://127.0.0.1:${c.vars['port']}/`],
+  },
   { name: 'verify-dns-unknown-host', args: () => ['verify', 'https://candor-test.invalid/'] },
   { name: 'verify-http-404', server: {}, args: (c) => ['verify', `${c.url}/`] },
-  { name: 'verify-http-500', server: { '/canary.txt': { status: 500, body: 'oops' }, '/.well-known/canary.txt': { status: 500, body: 'oops' } }, args: (c) => ['verify', `${c.url}/`] },
+  {
+    name: 'verify-http-500',
+    server: { '/canary.txt': { status: 500, body: 'oops' }, '/.well-known/canary.txt': { status: 500, body: 'oops' } },
+    args: (c) => ['verify', `${c.url}/`],
+  },
   { name: 'verify-tls-to-plain-http', server: {}, args: (c) => ['verify', `${c.url.replace('http:', 'https:')}/`] },
 ];
 
 const more: ErrorCase[] = [
-  { name: 'notify-config-misspelt-port', setup: (c) => c.write('content/notify.yml', 'email:\n  host: smtp.example.org\n  prot: 587\n  from: canary@example.org\n  to: [readers@example.org]\n'), args: () => ['notify', '--dry-run'] },
-  { name: 'notify-config-operators-without-email', setup: (c) => c.write('content/notify.yml', 'operators:\n  to: [ops@example.org]\n'), args: () => ['notify', '--dry-run'] },
-  { name: 'notify-ledger-corrupt', setup: async (c) => {
-    await mkdir(path.join(c.root, 'content', 'notifications'), { recursive: true });
-    await c.write('content/notify.yml', 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secretEnv: HOOK_SECRET\n');
-    await c.write('content/notifications/ledger.json', '{"version": 1, "entries": [');
-  }, args: () => ['notify', '--dry-run'] },
-  { name: 'notify-ledger-wrong-shape', setup: async (c) => {
-    await mkdir(path.join(c.root, 'content', 'notifications'), { recursive: true });
-    await c.write('content/notify.yml', 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secretEnv: HOOK_SECRET\n');
-    await c.write('content/notifications/ledger.json', '{"version": 1, "entries": [{"event": "x", "channel": "email", "status": "done", "at": "2026-01-01", "attempts": 1}]}');
-  }, args: () => ['notify', '--dry-run'] },
+  {
+    name: 'notify-config-misspelt-port',
+    setup: (c) => c.write('content/notify.yml', 'email:\n  host: smtp.example.org\n  prot: 587\n  from: canary@example.org\n  to: [readers@example.org]\n'),
+    args: () => ['notify', '--dry-run'],
+  },
+  {
+    name: 'notify-config-operators-without-email',
+    setup: (c) => c.write('content/notify.yml', 'operators:\n  to: [ops@example.org]\n'),
+    args: () => ['notify', '--dry-run'],
+  },
+  {
+    name: 'notify-ledger-corrupt',
+    setup: async (c) => {
+      await mkdir(path.join(c.root, 'content', 'notifications'), { recursive: true });
+      await c.write('content/notify.yml', 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secretEnv: HOOK_SECRET\n');
+      await c.write('content/notifications/ledger.json', '{"version": 1, "entries": [');
+    },
+    args: () => ['notify', '--dry-run'],
+  },
+  {
+    name: 'notify-ledger-wrong-shape',
+    setup: async (c) => {
+      await mkdir(path.join(c.root, 'content', 'notifications'), { recursive: true });
+      await c.write('content/notify.yml', 'webhooks:\n  - url: http://127.0.0.1:1/hook\n    secretEnv: HOOK_SECRET\n');
+      await c.write(
+        'content/notifications/ledger.json',
+        '{"version": 1, "entries": [{"event": "x", "channel": "email", "status": "done", "at": "2026-01-01", "attempts": 1}]}',
+      );
+    },
+    args: () => ['notify', '--dry-run'],
+  },
   { name: 'policy-diff-unknown-policy', args: () => ['policy', 'diff', 'privacyy'] },
   { name: 'policy-diff-unknown-version', args: () => ['policy', 'diff', 'privacy', '1.0', '9.9'] },
   { name: 'report-show-unknown-period', args: () => ['report', 'show', '2031-h1'] },
-  { name: 'report-sign-broken-report', setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: six')), args: (c) => ['report', 'sign', '2025-h1', '--key', c.project.keyFile(c.project.signers[0]!)] },
+  {
+    name: 'report-sign-broken-report',
+    setup: (c) => c.edit(REPORT, replace('    received: 6', '    received: six')),
+    args: (c) => ['report', 'sign', '2025-h1', '--key', c.project.keyFile(c.project.signers[0]!)],
+  },
   { name: 'policy-new-bad-version', args: () => ['policy', 'new', 'privacy', '--version', '../../../escape'] },
   { name: 'policy-new-older-version', args: () => ['policy', 'new', 'privacy', '--version', '2.5'] },
   { name: 'verify-archive-missing', args: () => ['verify', '--archive', '/nonexistent/archive'] },
@@ -139,7 +241,10 @@ async function publishedCanary(c: Parameters<NonNullable<ErrorCase['setup']>>[0]
   const { candor } = await import('../../helpers/candor-bin.ts');
   await c.edit(CANARY, replace('required: true', 'required: false'));
   const run = async (...args: string[]) => {
-    const r = await candor(['--root', c.root, '--now', '2026-12-01T00:00:00Z', ...args], { cwd: c.root, env: { CANDOR_PASSPHRASE: 'correct horse battery staple' } });
+    const r = await candor(['--root', c.root, '--now', '2026-12-01T00:00:00Z', ...args], {
+      cwd: c.root,
+      env: { CANDOR_PASSPHRASE: 'correct horse battery staple' },
+    });
     if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.err}`);
   };
   await run('canary', 'attest', 'prepare');
@@ -150,7 +255,16 @@ async function publishedCanary(c: Parameters<NonNullable<ErrorCase['setup']>>[0]
 }
 
 const currency: ErrorCase[] = [
-  { name: 'check-attestation-outdated', warnsOnly: true, setup: async (c) => { await publishedCanary(c); await c.edit(SERVICE, (t) => `${t}description: A mail service run by a small team.\n`); }, args: check, now: '2026-12-01T06:00:00Z' },
+  {
+    name: 'check-attestation-outdated',
+    warnsOnly: true,
+    setup: async (c) => {
+      await publishedCanary(c);
+      await c.edit(SERVICE, (t) => `${t}description: A mail service run by a small team.\n`);
+    },
+    args: check,
+    now: '2026-12-01T06:00:00Z',
+  },
   { name: 'check-heartbeat-expired', warnsOnly: true, setup: publishedCanary, args: check, now: '2026-12-05T00:00:00Z' },
   { name: 'check-attestation-expired', warnsOnly: true, setup: publishedCanary, args: check, now: '2027-03-01T00:00:00Z' },
 ];

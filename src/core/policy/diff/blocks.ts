@@ -77,22 +77,52 @@ export function scanBlocks(body: string): ScannedDoc {
 
 function step(w: Walk, t: MdToken): void {
   switch (t.type) {
-    case 'bullet_list_open': w.lists.push('bullet'); return;
-    case 'ordered_list_open': w.lists.push('ordered'); return;
-    case 'bullet_list_close': case 'ordered_list_close': w.lists.pop(); return;
-    case 'list_item_open': w.items.push(0); return;
-    case 'list_item_close': w.items.pop(); return;
-    case 'blockquote_open': w.quote++; return;
-    case 'blockquote_close': w.quote--; return;
-    case 'heading_open': w.pending = shape(w, 'heading', { level: Number(t.tag.slice(1)) }); return;
-    case 'paragraph_open': w.pending = paragraphShape(w); return;
-    case 'inline': return inline(w, t.content);
-    case 'thead_open': w.inHead = true; return;
-    case 'thead_close': w.inHead = false; return;
-    case 'tr_open': w.row = { header: w.inHead, cells: [] }; return;
-    case 'tr_close': return endRow(w);
-    case 'fence': case 'code_block': return emit(w, shape(w, 'code'), [t.content]);
-    case 'hr': return emit(w, shape(w, 'hr'), []);
+    case 'bullet_list_open':
+      w.lists.push('bullet');
+      return;
+    case 'ordered_list_open':
+      w.lists.push('ordered');
+      return;
+    case 'bullet_list_close':
+    case 'ordered_list_close':
+      w.lists.pop();
+      return;
+    case 'list_item_open':
+      w.items.push(0);
+      return;
+    case 'list_item_close':
+      w.items.pop();
+      return;
+    case 'blockquote_open':
+      w.quote++;
+      return;
+    case 'blockquote_close':
+      w.quote--;
+      return;
+    case 'heading_open':
+      w.pending = shape(w, 'heading', { level: Number(t.tag.slice(1)) });
+      return;
+    case 'paragraph_open':
+      w.pending = paragraphShape(w);
+      return;
+    case 'inline':
+      return inline(w, t.content);
+    case 'thead_open':
+      w.inHead = true;
+      return;
+    case 'thead_close':
+      w.inHead = false;
+      return;
+    case 'tr_open':
+      w.row = { header: w.inHead, cells: [] };
+      return;
+    case 'tr_close':
+      return endRow(w);
+    case 'fence':
+    case 'code_block':
+      return emit(w, shape(w, 'code'), [t.content]);
+    case 'hr':
+      return emit(w, shape(w, 'hr'), []);
     default: // closing tags, reference definitions: nothing to keep
   }
 }
@@ -161,10 +191,14 @@ export function tokensAt(doc: ScannedDoc, i: number): Token[] {
 
 function sourceTokens(block: SourceBlock, env: Env): Token[] {
   switch (block.shape.kind) {
-    case 'hr': return [];
-    case 'code': return codeLines(block.source[0] ?? '');
-    case 'table-row': return block.source.flatMap((cell, i) => (i === 0 ? parseInline(cell, env) : [{ type: 'cell' } as const, ...parseInline(cell, env)]));
-    default: return parseInline(block.source[0] ?? '', env);
+    case 'hr':
+      return [];
+    case 'code':
+      return codeLines(block.source[0] ?? '');
+    case 'table-row':
+      return block.source.flatMap((cell, i) => (i === 0 ? parseInline(cell, env) : [{ type: 'cell' } as const, ...parseInline(cell, env)]));
+    default:
+      return parseInline(block.source[0] ?? '', env);
   }
 }
 

@@ -42,7 +42,11 @@ const htmlFormat = (header: boolean): Format => ({
   open: (op) => (op === 'insert' ? '<ins>' : op === 'delete' ? '<del>' : ''),
   close: (op) => (op === 'insert' ? '</ins>' : op === 'delete' ? '</del>' : ''),
   openMarks: (marks) => marks.map((m) => `<${HTML_TAG[m]}>`).join(''),
-  closeMarks: (marks) => [...marks].reverse().map((m) => `</${HTML_TAG[m]}>`).join(''),
+  closeMarks: (marks) =>
+    [...marks]
+      .reverse()
+      .map((m) => `</${HTML_TAG[m]}>`)
+      .join(''),
   token: htmlToken,
   cell: header ? '</th><th>' : '</td><td>',
 });
@@ -52,19 +56,33 @@ function htmlBlock(shape: BlockShape, inner: string): string {
   const depth = shape.list?.length ?? 0;
   let html: string;
   switch (shape.kind) {
-    case 'heading': html = `<p class="diff-heading diff-h${shape.level ?? 1}">${inner}</p>`; break;
-    case 'list-item': html = `${'<ul><li>'.repeat(depth)}${shape.cont ? `<p class="diff-cont">${inner}</p>` : inner}${'</li></ul>'.repeat(depth)}`; break;
-    case 'table-row': html = shape.header ? `<table><tr><th>${inner}</th></tr></table>` : `<table><tr><td>${inner}</td></tr></table>`; break;
-    case 'code': html = `<pre><code>${inner}</code></pre>`; break;
-    case 'hr': html = inner === '' ? '<hr>' : inner; break;
-    default: html = `<p>${inner}</p>`;
+    case 'heading':
+      html = `<p class="diff-heading diff-h${shape.level ?? 1}">${inner}</p>`;
+      break;
+    case 'list-item':
+      html = `${'<ul><li>'.repeat(depth)}${shape.cont ? `<p class="diff-cont">${inner}</p>` : inner}${'</li></ul>'.repeat(depth)}`;
+      break;
+    case 'table-row':
+      html = shape.header ? `<table><tr><th>${inner}</th></tr></table>` : `<table><tr><td>${inner}</td></tr></table>`;
+      break;
+    case 'code':
+      html = `<pre><code>${inner}</code></pre>`;
+      break;
+    case 'hr':
+      html = inner === '' ? '<hr>' : inner;
+      break;
+    default:
+      html = `<p>${inner}</p>`;
   }
   return `${'<blockquote>'.repeat(shape.quote ?? 0)}${html}${'</blockquote>'.repeat(shape.quote ?? 0)}`;
 }
 
 function htmlInner(hunk: Hunk): string {
   const format = htmlFormat(hunk.shape.header === true);
-  if (hunk.blockKind === 'code') return codeLines(hunk).map((row) => renderPieces(row, format)).join('\n');
+  if (hunk.blockKind === 'code')
+    return codeLines(hunk)
+      .map((row) => renderPieces(row, format))
+      .join('\n');
   if (hunk.blockKind === 'hr') return hunk.kind === 'added' ? '<ins><hr></ins>' : hunk.kind === 'removed' ? '<del><hr></del>' : '';
   return renderPieces(pieces(hunk.ops), format);
 }
@@ -111,7 +129,11 @@ const termFormat = (color: boolean): Format => ({
   open: (op) => (op === 'insert' ? `${color ? GREEN : ''}{+` : op === 'delete' ? `${color ? RED : ''}[-` : ''),
   close: (op) => (op === 'insert' ? `+}${color ? RESET : ''}` : op === 'delete' ? `-]${color ? RESET : ''}` : ''),
   openMarks: (marks) => marks.map((m) => TERM_MARK[m]).join(''),
-  closeMarks: (marks) => [...marks].reverse().map((m) => TERM_MARK[m]).join(''),
+  closeMarks: (marks) =>
+    [...marks]
+      .reverse()
+      .map((m) => TERM_MARK[m])
+      .join(''),
   token: termToken,
   cell: ' | ',
 });
@@ -122,18 +144,26 @@ function termPrefix(shape: BlockShape): string {
   const depth = shape.list?.length ?? 0;
   const indent = '  '.repeat(Math.max(0, depth - 1));
   switch (shape.kind) {
-    case 'heading': return `${quote}${'#'.repeat(shape.level ?? 1)} `;
-    case 'list-item': return `${quote}${indent}${shape.cont ? '  ' : shape.list?.at(-1) === 'ordered' ? '1. ' : '- '}`;
-    case 'table-row': return `${quote}| `;
-    case 'code': return `${quote}${indent}    `;
-    default: return `${quote}${depth > 0 ? `${indent}  ` : ''}`;
+    case 'heading':
+      return `${quote}${'#'.repeat(shape.level ?? 1)} `;
+    case 'list-item':
+      return `${quote}${indent}${shape.cont ? '  ' : shape.list?.at(-1) === 'ordered' ? '1. ' : '- '}`;
+    case 'table-row':
+      return `${quote}| `;
+    case 'code':
+      return `${quote}${indent}    `;
+    default:
+      return `${quote}${depth > 0 ? `${indent}  ` : ''}`;
   }
 }
 
 function termHunk(hunk: Hunk, color: boolean): string {
   const format = termFormat(color);
   const prefix = termPrefix(hunk.shape);
-  if (hunk.blockKind === 'code') return codeLines(hunk).map((row) => prefix + renderPieces(row, format)).join('\n');
+  if (hunk.blockKind === 'code')
+    return codeLines(hunk)
+      .map((row) => prefix + renderPieces(row, format))
+      .join('\n');
   if (hunk.blockKind === 'hr') return `${prefix}${format.open(changeOp(hunk.kind))}---${format.close(changeOp(hunk.kind))}`;
   const suffix = hunk.blockKind === 'table-row' ? ' |' : '';
   return `${prefix}${renderPieces(pieces(hunk.ops), format).trimStart()}${suffix}`;

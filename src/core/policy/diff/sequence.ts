@@ -64,10 +64,17 @@ function push(out: Run[], op: RunOp, count: number): void {
 function splitRange(a: readonly string[], b: readonly string[], r: { aLo: number; aHi: number; bLo: number; bHi: number }, out: Run[]): Task[] {
   let { aLo, aHi, bLo, bHi } = r;
   const start = aLo;
-  while (aLo < aHi && bLo < bHi && a[aLo] === b[bLo]) { aLo++; bLo++; }
+  while (aLo < aHi && bLo < bHi && a[aLo] === b[bLo]) {
+    aLo++;
+    bLo++;
+  }
   push(out, 'equal', aLo - start);
   let suffix = 0;
-  while (aHi > aLo && bHi > bLo && a[aHi - 1] === b[bHi - 1]) { aHi--; bHi--; suffix++; }
+  while (aHi > aLo && bHi > bLo && a[aHi - 1] === b[bHi - 1]) {
+    aHi--;
+    bHi--;
+    suffix++;
+  }
   const tail: Task[] = suffix > 0 ? [{ equal: suffix }] : [];
   if (aLo === aHi || bLo === bHi) {
     push(out, 'delete', aHi - aLo);

@@ -94,9 +94,12 @@ interface InlineState {
 }
 
 const MARK_OF: Record<string, [Mark, number]> = {
-  em_open: ['em', 1], em_close: ['em', -1],
-  strong_open: ['strong', 1], strong_close: ['strong', -1],
-  s_open: ['s', 1], s_close: ['s', -1],
+  em_open: ['em', 1],
+  em_close: ['em', -1],
+  strong_open: ['strong', 1],
+  strong_close: ['strong', -1],
+  s_open: ['s', 1],
+  s_close: ['s', -1],
 };
 
 /** markdown-it inline children → diff tokens. */
@@ -116,13 +119,29 @@ function inlineStep(state: InlineState, t: MdToken): void {
     return;
   }
   switch (t.type) {
-    case 'text': case 'text_special': state.buffer += t.content; return;
+    case 'text':
+    case 'text_special':
+      state.buffer += t.content;
+      return;
     // Hard breaks are mostly two invisible trailing spaces: treated as whitespace.
-    case 'softbreak': case 'hardbreak': state.buffer += ' '; return;
-    case 'code_inline': flush(state); state.out.push({ type: 'code', text: collapse(t.content) }); return;
-    case 'image': flush(state); state.out.push({ type: 'image', text: collapse(t.content), href: String(t.attrGet('src') ?? '') }); return;
-    case 'link_open': flush(state); state.link = { href: String(t.attrGet('href') ?? ''), text: '', marks: activeMarks(state) }; return;
-    default: state.buffer += t.content;
+    case 'softbreak':
+    case 'hardbreak':
+      state.buffer += ' ';
+      return;
+    case 'code_inline':
+      flush(state);
+      state.out.push({ type: 'code', text: collapse(t.content) });
+      return;
+    case 'image':
+      flush(state);
+      state.out.push({ type: 'image', text: collapse(t.content), href: String(t.attrGet('src') ?? '') });
+      return;
+    case 'link_open':
+      flush(state);
+      state.link = { href: String(t.attrGet('href') ?? ''), text: '', marks: activeMarks(state) };
+      return;
+    default:
+      state.buffer += t.content;
   }
 }
 
@@ -154,11 +173,16 @@ function flush(state: InlineState): void {
 /** A string that is equal for two tokens exactly when the tokens are equal. */
 export function tokenKey(t: Token): string {
   switch (t.type) {
-    case 'cell': return '|';
-    case 'code': return `c\u0001${t.text}`;
-    case 'image': return `i\u0001${t.text}\u0001${t.href}`;
-    case 'link': return `l${t.marks?.join(',') ?? ''}\u0001${t.text}\u0001${t.href}`;
-    default: return `${t.type === 'word' ? 'w' : 'p'}${t.marks?.join(',') ?? ''}\u0001${t.text}`;
+    case 'cell':
+      return '|';
+    case 'code':
+      return `c\u0001${t.text}`;
+    case 'image':
+      return `i\u0001${t.text}\u0001${t.href}`;
+    case 'link':
+      return `l${t.marks?.join(',') ?? ''}\u0001${t.text}\u0001${t.href}`;
+    default:
+      return `${t.type === 'word' ? 'w' : 'p'}${t.marks?.join(',') ?? ''}\u0001${t.text}`;
   }
 }
 

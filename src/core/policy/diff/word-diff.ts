@@ -69,7 +69,13 @@ export function diffPolicies(a: string, b: string): PolicyDiff {
 
 function load(body: string): Side {
   const doc = scanBlocks(body);
-  return { doc, sections: sections(doc.blocks.map((b) => b.shape), (i) => plainText(tokensAt(doc, i))) };
+  return {
+    doc,
+    sections: sections(
+      doc.blocks.map((b) => b.shape),
+      (i) => plainText(tokensAt(doc, i)),
+    ),
+  };
 }
 
 function sourceKeys(doc: ScannedDoc, refsDiffer: boolean, side: string): string[] {
@@ -194,6 +200,9 @@ export function applyDiff(aBlocks: readonly Block[], diff: PolicyDiff): Block[] 
       out.push({ shape: block, tokens: block.tokens });
     } else out.push({ shape: hunk.shape, tokens: hunk.ops.flatMap((o) => (o.op === 'delete' ? [] : o.tokens)) });
   }
-  const trails = sections(out.map((o) => o.shape), (i) => plainText(out[i]!.tokens));
+  const trails = sections(
+    out.map((o) => o.shape),
+    (i) => plainText(out[i]!.tokens),
+  );
   return out.map((o, i) => ({ ...shapeOf(o.shape), section: trails[i]!, tokens: o.tokens }));
 }

@@ -13,7 +13,8 @@ export interface DateHints {
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
-const LABEL = '(?:effective(?:\\s+(?:date|from|as\\s+of|on))?|last\\s+(?:updated|modified|revised|changed)(?:\\s+on)?|updated(?:\\s+on)?|revised(?:\\s+on)?|valid\\s+from|in\\s+(?:force|effect)\\s+(?:from|since))';
+const LABEL =
+  '(?:effective(?:\\s+(?:date|from|as\\s+of|on))?|last\\s+(?:updated|modified|revised|changed)(?:\\s+on)?|updated(?:\\s+on)?|revised(?:\\s+on)?|valid\\s+from|in\\s+(?:force|effect)\\s+(?:from|since))';
 const DATE = `(\\d{4}-\\d{2}-\\d{2}|${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH},?\\s+\\d{4}|\\d{1,2}/\\d{1,2}/\\d{4})`;
 const STATED = new RegExp(`\\b${LABEL}\\s*[:\\-–—]?\\s*(?:<[^>]*>\\s*)*${DATE}`, 'i');
 
@@ -28,7 +29,12 @@ export function isoDay(y: number, m: number, d: number): string | undefined {
 
 /** "2024-01-10", "January 10, 2024", "10 Jan 2024", "10/01/2024" (day first, as in most policies outside the US unless the day is over 12). */
 export function parseHumanDate(text: string): string | undefined {
-  const s = text.trim().toLowerCase().replace(/(\d)(st|nd|rd|th)\b/, '$1').replace(/[,.]/g, ' ').replace(/\s+/g, ' ');
+  const s = text
+    .trim()
+    .toLowerCase()
+    .replace(/(\d)(st|nd|rd|th)\b/, '$1')
+    .replace(/[,.]/g, ' ')
+    .replace(/\s+/g, ' ');
   let m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
   if (m) return isoDay(+m[1]!, +m[2]!, +m[3]!);
   m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
@@ -47,11 +53,16 @@ export function statedDate(text: string): string | undefined {
   return m ? parseHumanDate(m[1]!) : undefined;
 }
 
-const META = /<meta\b[^>]*(?:name|property|itemprop|http-equiv)\s*=\s*["']?(?:article:modified_time|article:published_time|last-modified|dcterms\.modified|dc\.date|date|datemodified|datepublished)["']?[^>]*>/gi;
+const META =
+  /<meta\b[^>]*(?:name|property|itemprop|http-equiv)\s*=\s*["']?(?:article:modified_time|article:published_time|last-modified|dcterms\.modified|dc\.date|date|datemodified|datepublished)["']?[^>]*>/gi;
 const TIME = /<time\b[^>]*\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})/i;
 
 export function htmlDateHints(html: string): DateHints {
-  const text = html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/\s+/g, ' ');
+  const text = html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/\s+/g, ' ');
   const stated = statedDate(text);
   const time = TIME.exec(html)?.[1];
   const meta = [...html.matchAll(META)].map((m) => /content\s*=\s*["']?(\d{4}-\d{2}-\d{2})/i.exec(m[0])?.[1]).find(Boolean);

@@ -30,12 +30,18 @@ function liftTitle(markdown: string, title: string | undefined): { body: string;
   const index = lines.findIndex((l) => /^# \S/.test(l));
   let found = title;
   if (index >= 0 && (index === 0 || lines.slice(0, index).every((l) => !l.trim() || /^\s*(last|effective|updated)/i.test(l)))) {
-    found = lines[index]!.slice(2).trim().replace(/\\([\\`*_[\]<>|~#.])/g, '$1');
+    found = lines[index]!.slice(2)
+      .trim()
+      .replace(/\\([\\`*_[\]<>|~#.])/g, '$1');
     lines.splice(index, 1);
   }
   let body = lines.join('\n');
   if (/^# \S/m.test(body)) body = body.replace(/^(#{1,5}) (?=\S)/gm, '#$1 ');
-  body = body.replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  body =
+    body
+      .replace(/^\n+/, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n';
   return { body, ...(found ? { title: found } : {}) };
 }
 

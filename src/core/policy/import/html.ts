@@ -20,13 +20,55 @@ export interface HtmlImport {
   dates: DateHints;
 }
 
-type El = { remove(): void; querySelectorAll(s: string): Iterable<El>; textContent: string | null; getAttribute(n: string): string | null; replaceWith(...n: unknown[]): void; innerHTML: string; outerHTML: string; tagName: string; ownerDocument: { createTextNode(t: string): unknown } };
+type El = {
+  remove(): void;
+  querySelectorAll(s: string): Iterable<El>;
+  textContent: string | null;
+  getAttribute(n: string): string | null;
+  replaceWith(...n: unknown[]): void;
+  innerHTML: string;
+  outerHTML: string;
+  tagName: string;
+  ownerDocument: { createTextNode(t: string): unknown };
+};
 
 /** Never content: active or interactive elements, and the parts of a site around its pages. */
-const DROP = ['script', 'style', 'noscript', 'template', 'iframe', 'frame', 'object', 'embed', 'form', 'button', 'input', 'select', 'textarea', 'svg', 'canvas', 'video', 'audio', 'link', 'meta',
-  'nav', 'header', 'footer', 'aside', '[role=navigation]', '[role=banner]', '[role=contentinfo]', '[aria-hidden=true]', '[hidden]',
+const DROP = [
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'svg',
+  'canvas',
+  'video',
+  'audio',
+  'link',
+  'meta',
+  'nav',
+  'header',
+  'footer',
+  'aside',
+  '[role=navigation]',
+  '[role=banner]',
+  '[role=contentinfo]',
+  '[aria-hidden=true]',
+  '[hidden]',
   // The Wayback Machine's toolbar and its wrappers.
-  '#wm-ipp-base', '#wm-ipp', '#wm-ipp-print', '#donato', '.wb-autocomplete-suggestions'];
+  '#wm-ipp-base',
+  '#wm-ipp',
+  '#wm-ipp-print',
+  '#donato',
+  '.wb-autocomplete-suggestions',
+];
 /** Cookie banners and consent dialogs, by the names sites give them. */
 const BANNER = /(^|[-_ ])(cookie|consent|gdpr|cmp|onetrust|banner|skip-?link|breadcrumbs?|share|newsletter)([-_ ]|$)/i;
 
@@ -44,7 +86,11 @@ function cleanup(doc: { querySelectorAll(s: string): Iterable<El> }): void {
 function blockText(el: El): string {
   return el.innerHTML.replace(/<(br|\/p|\/li|\/div|\/h\d)[^>]*>/gi, '; ').replace(/<[^>]+>/g, ' ');
 }
-const squash = (s: string): string => s.replace(/\s+/g, ' ').replace(/(\s*;\s*)+/g, '; ').replace(/^[;\s]+|[;\s]+$/g, '');
+const squash = (s: string): string =>
+  s
+    .replace(/\s+/g, ' ')
+    .replace(/(\s*;\s*)+/g, '; ')
+    .replace(/^[;\s]+|[;\s]+$/g, '');
 const escapeText = (s: string): string => s.replace(/&(?![a-z]+;|#\d+;)/gi, '&amp;').replace(/</g, '&lt;');
 
 function mainHtml(html: string): { content: string; title?: string } {
@@ -65,7 +111,11 @@ function mainHtml(html: string): { content: string; title?: string } {
   const kept = article?.content && (article.textContent ?? '').length >= 0.6 * textLength(body) ? article.content : body;
   return { content: kept, ...(title ? { title } : {}) };
 }
-const textLength = (html: string): number => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim().length;
+const textLength = (html: string): number =>
+  html
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim().length;
 
 /** An archive copy's link (/web/20240115093000/https://…) points at the original page. */
 const ARCHIVED = /^(?:https?:\/\/[^/]*archive[^/]*)?\/web\/\d{1,14}[a-z_]*\/(https?:\/\/.+)$/i;
@@ -101,14 +151,20 @@ function converter(base: string | undefined): TurndownService {
   td.addRule('listItem', {
     filter: 'li',
     replacement: (content, node, options) => {
-      const li = node as unknown as { parentNode: { nodeName: string; getAttribute(n: string): string | null; children: ArrayLike<unknown> } | null; nextSibling: unknown };
+      const li = node as unknown as {
+        parentNode: { nodeName: string; getAttribute(n: string): string | null; children: ArrayLike<unknown> } | null;
+        nextSibling: unknown;
+      };
       const parent = li.parentNode;
       let marker = `${options.bulletListMarker} `;
       if (parent?.nodeName === 'OL') {
         const start = Number(parent.getAttribute('start') ?? '1');
         marker = `${(Number.isFinite(start) ? start : 1) + Array.prototype.indexOf.call(parent.children, node)}. `;
       }
-      const body = content.replace(/^\n+/, '').replace(/\n+$/, '\n').replace(/\n(?=.)/gm, `\n${' '.repeat(marker.length)}`);
+      const body = content
+        .replace(/^\n+/, '')
+        .replace(/\n+$/, '\n')
+        .replace(/\n(?=.)/gm, `\n${' '.repeat(marker.length)}`);
       return marker + body + (li.nextSibling && !/\n$/.test(body) ? '\n' : '');
     },
   });
@@ -127,13 +183,15 @@ function converter(base: string | undefined): TurndownService {
 
 /** Headings keep their numbers without the escape Turndown adds ("## 1\. Scope"). */
 function tidy(markdown: string): string {
-  return markdown
-    .replace(/^(#{1,6} .*)$/gm, (line) => line.replace(/^(#{1,6} [\d.]+)\\\./, '$1.'))
-    .replace(/[ \t]+$/gm, '')
-    // A paragraph left starting with a space by a dropped image or pixel.
-    .replace(/(^|\n\n) +(?=[^\s\-*+\d|])/g, '$1')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim() + '\n';
+  return (
+    markdown
+      .replace(/^(#{1,6} .*)$/gm, (line) => line.replace(/^(#{1,6} [\d.]+)\\\./, '$1.'))
+      .replace(/[ \t]+$/gm, '')
+      // A paragraph left starting with a space by a dropped image or pixel.
+      .replace(/(^|\n\n) +(?=[^\s\-*+\d|])/g, '$1')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }
 
 export function htmlToMarkdown(html: string): HtmlImport {

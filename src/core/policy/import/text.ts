@@ -9,12 +9,14 @@ const ITEM = /^\s*(?:[-*•·–]|\(?[a-z]{1,3}\)|\(?\d{1,2}\)|[a-z]\.|\d{1,2}\.
 
 /** Backslash-escapes what Markdown would read as syntax, so the words stay words. */
 export function escapeMarkdownText(s: string): string {
-  return s.replace(/([\\`*_[\]<>|~])/g, '\\$1').replace(/^(\s*)([#+=>-]|\d+[.)])(?=\s|$)/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/([#+=>.)-])$/, '\\$1')}`);
+  return s
+    .replace(/([\\`*_[\]<>|~])/g, '\\$1')
+    .replace(/^(\s*)([#+=>-]|\d+[.)])(?=\s|$)/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/([#+=>.)-])$/, '\\$1')}`);
 }
 
 function heading(line: string): string | undefined {
   const t = line.trim();
-  if (t.length > 90 || /[.;:,]$/.test(t) && !SECTION.test(t)) return undefined;
+  if (t.length > 90 || (/[.;:,]$/.test(t) && !SECTION.test(t))) return undefined;
   const m = SECTION.exec(t);
   if (m && !/[;,]$/.test(t) && m[2]!.length <= 80 && !/[.:]$/.test(m[2]!)) {
     const depth = m[1]!.replace(/\.$/, '').split('.').length;
@@ -41,10 +43,12 @@ function listBlock(lines: string[]): string {
     if (ITEM.test(line) || items.length === 0) items.push([line]);
     else items.at(-1)!.push(line);
   }
-  return items.map(([first, ...rest]) => {
-    const indent = /^\s*/.exec(first!)![0].length >= 2 ? '  ' : '';
-    return indent + listItem([first!, ...rest.map((r) => r.trim())].join(' '));
-  }).join('\n');
+  return items
+    .map(([first, ...rest]) => {
+      const indent = /^\s*/.exec(first!)![0].length >= 2 ? '  ' : '';
+      return indent + listItem([first!, ...rest.map((r) => r.trim())].join(' '));
+    })
+    .join('\n');
 }
 
 function block(lines: string[]): string[] {
@@ -58,10 +62,18 @@ function block(lines: string[]): string[] {
   return [escapeMarkdownText(lines.map((l) => l.trim()).join(' '))];
 }
 
-export interface TextImport { markdown: string; title?: string }
+export interface TextImport {
+  markdown: string;
+  title?: string;
+}
 
 export function plainTextToMarkdown(text: string): TextImport {
-  const blocks = text.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').split(/\n[ \t]*\n/).map((b) => b.split('\n').filter((l) => l.trim() !== '')).filter((b) => b.length > 0);
+  const blocks = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, '    ')
+    .split(/\n[ \t]*\n/)
+    .map((b) => b.split('\n').filter((l) => l.trim() !== ''))
+    .filter((b) => b.length > 0);
   let title: string | undefined;
   const first = blocks[0];
   // The first line alone, before any section, unnumbered: the title.

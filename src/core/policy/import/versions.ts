@@ -37,7 +37,12 @@ export interface PlannedVersion {
   text: string;
 }
 
-const nextMinor = (v: string): string => { const p = v.split('.').map(Number); if (p.length === 1) p.push(0); p[p.length - 1]! += 1; return p.join('.'); };
+const nextMinor = (v: string): string => {
+  const p = v.split('.').map(Number);
+  if (p.length === 1) p.push(0);
+  p[p.length - 1]! += 1;
+  return p.join('.');
+};
 const nextMajor = (v: string): string => `${Number(v.split('.')[0]) + 1}.0`;
 
 function dateOf(doc: ImportedDocument): string | undefined {
@@ -45,7 +50,13 @@ function dateOf(doc: ImportedDocument): string | undefined {
 }
 
 function missingDate(doc: ImportedDocument): ImportError {
-  return new ImportError('IMPORT_DATE_MISSING', 'no date found', { file: doc.name, field: 'effective', expected: 'an "Effective …" or "Last updated …" line, a <time datetime> or <meta> date, or a date in the file name (2024-01-15, 20240115093000)', received: 'none of these', hint: `Pass --effective YYYY-MM-DD (${HINT}).` });
+  return new ImportError('IMPORT_DATE_MISSING', 'no date found', {
+    file: doc.name,
+    field: 'effective',
+    expected: 'an "Effective …" or "Last updated …" line, a <time datetime> or <meta> date, or a date in the file name (2024-01-15, 20240115093000)',
+    received: 'none of these',
+    hint: `Pass --effective YYYY-MM-DD (${HINT}).`,
+  });
 }
 
 function render(front: Record<string, unknown>, body: string): string {
@@ -59,14 +70,26 @@ function file(opts: ImportOptions, doc: ImportedDocument, v: Omit<PlannedVersion
 }
 
 function checkBody(doc: ImportedDocument): void {
-  if (!doc.body.trim()) throw new ImportError('IMPORT_EMPTY', 'no policy text left', { file: doc.name, expected: 'headings and paragraphs', received: 'an empty page after removing scripts, navigation and banners', hint: `Save the page with its text, or import a text or Markdown copy (${HINT}).` });
+  if (!doc.body.trim())
+    throw new ImportError('IMPORT_EMPTY', 'no policy text left', {
+      file: doc.name,
+      expected: 'headings and paragraphs',
+      received: 'an empty page after removing scripts, navigation and banners',
+      hint: `Save the page with its text, or import a text or Markdown copy (${HINT}).`,
+    });
 }
 
 /** One file: the flags win over what the file says. */
 export function planSingle(doc: ImportedDocument, opts: ImportOptions): PlannedVersion {
   checkBody(doc);
   const latest = opts.existing.at(-1);
-  if (latest && sameText(latest.body, doc.body)) throw new ImportError('IMPORT_UNCHANGED', 'the same text as the latest version', { file: doc.name, expected: `a text that differs from ${latest.policy} ${latest.version}`, received: 'the same words', hint: `Nothing to import; pass --policy for another policy (${HINT}).` });
+  if (latest && sameText(latest.body, doc.body))
+    throw new ImportError('IMPORT_UNCHANGED', 'the same text as the latest version', {
+      file: doc.name,
+      expected: `a text that differs from ${latest.policy} ${latest.version}`,
+      received: 'the same words',
+      hint: `Nothing to import; pass --policy for another policy (${HINT}).`,
+    });
   const effective = opts.effective ?? dateOf(doc);
   if (!effective) throw missingDate(doc);
   const guess = latest ? guessChange(latest.body, doc.body) : { change: 'material' as const, why: 'the first version' };
@@ -76,16 +99,21 @@ export function planSingle(doc: ImportedDocument, opts: ImportOptions): PlannedV
   return file(opts, doc, { version, effective, published, change: guess.change, why: guess.why, sources: [doc.name] }, title);
 }
 
-interface Dated { doc: ImportedDocument; seen: string }
+interface Dated {
+  doc: ImportedDocument;
+  seen: string;
+}
 
 /** A folder of snapshots, in any order; each needs a date (its text's, or its name's). */
 export function planHistory(docs: ImportedDocument[], opts: ImportOptions): PlannedVersion[] {
-  const dated: Dated[] = docs.map((doc) => {
-    checkBody(doc);
-    const seen = doc.dates.fileName ?? dateOf(doc);
-    if (!seen) throw missingDate(doc);
-    return { doc, seen };
-  }).sort((a, b) => (a.seen < b.seen ? -1 : a.seen > b.seen ? 1 : a.doc.name < b.doc.name ? -1 : 1));
+  const dated: Dated[] = docs
+    .map((doc) => {
+      checkBody(doc);
+      const seen = doc.dates.fileName ?? dateOf(doc);
+      if (!seen) throw missingDate(doc);
+      return { doc, seen };
+    })
+    .sort((a, b) => (a.seen < b.seen ? -1 : a.seen > b.seen ? 1 : a.doc.name < b.doc.name ? -1 : 1));
   // Consecutive snapshots with the same text are one version, first seen at the earliest.
   const groups: Dated[][] = [];
   for (const d of dated) {
@@ -101,13 +129,34 @@ export function planHistory(docs: ImportedDocument[], opts: ImportOptions): Plan
   for (const group of groups) {
     const { doc, seen } = group[0]!;
     const guess = prevBody === undefined ? { change: 'material' as const, why: 'the first version' } : guessChange(prevBody, doc.body);
-    const version = out.length === 0 && opts.version ? opts.version : prevVersion === undefined ? '1.0' : guess.change === 'material' ? nextMajor(prevVersion) : nextMinor(prevVersion);
-    if (prevVersion !== undefined && compareVersions(version, prevVersion) <= 0) throw new ImportError('IMPORT_DATE_ORDER', 'version numbers would not increase', { file: doc.name, field: 'version', expected: `a version after ${prevVersion}`, received: version, hint: `Pass --version (${HINT}).` });
+    const version =
+      out.length === 0 && opts.version
+        ? opts.version
+        : prevVersion === undefined
+          ? '1.0'
+          : guess.change === 'material'
+            ? nextMajor(prevVersion)
+            : nextMinor(prevVersion);
+    if (prevVersion !== undefined && compareVersions(version, prevVersion) <= 0)
+      throw new ImportError('IMPORT_DATE_ORDER', 'version numbers would not increase', {
+        file: doc.name,
+        field: 'version',
+        expected: `a version after ${prevVersion}`,
+        received: version,
+        hint: `Pass --version (${HINT}).`,
+      });
     // The date the text states, unless it does not move on from the previous version (a
     // reworded page whose "last updated" line was left alone): then the day it was seen.
     const stated = doc.dates.stated ?? doc.dates.markup;
     const effective = [stated, seen].find((d): d is string => d !== undefined && (prevEffective === undefined || d > prevEffective));
-    if (!effective) throw new ImportError('IMPORT_DATE_ORDER', 'a snapshot is dated before the version it follows', { file: doc.name, field: 'effective', expected: `a date after ${prevEffective}`, received: stated ?? seen, hint: `Rename the snapshot with the day it was saved, or import it alone with --effective (${HINT}).` });
+    if (!effective)
+      throw new ImportError('IMPORT_DATE_ORDER', 'a snapshot is dated before the version it follows', {
+        file: doc.name,
+        field: 'effective',
+        expected: `a date after ${prevEffective}`,
+        received: stated ?? seen,
+        hint: `Rename the snapshot with the day it was saved, or import it alone with --effective (${HINT}).`,
+      });
     const title = opts.title ?? doc.title ?? previous?.title ?? opts.policy;
     out.push(file(opts, doc, { version, effective, published: effective, change: guess.change, why: guess.why, sources: group.map((g) => g.doc.name) }, title));
     prevBody = doc.body;

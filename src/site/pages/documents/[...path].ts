@@ -7,4 +7,5 @@ export const getStaticPaths = (async () => {
   return (data.attestation?.data.documents ?? []).map((d) => ({ params: { path: d.path } }));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute = async ({ params }) => new Response(await documentFile(params.path!) as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+export const GET: APIRoute = async ({ params }) =>
+  new Response((await documentFile(params.path!)) as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'text/plain; charset=utf-8' } });

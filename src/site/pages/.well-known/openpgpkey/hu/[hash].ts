@@ -3,6 +3,8 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { wkdData } from '../../../../data.ts';
 
-export const getStaticPaths = (async () => (await wkdData()).entries.map((e) => ({ params: { hash: e.hash }, props: { body: e.body } }))) satisfies GetStaticPaths;
+export const getStaticPaths = (async () =>
+  (await wkdData()).entries.map((e) => ({ params: { hash: e.hash }, props: { body: e.body } }))) satisfies GetStaticPaths;
 
-export const GET: APIRoute = ({ props }) => new Response((props as { body: Uint8Array<ArrayBuffer> }).body, { headers: { 'content-type': 'application/octet-stream' } });
+export const GET: APIRoute = ({ props }) =>
+  new Response((props as { body: Uint8Array<ArrayBuffer> }).body, { headers: { 'content-type': 'application/octet-stream' } });

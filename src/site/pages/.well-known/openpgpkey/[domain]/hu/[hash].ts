@@ -8,4 +8,5 @@ export const getStaticPaths = (async () => {
   return entries.map((e) => ({ params: { domain, hash: e.hash }, props: { body: e.body } }));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute = ({ props }) => new Response((props as { body: Uint8Array<ArrayBuffer> }).body, { headers: { 'content-type': 'application/octet-stream' } });
+export const GET: APIRoute = ({ props }) =>
+  new Response((props as { body: Uint8Array<ArrayBuffer> }).body, { headers: { 'content-type': 'application/octet-stream' } });
