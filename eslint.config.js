@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import astro from 'eslint-plugin-astro';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'site-dist/', '.astro/', '.candor-demo/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'lib/', 'site-dist/', '.astro/', '.candor-demo/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...astro.configs.recommended,

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The installed `candor` command. It runs the TypeScript source as it is, through Node's
-// own type stripping: no bundle or build step stands between what the tests run and what
-// users and workflows run (decision 0008). The compile cache makes repeated runs start fast.
+// The installed `candor` command. In this repository it runs the TypeScript source as it
+// is, through Node's own type stripping (decision 0008). Node strips no types under
+// node_modules/, so an installed package runs the JavaScript that `tsc` emitted file by
+// file into lib/ at `npm pack` (decision 0020); test/shipped/ installs the packed tarball
+// and runs exactly that. The compile cache makes repeated runs start fast.
 import module from 'node:module';
 
 // The minimum lives in one place, package.json's `engines` (npm warns with it on install):
@@ -17,6 +19,7 @@ if (major < needMajor || (major === needMajor && minor < needMinor)) {
   process.exit(69);
 }
 module.enableCompileCache?.();
-const { run } = await import('../src/cli/main.ts');
+const installed = new URL('.', import.meta.url).pathname.split('/').includes('node_modules');
+const { run } = await import(installed ? '../lib/src/cli/main.js' : '../src/cli/main.ts');
 const io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
 process.exitCode = await run(process.argv.slice(2), process.env, io);

@@ -14,8 +14,10 @@ import { readSigningKey } from '../src/io/keyring.ts';
 import { finishSite, type FinishResult } from '../src/io/site-finish.ts';
 import { scanSite } from '../src/io/secret-files.ts';
 import { ContentError, isCandorError } from '../src/core/errors.ts';
+import { PACKAGE_ROOT } from '../src/io/package-root.ts';
 
-const repo = path.resolve(import.meta.dirname, '..');
+// Candor's own folder (astro.config.mjs, src/site/): this checkout, or node_modules/candor.
+const repo = PACKAGE_ROOT;
 let builds = 0;
 
 /** rename(), or copy and delete when the two paths are on different file systems. */

@@ -17,8 +17,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PACKAGE_ROOT } from '../src/io/package-root.ts';
 
 const exec = promisify(execFile);
 
@@ -28,7 +28,7 @@ export const ARCHIVE = 'content/canary/archive';
 export const LEDGER = 'content/notifications/ledger.json';
 
 const SIGNING_SECRETS = ['CANDOR_SIGNING_KEY', 'CANDOR_PASSPHRASE'];
-const CANDOR = fileURLToPath(new URL('../bin/candor.mjs', import.meta.url));
+const CANDOR = path.join(PACKAGE_ROOT, 'bin', 'candor.mjs');
 
 export type Env = NodeJS.ProcessEnv;
 export type RunCandor = (args: string[], env: Env, opts?: { quiet?: boolean }) => Promise<number>;

@@ -16,7 +16,11 @@ type Register = (program: Command, ctx: () => Context, done: (code: number) => v
  * help, --version or an unknown command): `candor verify` should not pay for the rest.
  * In --help order.
  */
+const site = async (): Promise<Register> => (await import('./commands/site.ts')).siteCommands;
+const steps = async (): Promise<Register> => (await import('./commands/steps.ts')).stepCommands;
+
 const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.ts')).initCommand,
   canary: async () => {
     const [{ attestCommand }, { heartbeatCommand }] = await Promise.all([import('./commands/attest.ts'), import('./commands/heartbeat.ts')]);
     return (program, ctx) => {
@@ -31,6 +35,14 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./commands/report.ts')).reportCommand,
   check: async () => (await import('./commands/check.ts')).checkCommand,
   notify: async () => (await import('./commands/notify.ts')).notifyCommand,
+  // One module registers several commands: listed under each name, loaded once.
+  build: site,
+  preview: site,
+  dev: site,
+  'sign-site': site,
+  publish: steps,
+  watchdog: steps,
+  pr: steps,
 };
 
 /** The command argv names: its first word that is neither a global option nor its value. */
@@ -53,9 +65,10 @@ export async function buildProgram(ctx: () => Context, done: (code: number) => v
     // same name (`policy new P --version 2.0`) is its own; see acceptGlobalsAfter.
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    // Commander's own errors (an unknown flag, a missing argument) are said by run() with a typed code.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => undefined });
   const named = commandIn(argv);
-  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : [...new Set(Object.values(COMMANDS))];
   for (const register of await Promise.all(wanted.map((load) => load()))) register(program, ctx, done);
   acceptGlobalsAfter(program);
   return program;
@@ -79,6 +92,26 @@ function acceptGlobalsAfter(program: Command): void {
       if (value !== undefined) program.setOptionValue(key, value);
     }
   });
+}
+
+/** Commander's error codes, as ours: a wrong flag or argument is never ignored, and is said with a stable code. */
+const COMMANDER_CODES: Record<string, string> = {
+  'commander.unknownOption': 'UNKNOWN_OPTION',
+  'commander.unknownCommand': 'UNKNOWN_COMMAND',
+  'commander.excessArguments': 'TOO_MANY_ARGUMENTS',
+  'commander.missingArgument': 'ARGUMENT_MISSING',
+  'commander.optionMissingArgument': 'OPTION_VALUE_MISSING',
+  'commander.missingMandatoryOptionValue': 'OPTION_MISSING',
+  'commander.invalidArgument': 'ARGUMENT_INVALID',
+  'commander.conflictingOption': 'OPTION_CONFLICT',
+};
+
+function usageMessage(error: CommanderError, argv: string[]): string {
+  const code = COMMANDER_CODES[error.code] ?? 'USAGE';
+  const [first, ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const command = commandIn(argv);
+  const help = command !== undefined && Object.hasOwn(COMMANDS, command) ? `candor ${command} --help` : 'candor --help';
+  return [`error ${code}: ${first}`, ...rest, `  hint: ${help} lists what it takes; see README.md#cli-reference.`].join('\n');
 }
 
 function systemError(error: unknown): error is NodeJS.ErrnoException & { path: string; code: string } {
@@ -127,7 +160,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, sy
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      // A command group without its subcommand: commander has printed the group's help.
+      if (error.code !== 'commander.help') io.err(usageMessage(error, argv));
+      return EXIT.usage;
     }
     return report(error, io);
   }

@@ -117,7 +117,8 @@ export type FreshnessErrorCode =
 export class FreshnessError extends CandorError<FreshnessErrorCode> {}
 
 /** Wrong use of the command line. */
-export type UsageErrorCode = 'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED' | 'STATE_UNREADABLE';
+export type UsageErrorCode =
+  'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED' | 'STATE_UNREADABLE' | 'ROOT_MISSING' | 'SITE_NOT_BUILT' | 'INIT_TARGET_NOT_EMPTY' | 'INIT_PART_PRESENT';
 export class UsageError extends CandorError<UsageErrorCode> {}
 
 /**

@@ -1,6 +1,9 @@
 /** candor check: every content rule, all problems at once, non-zero exit on any error. */
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { parseServiceConfig, type ServiceConfig } from '../../core/content/canary-config.ts';
+import { readText, relative } from '../../io/files.ts';
 import { checkPolicies } from '../../core/policy/rules.ts';
 import { historyProblems } from '../../core/policy/history.ts';
 import type { Problem as PolicyProblem } from '../../core/policy/problems.ts';
@@ -175,7 +178,10 @@ async function policyProblems(ctx: Context, since: string | undefined, noticePer
 }
 
 /** Report rules, numbers changed since publication, and each report's signature. */
-async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, content: CanaryContent | undefined): Promise<Problem[]> {
+/** `content` without `config`: a repository without a canary, where any active key in keys/ may sign a report. */
+type ReportSigners = Pick<CanaryContent, 'service'> & Partial<Pick<CanaryContent, 'config'>>;
+
+async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, content: ReportSigners | undefined): Promise<Problem[]> {
   const set = await readReports(ctx.project);
   const unreadable = [...new Set(set.problems.filter((p) => p.level === 'error').map((p) => p.file))];
   const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now, unreadable })];
@@ -201,8 +207,10 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
     return all.map(fromPolicyProblem);
   }
   const config = content.config;
-  const allowed = new Set([...config.signers.keys, ...config.heartbeat.keys].map((k) => k.fingerprint));
-  const retired = new Set(config.rotations.map((r) => r.retired));
+  const allowed = config
+    ? new Set([...config.signers.keys, ...config.heartbeat.keys].map((k) => k.fingerprint))
+    : new Set(files.filter((f) => !f.retired).flatMap((f) => f.keys.map(fingerprintOf)));
+  const retired = new Set(config?.rotations.map((r) => r.retired) ?? []);
   const keys = files.flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
   for (const report of set.reports) {
     const signature = set.signatures.get(report.id);
@@ -261,8 +269,23 @@ async function secretProblems(ctx: Context, reported: Problem[]): Promise<Proble
     );
 }
 
+/**
+ * A repository publishes a canary when it has content/canary/: every part is optional
+ * (issue 13), and a service that publishes policies alone has no canary to check.
+ */
+async function hasCanary(ctx: Context): Promise<boolean> {
+  return (await stat(ctx.project.canary).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function readService(ctx: Context): Promise<ServiceConfig> {
+  const file = path.join(ctx.project.content, 'service.yml');
+  const label = relative(ctx.project.root, file);
+  return parseServiceConfig(await readText(file, label), label);
+}
+
 export async function check(ctx: Context, opts: { since?: string } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
+  if (!(await hasCanary(ctx))) return checkWithoutCanary(ctx, opts, problems);
   const content = await attempt(problems, () => readCanaryContent(ctx.project));
   const files = await attempt(problems, () => readKeyFolder(ctx.project.keys, ctx.project.root));
   if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
@@ -274,6 +297,16 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
     });
   problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
   problems.push(...(await reportProblems(ctx, opts.since, files, content)));
+  problems.push(...(await secretProblems(ctx, problems)));
+  return problems;
+}
+
+/** Policies and reports without a canary: the service file, keys/ (who may sign reports), policies, reports, secrets. */
+async function checkWithoutCanary(ctx: Context, opts: { since?: string }, problems: Problem[]): Promise<Problem[]> {
+  const service = await attempt(problems, () => readService(ctx));
+  const files = (await stat(ctx.project.keys).catch(() => undefined)) ? await attempt(problems, () => readKeyFolder(ctx.project.keys, ctx.project.root)) : [];
+  problems.push(...(await policyProblems(ctx, opts.since, service?.policies.noticePeriodDays ?? 30)));
+  problems.push(...(await reportProblems(ctx, opts.since, files, service ? { service } : undefined)));
   problems.push(...(await secretProblems(ctx, problems)));
   return problems;
 }
