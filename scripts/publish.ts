@@ -129,6 +129,13 @@ const say = (o: StepOptions, line: string): void => (o.log ?? ((l: string) => vo
 /** Issues the heartbeat when due and pushes it; the commit is also the repository activity that keeps schedules alive. */
 export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolean; sha: string }> {
   const candor = o.candor ?? runCandor;
+  if (!existsSync(path.join(o.root, 'content', 'canary'))) {
+    // A service that publishes no canary (candor init without it): nothing to sign; the site is built from HEAD.
+    const sha = await git(o.root, ['rev-parse', 'HEAD']);
+    say(o, `No canary in content/canary/: no heartbeat; publishing ${sha}`);
+    await setOutput(o.env, 'sha', sha);
+    return { committed: false, sha };
+  }
   const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN']));
   if (code !== 0) throw new Error(`candor canary heartbeat failed (exit ${code}): nothing was committed, nothing is published`);
   const added = (await git(o.root, ['ls-files', '--others', '--modified', '--exclude-standard', '--', ARCHIVE]))

@@ -113,8 +113,8 @@ const PUSHING_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify'];
 /** Jobs that may read secrets (none of them runs code from a pull request). */
 const SECRET_JOBS = ['publish.yml/heartbeat', 'publish.yml/build', 'publish.yml/notify', 'watchdog.yml/watchdog'];
 /** A job that builds the site runs third-party code (Astro, Vite): there the key may reach one step, the one that signs. */
-const BUILDS = /\b(npm run build|astro build)\b/;
-const SIGN_STEP = /^node scripts\/sign-site\.ts\b/;
+const BUILDS = /\b(npm run build|astro build|candor build)\b/;
+const SIGN_STEP = /^npx candor sign-site\b/;
 
 // ------------------------------------------------------------------ the rules
 
@@ -395,12 +395,12 @@ describe('publish', () => {
     for (const id of ['build', 'deploy', 'notify']) expect(w.jobs[id]!['if']).toBeUndefined();
   });
 
-  it('the heartbeat runs only on main, with the CI key, through scripts/publish.ts', () => {
+  it('the heartbeat runs only on main, with the CI key, through candor publish heartbeat', () => {
     const job = w.jobs['heartbeat']!;
     expect(job['if']).toBe("github.ref == 'refs/heads/main'");
-    const step = job.steps!.find((s) => s.run === 'node scripts/publish.ts heartbeat')!;
+    const step = job.steps!.find((s) => s.run === 'npx candor publish heartbeat')!;
     expect(Object.keys(step.env ?? {})).toEqual(expect.arrayContaining(['CANDOR_SIGNING_KEY', 'CANDOR_PASSPHRASE', 'GITHUB_TOKEN']));
-    expect(w.jobs['build']!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['node bin/candor.mjs check', 'npm run build']));
+    expect(w.jobs['build']!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npx candor check', 'npx candor build']));
   });
 
   it('build and notify check out the commit the heartbeat job pushed', () => {
@@ -415,8 +415,8 @@ describe('publish', () => {
     expect(upload.with).toEqual({ path: 'dist/site', 'include-hidden-files': true });
   });
 
-  it('notify runs candor notify through scripts/publish.ts, after the deploy', () => {
-    expect(w.jobs['notify']!.steps!.some((s) => s.run === 'node scripts/publish.ts notify')).toBe(true);
+  it('notify runs candor notify through candor publish notify, after the deploy', () => {
+    expect(w.jobs['notify']!.steps!.some((s) => s.run === 'npx candor publish notify')).toBe(true);
   });
 });
 
@@ -434,9 +434,9 @@ describe('pull requests', () => {
     const steps = check.jobs['check']!.steps!;
     expect(uses(check.jobs['check']!, 'actions/checkout')[0]!.with?.['fetch-depth']).toBe(0);
     const at = (pattern: RegExp): number => steps.findIndex((s) => pattern.test(s.run ?? s.uses ?? ''));
-    expect(steps[at(/^node bin\/candor\.mjs check --since "origin\/\$BASE_REF"$/)]!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
-    expect(at(/scripts\/pr-review\.ts/)).toBeGreaterThan(at(/candor check/));
-    expect(steps[at(/scripts\/pr-review\.ts/)]!['if']).toBe('${{ !cancelled() }}');
+    expect(steps[at(/^npx candor check --since "origin\/\$BASE_REF"$/)]!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(at(/candor pr review/)).toBeGreaterThan(at(/candor check/));
+    expect(steps[at(/candor pr review/)]!['if']).toBe('${{ !cancelled() }}');
     const upload = steps[at(/actions\/upload-artifact/)]!;
     expect(upload['if']).toBe('${{ !cancelled() }}');
     expect(upload.with?.['name']).toBe('pr-review');
@@ -447,7 +447,7 @@ describe('pull requests', () => {
     const job = comment.jobs['comment']!;
     expect(String(job['if'])).toContain("github.event.workflow_run.event == 'pull_request'");
     expect(uses(job, 'actions/download-artifact')[0]!.with).toMatchObject({ name: 'pr-review', 'run-id': '${{ github.event.workflow_run.id }}' });
-    expect(job.steps!.some((s) => /^node scripts\/post-pr-comment\.ts /.test(s.run ?? ''))).toBe(true);
+    expect(job.steps!.some((s) => /^npx candor pr comment /.test(s.run ?? ''))).toBe(true);
     expect(strings(job).some((s) => /\bsecrets\./.test(s))).toBe(false);
   });
 });
@@ -463,16 +463,16 @@ describe('watchdog', () => {
     expect(crons(w)).not.toEqual(crons(publish));
   });
 
-  it('runs scripts/watchdog.ts with a token that can read runs and write issues', () => {
+  it('runs candor watchdog with a token that can read runs and write issues', () => {
     const job = w.jobs['watchdog']!;
     expect(effective(w, job)).toEqual({ actions: 'read', contents: 'read', issues: 'write' });
-    expect(job.steps!.some((s) => s.run === 'node scripts/watchdog.ts')).toBe(true);
+    expect(job.steps!.some((s) => s.run === 'npx candor watchdog')).toBe(true);
   });
 
   it("gets the SMTP secrets for the operators' e-mail, only in its script step, and never the CI signing key", () => {
     const job = w.jobs['watchdog']!;
     const withSecrets = job.steps!.filter((s) => strings(s).some((x) => /\bsecrets\./.test(x)));
-    expect(withSecrets.map((s) => s.run)).toEqual(['node scripts/watchdog.ts']);
+    expect(withSecrets.map((s) => s.run)).toEqual(['npx candor watchdog']);
     expect(withSecrets[0]!.env).toEqual({
       GITHUB_TOKEN: '${{ github.token }}',
       CANDOR_SMTP_USER: '${{ secrets.CANDOR_SMTP_USER }}',

@@ -210,11 +210,12 @@ async function writeParts(root: string, a: Answers, parts: Part[], written: stri
 
 async function init(dir: string, flags: InitFlags, ctx: Context): Promise<string[]> {
   const root = path.resolve(dir);
-  const entries = (await readdir(root).catch(() => [] as string[])).filter((n) => n !== '.git');
+  // What `git init` and `npm install candor` leave: the usual way in (npx candor init then runs the installed Candor).
+  const entries = (await readdir(root).catch(() => [] as string[])).filter((n) => !INSTALLED.includes(n));
   if (entries.length > 0)
     throw new UsageError('INIT_TARGET_NOT_EMPTY', 'the folder is not empty', {
       file: root,
-      expected: 'a new or empty folder (git init is fine)',
+      expected: 'a new or empty folder (.git, package.json and node_modules/ from npm install candor are fine)',
       received: entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : ''),
       hint: 'Pick a new folder, or add a part to this repository with candor init --add reports|canary; see README.md#adopting-candor-for-your-service.',
     });
@@ -224,10 +225,30 @@ async function init(dir: string, flags: InitFlags, ctx: Context): Promise<string
   await place(root, 'content/service.yml', serviceFile(a), written);
   await place(root, 'keys/README.md', KEYS_README, written);
   await writeParts(root, a, a.parts, written);
-  await place(root, 'package.json', packageJson(root, a), written);
+  if (await exists(path.join(root, 'package.json'))) await mergePackageJson(root, a, written);
+  else await place(root, 'package.json', packageJson(root, a), written);
   await place(root, '.gitignore', GITIGNORE, written);
   await place(root, 'README.md', operatorReadme(a), written);
   return written;
+}
+
+const INSTALLED = ['.git', 'node_modules', 'package.json', 'package-lock.json'];
+const SCRIPTS = { check: 'candor check', build: 'candor build', preview: 'candor preview', dev: 'candor dev' };
+
+/**
+ * A package.json that `npm install candor` made: Candor pinned to this exact version (a
+ * range would let an upgrade arrive unreviewed) unless it names a file, a git URL or a
+ * tag, and the scripts added where free; every other field stays as it is.
+ */
+async function mergePackageJson(root: string, a: Answers, written: string[]): Promise<void> {
+  const file = path.join(root, 'package.json');
+  const pkg = JSON.parse(await readFile(file, 'utf8')) as { dependencies?: Record<string, string>; scripts?: Record<string, string> };
+  const spec = pkg.dependencies?.['candor'];
+  const pinned = spec === undefined || /^[\^~]?\d+\.\d+\.\d+$/.test(spec) ? a.version : spec;
+  const next = { ...pkg, scripts: { ...SCRIPTS, ...pkg.scripts }, dependencies: { ...pkg.dependencies, candor: pinned } };
+  if (JSON.stringify(next) === JSON.stringify(pkg)) return;
+  await writeFile(file, `${JSON.stringify(next, null, 2)}\n`);
+  written.push('package.json (candor pinned, scripts)');
 }
 
 function packageJson(root: string, a: Answers): string {
@@ -241,7 +262,7 @@ function packageJson(root: string, a: Answers): string {
     private: true,
     description: `${a.name}: privacy policy${a.parts.includes('reports') ? ', transparency reports' : ''}${a.parts.includes('canary') ? ', warrant canary' : ''}, published with Candor`,
     type: 'module',
-    scripts: { check: 'candor check', build: 'candor build', preview: 'candor preview', dev: 'candor dev' },
+    scripts: SCRIPTS,
     dependencies: { candor: a.version },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
