@@ -292,7 +292,8 @@ async function add(dir: string, part: Part, flags: InitFlags, ctx: Context): Pro
       expected: `a part the repository does not publish yet (it has ${present.join(', ')})`,
       received: part,
     });
-  const a = await gather(flags, root, ctx, part);
+  const service = parseDocument(await readFile(path.join(root, 'content', 'service.yml'), 'utf8')).toJS() as { name?: unknown; url?: unknown } | null;
+  const a = { ...(await gather(flags, root, ctx, part)), name: typeof service?.name === 'string' ? service.name : titleOf(path.basename(root)) };
   const all = [...present, part];
   const written: string[] = [];
   await writeParts(root, { ...a, parts: all }, [part], written);

@@ -269,4 +269,17 @@ const currency: ErrorCase[] = [
   { name: 'check-attestation-expired', warnsOnly: true, setup: publishedCanary, args: check, now: '2027-03-01T00:00:00Z' },
 ];
 
-export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency];
+/** The site and init commands (issue 13): a wrong flag is refused with a code, never ignored. */
+const site: ErrorCase[] = [
+  { name: 'build-unknown-option', args: () => ['build', '--outt', 'site'] },
+  { name: 'build-root-missing', args: (c) => ['build', '--root', path.join(c.root, 'no-such-folder')] },
+  { name: 'dev-root-without-content', setup: (c) => mkdir(path.join(c.root, 'empty')), args: (c) => ['dev', '--root', path.join(c.root, 'empty')] },
+  { name: 'preview-not-built', args: () => ['preview'] },
+  { name: 'preview-port-not-a-number', args: () => ['preview', '--port', 'http'] },
+  { name: 'unknown-command', args: () => ['biuld'] },
+  { name: 'init-folder-not-empty', args: (c) => ['init', path.join(c.root, 'content')] },
+  { name: 'init-canary-without-keys', args: (c) => ['init', path.join(c.root, 'new-site'), '--yes', '--parts', 'policies,canary'] },
+  { name: 'init-add-part-present', args: () => ['init', '--add', 'reports'] },
+];
+
+export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency, ...site];
