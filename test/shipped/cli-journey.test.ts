@@ -303,6 +303,13 @@ describe('a reader verifies, as installed', () => {
     ])
       expect(existsSync(path.join(site, file)), file).toBe(true);
     expect(await readFile(path.join(site, 'canary.txt'), 'utf8')).toBe(await readFile(archive('attestation-000001.txt'), 'utf8'));
+    // Signed in a step of its own, as the publish workflow does: the key from the environment, then from a file.
+    const CI_KEY = await readFile(path.join(secrets, 'ci.asc'), 'utf8');
+    expect((await ok(['sign-site', site, '--key-env', 'CI_KEY', '--passphrase-env', 'CI_PASS'], day(3, 3), { CI_KEY, CI_PASS })).out).toMatch(
+      /manifest\.json lists \d+ files/,
+    );
+    await ok(['sign-site', site, '--key', path.join(secrets, 'ci.asc'), '--passphrase-file', path.join(secrets, 'ci-passphrase')], day(3, 3));
+    expect(existsSync(path.join(site, 'manifest.json.asc'))).toBe(true);
     const server = await serveStatic(site, 0);
     try {
       const result = await ok(
@@ -313,7 +320,7 @@ describe('a reader verifies, as installed', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 180_000);
   it('a private key pasted into a policy: check names the file, npm run build refuses (65) and leaves the built site as it was', async () => {
     const file = inRoot('content', 'policies', 'privacy', '2.2.md');
     const original = await readFile(file, 'utf8');
@@ -343,7 +350,7 @@ describe('a reader verifies, as installed', () => {
     } finally {
       await writeFile(file, original);
     }
-  });
+  }, 180_000);
 
   it('verify FILE --heartbeat: alive with pins, invalid without (KEY_UNPINNED), --show-text prints the signed text', async () => {
     const files = [archive('attestation-000001.txt'), '--heartbeat', archive('heartbeat-000003.txt')];

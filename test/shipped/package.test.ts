@@ -259,7 +259,7 @@ describe('candor preview and dev, as installed', () => {
       const page = await fetch(s.match[1]!);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Everything Mail');
-      expect((await fetch(new URL('policies/privacy/', s.match[1]!))).status).toBe(200);
+      expect((await fetch(new URL('policies/privacy/', s.match[1]))).status).toBe(200);
     } finally {
       s.stop();
     }
