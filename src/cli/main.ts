@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { allProblems, describeReceived, isCandorError, systemReason, UsageError } from '../core/errors.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { see } from '../core/docs-links.ts';
 
 export const VERSION = '0.1.0';
 
@@ -33,14 +34,20 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   notify: async () => (await import('./commands/notify.ts')).notifyCommand,
 };
 
-/** The command argv names: its first word that is neither a global option nor its value. */
-function commandIn(argv: string[]): string | undefined {
+/** The words of argv that are neither options nor the values of the global options. */
+function words(argv: string[]): string[] {
+  const found: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--root' || arg === '--now') i++;
-    else if (!arg.startsWith('-')) return arg;
+    else if (!arg.startsWith('-')) found.push(arg);
   }
-  return undefined;
+  return found;
+}
+
+/** The command argv names: its first word. */
+function commandIn(argv: string[]): string | undefined {
+  return words(argv)[0];
 }
 
 export async function buildProgram(ctx: () => Context, done: (code: number) => void, io: Output, argv: string[] = []): Promise<Command> {
@@ -53,7 +60,9 @@ export async function buildProgram(ctx: () => Context, done: (code: number) => v
     // same name (`policy new P --version 2.0`) is its own; see acceptGlobalsAfter.
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    // Commander's own error line is replaced by a typed USAGE error with a hint (usageError),
+    // so that a mistyped flag reads like every other mistake.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => undefined });
   const named = commandIn(argv);
   const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
   for (const register of await Promise.all(wanted.map((load) => load()))) register(program, ctx, done);
@@ -111,6 +120,31 @@ function report(error: unknown, io: Output): number {
   return exitCodeFor(error);
 }
 
+/** The words of the command argv names (`policy diff`), as far as they are commands. */
+function commandPath(program: Command, argv: string[]): string[] {
+  const path: string[] = [];
+  let at = program;
+  for (const word of words(argv)) {
+    const next = at.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    path.push(next.name());
+    at = next;
+  }
+  return path;
+}
+
+/** Commander's complaint ("error: unknown option '--x'\n(Did you mean --y?)") as a typed error with a hint. */
+function usageError(error: CommanderError, path: string[]): UsageError {
+  const [first = error.message, ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const suggestion = rest
+    .join(' ')
+    .replace(/^\((.*)\)$/, '$1')
+    .trim();
+  const command = ['candor', ...path].join(' ');
+  const summary = `${command}: ${first}${suggestion ? ` (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : ''}`;
+  return new UsageError('USAGE', summary, { hint: see('cli', `\`${command} --help\` lists what it takes.`) });
+}
+
 /** Runs the CLI; resolves to the exit code. `systemNow` is the only read of the real clock. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, systemNow = new Date()): Promise<number> {
   let code: number = EXIT.ok;
@@ -127,7 +161,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, sy
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      // A group named without its subcommand (`candor canary`): its help, which lists them, is the answer.
+      if (error.code === 'commander.help') return EXIT.usage;
+      return report(usageError(error, commandPath(program, argv)), io);
     }
     return report(error, io);
   }
