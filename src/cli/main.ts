@@ -3,9 +3,10 @@
  * codes; commands themselves throw typed errors.
  */
 import { Command, CommanderError } from 'commander';
-import { allProblems, describeReceived, isCandorError, systemReason, UsageError } from '../core/errors.ts';
+import { allProblems, describeReceived, isCandorError, systemReason, UsageError, type UsageErrorCode } from '../core/errors.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { see } from '../core/docs-links.ts';
 
 export const VERSION = '0.1.0';
 
@@ -45,14 +46,20 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   pr: steps,
 };
 
-/** The command argv names: its first word that is neither a global option nor its value. */
-function commandIn(argv: string[]): string | undefined {
+/** The words of argv that are neither options nor the values of the global options. */
+function words(argv: string[]): string[] {
+  const found: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--root' || arg === '--now') i++;
-    else if (!arg.startsWith('-')) return arg;
+    else if (!arg.startsWith('-')) found.push(arg);
   }
-  return undefined;
+  return found;
+}
+
+/** The command argv names: its first word. */
+function commandIn(argv: string[]): string | undefined {
+  return words(argv)[0];
 }
 
 export async function buildProgram(ctx: () => Context, done: (code: number) => void, io: Output, argv: string[] = []): Promise<Command> {
@@ -65,7 +72,8 @@ export async function buildProgram(ctx: () => Context, done: (code: number) => v
     // same name (`policy new P --version 2.0`) is its own; see acceptGlobalsAfter.
     .enablePositionalOptions()
     .exitOverride()
-    // Commander's own errors (an unknown flag, a missing argument) are said by run() with a typed code.
+    // Commander's own error line is replaced by a typed USAGE error with a hint (usageError),
+    // so that a mistyped flag reads like every other mistake.
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => undefined });
   const named = commandIn(argv);
   const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : [...new Set(Object.values(COMMANDS))];
@@ -95,7 +103,7 @@ function acceptGlobalsAfter(program: Command): void {
 }
 
 /** Commander's error codes, as ours: a wrong flag or argument is never ignored, and is said with a stable code. */
-const COMMANDER_CODES: Record<string, string> = {
+const COMMANDER_CODES: Record<string, UsageErrorCode> = {
   'commander.unknownOption': 'UNKNOWN_OPTION',
   'commander.unknownCommand': 'UNKNOWN_COMMAND',
   'commander.excessArguments': 'TOO_MANY_ARGUMENTS',
@@ -105,14 +113,6 @@ const COMMANDER_CODES: Record<string, string> = {
   'commander.invalidArgument': 'ARGUMENT_INVALID',
   'commander.conflictingOption': 'OPTION_CONFLICT',
 };
-
-function usageMessage(error: CommanderError, argv: string[]): string {
-  const code = COMMANDER_CODES[error.code] ?? 'USAGE';
-  const [first, ...rest] = error.message.replace(/^error: /, '').split('\n');
-  const command = commandIn(argv);
-  const help = command !== undefined && Object.hasOwn(COMMANDS, command) ? `candor ${command} --help` : 'candor --help';
-  return [`error ${code}: ${first}`, ...rest, `  hint: ${help} lists what it takes; see README.md#cli-reference.`].join('\n');
-}
 
 function systemError(error: unknown): error is NodeJS.ErrnoException & { path: string; code: string } {
   const e = error as NodeJS.ErrnoException | undefined;
@@ -144,6 +144,31 @@ function report(error: unknown, io: Output): number {
   return exitCodeFor(error);
 }
 
+/** The words of the command argv names (`policy diff`), as far as they are commands. */
+function commandPath(program: Command, argv: string[]): string[] {
+  const path: string[] = [];
+  let at = program;
+  for (const word of words(argv)) {
+    const next = at.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    path.push(next.name());
+    at = next;
+  }
+  return path;
+}
+
+/** Commander's complaint ("error: unknown option '--x'\n(Did you mean --y?)") as a typed error with a hint. */
+function usageError(error: CommanderError, path: string[]): UsageError {
+  const [first = error.message, ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const suggestion = rest
+    .join(' ')
+    .replace(/^\((.*)\)$/, '$1')
+    .trim();
+  const command = ['candor', ...path].join(' ');
+  const summary = `${command}: ${first}${suggestion ? ` (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : ''}`;
+  return new UsageError(COMMANDER_CODES[error.code] ?? 'USAGE', summary, { hint: see('cli', `\`${command} --help\` lists what it takes.`) });
+}
+
 /** Runs the CLI; resolves to the exit code. `systemNow` is the only read of the real clock. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, systemNow = new Date()): Promise<number> {
   let code: number = EXIT.ok;
@@ -161,9 +186,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Output, sy
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      // A command group without its subcommand: commander has printed the group's help.
-      if (error.code !== 'commander.help') io.err(usageMessage(error, argv));
-      return EXIT.usage;
+      // A group named without its subcommand (`candor canary`): its help, which lists them, is the answer.
+      if (error.code === 'commander.help') return EXIT.usage;
+      return report(usageError(error, commandPath(program, argv)), io);
     }
     return report(error, io);
   }

@@ -118,7 +118,23 @@ export class FreshnessError extends CandorError<FreshnessErrorCode> {}
 
 /** Wrong use of the command line. */
 export type UsageErrorCode =
-  'USAGE' | 'INPUT_UNREADABLE' | 'FETCH_FAILED' | 'STATE_UNREADABLE' | 'ROOT_MISSING' | 'SITE_NOT_BUILT' | 'INIT_TARGET_NOT_EMPTY' | 'INIT_PART_PRESENT';
+  | 'USAGE'
+  | 'INPUT_UNREADABLE'
+  | 'FETCH_FAILED'
+  | 'STATE_UNREADABLE'
+  | 'ROOT_MISSING'
+  | 'SITE_NOT_BUILT'
+  | 'INIT_TARGET_NOT_EMPTY'
+  | 'INIT_PART_PRESENT'
+  // Commander's complaints about the command line, each with its own code.
+  | 'UNKNOWN_OPTION'
+  | 'UNKNOWN_COMMAND'
+  | 'TOO_MANY_ARGUMENTS'
+  | 'ARGUMENT_MISSING'
+  | 'OPTION_VALUE_MISSING'
+  | 'OPTION_MISSING'
+  | 'ARGUMENT_INVALID'
+  | 'OPTION_CONFLICT';
 export class UsageError extends CandorError<UsageErrorCode> {}
 
 /**

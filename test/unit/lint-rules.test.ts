@@ -65,3 +65,13 @@ describe('the core is pure, at every depth', () => {
     expect(await messages('src/core/pgp/probe.ts', source)).toEqual([]);
   });
 });
+
+describe('.astro files are linted', () => {
+  it('an Astro component gets the Astro rules', async () => {
+    const source = '---\nconst x = "a";\n---\n<div set:text={x} set:html={x}></div>\n';
+    expect(await messages('src/site/components/Probe.astro', source)).toEqual([
+      expect.stringContaining("conflicts with 'set:html'"),
+      expect.stringContaining("conflicts with 'set:text'"),
+    ]);
+  });
+});

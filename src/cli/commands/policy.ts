@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ContentError, UsageError } from '../../core/errors.ts';
+import { see } from '../../core/docs-links.ts';
 import { policyChangelog } from '../../core/policy/changelog.ts';
 import { diffFacts } from '../../core/policy/facts-diff.ts';
 import { compareVersions, versionNumber, type PolicyVersion } from '../../core/policy/model.ts';
@@ -24,6 +25,7 @@ async function loadPolicy(ctx: Context, policy: string): Promise<{ set: PolicySe
       field: 'policy',
       expected: [...set.policies.keys()].join(', ') || 'a folder under content/policies/',
       received: policy,
+      hint: see('policy', '`candor policy list` shows every policy and its versions.'),
     });
   }
   return { set, versions };
@@ -36,6 +38,7 @@ function pick(versions: PolicyVersion[], version: string | undefined, fallback: 
       field: label,
       expected: versions.map((v) => v.version).join(', '),
       received: version ?? 'nothing',
+      hint: see('policy', '`candor policy list` shows every policy and its versions.'),
     });
   return found;
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { canonicalJson } from '../../core/canonical.ts';
 import { ContentError, UsageError } from '../../core/errors.ts';
+import { see } from '../../core/docs-links.ts';
 import { fingerprintOf } from '../../core/pgp/keys.ts';
 import { errorFromProblems } from '../../core/policy/problems.ts';
 import { summarize, acrossReports } from '../../core/report/compute.ts';
@@ -35,6 +36,7 @@ async function findReport(ctx: Context, id: string): Promise<{ report: Report; a
       field: 'period',
       expected: set.reports.map((r) => r.id).join(', ') || 'a file under content/transparency/',
       received: id,
+      hint: see('report', 'A period is a year and half, as in 2026-h2; `candor report new PERIOD` starts one.'),
     });
   }
   return { report, all: set.reports };

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { readdir } from 'node:fs/promises';
 import { systemReason, UsageError } from '../../core/errors.ts';
+import { see } from '../../core/docs-links.ts';
 import { VERDICT_EXIT } from '../../core/verify/reasons.ts';
 import type { Context } from '../context.ts';
 import type { ExplorerSource } from '../../io/explorers.ts';
@@ -175,7 +176,13 @@ export function verifyCommand(program: Command, ctx: () => Context, done: (code:
     .option('--show-text', 'print the signed text of the attestation (the only part that is authenticated)')
     .option('--json', 'machine-readable output')
     .action(async (target: string | undefined, flags: VerifyFlags) => {
-      if (!target && !flags.archive) program.error('verify needs a file or URL (or --archive DIR)', { exitCode: 64 });
+      if (!target && !flags.archive)
+        throw new UsageError('USAGE', 'nothing to verify', {
+          field: 'target',
+          expected: 'a canary file, a site URL, or --archive DIR',
+          received: 'nothing',
+          hint: see('verifying', 'For example `candor verify https://example.org/ --keys keys/`.'),
+        });
       done(await runVerify(target, flags, ctx()));
     });
 }

@@ -113,6 +113,10 @@ const flags: ErrorCase[] = [
   { name: 'flag-lifetime-days-1000', args: () => ['canary', 'attest', 'prepare', '--lifetime-days', '1000'] },
   { name: 'flag-now-not-a-date', now: 'yesterday', args: check },
   { name: 'flag-unknown-option', args: () => ['check', '--sincee', 'HEAD'] },
+  { name: 'flag-unknown-command', args: () => ['polcy', 'list'] },
+  { name: 'flag-missing-argument', args: () => ['policy', 'diff'] },
+  { name: 'flag-option-value-missing', args: () => ['verify', 'canary.txt', '--skew'] },
+  { name: 'verify-nothing-named', args: () => ['verify'] },
   { name: 'flag-sign-nothing-prepared', args: (c) => ['canary', 'attest', 'sign', '--key', c.project.keyFile(c.project.signers[0]!)] },
   {
     name: 'clock-before-key-creation',
