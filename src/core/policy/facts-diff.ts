@@ -62,7 +62,7 @@ const NOUN: Record<FactArea, [string, string]> = {
 const STATED = new Set<FactArea>(['retention', 'transfer']);
 
 /** "45 days after deletion" → "30 days after deletion" reads as "45 days → 30 days (after deletion)". */
-function arrow(before: string, after: string): string {
+export function arrow(before: string, after: string): string {
   const [b, bEvent] = before.split(' after ');
   const [a, aEvent] = after.split(' after ');
   if (bEvent !== undefined && bEvent === aEvent) return `${b} → ${a} (after ${aEvent})`;

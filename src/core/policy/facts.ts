@@ -42,7 +42,7 @@ export const country = z
   .refine((s) => !/^[A-Za-z]{2}$/.test(s) || isCountryCode(s), { message: 'a real ISO 3166-1 alpha-2 code', params: { summary: 'not a country code' } })
   .meta({ description: 'a country: an ISO 3166-1 alpha-2 code such as LU or US (a name such as "Germany" is read too)', 'x-dpv': 'dpv:hasLocation (loc:)' });
 
-const partyName = (what: string) => line(`${what}, e.g. "Example Payments Ltd"`, 'dpv:hasName');
+const partyName = (description: string) => line(description, 'dpv:hasName');
 
 const dataItem = meant(
   z.strictObject({
@@ -114,7 +114,7 @@ const retention = meant(
 
 const thirdParty = meant(
   z.strictObject({
-    name: partyName("the third party's name"),
+    name: partyName('the third party\'s name as readers know it, e.g. "Gravatar"'),
     operator: line('the legal entity that runs it, when another name, e.g. "Automattic Inc."', 'dpv:hasDataController').optional(),
     role: line('what it does for the service, e.g. "payment processor"', 'dpv:hasPurpose'),
     kind: meant(z.enum(['processor', 'third party']), 'processor (works on our instructions) or third party (uses the data as it decides)', {
@@ -218,7 +218,7 @@ export const facts = meant(
     /** The legal entity that runs the service. */
     controller: meant(
       z.strictObject({
-        name: partyName('the legal entity, e.g. "ContactOffice Group SA"'),
+        name: partyName('the legal entity, e.g. "Lumen Mail S.à r.l."'),
         country: country.optional(),
         address: line('its postal address', 'dpv:hasAddress').optional(),
       }),

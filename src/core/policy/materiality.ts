@@ -5,8 +5,8 @@
  */
 import { countryCode } from '../report/countries.ts';
 import type { Facts } from './facts.ts';
-import { diffFacts, type FactArea, type FactChange } from './facts-diff.ts';
-import { countryText } from './facts-text.ts';
+import { arrow, diffFacts, type FactArea, type FactChange } from './facts-diff.ts';
+import { countryText, retentionText } from './facts-text.ts';
 import { isLonger, totalSpan } from './duration.ts';
 
 const ADDING_IS_MATERIAL = new Set<FactArea>(['data', 'third party', 'cookie', 'tracker', 'purpose', 'processing']);
@@ -29,7 +29,7 @@ function longerRetention(before: Facts, after: Facts): string[] {
   return (after.retention ?? []).flatMap((r) => {
     const old = was.get(r.what.toLowerCase());
     if (!old || !isLonger(totalSpan([old, ...(old.then ?? [])]), totalSpan([r, ...(r.then ?? [])]))) return [];
-    return [`longer retention of ${r.what}`];
+    return [`longer retention of ${r.what}: ${arrow(retentionText(old), retentionText(r))}`];
   });
 }
 
@@ -51,6 +51,6 @@ export function materialFactChanges(before: Facts | undefined, after: Facts | un
   const a = statedInBoth(before, after);
   const added = diffFacts(b, a).filter((c: FactChange) => c.kind === 'added' && ADDING_IS_MATERIAL.has(c.area));
   const wasIn = countries(b);
-  const newCountries = [...countries(a)].filter(([k]) => !wasIn.has(k)).map(([, c]) => `new country data goes to: ${c.label}${c.via ? ` (${c.via})` : ''}`);
+  const newCountries = [...countries(a)].filter(([k]) => !wasIn.has(k)).map(([, c]) => `new country data goes to: ${c.label}${c.via ? `, via ${c.via}` : ''}`);
   return [...added.map((c) => `new ${c.area === 'data' ? 'data item' : c.area}: ${c.subject}`), ...newCountries, ...longerRetention(b, a)];
 }

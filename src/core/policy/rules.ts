@@ -8,6 +8,7 @@ import { problem, type Problem } from './problems.ts';
 import { isDeepStrictEqual } from './equal.ts';
 import { isSummaryTodo } from './import/todo.ts';
 import { materialFactChanges } from './materiality.ts';
+import { see } from '../docs-links.ts';
 
 const DAY = 86_400_000;
 const days = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
@@ -79,7 +80,7 @@ function versionProblems(prev: PolicyVersion | undefined, v: PolicyVersion, opts
       }),
     );
   }
-  out.push(...todoProblems(v));
+  out.push(...todoProblems(v), ...purposeProblems(v));
   if (v.effective > today) out.push(problem('note', 'UPCOMING', fileOf(v), `upcoming: takes effect ${v.effective}`));
   return out;
 }
@@ -91,12 +92,37 @@ function understated(v: PolicyVersion, reasons: string[], history: boolean, opts
   if (history)
     return problem('warning', 'CHANGE_CLASS_UNDERSTATED', fileOf(v), `published as ${v.change}, but ${because}`, {
       field: 'change',
-      hint: 'Published history stays as it is; class such changes material from now on (docs/content.md#policy-rules).',
+      hint: see('policyRules', 'Published history stays as it is; class such changes material from now on.'),
     });
   return problem('error', 'CHANGE_CLASS_UNDERSTATED', fileOf(v), `declared ${v.change}, but ${because}`, {
     field: 'change',
-    hint: `Set change: material and give readers ${opts.noticePeriodDays} days of notice (effective ${earliest} or later). See docs/content.md#policy-rules.`,
+    hint: see('policyRules', `Set change: material and give readers ${opts.noticePeriodDays} days of notice (effective ${earliest} or later).`),
   });
+}
+
+/** The item sharing most words with what was written ("Payment details" → "Payment data (…)"), or the list. */
+function nearestItem(written: string, whats: string[]): string {
+  const words = (s: string) => new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const mine = words(written);
+  const scored = whats.map((w) => ({ w, n: [...words(w)].filter((x) => mine.has(x)).length })).sort((a, b) => b.n - a.n);
+  if (scored[0] && scored[0].n > 0) return `Name an item by its what, exactly: did you mean "${scored[0].w}"?`;
+  return whats.length === 0 ? 'dataCollected lists no items yet.' : `Name an item by its what, exactly: ${whats.map((w) => `"${w}"`).join(', ')}.`;
+}
+
+/** A purpose stated for several items names them by their `what`: each must be one. */
+function purposeProblems(v: PolicyVersion): Problem[] {
+  const whats = (v.facts?.dataCollected ?? []).map((d) => d.what);
+  const items = new Set(whats.map((w) => w.toLowerCase()));
+  return (v.facts?.purposes ?? []).flatMap((p, i) =>
+    (p.data ?? [])
+      .filter((what) => !items.has(what.toLowerCase()))
+      .map((what) =>
+        problem('error', 'FACTS_UNKNOWN_ITEM', fileOf(v), `the purpose "${p.purpose}" names "${what}", which is not an item of dataCollected`, {
+          field: `facts.purposes[${i}].data`,
+          hint: see('facts', nearestItem(what, whats)),
+        }),
+      ),
+  );
 }
 
 /** What `candor policy import` leaves to write: warnings, so that the rest of check still runs. */
