@@ -50,7 +50,7 @@ const NOUN: Record<FactArea, [string, string]> = {
   recipient: ['Recipient', 'recipient'],
   disclosure: ['Disclosure', 'disclosure'],
   location: ['Where data is processed', 'where data is processed'],
-  transfer: ['Transfer to', 'transfer to'],
+  transfer: ['Transfer abroad', 'transfer abroad'],
   cookie: ['Cookie', 'cookie'],
   tracker: ['Tracker', 'tracker'],
   controller: ['Operator', 'operator'],
@@ -59,7 +59,7 @@ const NOUN: Record<FactArea, [string, string]> = {
 };
 
 /** Areas whose entries are stated for a subject ("Retention of X: …") rather than listed ("New cookie: X (…)"). */
-const STATED = new Set<FactArea>(['retention', 'transfer']);
+const STATED = new Set<FactArea>(['retention']);
 
 /** "45 days after deletion" → "30 days after deletion" reads as "45 days → 30 days (after deletion)". */
 export function arrow(before: string, after: string): string {
@@ -80,6 +80,8 @@ function addedText(area: FactArea, a: Keyed): string {
   const [Title, lower] = NOUN[area];
   if (STATED.has(area)) return `${Title} ${a.label}: ${a.value} (newly stated)`;
   if (area === 'not collected') return `Newly promised not to be collected: ${a.label}`;
+  // A third party's entry is a sentence of its own: "Gravatar (Automattic Inc.) receives …".
+  if (area === 'third party') return `New ${lower}: ${a.label} ${a.value}`;
   return `New ${lower}: ${a.label} (${a.value})`;
 }
 

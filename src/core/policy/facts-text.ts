@@ -40,9 +40,10 @@ export const retentionText = (r: Item<'retention'>): string => [stepText(r), ...
 /** The name as readers know it, with the company behind it: "Gravatar (Automattic Inc.)". */
 export const partyLabel = (t: Item<'thirdParties'>): string => (t.operator && !t.name.includes(t.operator) ? `${t.name} (${t.operator})` : t.name);
 
+/** "receives a hash of the sender's address when you read mail (Sender pictures, third party, United States of America)". */
 export function thirdPartyText(t: Item<'thirdParties'>): string {
-  const receives = `receives ${t.receives.join(', ')}${t.when ? ` ${t.when}` : ''}`;
-  return [t.kind ? `${t.role} (${t.kind})` : t.role, receives, t.country ? countryText(t.country) : undefined].filter(Boolean).join('; ');
+  const about = [t.role, t.kind, t.country ? countryText(t.country) : undefined].filter(Boolean).join(', ');
+  return `receives ${t.receives.join(', ')}${t.when ? ` ${t.when}` : ''} (${about})`;
 }
 
 export const recipientText = (r: Item<'recipients'>): string => `receive ${r.receives.join(', ')}${r.when ? ` ${r.when}` : ''}`;

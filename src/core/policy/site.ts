@@ -172,7 +172,7 @@ export function factRows(facts: Facts | undefined): FactRow[] {
     ...extra('Purposes', facts.purposes, (p) => ({ text: `${p.purpose}: ${say.purposeText(p)}` })),
     ...extra('Processing', facts.processing, (a) => ({ text: `${a.activity}: ${say.processingText(a)}` })),
     list('Retention', facts.retention, (r) => ({ text: `${r.what}: ${say.retentionText(r)}` })),
-    list('Third parties', facts.thirdParties, (t) => ({ text: `${say.partyLabel(t)}: ${say.thirdPartyText(t)}` })),
+    list('Third parties', facts.thirdParties, (t) => ({ text: `${say.partyLabel(t)} ${say.thirdPartyText(t)}` })),
     ...extra('Other recipients', facts.recipients, (r) => ({ text: `${r.who}: ${say.recipientText(r)}` })),
     ...one('Disclosure', facts.disclosure && say.disclosureText(facts.disclosure)),
     ...one('Where data is processed', facts.location && say.locationText(facts.location)),
