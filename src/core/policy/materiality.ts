@@ -41,7 +41,7 @@ function longerRetention(before: Facts, after: Facts): string[] {
 function statedInBoth(before: Facts, after: Facts): Facts {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(after)) if ((before as Record<string, unknown>)[k] !== undefined) out[k] = v;
-  return out as Facts;
+  return out;
 }
 
 /** The reasons, each a phrase naming the fact: "new third party: Gravatar (Automattic Inc.)". */
