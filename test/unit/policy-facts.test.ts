@@ -18,7 +18,7 @@ describe('diffFacts', () => {
       { thirdParties: [avatar], cookies: [] },
     );
     expect(changes.map((c) => `${c.kind} ${c.area} ${c.subject}`)).toEqual(['added third party Avatarly', 'removed cookie lb']);
-    expect(changes[0]!.text).toBe('New third party: Avatarly (avatar images; receives hashed sender address; USA)');
+    expect(changes[0]!.text).toBe('New third party: Avatarly receives hashed sender address (avatar images, USA)');
     expect(changes[1]!.text).toBe('Cookie removed: lb');
   });
 

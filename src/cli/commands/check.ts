@@ -158,13 +158,14 @@ function fromPolicyProblem(p: PolicyProblem): Problem {
 /** Policy rules, and (with a git base) that published versions were not rewritten. */
 async function policyProblems(ctx: Context, since: string | undefined, noticePeriodDays: number): Promise<Problem[]> {
   const set = await readPolicies(ctx.project);
-  const all = [...set.problems, ...checkPolicies(set.policies, { now: ctx.now, noticePeriodDays })];
   const published = await filesAtRef(
     ctx.project.root,
     since ?? 'HEAD',
     path.relative(ctx.project.root, path.join(ctx.project.content, 'policies')),
     path.relative(ctx.project.root, ctx.project.content) + '/',
   );
+  const history = published ? new Set([...published.keys()]) : undefined;
+  const all = [...set.problems, ...checkPolicies(set.policies, { now: ctx.now, noticePeriodDays, ...(history ? { published: history } : {}) })];
   if (published) all.push(...historyProblems([...set.policies.values()].flat(), published));
   else if (since)
     all.push({

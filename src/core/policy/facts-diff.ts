@@ -1,12 +1,31 @@
 /**
  * What changed in the structured facts, in plain words:
  * "Retention of deleted-mail backups: 45 days → 30 days", "New third party: …".
+ * Each entry says it the way the facts table does (./facts-text.ts).
  */
-import type { Facts } from './model.ts';
+import type { Facts } from './facts.ts';
+import * as say from './facts-text.ts';
+
+export type FactArea =
+  | 'data'
+  | 'not collected'
+  | 'purpose'
+  | 'processing'
+  | 'retention'
+  | 'third party'
+  | 'recipient'
+  | 'disclosure'
+  | 'location'
+  | 'transfer'
+  | 'cookie'
+  | 'tracker'
+  | 'controller'
+  | 'jurisdiction'
+  | 'contact';
 
 export interface FactChange {
   kind: 'added' | 'removed' | 'changed';
-  area: 'data' | 'retention' | 'third party' | 'cookie' | 'tracker' | 'jurisdiction' | 'contact';
+  area: FactArea;
   subject: string;
   before?: string;
   after?: string;
@@ -14,60 +33,74 @@ export interface FactChange {
   text: string;
 }
 
-type Keyed = { key: string; value: string; label: string };
+type Keyed = { value: string; label: string };
 
 function byKey<T>(list: T[] | undefined, key: (t: T) => string, value: (t: T) => string): Map<string, Keyed> {
-  return new Map((list ?? []).map((t) => [key(t).toLowerCase(), { key: key(t), value: value(t), label: key(t) }]));
+  return new Map((list ?? []).map((t) => [key(t).toLowerCase(), { value: value(t), label: key(t) }]));
 }
 
-const NOUN: Record<FactChange['area'], [string, string]> = {
+/** How each area is named: as a title ("Third party"), after "New" ("third party"). */
+const NOUN: Record<FactArea, [string, string]> = {
   data: ['Data collected', 'data collected'],
+  'not collected': ['Not collected', 'promise not to collect'],
+  purpose: ['Purpose', 'purpose'],
+  processing: ['Processing', 'processing'],
   retention: ['Retention of', 'retention of'],
   'third party': ['Third party', 'third party'],
+  recipient: ['Recipient', 'recipient'],
+  disclosure: ['Disclosure', 'disclosure'],
+  location: ['Where data is processed', 'where data is processed'],
+  transfer: ['Transfer abroad', 'transfer abroad'],
   cookie: ['Cookie', 'cookie'],
   tracker: ['Tracker', 'tracker'],
+  controller: ['Operator', 'operator'],
   jurisdiction: ['Jurisdiction', 'jurisdiction'],
   contact: ['Contact', 'contact'],
 };
 
+/** Areas whose entries are stated for a subject ("Retention of X: …") rather than listed ("New cookie: X (…)"). */
+const STATED = new Set<FactArea>(['retention']);
+
 /** "45 days after deletion" → "30 days after deletion" reads as "45 days → 30 days (after deletion)". */
-function arrow(before: string, after: string): string {
+export function arrow(before: string, after: string): string {
   const [b, bEvent] = before.split(' after ');
   const [a, aEvent] = after.split(' after ');
   if (bEvent !== undefined && bEvent === aEvent) return `${b} → ${a} (after ${aEvent})`;
   return `${before} → ${after}`;
 }
 
-function compare(area: FactChange['area'], before: Map<string, Keyed>, after: Map<string, Keyed>): FactChange[] {
-  const changes: FactChange[] = [];
+function removedText(area: FactArea, b: Keyed): string {
+  const [Title] = NOUN[area];
+  if (STATED.has(area)) return `${Title} ${b.label}: no longer stated (was ${b.value})`;
+  if (area === 'not collected') return `No longer promised not to be collected: ${b.label}`;
+  return `${Title} removed: ${b.label}`;
+}
+
+function addedText(area: FactArea, a: Keyed): string {
   const [Title, lower] = NOUN[area];
+  if (STATED.has(area)) return `${Title} ${a.label}: ${a.value} (newly stated)`;
+  if (area === 'not collected') return `Newly promised not to be collected: ${a.label}`;
+  // A third party's entry is a sentence of its own: "Gravatar (Automattic Inc.) receives …".
+  if (area === 'third party') return `New ${lower}: ${a.label} ${a.value}`;
+  return `New ${lower}: ${a.label} (${a.value})`;
+}
+
+function compare(area: FactArea, before: Map<string, Keyed>, after: Map<string, Keyed>): FactChange[] {
+  const changes: FactChange[] = [];
+  const [Title] = NOUN[area];
   for (const [k, b] of before) {
     const a = after.get(k);
-    if (!a)
-      changes.push({
-        kind: 'removed',
-        area,
-        subject: b.label,
-        before: b.value,
-        text: area === 'retention' ? `${Title} ${b.label}: no longer stated (was ${b.value})` : `${Title} removed: ${b.label}`,
-      });
+    if (!a) changes.push({ kind: 'removed', area, subject: b.label, before: b.value, text: removedText(area, b) });
     else if (a.value !== b.value)
       changes.push({ kind: 'changed', area, subject: b.label, before: b.value, after: a.value, text: `${Title} ${b.label}: ${arrow(b.value, a.value)}` });
   }
   for (const [k, a] of after) {
-    if (!before.has(k))
-      changes.push({
-        kind: 'added',
-        area,
-        subject: a.label,
-        after: a.value,
-        text: area === 'retention' ? `${Title} ${a.label}: ${a.value} (newly stated)` : `New ${lower}: ${a.label} (${a.value})`,
-      });
+    if (!before.has(k)) changes.push({ kind: 'added', area, subject: a.label, after: a.value, text: addedText(area, a) });
   }
   return changes;
 }
 
-function single(area: 'jurisdiction' | 'contact', before: string | undefined, after: string | undefined): FactChange[] {
+function single(area: FactArea, before: string | undefined, after: string | undefined): FactChange[] {
   if (before === after) return [];
   const [Title] = NOUN[area];
   return [
@@ -82,78 +115,41 @@ function single(area: 'jurisdiction' | 'contact', before: string | undefined, af
   ];
 }
 
-const contactText = (c: Facts['contact']): string | undefined => (c ? [c.email, c.address, c.url].filter(Boolean).join(', ') : undefined);
+const opt = <T>(v: T | undefined, f: (v: T) => string): string | undefined => (v === undefined ? undefined : f(v));
+
+/** Each listed area: how an entry is keyed (case-insensitive) and said. */
+function lists(f: Facts): [FactArea, Map<string, Keyed>][] {
+  return [
+    ['data', byKey(f.dataCollected, (d) => d.what, say.dataText)],
+    [
+      'not collected',
+      byKey(
+        f.notCollected,
+        (n) => n,
+        () => '',
+      ),
+    ],
+    ['purpose', byKey(f.purposes, (p) => p.purpose, say.purposeText)],
+    ['processing', byKey(f.processing, (a) => a.activity, say.processingText)],
+    ['retention', byKey(f.retention, (r) => r.what, say.retentionText)],
+    ['third party', byKey(f.thirdParties, say.partyLabel, say.thirdPartyText)],
+    ['recipient', byKey(f.recipients, (r) => r.who, say.recipientText)],
+    ['transfer', byKey(f.transfers, say.transferLabel, say.transferText)],
+    ['cookie', byKey(f.cookies, say.cookieLabel, say.cookieText)],
+    ['tracker', byKey(f.trackers, (t) => t.name, say.trackerText)],
+  ];
+}
 
 export function diffFacts(before: Facts | undefined, after: Facts | undefined): FactChange[] {
   const b = before ?? {};
   const a = after ?? {};
+  const after_ = new Map(lists(a));
   return [
-    ...compare(
-      'data',
-      byKey(
-        b.dataCollected,
-        (d) => d.what,
-        (d) => `${d.why}${d.legalBasis ? `; basis: ${d.legalBasis}` : ''}`,
-      ),
-      byKey(
-        a.dataCollected,
-        (d) => d.what,
-        (d) => `${d.why}${d.legalBasis ? `; basis: ${d.legalBasis}` : ''}`,
-      ),
-    ),
-    ...compare(
-      'retention',
-      byKey(
-        b.retention,
-        (r) => r.what,
-        (r) => `${r.period}${r.after ? ` after ${r.after}` : ''}`,
-      ),
-      byKey(
-        a.retention,
-        (r) => r.what,
-        (r) => `${r.period}${r.after ? ` after ${r.after}` : ''}`,
-      ),
-    ),
-    ...compare(
-      'third party',
-      byKey(
-        b.thirdParties,
-        (t) => t.name,
-        (t) => `${t.role}; receives ${t.receives.join(', ')}${t.country ? `; ${t.country}` : ''}`,
-      ),
-      byKey(
-        a.thirdParties,
-        (t) => t.name,
-        (t) => `${t.role}; receives ${t.receives.join(', ')}${t.country ? `; ${t.country}` : ''}`,
-      ),
-    ),
-    ...compare(
-      'cookie',
-      byKey(
-        b.cookies,
-        (c) => c.name,
-        (c) => `${c.purpose}, set by ${c.setBy}, ${c.lifetime}`,
-      ),
-      byKey(
-        a.cookies,
-        (c) => c.name,
-        (c) => `${c.purpose}, set by ${c.setBy}, ${c.lifetime}`,
-      ),
-    ),
-    ...compare(
-      'tracker',
-      byKey(
-        b.trackers,
-        (t) => t.name,
-        (t) => t.purpose,
-      ),
-      byKey(
-        a.trackers,
-        (t) => t.name,
-        (t) => t.purpose,
-      ),
-    ),
-    ...single('jurisdiction', b.jurisdiction, a.jurisdiction),
-    ...single('contact', contactText(b.contact), contactText(a.contact)),
+    ...single('controller', opt(b.controller, say.controllerText), opt(a.controller, say.controllerText)),
+    ...lists(b).flatMap(([area, was]) => compare(area, was, after_.get(area)!)),
+    ...single('disclosure', opt(b.disclosure, say.disclosureText), opt(a.disclosure, say.disclosureText)),
+    ...single('location', opt(b.location, say.locationText), opt(a.location, say.locationText)),
+    ...single('jurisdiction', opt(b.jurisdiction, say.jurisdictionText), opt(a.jurisdiction, say.jurisdictionText)),
+    ...single('contact', opt(b.contact, say.contactText), opt(a.contact, say.contactText)),
   ];
 }

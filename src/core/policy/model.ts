@@ -30,82 +30,8 @@ export const policyId = z
 const text = z.string().trim().min(1);
 const line = (what: string) => text.describe(what);
 
-/** A duration as people write it in policies: "45 days", "12 months", "1 year", or "until …". */
-export const duration = z
-  .string()
-  .regex(/^(\d+ (day|week|month|year)s?|until .+|as long as .+|session)$/)
-  .describe('a duration like "45 days", "12 months", "session", "until the account is closed" or "as long as …"');
-
-export const facts = z
-  .strictObject({
-    /** What data is collected, why, and on which legal basis. */
-    dataCollected: z
-      .array(
-        z.strictObject({
-          what: line('what is collected, e.g. "Your IP address"'),
-          why: line('why it is collected, e.g. "to stop abuse"'),
-          legalBasis: line('the legal basis, e.g. "legitimate interest (GDPR art. 6(1)(f))"').optional(),
-        }),
-      )
-      .describe('a list of { what, why, legalBasis? }')
-      .optional(),
-    /** How long each kind of data is kept, and after which event the clock starts. */
-    retention: z
-      .array(
-        z.strictObject({
-          what: line('the kind of data kept, e.g. "Connection logs"'),
-          period: duration,
-          after: line('the event the period starts from, e.g. "the account is closed"').optional(),
-        }),
-      )
-      .describe('a list of { what, period, after? }')
-      .optional(),
-    /** Who else receives data, in what role, what exactly, and where they are. */
-    thirdParties: z
-      .array(
-        z.strictObject({
-          name: line('the third party\'s name, e.g. "Example Payments Ltd"'),
-          role: line('what it does for the service, e.g. "payment processor"'),
-          receives: z
-            .array(line('one kind of data it receives, e.g. "billing address"'))
-            .min(1)
-            .describe('a list of what it receives, e.g. ["billing address"]'),
-          country: line('where it is, e.g. "Ireland"').optional(),
-        }),
-      )
-      .describe('a list of { name, role, receives, country? }')
-      .optional(),
-    /** Cookies: name, who sets it, what for, how long it lives. */
-    cookies: z
-      .array(
-        z.strictObject({
-          name: line('the cookie\'s name, e.g. "session"'),
-          setBy: line('who sets it, e.g. "us" or a third party\'s name'),
-          purpose: line('what it is for, e.g. "keeps you signed in"'),
-          lifetime: duration,
-        }),
-      )
-      .describe('a list of { name, setBy, purpose, lifetime }')
-      .optional(),
-    /** Trackers or analytics; an empty list says "none". */
-    trackers: z
-      .array(z.strictObject({ name: line("the tracker's name"), purpose: line('what it is for') }))
-      .describe('a list of { name, purpose }; [] says "none"')
-      .optional(),
-    /** The law the service is under, e.g. "Belgium (EU GDPR)". */
-    jurisdiction: line('the law the service is under, e.g. "Belgium (EU GDPR)"').optional(),
-    /** Where to write about privacy. */
-    contact: z
-      .strictObject({
-        email: z.email().describe('an e-mail address, e.g. privacy@example.org').optional(),
-        address: line('a postal address').optional(),
-        url: z.url().describe('a web address, e.g. https://example.org/privacy').optional(),
-      })
-      .describe('{ email?, address?, url? }')
-      .optional(),
-  })
-  .describe('the structured facts: dataCollected, retention, thirdParties, cookies, trackers, jurisdiction, contact');
-export type Facts = z.infer<typeof facts>;
+export { duration, facts, type Facts } from './facts.ts';
+import { facts } from './facts.ts';
 
 export const changeClass = z.enum(['material', 'minor', 'editorial']).describe('the kind of change');
 export type ChangeClass = z.infer<typeof changeClass>;

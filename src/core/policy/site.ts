@@ -16,6 +16,7 @@ import { safeHref } from './diff/render-inline.ts';
 import { renderDiffHtml } from './diff/render.ts';
 import { diffPolicies, type DiffStats } from './diff/word-diff.ts';
 import { diffFacts, type FactChange } from './facts-diff.ts';
+import * as say from './facts-text.ts';
 import type { Facts, PolicyVersion } from './model.ts';
 
 export type VersionStatus = 'current' | 'upcoming' | 'past';
@@ -150,6 +151,10 @@ export interface FactRow {
 const list = <T>(label: string, values: T[] | undefined, item: (t: T) => FactItem): FactRow =>
   values === undefined ? { label, items: [], missing: 'not stated' } : { label, items: values.map(item) };
 
+/** A row for an area added after the first model: shown only when the policy states it. */
+const extra = <T>(label: string, values: T[] | undefined, item: (t: T) => FactItem): FactRow[] => (values === undefined ? [] : [list(label, values, item)]);
+const one = (label: string, value: string | undefined): FactRow[] => (value === undefined ? [] : [{ label, items: [{ text: value }] }]);
+
 /** The facts as table rows, in the order of the facts diff; an empty list reads "none". */
 export function factRows(facts: Facts | undefined): FactRow[] {
   if (facts === undefined) return [];
@@ -161,16 +166,22 @@ export function factRows(facts: Facts | undefined): FactRow[] {
   }
   if (facts.contact?.address) contact.push({ text: facts.contact.address });
   return [
-    list('Data collected', facts.dataCollected, (d) => ({ text: `${d.what}: ${d.why}${d.legalBasis ? ` (basis: ${d.legalBasis})` : ''}` })),
-    list('Retention', facts.retention, (r) => ({ text: `${r.what}: ${r.period}${r.after ? ` after ${r.after}` : ''}` })),
-    list('Third parties', facts.thirdParties, (t) => ({
-      text: `${t.name} (${t.role}${t.country ? `, ${t.country}` : ''}): receives ${t.receives.join(', ')}`,
-    })),
-    list('Cookies', facts.cookies, (c) => ({ text: `${c.name}: ${c.purpose}; set by ${c.setBy}; lifetime ${c.lifetime}` })),
-    list('Trackers', facts.trackers, (t) => ({ text: `${t.name}: ${t.purpose}` })),
+    ...one('Operator', facts.controller && say.controllerText(facts.controller)),
+    list('Data collected', facts.dataCollected, (d) => ({ text: `${d.what}: ${say.dataText(d)}` })),
+    ...extra('Not collected', facts.notCollected, (n) => ({ text: n })),
+    ...extra('Purposes', facts.purposes, (p) => ({ text: `${p.purpose}: ${say.purposeText(p)}` })),
+    ...extra('Processing', facts.processing, (a) => ({ text: `${a.activity}: ${say.processingText(a)}` })),
+    list('Retention', facts.retention, (r) => ({ text: `${r.what}: ${say.retentionText(r)}` })),
+    list('Third parties', facts.thirdParties, (t) => ({ text: `${say.partyLabel(t)} ${say.thirdPartyText(t)}` })),
+    ...extra('Other recipients', facts.recipients, (r) => ({ text: `${r.who}: ${say.recipientText(r)}` })),
+    ...one('Disclosure', facts.disclosure && say.disclosureText(facts.disclosure)),
+    ...one('Where data is processed', facts.location && say.locationText(facts.location)),
+    ...extra('Transfers abroad', facts.transfers, (t) => ({ text: `${say.transferLabel(t)}: ${say.transferText(t)}` })),
+    list('Cookies', facts.cookies, (c) => ({ text: `${say.cookieLabel(c)}: ${say.cookieText(c)}` })),
+    list('Trackers', facts.trackers, (t) => ({ text: `${t.name}: ${say.trackerText(t)}` })),
     facts.jurisdiction === undefined
       ? { label: 'Jurisdiction', items: [], missing: 'not stated' }
-      : { label: 'Jurisdiction', items: [{ text: facts.jurisdiction }] },
+      : { label: 'Jurisdiction', items: [{ text: say.jurisdictionText(facts.jurisdiction) }] },
     facts.contact === undefined ? { label: 'Contact', items: [], missing: 'not stated' } : { label: 'Contact', items: contact },
   ];
 }

@@ -21,3 +21,14 @@ export function countryName(code: string): string {
   const name = Array.isArray(names) ? names[0] : names;
   return name ?? code;
 }
+
+const BY_NAME = new Map(
+  Object.entries(NAMES).flatMap(([code, names]) => (Array.isArray(names) ? names : [names]).map((name) => [name.toLowerCase(), code] as const)),
+);
+
+/** The code of a country written as a code (lu) or by one of its English names ("Germany", "USA"), or undefined. */
+export function countryCode(written: string): string | undefined {
+  const s = written.trim();
+  if (/^[A-Za-z]{2}$/.test(s) && isCountryCode(s.toUpperCase())) return s.toUpperCase();
+  return BY_NAME.get(s.toLowerCase());
+}

@@ -33,6 +33,24 @@ const content: ErrorCase[] = [
   { name: 'policy-change-unknown', setup: (c) => c.edit(POLICY, replace('change: material', 'change: major')), args: check },
   { name: 'policy-date-in-words', setup: (c) => c.edit(POLICY, replace('published: 2026-11-20', 'published: 20 November 2026')), args: check },
   { name: 'policy-retention-forever', setup: (c) => c.edit(POLICY, replace(/period: "?[^"\n]+"?/, 'period: forever')), args: check },
+  {
+    name: 'policy-minor-adds-third-party',
+    setup: (c) =>
+      c.edit(POLICY, (t) =>
+        replace(
+          'published: 2026-11-20',
+          'published: 2027-01-02',
+        )(replace('change: material', 'change: minor')(replace('period: 10 years', 'period: 11 years')(t))),
+      ),
+    args: check,
+  },
+  { name: 'policy-cookie-without-name', setup: (c) => c.edit(POLICY, replace('    - name: lm_lang\n      setBy', '    - setBy')), args: check },
+  { name: 'policy-country-not-a-code', setup: (c) => c.edit(POLICY, replace('country: Australia', 'country: XA')), args: check },
+  {
+    name: 'policy-purpose-unknown-item',
+    setup: (c) => c.edit(POLICY, replace(/^facts:\n/m, 'facts:\n  purposes:\n    - purpose: To bill you\n      data: [Payment details]\n')),
+    args: check,
+  },
   { name: 'policy-no-front-matter', setup: (c) => c.edit(POLICY, (t) => t.replace(/^---\n/, '')), args: check },
   { name: 'policy-front-matter-unclosed', setup: (c) => c.write(POLICY, '---\ntitle: Privacy\nversion: "3.0"\n'), args: check },
   { name: 'policy-yaml-broken', setup: (c) => c.edit(POLICY, replace('change: material', 'change: material\n  bad indentation: [')), args: check },
