@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { parseServiceConfig, type ServiceConfig } from '../core/content/canary-config.ts';
-import { resolveParts, siteAddress, siteBase, PART_CONTENT, type ContentTree, type Part, type PartsProblem } from '../core/content/site-options.ts';
+import { siteAddress, siteBase } from '../core/site/base-path.ts';
+import { resolveParts, PART_CONTENT, type ContentTree, type Part, type PartsProblem } from '../core/content/site-options.ts';
 import { see } from '../core/docs-links.ts';
 import { ContentError } from '../core/errors.ts';
 import { exists, readText, relative } from './files.ts';
