@@ -48,11 +48,22 @@ export interface SiteData {
 let cached: Promise<SiteData> | undefined;
 let reports: Promise<ReportSet> | undefined;
 
+let optionsCache: Promise<SiteOptions> | undefined;
+
+/**
+ * service.yml's parts, base and branding, read once. Its own cache, not siteData's: the
+ * canary check inside siteData reads reports (documentFile), which must not wait on siteData.
+ */
+export function siteOptions(): Promise<SiteOptions> {
+  optionsCache ??= readSiteOptions(project);
+  return optionsCache;
+}
+
 /** The reports, or none when the service publishes no transparency part. */
 export function reportData(): Promise<ReportSet> {
   reports ??= (async () => {
     const set = await readReports(project);
-    return (await siteData()).options.parts.has('transparency') ? set : { ...set, reports: [], signatures: new Map(), problems: [] };
+    return (await siteOptions()).parts.has('transparency') ? set : { ...set, reports: [], signatures: new Map(), problems: [] };
   })();
   return reports;
 }
@@ -63,7 +74,7 @@ async function load(): Promise<SiteData> {
   for (const file of keyFiles) {
     for (const key of file.keys) keys.push({ ...(await describeKey(key)), armored: key.armor().replace(/\r\n/g, '\n'), retired: file.retired });
   }
-  const options = await readSiteOptions(project);
+  const options = await siteOptions();
   const canary = options.parts.has('canary');
   const attestation = canary ? await latestAttestation(project) : undefined;
   const heartbeat = canary ? await latestHeartbeat(project) : undefined;
@@ -170,7 +181,7 @@ let policies: Promise<PolicyData> | undefined;
 
 async function loadPolicies(): Promise<PolicyData> {
   const read = await readPolicies(project);
-  const set: PolicySet = (await siteData()).options.parts.has('policies') ? read : { ...read, policies: new Map(), problems: [] };
+  const set: PolicySet = (await siteOptions()).parts.has('policies') ? read : { ...read, policies: new Map(), problems: [] };
   // A version that cannot be read must not silently vanish from the site: its permalink is public.
   const errors = set.problems.filter((p) => p.level === 'error');
   if (errors.length > 0)

@@ -11,15 +11,31 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'no
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildSite } from '../../scripts/build-site.ts';
+import { spawnSync } from 'node:child_process';
 import { serveStatic } from '../../scripts/serve.ts';
-import { candor, REPO } from '../helpers/candor-bin.ts';
+import { candor, cleanEnv, REPO } from '../helpers/candor-bin.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 
 /** Every demo policy and report is published by then; 3.0 is upcoming. */
 const NOW = '2026-12-01T00:00:00Z';
 const OUT = path.resolve('dist', 'test-sites', `parts-${process.pid}`);
 const BASE = '/candor-demo/';
+
+/** npm run build as it ships: scripts/build-site.ts in its own process, on the tree at `root`. */
+function runBuild(root: string, out: string): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-site.ts')], {
+    cwd: REPO,
+    env: cleanEnv({ CANDOR_ROOT: root, CANDOR_SITE_OUT: out, CANDOR_NOW: NOW }),
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+}
+
+async function buildSite(opts: { root: string; out: string }): Promise<string> {
+  const r = runBuild(opts.root, opts.out);
+  if (r.status !== 0) throw new Error(`build of ${opts.root} into ${opts.out} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  return opts.out;
+}
 
 interface Tree {
   root: string;
@@ -74,7 +90,7 @@ async function brandedProject(p: TestProject): Promise<void> {
           { label: 'Imprint', url: 'https://test-mail.example/imprint' },
         ],
         stylesheet: 'branding/site.css',
-        components: { header: 'branding/Header.astro' },
+        ...(process.env['PARTS_NO_HEADER'] ? {} : { components: { header: 'branding/Header.astro' } }),
       },
     }),
   );
@@ -110,11 +126,11 @@ let branded: { p: TestProject; site: string };
 beforeAll(async () => {
   savedNow = process.env['CANDOR_NOW'];
   process.env['CANDOR_NOW'] = NOW;
+  const p1 = await makeProject();
+  canaryOnly = { p: p1, site: await buildSite({ root: p1.root, out: path.join(OUT, 'canary') }) };
   policiesOnly = await plainTree('policies', ['policies']);
   withReports = await plainTree('reports', ['policies', 'transparency']);
   trees.push(policiesOnly, withReports);
-  const p1 = await makeProject();
-  canaryOnly = { p: p1, site: await buildSite({ root: p1.root, out: path.join(OUT, 'canary') }) };
   const p2 = await makeProject();
   await copyDemo(p2.root, ['policies', 'transparency']);
   everything = { p: p2, site: await buildSite({ root: p2.root, out: path.join(OUT, 'everything') }) };
@@ -193,14 +209,7 @@ describe('every part optional', () => {
       path.join(policiesOnly.root, 'content', 'service.yml'),
       stringify({ name: 'Plain Mail', url: 'https://plain-mail.example', parts: ['policies', 'canary'] }),
     );
-    const r = await candor([], { cwd: policiesOnly.root }).catch(() => undefined);
-    void r;
-    const { spawnSync } = await import('node:child_process');
-    const built = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-site.ts')], {
-      cwd: REPO,
-      env: { ...process.env, CANDOR_ROOT: policiesOnly.root, CANDOR_SITE_OUT: path.join(OUT, 'refused') },
-      encoding: 'utf8',
-    });
+    const built = runBuild(policiesOnly.root, path.join(OUT, 'refused'));
     expect(built.status).toBe(65);
     expect(built.stderr).toContain('error PART_MISSING: content/service.yml: parts: parts lists canary, but its content is missing');
     expect(built.stderr).not.toMatch(/\n\s+at /);
