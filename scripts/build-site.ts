@@ -10,6 +10,8 @@ import { parseNow } from '../src/cli/context.ts';
 import { projectAt } from '../src/io/project.ts';
 import { listArchive } from '../src/io/archive.ts';
 import { readCanaryContent } from '../src/io/read-content.ts';
+import { readSiteOptions } from '../src/io/site-options.ts';
+import { siteConfig } from '../src/site/integration.ts';
 import { readSigningKey } from '../src/io/keyring.ts';
 import { finishSite, type FinishResult } from '../src/io/site-finish.ts';
 import { scanSite } from '../src/io/secret-files.ts';
@@ -91,7 +93,9 @@ export const siteNow = (): Date => parseNow(process.env['CANDOR_NOW'], new Date(
 
 /** security.txt and manifest.json for a built site, signed when `key` is given (src/io/site-finish.ts). */
 export async function finishBuiltSite(out: string, opts: { root?: string; key?: openpgp.PrivateKey } = {}): Promise<FinishResult> {
-  const content = await readCanaryContent(projectAt(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.')));
+  const project = projectAt(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.'));
+  const options = await readSiteOptions(project);
+  const content = options.parts.has('canary') ? await readCanaryContent(project) : { service: options.service };
   return finishSite(out, { content, now: siteNow(), ...(opts.key ? { key: opts.key } : {}) });
 }
 
@@ -101,12 +105,16 @@ export async function buildSite(opts: { root?: string; out?: string; key?: openp
   // stages pre-rendered chunks in a shared .astro/ folder, and parallel builds collide.
   const temp = path.join(repo, 'dist', '.builds', `${process.pid}-${++builds}`);
   if (opts.root) process.env['CANDOR_ROOT'] = path.resolve(opts.root);
+  const root = path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.');
+  // service.yml first: a missing part or branding file is said in our words before Astro starts.
+  const project = projectAt(root);
+  const options = await readSiteOptions(project);
   await rm(temp, { recursive: true, force: true });
   await mkdir(path.dirname(temp), { recursive: true });
   try {
-    await build({ root: repo, outDir: temp, logLevel: 'warn' });
+    await build({ root: repo, outDir: temp, logLevel: 'warn', ...(await siteConfig(options, project)) });
     await bundleClient(temp);
-    await placeArchive(path.resolve(opts.root ?? process.env['CANDOR_ROOT'] ?? '.'), temp);
+    if (options.parts.has('canary')) await placeArchive(root, temp);
     await finishBuiltSite(temp, { ...(opts.root ? { root: opts.root } : {}), ...(opts.key ? { key: opts.key } : {}) });
     await refuseSecrets(temp);
     await rm(`${out}.old`, { recursive: true, force: true });

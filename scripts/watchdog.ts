@@ -33,6 +33,8 @@ import { readKeyFolder } from '../src/io/keyring.ts';
 import { readNotifyConfig } from '../src/io/notify/config.ts';
 import { projectAt, type Project } from '../src/io/project.ts';
 import { readCanaryContent } from '../src/io/read-content.ts';
+import { readSiteOptions } from '../src/io/site-options.ts';
+import { DOCS } from '../src/core/docs-links.ts';
 import { sendWatchdogMail } from '../src/io/watchdog-email.ts';
 import { readWatchdogIssues, recordMailed, syncWatchdogIssue, type WatchdogIssueResult } from '../src/io/watchdog-issue.ts';
 
@@ -160,8 +162,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   // The same clock as candor's (--now, else CANDOR_NOW): a run is judged at the time it runs.
   const now = parseNow(values.now ?? env['CANDOR_NOW'], new Date());
   const project = projectAt(values.root);
+  // Without a canary nothing lapses on a schedule: the watchdog says so, and closes an issue left open.
+  const canary = (await readSiteOptions(project)).parts.has('canary');
+  if (!canary) process.stdout.write(`No canary is published (${DOCS.parts}): nothing for the watchdog to watch.\n`);
   if (values['dry-run']) {
-    process.stdout.write(`${describeProblems(watchdogProblems(await gatherInput(project, now, undefined)))}\n`);
+    if (canary) process.stdout.write(`${describeProblems(watchdogProblems(await gatherInput(project, now, undefined)))}\n`);
     return 0;
   }
   const github = createGitHub({
@@ -170,7 +175,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     login: 'github-actions[bot]',
     ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
   });
-  const problems = watchdogProblems(await gatherInput(project, now, await lastPublishSuccess(github, env['GITHUB_REF_NAME'] || 'main')));
+  const problems = canary ? watchdogProblems(await gatherInput(project, now, await lastPublishSuccess(github, env['GITHUB_REF_NAME'] || 'main'))) : [];
   process.stdout.write(`${describeProblems(problems)}\n`);
   const result = await runWatchdog({ project, github, problems, env, now });
   process.stdout.write(`Watchdog issue: ${result.issue.action}${result.issue.issue ? ` (${result.issue.issue.url})` : ''}\n`);

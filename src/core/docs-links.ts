@@ -6,6 +6,9 @@
 export const DOCS = {
   errors: 'docs/content.md#reading-errors',
   service: 'docs/content.md#service',
+  parts: 'docs/content.md#parts',
+  base: 'docs/content.md#base-path',
+  branding: 'docs/content.md#branding',
   statements: 'docs/content.md#canary-statements',
   canary: 'docs/content.md#canary-configuration',
   keys: 'docs/content.md#keys',

@@ -93,7 +93,10 @@ export type ContentErrorCode =
   | 'KEY_NOT_FOUND'
   | 'FILE_MISSING'
   | 'COMPOSE_REFUSED'
-  | 'ROTATION_INVALID';
+  | 'ROTATION_INVALID'
+  | 'PART_MISSING'
+  | 'NO_PARTS'
+  | 'BRANDING_UNSAFE';
 export class ContentError extends CandorError<ContentErrorCode> {}
 
 /** Signing could not happen (no key, wrong passphrase, a signature that does not fit). */

@@ -5,7 +5,8 @@ import { documentHash } from '../core/canonical.ts';
 import { ContentError } from '../core/errors.ts';
 import { parseCanaryConfig, parseServiceConfig, parseStatements, type CanaryConfig, type ServiceConfig } from '../core/content/canary-config.ts';
 import type { Statement } from '../core/canary/model.ts';
-import { readText, relative } from './files.ts';
+import { see } from '../core/docs-links.ts';
+import { exists, readText, relative } from './files.ts';
 import type { Project } from './project.ts';
 
 export interface CanaryContent {
@@ -21,6 +22,13 @@ export async function readCanaryContent(project: Project): Promise<CanaryContent
     statements: path.join(project.canary, 'statements.yml'),
   };
   const rel = (f: string) => relative(project.root, f);
+  if (!(await exists(files.config)))
+    throw new ContentError('FILE_MISSING', 'this service has no canary', {
+      file: rel(files.config),
+      expected: 'the canary configuration',
+      received: 'no such file',
+      hint: see('parts', 'Add a canary with candor init --add canary, or publish without one (policies and reports only).'),
+    });
   return {
     service: parseServiceConfig(await readText(files.service, rel(files.service)), rel(files.service)),
     config: parseCanaryConfig(await readText(files.config, rel(files.config)), rel(files.config)),

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
 import { SigningError, UsageError } from '../core/errors.ts';
-import type { CanaryContent } from './read-content.ts';
+import type { CanaryConfig, ServiceConfig } from '../core/content/canary-config.ts';
 import { composeManifest, inManifest, MANIFEST_PATH, MANIFEST_SIGNATURE_PATH, type ManifestFile } from '../core/site/manifest.ts';
 import { composeSecurityTxt, SECURITY_TXT_PATH } from '../core/site/security-txt.ts';
 import { signDetached } from '../core/pgp/detached.ts';
@@ -19,7 +19,8 @@ import { toInstant } from '../core/canary/model.ts';
 import { writeFileAtomic } from './files.ts';
 
 export interface FinishOptions {
-  content: CanaryContent;
+  /** The service, and the canary's configuration when it publishes one. */
+  content: { service: ServiceConfig; config?: CanaryConfig | undefined };
   now: Date;
   /** The unlocked automation key; without it both files are published unsigned. */
   key?: openpgp.PrivateKey;
@@ -55,11 +56,14 @@ export async function siteFiles(out: string): Promise<ManifestFile[]> {
   );
 }
 
-/** The key must be one the canary names as a heartbeat (automation) key: that is what verifiers are told. */
-function signerOf(content: CanaryContent, key: openpgp.PrivateKey | undefined): string | null {
+/**
+ * The key must be one the canary names as a heartbeat (automation) key: that is what
+ * verifiers are told. A service without a canary names no such key: its keys/ page does.
+ */
+function signerOf(content: FinishOptions['content'], key: openpgp.PrivateKey | undefined): string | null {
   if (!key) return null;
   const fpr = fingerprintOf(key);
-  if (!content.config.heartbeat.keys.some((k) => k.fingerprint === fpr)) {
+  if (content.config && !content.config.heartbeat.keys.some((k) => k.fingerprint === fpr)) {
     throw new SigningError('SIGNER_NOT_IN_POLICY', 'the site signing key is not a heartbeat key', {
       file: 'content/canary/canary.yml',
       field: 'heartbeat.keys',

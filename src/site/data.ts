@@ -9,6 +9,10 @@ import { nodeCrypto } from '../io/node-crypto.ts';
 import { parseNow } from '../cli/context.ts';
 import { verifyCanary, type VerifyInput, type VerifyResult } from '../core/verify/verify-canary.ts';
 import { readCanaryContent, type CanaryContent } from '../io/read-content.ts';
+import { readSiteOptions, type SiteOptions } from '../io/site-options.ts';
+import type { ServiceConfig } from '../core/content/canary-config.ts';
+import type { Part } from '../core/content/site-options.ts';
+import { siteSections } from './integration.ts';
 import { projectAt } from '../io/project.ts';
 import { readReports, type ReportSet } from '../io/read-reports.ts';
 import { reportToJson } from '../core/report/export.ts';
@@ -24,8 +28,14 @@ export interface SiteKey extends KeyInfo {
   retired: boolean;
 }
 
+/** The service, and the canary's configuration when the service publishes one. */
+export type SiteContent = { service: ServiceConfig } & Partial<Omit<CanaryContent, 'service'>>;
+
 export interface SiteData {
-  content: CanaryContent;
+  options: SiteOptions;
+  /** The parts with pages, and keys/ when it has a page (src/site/integration.ts). */
+  sections: Set<Part | 'keys'>;
+  content: SiteContent;
   attestation?: ArchivedDocument<AttestationData>;
   heartbeat?: ArchivedDocument<HeartbeatData>;
   archive: string[];
@@ -38,8 +48,23 @@ export interface SiteData {
 let cached: Promise<SiteData> | undefined;
 let reports: Promise<ReportSet> | undefined;
 
+let optionsCache: Promise<SiteOptions> | undefined;
+
+/**
+ * service.yml's parts, base and branding, read once. Its own cache, not siteData's: the
+ * canary check inside siteData reads reports (documentFile), which must not wait on siteData.
+ */
+export function siteOptions(): Promise<SiteOptions> {
+  optionsCache ??= readSiteOptions(project);
+  return optionsCache;
+}
+
+/** The reports, or none when the service publishes no transparency part. */
 export function reportData(): Promise<ReportSet> {
-  reports ??= readReports(project);
+  reports ??= (async () => {
+    const set = await readReports(project);
+    return (await siteOptions()).parts.has('transparency') ? set : { ...set, reports: [], signatures: new Map(), problems: [] };
+  })();
   return reports;
 }
 
@@ -49,11 +74,15 @@ async function load(): Promise<SiteData> {
   for (const file of keyFiles) {
     for (const key of file.keys) keys.push({ ...(await describeKey(key)), armored: key.armor().replace(/\r\n/g, '\n'), retired: file.retired });
   }
-  const attestation = await latestAttestation(project);
-  const heartbeat = await latestHeartbeat(project);
-  const archive = [...(await listArchive(project.archive, 'attestation')), ...(await listArchive(project.archive, 'heartbeat'))];
-  const content = await readCanaryContent(project);
+  const options = await siteOptions();
+  const canary = options.parts.has('canary');
+  const attestation = canary ? await latestAttestation(project) : undefined;
+  const heartbeat = canary ? await latestHeartbeat(project) : undefined;
+  const archive = canary ? [...(await listArchive(project.archive, 'attestation')), ...(await listArchive(project.archive, 'heartbeat'))] : [];
+  const content: SiteContent = canary ? await readCanaryContent(project) : { service: options.service };
   const data: SiteData = {
+    options,
+    sections: await siteSections(options, project),
     content,
     archive,
     keys,
@@ -63,9 +92,9 @@ async function load(): Promise<SiteData> {
     ...(attestation ? { attestation } : {}),
     ...(heartbeat ? { heartbeat } : {}),
   };
-  if (attestation)
+  if (attestation && content.config && content.statements)
     data.check = await buildCheck(
-      content,
+      { ...content, config: content.config, statements: content.statements },
       attestation,
       heartbeat,
       keyFiles.flatMap((f) => f.keys),
@@ -151,7 +180,8 @@ export interface PolicyData {
 let policies: Promise<PolicyData> | undefined;
 
 async function loadPolicies(): Promise<PolicyData> {
-  const set = await readPolicies(project);
+  const read = await readPolicies(project);
+  const set: PolicySet = (await siteOptions()).parts.has('policies') ? read : { ...read, policies: new Map(), problems: [] };
   // A version that cannot be read must not silently vanish from the site: its permalink is public.
   const errors = set.problems.filter((p) => p.level === 'error');
   if (errors.length > 0)
@@ -229,8 +259,9 @@ let feedCache: Promise<{ atom: string; rss: string; json: string }> | undefined;
 export function feeds(): Promise<{ atom: string; rss: string; json: string }> {
   feedCache ??= (async () => {
     const [{ content }, policy, { reports }, attestations] = await Promise.all([siteData(), policyData(), reportData(), attestationHistory()]);
+    const { options } = await siteData();
     return buildFeeds({
-      service: content.service,
+      service: { ...content.service, url: options.address },
       tagAuthority: tagAuthority(content.service.url, content.service.feeds.tagDate),
       policies: policy.set.policies,
       reports,
@@ -268,12 +299,12 @@ export async function wkdData(): Promise<{ domain: string; entries: WkdEntry[] }
 export type KeyRole = 'signer' | 'heartbeat' | 'panic';
 
 /** What canary.yml says each key is for (a key may have several roles, or none). */
-export function keyRoles(content: CanaryContent, fingerprint: string): KeyRole[] {
-  const has = (list: { fingerprint: string }[]) => list.some((k) => k.fingerprint === fingerprint);
+export function keyRoles(content: SiteContent, fingerprint: string): KeyRole[] {
+  const has = (list: { fingerprint: string }[] | undefined) => (list ?? []).some((k) => k.fingerprint === fingerprint);
   return [
-    ...(has(content.config.signers.keys) ? ['signer' as const] : []),
-    ...(has(content.config.heartbeat.keys) ? ['heartbeat' as const] : []),
-    ...(has(content.config.panicKeys) ? ['panic' as const] : []),
+    ...(has(content.config?.signers.keys) ? ['signer' as const] : []),
+    ...(has(content.config?.heartbeat.keys) ? ['heartbeat' as const] : []),
+    ...(has(content.config?.panicKeys) ? ['panic' as const] : []),
   ];
 }
 

@@ -1,9 +1,6 @@
 /** candor check: every content rule, all problems at once, non-zero exit on any error. */
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseServiceConfig, type ServiceConfig } from '../../core/content/canary-config.ts';
-import { readText, relative } from '../../io/files.ts';
 import { checkPolicies } from '../../core/policy/rules.ts';
 import { historyProblems } from '../../core/policy/history.ts';
 import type { Problem as PolicyProblem } from '../../core/policy/problems.ts';
@@ -24,6 +21,9 @@ import { verifyArchiveDir } from '../../io/archive-verify.ts';
 import { readKeyFolder, type KeyFile } from '../../io/keyring.ts';
 import { MAX_SCANNED_BYTES, publishableFiles, scanForSecrets } from '../../io/secret-files.ts';
 import { hashDocuments, readCanaryContent, type CanaryContent } from '../../io/read-content.ts';
+import { contentTree, readServiceConfig, readSiteOptions, type SiteOptions } from '../../io/site-options.ts';
+import type { Part } from '../../core/content/site-options.ts';
+import { DOCS } from '../../core/docs-links.ts';
 import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -179,10 +179,24 @@ async function policyProblems(ctx: Context, since: string | undefined, noticePer
 }
 
 /** Report rules, numbers changed since publication, and each report's signature. */
-/** `content` without `config`: a repository without a canary, where any active key in keys/ may sign a report. */
-type ReportSigners = Pick<CanaryContent, 'service'> & Partial<Pick<CanaryContent, 'config'>>;
+/**
+ * Which keys may sign a report: the canary's signer and heartbeat keys (and retired ones
+ * named in its rotations); without a canary, every key in keys/ (and keys/retired/).
+ * Undefined while canary.yml does not read (its cause is reported already).
+ */
+type ReportSigners = { allowed: Set<string> | 'all'; retired: Set<string> | 'all' } | undefined;
 
-async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, content: ReportSigners | undefined): Promise<Problem[]> {
+function reportSigners(content: CanaryContent | undefined, hasCanary: boolean): ReportSigners {
+  if (!hasCanary) return { allowed: 'all', retired: 'all' };
+  if (!content) return undefined;
+  const config = content.config;
+  return {
+    allowed: new Set([...config.signers.keys, ...config.heartbeat.keys].map((k) => k.fingerprint)),
+    retired: new Set(config.rotations.map((r) => r.retired)),
+  };
+}
+
+async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, signers: ReportSigners): Promise<Problem[]> {
   const set = await readReports(ctx.project);
   const unreadable = [...new Set(set.problems.filter((p) => p.level === 'error').map((p) => p.file))];
   const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now, unreadable })];
@@ -197,22 +211,18 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
   // (keys/retired/, named in canary.yml rotations), so a rotation does not force re-signing history.
   // Without canary.yml's keys or a readable keys/ every signature would seem wrong: the
   // cause is already reported, so the signatures wait for it (one note, no cascade).
-  if (!content || !files) {
+  if (!signers || !files) {
     if (set.reports.length > 0)
       all.push({
         level: 'note',
         code: 'REPORT_SIGNATURES_NOT_CHECKED',
         file: 'content/transparency',
-        message: `report signatures not checked until ${!content ? 'the canary configuration (content/service.yml, content/canary/)' : 'keys/'} reads without errors (see above)`,
+        message: `report signatures not checked until ${!signers ? 'the canary configuration (content/service.yml, content/canary/)' : 'keys/'} reads without errors (see above)`,
       });
     return all.map(fromPolicyProblem);
   }
-  const config = content.config;
-  const allowed = config
-    ? new Set([...config.signers.keys, ...config.heartbeat.keys].map((k) => k.fingerprint))
-    : new Set(files.filter((f) => !f.retired).flatMap((f) => f.keys.map(fingerprintOf)));
-  const retired = new Set(config?.rotations.map((r) => r.retired) ?? []);
-  const keys = files.flatMap((f) => f.keys.filter((k) => (f.retired ? retired : allowed).has(fingerprintOf(k))));
+  const may = (set: Set<string> | 'all', fpr: string) => set === 'all' || set.has(fpr);
+  const keys = files.flatMap((f) => f.keys.filter((k) => may(f.retired ? signers.retired : signers.allowed, fingerprintOf(k))));
   for (const report of set.reports) {
     const signature = set.signatures.get(report.id);
     const file = `content/transparency/${report.id}.json.asc`;
@@ -232,7 +242,7 @@ async function reportProblems(ctx: Context, since: string | undefined, files: Ke
         level: 'error',
         code: 'REPORT_SIGNATURE_INVALID',
         file,
-        message: `does not verify over the report's current JSON with a signer or heartbeat key: ${result.reason}`,
+        message: `does not verify over the report's current JSON with ${signers.allowed === 'all' ? 'a key in keys/' : 'a signer or heartbeat key'}: ${result.reason}`,
         hint: `If the report was corrected, sign it again: candor report sign ${report.id}`,
       });
   }
@@ -270,47 +280,45 @@ async function secretProblems(ctx: Context, reported: Problem[]): Promise<Proble
     );
 }
 
-/**
- * A repository publishes a canary when it has content/canary/: every part is optional
- * (issue 13), and a service that publishes policies alone has no canary to check.
- */
-async function hasCanary(ctx: Context): Promise<boolean> {
-  return (await stat(ctx.project.canary).catch(() => undefined))?.isDirectory() ?? false;
-}
-
-async function readService(ctx: Context): Promise<ServiceConfig> {
-  const file = path.join(ctx.project.content, 'service.yml');
-  const label = relative(ctx.project.root, file);
-  return parseServiceConfig(await readText(file, label), label);
+/** The parts and branding of service.yml: an unlisted part's content, and a base the well-known files cannot live under. */
+function siteProblems(site: SiteOptions): Problem[] {
+  const problems: Problem[] = site.warnings.map((w) => ({
+    level: 'warning',
+    code: w.code,
+    message: `content/service.yml: parts: ${w.message}\n  hint: add ${w.part} to parts to publish it (${DOCS.parts})`,
+  }));
+  if (site.base !== '/')
+    problems.push({
+      level: 'warning',
+      code: 'BASE_NOT_ROOT',
+      message: `content/service.yml: base: the site is served under ${site.base}, but security.txt and the Web Key Directory are looked up at the host's root (/.well-known/)\n  hint: copy ${site.base}.well-known/ to the root of ${new URL(site.address).host}, or serve them from there (${DOCS.base})`,
+    });
+  return problems;
 }
 
 export async function check(ctx: Context, opts: { since?: string } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
-  if (!(await hasCanary(ctx))) return checkWithoutCanary(ctx, opts, problems);
-  const content = await attempt(problems, () => readCanaryContent(ctx.project));
+  // service.yml once: its errors are not reported again by the site options or the canary.
+  const service = await attempt(problems, () => readServiceConfig(ctx.project));
+  const site = service ? await attempt(problems, () => readSiteOptions(ctx.project)) : undefined;
+  if (site) problems.push(...siteProblems(site));
+  const tree = await contentTree(ctx.project);
+  const has = (part: Part) => (site ? site.parts.has(part) : (service?.parts?.includes(part) ?? true) && tree[part]);
+  const content = service && has('canary') ? await attempt(problems, () => readCanaryContent(ctx.project)) : undefined;
   const files = await attempt(problems, () => readKeyFolder(ctx.project.keys, ctx.project.root));
   if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
   if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
-  if (files) problems.push(...(await archiveProblems(ctx, files)));
+  if (files && has('canary')) problems.push(...(await archiveProblems(ctx, files)));
   if (content)
     await attempt(problems, async () => {
       problems.push(...(await currencyProblems(ctx, content)));
     });
-  problems.push(...(await policyProblems(ctx, opts.since, content?.service.policies.noticePeriodDays ?? 30)));
-  problems.push(...(await reportProblems(ctx, opts.since, files, content)));
+  if (has('policies')) problems.push(...(await policyProblems(ctx, opts.since, service?.policies.noticePeriodDays ?? 30)));
+  if (has('transparency')) problems.push(...(await reportProblems(ctx, opts.since, files, reportSigners(content, has('canary')))));
   problems.push(...(await secretProblems(ctx, problems)));
   return problems;
 }
 
-/** Policies and reports without a canary: the service file, keys/ (who may sign reports), policies, reports, secrets. */
-async function checkWithoutCanary(ctx: Context, opts: { since?: string }, problems: Problem[]): Promise<Problem[]> {
-  const service = await attempt(problems, () => readService(ctx));
-  const files = (await stat(ctx.project.keys).catch(() => undefined)) ? await attempt(problems, () => readKeyFolder(ctx.project.keys, ctx.project.root)) : [];
-  problems.push(...(await policyProblems(ctx, opts.since, service?.policies.noticePeriodDays ?? 30)));
-  problems.push(...(await reportProblems(ctx, opts.since, files, service ? { service } : undefined)));
-  problems.push(...(await secretProblems(ctx, problems)));
-  return problems;
-}
 
 export function checkCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
   program

@@ -8,6 +8,7 @@ import { see } from '../docs-links.ts';
 import { ContentError } from '../errors.ts';
 import { fingerprint, keyRef, statement } from '../canary/model.ts';
 import { parseYaml, validate } from './yaml.ts';
+import { branding, contrastProblems, partsList, sitePath } from './site-options.ts';
 
 export const serviceConfig = z.strictObject({
   /** The service's public name, as readers know it. */
@@ -42,6 +43,23 @@ export const serviceConfig = z.strictObject({
     acknowledgments: z.url({ protocol: /^https$/ }).describe('an https: URL, e.g. https://example.org/thanks').optional(),
     preferredLanguages: z.array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/).describe('a language tag like en or pt-BR')).describe('a list of language tags, e.g. [en, de]').default(['en']),
   }).describe('{ contact, expiresDays?, encryption?, policy?, acknowledgments?, preferredLanguages? }').optional(),
+  /** The path the site is served under (a GitHub Pages project site: /<repository>/); the path of `url` by default. */
+  base: sitePath.optional(),
+  /** The parts published; without it, those whose content exists (decision 0022). */
+  parts: partsList.optional(),
+  /** Name, logo, colours, footer links, style sheet and component overrides (decision 0023). */
+  branding: branding.optional(),
+}).superRefine((s, ctx) => {
+  const urlPath = URL.parse(s.url)?.pathname ?? '/';
+  if (s.base !== undefined && urlPath !== '/' && urlPath.replace(/\/?$/, '/') !== s.base) {
+    ctx.addIssue({ code: 'custom', path: ['base'], message: `the path of url (${urlPath}), or leave url at the host and give the path here`, params: { summary: 'differs from the path of url', specific: true } });
+  }
+  if (s.parts && new Set(s.parts).size !== s.parts.length) {
+    ctx.addIssue({ code: 'custom', path: ['parts'], message: 'each part once', params: { summary: 'a part listed twice', specific: true } });
+  }
+  for (const p of contrastProblems(s.branding?.colors)) {
+    ctx.addIssue({ code: 'custom', path: ['branding', ...p.field.split('.')], message: `a colour with a contrast of at least 4.5:1: ${p.message}`, params: { summary: 'too little contrast (WCAG AA)', specific: true } });
+  }
 });
 export type ServiceConfig = z.infer<typeof serviceConfig>;
 

@@ -3,6 +3,7 @@
  * OpenPGP. It is a convenience copy, unsigned: only canary.txt and heartbeat.txt are
  * authenticated, and the hashes here name exactly those files' signed texts.
  */
+import { underBase } from './base-path.ts';
 import { canonicalJson } from '../canonical.ts';
 import type { AttestationData, HeartbeatData } from '../canary/model.ts';
 import { trustOf } from '../verify/verify-canary.ts';
@@ -21,6 +22,8 @@ export function canaryStatusJson(input: {
   heartbeat?: Signed<HeartbeatData>;
   /** The build-time check (the same as `candor verify`): its verdict and reason codes. */
   check?: { verdict: string; reasons: { code: string }[] };
+  /** The path the site is served under (service.yml `base`); / by default. */
+  base?: string;
 }): string {
   const { attestation: a, heartbeat: h } = input;
   const built = Date.parse(input.built);
@@ -34,7 +37,7 @@ export function canaryStatusJson(input: {
     trust: a ? trustOf(a.data) : null,
     attestation: a
       ? {
-          url: '/canary.txt',
+          url: underBase(input.base ?? '/', '/canary.txt'),
           hash: a.hash,
           sequence: a.data.sequence,
           issued: a.data.issued,
@@ -49,7 +52,7 @@ export function canaryStatusJson(input: {
       : null,
     heartbeat: h
       ? {
-          url: '/heartbeat.txt',
+          url: underBase(input.base ?? '/', '/heartbeat.txt'),
           hash: h.hash,
           sequence: h.data.sequence,
           issued: h.data.issued,

@@ -24,7 +24,7 @@ function setUpVerify(panel: HTMLElement): void {
         const fingerprints = pins.value.split(/[\s,]+/).filter(Boolean);
         // Single-layer canaries only: the reader accepts, by ticking it, that the CI key signs alone (candor verify --automated).
         const automated = panel.querySelector<HTMLInputElement>('[data-verify-automated]')?.checked ? fingerprints : [];
-        return verifyHere(new URL('/', location.href).toString(), fingerprints, new Date(), automated);
+        return verifyHere(new URL(panel.dataset['base'] ?? '/', location.href).toString(), fingerprints, new Date(), automated);
       }),
   );
 }

@@ -6,9 +6,10 @@
 import { compareVersions, type PolicyVersion } from '../../core/policy/model.ts';
 import { comparePolicyVersions, versionPath } from '../../core/policy/site.ts';
 import { element } from './dom.ts';
+import { underBase } from '../../core/site/base-path.ts';
 
-async function version(policy: string, number: string): Promise<PolicyVersion> {
-  const url = `/policies/${encodeURIComponent(policy)}/${encodeURIComponent(number)}.json`;
+async function version(policy: string, number: string, base: string): Promise<PolicyVersion> {
+  const url = `${base.replace(/\/$/, '')}/policies/${encodeURIComponent(policy)}/${encodeURIComponent(number)}.json`;
   const response = await fetch(url, { credentials: 'omit' });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return { ...((await response.json()) as Omit<PolicyVersion, 'source'>), source: '' };
@@ -21,18 +22,18 @@ function link(href: string, text: string): HTMLAnchorElement {
   return a;
 }
 
-export async function compareHere(policy: string, a: string, b: string): Promise<HTMLElement[]> {
+export async function compareHere(policy: string, a: string, b: string, base = '/'): Promise<HTMLElement[]> {
   if (a === b) return [element('p', 'Choose two different versions.')];
   // Older first, whichever order they were picked in: as on the compare pages.
   const [older, newer] = compareVersions(a, b) < 0 ? [a, b] : [b, a];
-  const [from, to] = await Promise.all([version(policy, older), version(policy, newer)]);
+  const [from, to] = await Promise.all([version(policy, older, base), version(policy, newer, base)]);
   const c = comparePolicyVersions(from, to);
   const heading = element('h3', `Version ${from.version} compared with version ${to.version}`);
   const links = element('p');
   links.append(
-    link(versionPath(policy, from.version), `Version ${from.version}`),
+    link(underBase(base, versionPath(policy, from.version)), `Version ${from.version}`),
     ` (effective ${from.effective}) · `,
-    link(versionPath(policy, to.version), `version ${to.version}`),
+    link(underBase(base, versionPath(policy, to.version)), `version ${to.version}`),
     ` (effective ${to.effective})`,
   );
   const facts = element('h4', 'Facts that changed');

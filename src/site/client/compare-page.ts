@@ -16,7 +16,7 @@ function setUp(panel: HTMLElement): void {
   const run = () =>
     runInto(button, result, `Comparing ${from.value} with ${to.value}…`, 'The comparison could not run', async () => {
       const { compareHere } = await import('./compare-here.ts');
-      const shown = await compareHere(panel.dataset['policy']!, from.value, to.value);
+      const shown = await compareHere(panel.dataset['policy']!, from.value, to.value, panel.dataset['base'] ?? '/');
       history.replaceState(null, '', `#from=${encodeURIComponent(from.value)}&to=${encodeURIComponent(to.value)}`);
       return shown;
     });

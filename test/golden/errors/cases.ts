@@ -79,6 +79,42 @@ const content: ErrorCase[] = [
   { name: 'service-url-not-a-url', setup: (c) => c.edit(SERVICE, replace('url: https://test-mail.example', 'url: test-mail.example')), args: check },
   { name: 'service-misspelt-name', setup: (c) => c.edit(SERVICE, replace('name:', 'nmae:')), args: check },
   { name: 'service-empty', setup: (c) => c.write(SERVICE, ''), args: check },
+  // Issue 13: parts, base path and branding (docs/content.md#parts, #branding).
+  {
+    name: 'parts-canary-listed-missing',
+    absent: ['KEY_NOT_FOUND', 'REPORT_SIGNATURES_NOT_CHECKED'],
+    setup: async (c) => {
+      await c.edit(SERVICE, (t) => `${t}parts: [policies, transparency, canary]\n`);
+      await rm(path.join(c.root, CANARY));
+    },
+    args: check,
+  },
+  {
+    name: 'parts-none',
+    setup: async (c) => {
+      for (const d of ['policies', 'transparency', 'canary']) await rm(path.join(c.root, 'content', d), { recursive: true, force: true });
+    },
+    args: check,
+  },
+  {
+    name: 'branding-accent-contrast',
+    setup: (c) => c.edit(SERVICE, (t) => `${t}branding:\n  colors: { accent: "#7799ff", background: "#333333" }\n`),
+    args: check,
+  },
+  {
+    name: 'branding-files-missing-or-unsafe',
+    setup: async (c) => {
+      await c.edit(
+        SERVICE,
+        (t) => `${t}branding:\n  logo: branding/logo.svg\n  stylesheet: branding/site.css\n  components: { footer: branding/Footer.astro }\n`,
+      );
+      await mkdir(path.join(c.root, 'content', 'branding'), { recursive: true });
+      await c.write('content/branding/logo.svg', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>\n');
+      await c.write('content/branding/site.css', '@import url("https://fonts.example/x.css");\n');
+    },
+    args: check,
+  },
+  { name: 'base-not-root', warnsOnly: true, setup: (c) => c.edit(SERVICE, (t) => `${t}base: /candor-demo/\n`), args: check },
   { name: 'statements-duplicate-id', setup: (c) => c.edit(STATEMENTS, replace('id: GAG', 'id: WAR')), args: check },
   { name: 'statements-id-lower-case', setup: (c) => c.edit(STATEMENTS, replace('id: GAG', 'id: gag')), args: check },
   { name: 'statements-leading-dash', setup: (c) => c.edit(STATEMENTS, replace(/text: (.*)$/m, "text: '- $1'")), args: check },

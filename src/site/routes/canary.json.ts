@@ -4,10 +4,11 @@ import { canaryStatusJson } from '../../core/site/canary-status.ts';
 import { siteData } from '../data.ts';
 
 export const GET: APIRoute = async () => {
-  const { content, attestation, heartbeat, builtAt, check } = await siteData();
+  const { content, attestation, heartbeat, builtAt, check, options } = await siteData();
   const body = canaryStatusJson({
     service: { name: content.service.name, url: content.service.url },
     built: builtAt,
+    base: options.base,
     ...(attestation ? { attestation } : {}),
     ...(heartbeat ? { heartbeat } : {}),
     ...(check ? { check } : {}),
