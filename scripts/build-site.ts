@@ -99,6 +99,16 @@ export async function finishBuiltSite(out: string, opts: { root?: string; key?: 
   return finishSite(out, { content, now: siteNow(), ...(opts.key ? { key: opts.key } : {}) });
 }
 
+/**
+ * In a server-side render, Vite lets a BASE_URL in the environment win over the configured
+ * base in `import.meta.env.BASE_URL` (src/site/url.ts reads it). Vitest sets BASE_URL=/ for its
+ * workers and children, and a CI job may set it for its own reasons: the base is the one
+ * service.yml gives, whatever the environment says.
+ */
+export function pinBaseUrl(base: string): void {
+  process.env['BASE_URL'] = base;
+}
+
 export async function buildSite(opts: { root?: string; out?: string; key?: openpgp.PrivateKey } = {}): Promise<string> {
   const out = path.resolve(opts.out ?? process.env['CANDOR_SITE_OUT'] ?? 'dist/site');
   // Always stage inside the project, one folder per build: when outDir is elsewhere, Astro
@@ -109,6 +119,7 @@ export async function buildSite(opts: { root?: string; out?: string; key?: openp
   // service.yml first: a missing part or branding file is said in our words before Astro starts.
   const project = projectAt(root);
   const options = await readSiteOptions(project);
+  pinBaseUrl(options.base);
   await rm(temp, { recursive: true, force: true });
   await mkdir(path.dirname(temp), { recursive: true });
   try {

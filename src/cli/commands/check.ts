@@ -319,7 +319,6 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
   return problems;
 }
 
-
 export function checkCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
   program
     .command('check')

@@ -127,12 +127,22 @@ export function siteCommands(program: Command, ctx: () => Context, done: (code: 
       // The pages read the content root from the environment (src/site/data.ts).
       process.env['CANDOR_ROOT'] = root;
       process.env['CANDOR_NOW'] = c.now.toISOString();
-      const { dev } = await import('astro');
+      const [{ dev }, { readSiteOptions }, { siteConfig }] = await Promise.all([
+        import('astro'),
+        import('../../io/site-options.ts'),
+        import('../../site/integration.ts'),
+      ]);
+      // The same base, part routes and component overrides as `candor build`.
+      const options = await readSiteOptions(c.project);
+      const site = await siteConfig(options, c.project);
+      const { pinBaseUrl } = await import('../../../scripts/build-site.ts');
+      pinBaseUrl(options.base);
       const server = await dev({
         root: PACKAGE_ROOT,
         logLevel: 'warn',
         server: { host: '127.0.0.1', port },
-        vite: { plugins: [reloadOnContent(root)] },
+        ...site,
+        vite: { ...site.vite, plugins: [reloadOnContent(root)] },
       });
       c.io.out(`Candor dev server for ${root} at http://127.0.0.1:${server.address.port}/ (Ctrl+C stops it)`);
       await untilStopped();
