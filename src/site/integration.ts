@@ -11,8 +11,11 @@ import type { Part } from '../core/content/site-options.ts';
 import type { Project } from '../io/project.ts';
 import type { SiteOptions } from '../io/site-options.ts';
 import { listFiles } from '../io/files.ts';
+import { PACKAGE_ROOT } from '../io/package-root.ts';
 
-const ROUTES = path.join(import.meta.dirname, 'routes');
+// From the package root, not this file: as installed, this module runs emitted in lib/ (decision
+// 0020), while the pages stay .astro sources in src/site/routes/.
+const ROUTES = path.join(PACKAGE_ROOT, 'src', 'site', 'routes');
 
 /** The pages each part brings, by their first path segment under routes/. */
 const PART_OF: Record<string, Part | 'keys'> = {
@@ -75,7 +78,7 @@ export async function siteConfig(options: SiteOptions, project: Project): Promis
     vite: {
       resolve: { alias: componentAliases(options) },
       // The operator's components live outside Candor's tree: Vite may read their folder.
-      server: { fs: { allow: [path.resolve(import.meta.dirname, '../..'), ...branding.map((f) => path.dirname(f))] } },
+      server: { fs: { allow: [PACKAGE_ROOT, ...branding.map((f) => path.dirname(f))] } },
     },
   };
 }

@@ -223,6 +223,8 @@ describe('candor init, as installed', () => {
 
 describe('candor build, as installed', () => {
   it('everything: policy, transparency and canary pages', async () => {
+    // The transparency section appears with the first report (decision 0022): start one, as an operator does.
+    await ok(repo.all, ['report', 'new', '2026-h2']);
     const r = await ok(repo.all, ['build']);
     expect(r.out).toContain('Built dist/site');
     for (const f of [
@@ -246,6 +248,7 @@ describe('candor build, as installed', () => {
 
   it('policies and reports: no canary page, --out honoured', async () => {
     const out = path.join(tmp, 'reports-site');
+    await ok(repo.reports, ['report', 'new', '2026-h2']);
     await ok(repo.reports, ['build', '--out', out]);
     expect(existsSync(path.join(out, 'transparency', 'index.html'))).toBe(true);
     expect(existsSync(path.join(out, 'canary', 'index.html'))).toBe(false);
@@ -297,6 +300,9 @@ describe('candor init --add, as installed', () => {
     expect([...after.keys()].filter((f) => !before.has(f)).sort()).toEqual(
       expect.arrayContaining(['.github/workflows/watchdog.yml', 'content/canary/canary.yml', 'content/canary/statements.yml']),
     );
-    expect((await ok(repo.reports, ['check'])).out).toContain('All content checks passed.');
+    // The report started above is still unsigned: a warning, and nothing else.
+    expect((await ok(repo.reports, ['check'])).out.split('\n').filter((l) => /^(ERROR|WARNING) /.test(l))).toEqual([
+      expect.stringMatching(/^WARNING REPORT_UNSIGNED: content\/transparency\/2026-h2\.json\.asc: /),
+    ]);
   }, 120_000);
 });
