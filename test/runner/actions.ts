@@ -175,7 +175,11 @@ if ! cmp -s package-lock.json '${tested}/package-lock.json'; then
 fi
 rm -rf node_modules
 mkdir node_modules
-ln -s '${tested}'/node_modules/* '${tested}'/node_modules/.bin node_modules/
+ln -s '${tested}'/node_modules/* node_modules/
+# The bins as npm links them: relative links, copied as links, so that a project's own bin
+# (this repository's prepare script links it, decision 0026) is this checkout's, not the tested one's.
+mkdir node_modules/.bin
+cp -P '${tested}'/node_modules/.bin/* node_modules/.bin/
 echo "local runner: npm ci: node_modules linked from the tested checkout (identical package-lock.json)"
 `;
 }

@@ -199,7 +199,10 @@ describe('candor init, as installed', () => {
     expect((await readdir(path.join(repo.all, '.github', 'workflows'))).sort()).toEqual(['pr-check.yml', 'pr-comment.yml', 'publish.yml', 'watchdog.yml']);
     const publish = await readFile(path.join(repo.all, '.github', 'workflows', 'publish.yml'), 'utf8');
     expect(publish).toContain(`Candor ${VERSION}`);
-    expect(publish).toContain('run: npx candor build');
+    // The installed bin on PATH after npm ci, then plain `candor` (decision 0026): never npx in a workflow.
+    expect(publish).toContain('run: echo "$PWD/node_modules/.bin" >> "$GITHUB_PATH"');
+    expect(publish).toContain('run: candor build');
+    expect(publish).not.toMatch(/\bnpx\b/);
     // Only the installed package's commands, and the operator repository's own triggers.
     expect(publish.split('\n').filter((l) => /^\s*(- )?run: /.test(l) && /scripts\/|bin\/candor/.test(l))).toEqual([]);
     expect(publish).not.toMatch(/'(src|scripts|bin)\/\*\*'/);

@@ -114,7 +114,7 @@ const PUSHING_JOBS = ['publish.yml/heartbeat', 'publish.yml/notify'];
 const SECRET_JOBS = ['publish.yml/heartbeat', 'publish.yml/build', 'publish.yml/notify', 'watchdog.yml/watchdog'];
 /** A job that builds the site runs third-party code (Astro, Vite): there the key may reach one step, the one that signs. */
 const BUILDS = /\b(npm run build|astro build|candor build)\b/;
-const SIGN_STEP = /^npx candor sign-site\b/;
+const SIGN_STEP = /^candor sign-site\b/;
 
 // ------------------------------------------------------------------ the rules
 
@@ -263,6 +263,20 @@ const rules: Record<string, Rule> = {
         .map(() => `${id}: setup-node without node-version 24`),
       ...(job.steps ?? []).filter((s) => /\bnpm (install|i)\b/.test(s.run ?? '')).map(() => `${id}: npm install (use npm ci)`),
     ]),
+
+  // npx spends about a second per step resolving the tree, and fetches a package of that
+  // name from the registry when none is installed: the steps run the installed bin (0026).
+  'candor is the installed one: node_modules/.bin on GITHUB_PATH after npm ci, never npx': (w) =>
+    Object.entries(w.jobs).flatMap(([id, job]) => {
+      const runs = (job.steps ?? []).map((s) => s.run ?? '');
+      const ci = runs.findIndex((r) => /^npm ci\b/.test(r));
+      const onPath = runs.findIndex((r) => r === 'echo "$PWD/node_modules/.bin" >> "$GITHUB_PATH"');
+      const first = runs.findIndex((r) => /(^|[;&|]\s*)candor\s/.test(r));
+      return [
+        ...runs.filter((r) => /\bnpx\b|\bnpm exec\b/.test(r)).map((r) => `${id}: ${r.split('\n')[0]} (run the installed candor, not npx)`),
+        ...(first >= 0 && !(ci >= 0 && ci < onPath && onPath < first) ? [`${id}: candor runs before npm ci and node_modules/.bin on GITHUB_PATH`] : []),
+      ];
+    }),
 };
 
 function crons(w: Workflow): string[] {
@@ -338,12 +352,16 @@ const BREAKERS: [string, string][] = [
   ],
   [
     'no expression inside a run script (values go through env)',
-    'on: pull_request\njobs:\n  a:\n    steps:\n      - run: npx candor check --since origin/${{ github.base_ref }}\n',
+    'on: pull_request\njobs:\n  a:\n    steps:\n      - run: candor check --since origin/${{ github.base_ref }}\n',
   ],
   ['concurrency is set on publish and on pull-request workflows; publish never cancels a run', 'on: pull_request\njobs: {}\n'],
   ['every job has a timeout', 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n'],
   ['every checkout uses persist-credentials: false, in jobs that push too', `on: push\njobs:\n  a:\n    steps:\n      - uses: ${CHECKOUT}\n`],
   ['Node 24 from setup-node, and npm ci (exactly the lockfile)', 'on: push\njobs:\n  a:\n    steps:\n      - run: npm install\n'],
+  [
+    'candor is the installed one: node_modules/.bin on GITHUB_PATH after npm ci, never npx',
+    'on: push\njobs:\n  a:\n    steps:\n      - run: npm ci\n      - run: npx candor check\n',
+  ],
 ];
 
 describe('the rules catch what they are for', () => {
@@ -398,9 +416,9 @@ describe('publish', () => {
   it('the heartbeat runs only on main, with the CI key, through candor publish heartbeat', () => {
     const job = w.jobs['heartbeat']!;
     expect(job['if']).toBe("github.ref == 'refs/heads/main'");
-    const step = job.steps!.find((s) => s.run === 'npx candor publish heartbeat')!;
+    const step = job.steps!.find((s) => s.run === 'candor publish heartbeat')!;
     expect(Object.keys(step.env ?? {})).toEqual(expect.arrayContaining(['CANDOR_SIGNING_KEY', 'CANDOR_PASSPHRASE', 'GITHUB_TOKEN']));
-    expect(w.jobs['build']!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npx candor check', 'npx candor build']));
+    expect(w.jobs['build']!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['candor check', 'candor build']));
   });
 
   it('build and notify check out the commit the heartbeat job pushed', () => {
@@ -416,7 +434,7 @@ describe('publish', () => {
   });
 
   it('notify runs candor notify through candor publish notify, after the deploy', () => {
-    expect(w.jobs['notify']!.steps!.some((s) => s.run === 'npx candor publish notify')).toBe(true);
+    expect(w.jobs['notify']!.steps!.some((s) => s.run === 'candor publish notify')).toBe(true);
   });
 });
 
@@ -434,7 +452,7 @@ describe('pull requests', () => {
     const steps = check.jobs['check']!.steps!;
     expect(uses(check.jobs['check']!, 'actions/checkout')[0]!.with?.['fetch-depth']).toBe(0);
     const at = (pattern: RegExp): number => steps.findIndex((s) => pattern.test(s.run ?? s.uses ?? ''));
-    expect(steps[at(/^npx candor check --since "origin\/\$BASE_REF"$/)]!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(steps[at(/^candor check --since "origin\/\$BASE_REF"$/)]!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
     expect(at(/candor pr review/)).toBeGreaterThan(at(/candor check/));
     expect(steps[at(/candor pr review/)]!['if']).toBe('${{ !cancelled() }}');
     const upload = steps[at(/actions\/upload-artifact/)]!;
@@ -447,7 +465,7 @@ describe('pull requests', () => {
     const job = comment.jobs['comment']!;
     expect(String(job['if'])).toContain("github.event.workflow_run.event == 'pull_request'");
     expect(uses(job, 'actions/download-artifact')[0]!.with).toMatchObject({ name: 'pr-review', 'run-id': '${{ github.event.workflow_run.id }}' });
-    expect(job.steps!.some((s) => /^npx candor pr comment /.test(s.run ?? ''))).toBe(true);
+    expect(job.steps!.some((s) => /^candor pr comment /.test(s.run ?? ''))).toBe(true);
     expect(strings(job).some((s) => /\bsecrets\./.test(s))).toBe(false);
   });
 });
@@ -466,13 +484,13 @@ describe('watchdog', () => {
   it('runs candor watchdog with a token that can read runs and write issues', () => {
     const job = w.jobs['watchdog']!;
     expect(effective(w, job)).toEqual({ actions: 'read', contents: 'read', issues: 'write' });
-    expect(job.steps!.some((s) => s.run === 'npx candor watchdog')).toBe(true);
+    expect(job.steps!.some((s) => s.run === 'candor watchdog')).toBe(true);
   });
 
   it("gets the SMTP secrets for the operators' e-mail, only in its script step, and never the CI signing key", () => {
     const job = w.jobs['watchdog']!;
     const withSecrets = job.steps!.filter((s) => strings(s).some((x) => /\bsecrets\./.test(x)));
-    expect(withSecrets.map((s) => s.run)).toEqual(['npx candor watchdog']);
+    expect(withSecrets.map((s) => s.run)).toEqual(['candor watchdog']);
     expect(withSecrets[0]!.env).toEqual({
       GITHUB_TOKEN: '${{ github.token }}',
       CANDOR_SMTP_USER: '${{ secrets.CANDOR_SMTP_USER }}',
