@@ -16,6 +16,8 @@ export const DOCS = {
   policy: 'docs/content.md#policy-versions',
   facts: 'docs/content.md#policy-facts',
   policyRules: 'docs/content.md#policy-rules',
+  exports: 'docs/content.md#exports',
+  'app-store-labels': 'docs/content.md#app-store-labels',
   report: 'docs/content.md#transparency-reports',
   requestRows: 'docs/content.md#request-rows',
   counts: 'docs/content.md#counts',

@@ -25,6 +25,8 @@ const PART_OF: Record<string, Part | 'keys'> = {
   'canary.json.ts': 'canary',
   archive: 'canary',
   keys: 'keys',
+  // privacy.txt and gpc.json speak for the policies (docs/content.md#exports).
+  'well-known': 'policies',
 };
 
 /** routes/policies/[policy]/index.astro → /policies/[policy]; routes/canary.json.ts → /canary.json. */
@@ -33,7 +35,8 @@ export function routePattern(rel: string): string {
     .split(path.sep)
     .join('/')
     .replace(/\.(astro|ts)$/, '');
-  return `/${route}`.replace(/\/index$/, '') || '/';
+  // routes/well-known/ is /.well-known/: Astro skips source folders whose name starts with a dot.
+  return `/${route}`.replace(/\/index$/, '').replace(/^\/well-known\//, '/.well-known/') || '/';
 }
 
 /** The parts whose pages are built; keys/ has its page when there is a key to show or a canary to sign. */

@@ -16,3 +16,6 @@ export const unbased = (pathname: string): string => (pathname.startsWith(BASE) 
  * The renderer escapes every attribute, so `href="/` only ever starts a link it wrote.
  */
 export const rebased = (html: string): string => (BASE === '/' ? html : html.replace(/ href="\/(?!\/)/g, ` href="${BASE}`));
+
+/** The absolute URL of a page of the site, for documents read elsewhere (privacy.txt, JSON-LD). */
+export const absolute = (serviceUrl: string, path: string): string => new URL(at(path), serviceUrl).href;

@@ -16,6 +16,7 @@ import { parseServiceConfig } from '../../core/content/canary-config.ts';
 import type { Context } from '../context.ts';
 import type { ImportOptions, PlannedVersion } from '../../core/policy/import/versions.ts';
 import { policyId, day } from '../../core/policy/model.ts';
+import { labelsCommand } from './policy-labels.ts';
 
 async function loadPolicy(ctx: Context, policy: string): Promise<{ set: PolicySet; versions: PolicyVersion[] }> {
   const set = await readPolicies(ctx.project);
@@ -257,4 +258,5 @@ export function policyCommand(program: Command, ctx: () => Context): void {
     .action(async (t: string, flags: ImportFlags) => {
       await policyImport(t, flags, ctx());
     });
+  labelsCommand(policy, ctx);
 }

@@ -19,6 +19,7 @@ export type FactArea =
   | 'transfer'
   | 'cookie'
   | 'tracker'
+  | 'gpc'
   | 'controller'
   | 'jurisdiction'
   | 'contact';
@@ -53,6 +54,7 @@ const NOUN: Record<FactArea, [string, string]> = {
   transfer: ['Transfer abroad', 'transfer abroad'],
   cookie: ['Cookie', 'cookie'],
   tracker: ['Tracker', 'tracker'],
+  gpc: ['Global Privacy Control', 'Global Privacy Control'],
   controller: ['Operator', 'operator'],
   jurisdiction: ['Jurisdiction', 'jurisdiction'],
   contact: ['Contact', 'contact'],
@@ -149,6 +151,7 @@ export function diffFacts(before: Facts | undefined, after: Facts | undefined): 
     ...lists(b).flatMap(([area, was]) => compare(area, was, after_.get(area)!)),
     ...single('disclosure', opt(b.disclosure, say.disclosureText), opt(a.disclosure, say.disclosureText)),
     ...single('location', opt(b.location, say.locationText), opt(a.location, say.locationText)),
+    ...single('gpc', opt(b.gpc, say.gpcText), opt(a.gpc, say.gpcText)),
     ...single('jurisdiction', opt(b.jurisdiction, say.jurisdictionText), opt(a.jurisdiction, say.jurisdictionText)),
     ...single('contact', opt(b.contact, say.contactText), opt(a.contact, say.contactText)),
   ];

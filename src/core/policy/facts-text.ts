@@ -114,3 +114,6 @@ export function jurisdictionText(j: Of<'jurisdiction'>): string {
 export const controllerText = (c: Of<'controller'>): string => [c.name, c.country ? countryText(c.country) : undefined, c.address].filter(Boolean).join(', ');
 
 export const contactText = (c: Of<'contact'>): string => [c.email, c.address, c.url].filter(Boolean).join(', ');
+
+export const gpcText = (honoured: boolean): string =>
+  honoured ? 'honoured: a browser’s Global Privacy Control signal counts as an opt-out of any sale or sharing' : 'not honoured';

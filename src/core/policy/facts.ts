@@ -267,6 +267,10 @@ export const facts = meant(
     transfers: list(transfer, 'a list of { country, to?, safeguard? }; [] says "none"', 'dpv:DataTransfer').optional(),
     cookies: list(cookie, 'a list of { name or category, setBy, purpose, lifetime, … }', 'tech:Cookie').optional(),
     trackers: list(tracker, 'a list of { name, purpose, hostedBy?, pages?, side?, personal? }; [] says "none"', 'dpv:Tracking').optional(),
+    /** Global Privacy Control: a browser's Sec-GPC signal honoured as an opt-out; /.well-known/gpc.json says so. */
+    gpc: meant(z.boolean(), "true when the service honours Global Privacy Control (a browser's Sec-GPC: 1 signal as an opt-out of any sale or sharing)", {
+      dpv: 'candor:honoursGlobalPrivacyControl',
+    }).optional(),
     /** Where to write about privacy. */
     contact: meant(
       z.strictObject({
@@ -278,7 +282,7 @@ export const facts = meant(
       { dpv: 'dpv:hasContact' },
     ).optional(),
   }),
-  'the structured facts: dataCollected, notCollected, purposes, processing, retention, thirdParties, recipients, disclosure, location, transfers, cookies, trackers, controller, jurisdiction, contact',
+  'the structured facts: dataCollected, notCollected, purposes, processing, retention, thirdParties, recipients, disclosure, location, transfers, cookies, trackers, gpc, controller, jurisdiction, contact',
   { dpv: 'dpv:PersonalDataHandling' },
 );
 export type Facts = z.infer<typeof facts>;

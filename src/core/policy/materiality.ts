@@ -52,5 +52,7 @@ export function materialFactChanges(before: Facts | undefined, after: Facts | un
   const added = diffFacts(b, a).filter((c: FactChange) => c.kind === 'added' && ADDING_IS_MATERIAL.has(c.area));
   const wasIn = countries(b);
   const newCountries = [...countries(a)].filter(([k]) => !wasIn.has(k)).map(([, c]) => `new country data goes to: ${c.label}${c.via ? `, via ${c.via}` : ''}`);
-  return [...added.map((c) => `new ${c.area === 'data' ? 'data item' : c.area}: ${c.subject}`), ...newCountries, ...longerRetention(b, a)];
+  // A promise taken back: Global Privacy Control was honoured and no longer is (or is no longer stated).
+  const gpc = b.gpc === true && after.gpc !== true ? ['Global Privacy Control no longer honoured'] : [];
+  return [...added.map((c) => `new ${c.area === 'data' ? 'data item' : c.area}: ${c.subject}`), ...newCountries, ...longerRetention(b, a), ...gpc];
 }

@@ -179,6 +179,7 @@ export function factRows(facts: Facts | undefined): FactRow[] {
     ...extra('Transfers abroad', facts.transfers, (t) => ({ text: `${say.transferLabel(t)}: ${say.transferText(t)}` })),
     list('Cookies', facts.cookies, (c) => ({ text: `${say.cookieLabel(c)}: ${say.cookieText(c)}` })),
     list('Trackers', facts.trackers, (t) => ({ text: `${t.name}: ${say.trackerText(t)}` })),
+    ...one('Global Privacy Control', facts.gpc === undefined ? undefined : say.gpcText(facts.gpc)),
     facts.jurisdiction === undefined
       ? { label: 'Jurisdiction', items: [], missing: 'not stated' }
       : { label: 'Jurisdiction', items: [{ text: say.jurisdictionText(facts.jurisdiction) }] },
