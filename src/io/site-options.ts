@@ -33,10 +33,12 @@ export interface SiteOptions {
   warnings: PartsProblem[];
 }
 
+/** service.yml as the site uses it: with the branding colours' contrast measured (colorjs.io is loaded here, and only here). */
 export async function readServiceConfig(project: Project): Promise<ServiceConfig> {
   const file = path.join(project.content, 'service.yml');
   const rel = relative(project.root, file);
-  return parseServiceConfig(await readText(file, rel), rel);
+  const [text, { contrastProblems }] = await Promise.all([readText(file, rel), import('../core/content/contrast.ts')]);
+  return parseServiceConfig(text, rel, { contrast: contrastProblems });
 }
 
 /** What the content tree holds: a folder with at least one entry, or canary.yml. */
