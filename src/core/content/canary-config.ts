@@ -7,6 +7,7 @@ import { describeDeceptive, findDeceptiveCharacters } from '../canonical.ts';
 import { see } from '../docs-links.ts';
 import { ContentError } from '../errors.ts';
 import { fingerprint, keyRef, statement } from '../canary/model.ts';
+import { day } from '../policy/model.ts';
 import { parseYaml, validate } from './yaml.ts';
 import { branding, partsList, sitePath } from './site-options.ts';
 import type { ContrastProblem } from './contrast.ts';
@@ -22,6 +23,10 @@ const serviceFields = z.strictObject({
     /** Days between publishing a material policy change and its effective date. */
     noticePeriodDays: z.int().min(0).max(365).describe('days of notice for a material change, 0 to 365, e.g. 30').default(30),
   }).describe('{ noticePeriodDays }').default({ noticePeriodDays: 30 }),
+  transparency: z.strictObject({
+    /** Before the first report: the day it is promised, shown on the transparency page (decision 0022). */
+    firstReportDue: day.describe('the day the first report is promised, YYYY-MM-DD, in quotes: "2027-01-31"').optional(),
+  }).describe('{ firstReportDue? }').optional(),
   feeds: z.strictObject({
     /**
      * The date in every feed entry id (tag:<host>,<date>:…). Set once, never changed:
