@@ -4,9 +4,12 @@
  * links to or loads) with the CSP and scripts on, and records every request, response
  * header, cookie, console message and uncaught error on the way.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
-import { brokenLinks, crawlSite, danglingFragments, recordRequests, settle, type Crawl } from '../helpers/crawl.ts';
+import { brokenLinks, crawlFindings, crawlSite, danglingFragments, recordRequests, serveBuiltSite, settle, type Crawl } from '../helpers/crawl.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
@@ -44,6 +47,25 @@ describe('the whole demo site, crawled in headless Chromium', () => {
       expect(requests.outside.some((o) => o.endsWith('→ http://192.0.2.1/pixel.png'))).toBe(true);
     } finally {
       await context.close();
+    }
+  });
+
+  it('the crawl does find a link out of the base path, a broken link and a dangling fragment (a site made to fail)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'candor-crawl-control-'));
+    await writeFile(
+      path.join(dir, 'index.html'),
+      '<!doctype html><html lang="en"><title>x</title><a href="/elsewhere/">out</a> <a href="/x/gone/">gone</a> <a href="/x/#nowhere">frag</a> <a href="/x/">home</a></html>',
+    );
+    const served = await serveBuiltSite(dir, '/x/');
+    try {
+      const c = crawlSite(browser!.browser!, served);
+      const found = crawlFindings(await c);
+      expect(found['links escaping the base path']).toEqual(['/x/ → /elsewhere/']);
+      expect(found['broken links']).toEqual(['/x/gone/ answers 404; linked from /x/']);
+      expect(found['dangling fragment links']).toEqual(['/x/ links to /x/#nowhere, which has no such id']);
+    } finally {
+      await served.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -399,6 +399,8 @@ describe('headless Chromium on every build, as installed', () => {
     expect(c.status.get(`${origin}/lumen/brand/logo.svg`)).toBe(200);
     expect(c.status.get(`${origin}/lumen/canary/`)).toBe(200);
     expect((await fetch(`${origin}/canary/`)).status).toBe(404);
+    const bare = await fetch(`${origin}/lumen`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([301, '/lumen/']);
     const home = await readFile(site(lumen, 'index.html'), 'utf8');
     expect(home).toContain(`--accent: ${ACCENT}; --background: ${BACKGROUND};`);
     expect(home).toMatch(/<img src="\/lumen\/brand\/logo\.svg" alt="Everything Mail"/);
