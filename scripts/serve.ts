@@ -25,8 +25,18 @@ async function resolveFile(root: string, urlPath: string): Promise<string | null
   return info ? file : null;
 }
 
-async function respond(root: string, url: string, res: http.ServerResponse): Promise<void> {
-  const file = await resolveFile(root, url);
+/**
+ * The site's base path (service.yml `base`, decision 0022): the build's files answer under
+ * it, as a project site's host serves them; anything outside it is a 404, and the base
+ * without its slash redirects to it.
+ */
+async function respond(root: string, base: string, url: string, res: http.ServerResponse): Promise<void> {
+  const pathname = url.split('?')[0]!;
+  if (base !== '/' && pathname === base.slice(0, -1)) {
+    res.writeHead(301, { location: base }).end();
+    return;
+  }
+  const file = pathname.startsWith(base) ? await resolveFile(root, `/${pathname.slice(base.length)}`) : null;
   if (!file) {
     // As static hosts do: the site's own 404 page when it has one.
     const page = await readFile(path.join(root, '404.html')).catch(() => null);
@@ -37,10 +47,11 @@ async function respond(root: string, url: string, res: http.ServerResponse): Pro
   res.end(await readFile(file));
 }
 
-export async function serveStatic(root: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
+export async function serveStatic(root: string, port: number, base = '/'): Promise<{ port: number; close: () => Promise<void> }> {
+  if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`a base path starts and ends with /, not ${base}`);
   // A file that vanishes between lookup and read is a 500, not an unhandled rejection.
   const server = http.createServer((req, res) => {
-    respond(path.resolve(root), req.url ?? '/', res).catch(() => res.writeHead(500, { 'content-type': 'text/plain' }).end('cannot read the file'));
+    respond(path.resolve(root), base, req.url ?? '/', res).catch(() => res.writeHead(500, { 'content-type': 'text/plain' }).end('cannot read the file'));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? server.listen(0, '127.0.0.1', resolve) : reject(error)));

@@ -4,7 +4,7 @@
  * (decision 0023), each checked to exist and to request nothing from another origin.
  */
 import path from 'node:path';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { parseServiceConfig, type ServiceConfig } from '../core/content/canary-config.ts';
 import { siteAddress, siteBase } from '../core/site/base-path.ts';
 import { resolveParts, PART_CONTENT, type ContentTree, type Part, type PartsProblem } from '../core/content/site-options.ts';
@@ -33,18 +33,25 @@ export interface SiteOptions {
   warnings: PartsProblem[];
 }
 
+/** service.yml as the site uses it: with the branding colours' contrast measured (colorjs.io is loaded here, and only here). */
 export async function readServiceConfig(project: Project): Promise<ServiceConfig> {
   const file = path.join(project.content, 'service.yml');
   const rel = relative(project.root, file);
-  return parseServiceConfig(await readText(file, rel), rel);
+  const [text, { contrastProblems }] = await Promise.all([readText(file, rel), import('../core/content/contrast.ts')]);
+  return parseServiceConfig(text, rel, { contrast: contrastProblems });
 }
 
-/** What the content tree holds: a folder with at least one entry, or canary.yml. */
+/**
+ * What the content tree holds: policies/ with a policy in it, canary.yml, and the
+ * transparency/ folder itself. A reports folder is the operator's choice to publish reports
+ * (candor init writes it with a README): until the first report its page says that none has
+ * been published yet (decision 0022), rather than the part vanishing.
+ */
 export async function contentTree(project: Project): Promise<ContentTree> {
   const nonEmpty = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).some((n) => !n.startsWith('.') && n !== 'README.md');
   return {
     policies: await nonEmpty(path.join(project.content, 'policies')),
-    transparency: await nonEmpty(path.join(project.content, 'transparency')),
+    transparency: (await stat(path.join(project.content, 'transparency')).catch(() => undefined))?.isDirectory() ?? false,
     canary: await exists(path.join(project.canary, 'canary.yml')),
   };
 }

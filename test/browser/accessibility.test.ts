@@ -5,18 +5,8 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AXE_TAGS,
-  axeViolations,
-  BUILD_TIMEOUT,
-  htmlPaths,
-  mainPages,
-  requireBrowser,
-  serveDemoSite,
-  startBrowser,
-  type BrowserHandle,
-  type ServedSite,
-} from '../helpers/browser.ts';
+import { axeSite } from '../helpers/crawl.ts';
+import { AXE_TAGS, BUILD_TIMEOUT, mainPages, requireBrowser, serveDemoSite, startBrowser, type BrowserHandle, type ServedSite } from '../helpers/browser.ts';
 
 let browser: BrowserHandle | undefined;
 let site: ServedSite | undefined;
@@ -37,19 +27,9 @@ const TAGS = AXE_TAGS;
 
 describe('axe-core on every page of the demo site', () => {
   it(`finds no violation of ${TAGS.join(', ')}`, { timeout: 120_000 }, async () => {
-    const pages = await htmlPaths(site!.site);
+    const { pages, report } = await axeSite(browser!.browser!, site!);
     // Every template is among them.
     expect(pages).toEqual(expect.arrayContaining(Object.values(await mainPages(site!.site))));
-    const page = await context!.newPage();
-    const report: string[] = [];
-    for (const p of pages) {
-      const res = await page.goto(site!.url(p), { waitUntil: 'load' });
-      expect(res?.status(), p).toBe(200);
-      for (const v of await axeViolations(page)) {
-        for (const n of v.nodes) report.push(`${p} ${v.id} (${v.impact}): ${n.target} ${n.html} — ${v.help}. ${n.summary} [${v.helpUrl.split('?')[0]}]`);
-      }
-    }
-    await page.close();
     expect(report).toEqual([]);
   });
 });

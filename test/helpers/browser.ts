@@ -120,6 +120,8 @@ export function requireBrowser(
 
 export interface ServedSite extends DemoSite {
   origin: string;
+  /** The demo is served at the root (its service.yml has no base). */
+  base: '/';
   /** An absolute URL on the served site. */
   url(pathname: string): string;
   /** Stops the server and deletes the build. */
@@ -136,6 +138,7 @@ export async function serveDemoSite(name: string): Promise<ServedSite> {
     return {
       ...demo,
       origin,
+      base: '/',
       url: (pathname) => new URL(pathname, origin).href,
       close: async () => {
         await server.close();

@@ -62,7 +62,12 @@ describe('candor init asks, with defaults', () => {
     expect(service).toMatchObject({ name: 'My Service', url: 'https://example.org' });
     expect(existsSync(path.join(dir, 'content', 'transparency'))).toBe(true);
     expect(existsSync(path.join(dir, 'content', 'canary'))).toBe(false);
-    expect((await run(['--root', dir, 'check'])).code).toBe(0);
+    // Reports chosen, none yet: a note, not an error (decision 0022); the part is published.
+    const checked = await run(['--root', dir, 'check', '--json']);
+    expect(checked.code, checked.out).toBe(0);
+    expect((JSON.parse(checked.out) as { problems: { level: string; code: string }[] }).problems.map((p) => `${p.level} ${p.code}`)).toEqual([
+      'note REPORTS_NONE_YET',
+    ]);
   });
 
   it('--yes asks nothing', async () => {
@@ -82,6 +87,7 @@ describe('candor init --add', () => {
     const added = await run(['--root', dir, 'init', '--add', 'reports']);
     expect(added.code, added.err).toBe(0);
     expect(existsSync(path.join(dir, 'content', 'transparency', 'README.md'))).toBe(true);
+    expect(added.out).toMatch(/add to content\/service\.yml:\ntransparency:\n {2}firstReportDue: "\d{4}-(01|07)-31"/);
     expect(await readFile(path.join(dir, 'content', 'policies', 'privacy', '1.0.md'), 'utf8')).toBe(policy);
     const again = await run(['--root', dir, 'init', '--add', 'reports']);
     expect(again.code).toBe(64);

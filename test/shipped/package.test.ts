@@ -4,18 +4,22 @@
  * repositories (policies only; policies and reports; everything), and `npx candor check`,
  * `build`, `preview`, `dev` and `init --add` run in them as installed: lib/ emitted by tsc,
  * under node_modules/, never this checkout's source. One `npm ci` (the slow part): the
- * two other repositories link its node_modules/, as a monorepo's would.
+ * two other repositories link its node_modules/, as a monorepo's would. Then headless
+ * Chromium crawls each build (test/helpers/crawl.ts), and a fourth build of the same
+ * content under a base path with a logo and colours, served by `npx candor preview`.
  */
 import { spawn, execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requireBrowser, startBrowser, type BrowserHandle } from '../helpers/browser.ts';
 import { REPO } from '../helpers/candor-bin.ts';
+import { axeSite, crawlFindings, crawlSite, noFindings, serveBuiltSite, type Crawl, type Served } from '../helpers/crawl.ts';
 import { installOffline, lockTo, npmEnv, packCandor, type Packed } from '../helpers/packed.ts';
 import { makeKey } from '../helpers/world.ts';
 
@@ -89,6 +93,7 @@ async function freePort(): Promise<number> {
 }
 
 const site = (root: string, ...rel: string[]) => path.join(root, 'dist', 'site', ...rel);
+const reportsSite = () => path.join(tmp, 'reports-site');
 
 async function treeHashes(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -219,8 +224,9 @@ describe('candor init, as installed', () => {
     expect(await readFile(path.join(repo.policies, 'README.md'), 'utf8')).not.toContain('canary attest');
   });
 
-  it('each repository passes npx candor check at once', async () => {
-    for (const r of Object.values(repo)) expect((await ok(r, ['check'])).out).toContain('All content checks passed.');
+  it('each repository passes npx candor check at once (with reports chosen and none yet, a note says so)', async () => {
+    expect((await ok(repo.policies, ['check'])).out).toContain('All content checks passed.');
+    for (const r of [repo.reports, repo.all]) expect((await ok(r, ['check'])).out.trim()).toMatch(/^NOTE REPORTS_NONE_YET: content\/transparency: /);
   }, 120_000);
 });
 
@@ -249,11 +255,17 @@ describe('candor build, as installed', () => {
     expect(await readFile(site(repo.policies, 'index.html'), 'utf8')).not.toMatch(/href="\/(canary|transparency)\/?"/);
   }, 180_000);
 
-  it('policies and reports: no canary page, --out honoured', async () => {
-    const out = path.join(tmp, 'reports-site');
-    await ok(repo.reports, ['report', 'new', '2026-h2']);
+  it('policies and reports, straight from init: a transparency page saying no report yet, no canary page, --out honoured', async () => {
+    const out = reportsSite();
     await ok(repo.reports, ['build', '--out', out]);
-    expect(existsSync(path.join(out, 'transparency', 'index.html'))).toBe(true);
+    // init on 2026-12-01 promised the first report (2026-h2) a month after the half-year.
+    expect(await readFile(path.join(out, 'transparency', 'index.html'), 'utf8')).toMatch(
+      /No report has been published yet\.\s+The first is due by <time datetime="2027-01-31"[^>]*>2027-01-31<\/time>\./,
+    );
+    const home = await readFile(path.join(out, 'index.html'), 'utf8');
+    expect(home).toContain('No transparency report has been published yet.');
+    expect(home).toMatch(/<a href="\/transparency\/"[^>]*>\s*Transparency\s*<\/a>/);
+    expect(home).not.toMatch(/All 0 reports/);
     expect(existsSync(path.join(out, 'canary', 'index.html'))).toBe(false);
   }, 180_000);
 });
@@ -303,9 +315,105 @@ describe('candor init --add, as installed', () => {
     expect([...after.keys()].filter((f) => !before.has(f)).sort()).toEqual(
       expect.arrayContaining(['.github/workflows/watchdog.yml', 'content/canary/canary.yml', 'content/canary/statements.yml']),
     );
-    // The report started above is still unsigned: a warning, and nothing else.
-    expect((await ok(repo.reports, ['check'])).out.split('\n').filter((l) => /^(ERROR|WARNING) /.test(l))).toEqual([
-      expect.stringMatching(/^WARNING REPORT_UNSIGNED: content\/transparency\/2026-h2\.json\.asc: /),
+    // No report yet: a note, and nothing else.
+    expect((await ok(repo.reports, ['check'])).out.split('\n').filter((l) => /^(ERROR|WARNING|NOTE) /.test(l))).toEqual([
+      expect.stringMatching(/^NOTE REPORTS_NONE_YET: content\/transparency: /),
     ]);
   }, 120_000);
+});
+
+// ------------------------------------------------------------------ the crawl
+
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="32" viewBox="0 0 96 32"><title>Lumen</title><rect width="96" height="32" fill="#7a2e8c"/></svg>\n';
+const ACCENT = '#7a2e8c';
+const BACKGROUND = '#fffdf7';
+
+/**
+ * The everything repository again, as an operator would move it to a GitHub Pages project
+ * site: base /lumen/, a logo and accent colours. Its own folder (content/ and keys/ copied,
+ * node_modules/ linked), built and then served by `npx candor preview`.
+ */
+async function lumenRepository(): Promise<string> {
+  const root = path.join(tmp, 'lumen');
+  await mkdir(root);
+  for (const f of ['content', 'keys', 'package.json']) await cp(path.join(repo.all, f), path.join(root, f), { recursive: true });
+  await symlink(path.join(repo.policies, 'node_modules'), path.join(root, 'node_modules'));
+  await mkdir(path.join(root, 'content', 'branding'));
+  await writeFile(path.join(root, 'content', 'branding', 'logo.svg'), LOGO);
+  const service = path.join(root, 'content', 'service.yml');
+  await writeFile(
+    service,
+    `${await readFile(service, 'utf8')}base: /lumen/\nbranding:\n  logo: branding/logo.svg\n  colors: { accent: "${ACCENT}", background: "${BACKGROUND}" }\n`,
+  );
+  return root;
+}
+
+describe('headless Chromium on every build, as installed', () => {
+  let browser: BrowserHandle;
+  let lumen: string;
+  let preview: { stop: () => void } | undefined;
+  const served: { name: string; site: Served & { close?: () => Promise<void> } }[] = [];
+  const crawls = new Map<string, Crawl>();
+
+  beforeAll(async () => {
+    [browser, lumen] = await Promise.all([startBrowser(), lumenRepository()]);
+    if (!browser.browser) return; // beforeEach says why: skipped locally, a failure in CI
+    await ok(lumen, ['build']);
+    const s = await server(lumen, ['preview', '--port', '0'], /at (http:\/\/127\.0\.0\.1:\d+)(\/lumen\/)\n/);
+    preview = s;
+    const [origin, base] = [s.match[1]!, s.match[2]!];
+    served.push(
+      { name: 'policies only', site: await serveBuiltSite(site(repo.policies), '/') },
+      { name: 'policies and reports', site: await serveBuiltSite(reportsSite(), '/') },
+      { name: 'everything', site: await serveBuiltSite(site(repo.all), '/') },
+      {
+        name: 'everything under /lumen/, branded',
+        site: { site: site(lumen), origin, base, url: (p) => new URL(`${base}${p.replace(/^\//, '')}`, origin).href },
+      },
+    );
+    for (const { name, site: s } of served) {
+      const c = await crawlSite(browser.browser, s);
+      crawls.set(name, c);
+      console.log(`crawl of ${name}: ${c.ids.size} pages, ${c.status.size} URLs, ${c.requests.local.length} requests, all on 127.0.0.1`);
+    }
+  }, 600_000);
+  beforeEach((ctx) => requireBrowser(ctx, browser));
+  afterAll(async () => {
+    preview?.stop();
+    for (const s of served) await s.site.close?.();
+    await browser?.close();
+  });
+
+  it('each site: no request leaves the machine, no cookie, no console error, no broken link, no link out of the base, no inline script', () => {
+    expect(crawls.size).toBe(4);
+    for (const [name, c] of crawls) {
+      expect(crawlFindings(c), name).toEqual(noFindings(c));
+      // Every page of the build was visited, and more than the pages (feeds, keys, JSON).
+      expect(c.ids.size, name).toBeGreaterThanOrEqual(4);
+      expect(c.status.size, name).toBeGreaterThan(c.ids.size);
+    }
+  });
+
+  it('the site under /lumen/ is crawled there, through candor preview, with its logo and colours', async () => {
+    const c = crawls.get('everything under /lumen/, branded')!;
+    const { origin } = served[3]!.site;
+    expect([...c.status.keys()].filter((u) => !u.startsWith(`${origin}/lumen/`))).toEqual([]);
+    expect(c.status.get(`${origin}/lumen/brand/logo.svg`)).toBe(200);
+    expect(c.status.get(`${origin}/lumen/canary/`)).toBe(200);
+    expect((await fetch(`${origin}/canary/`)).status).toBe(404);
+    const bare = await fetch(`${origin}/lumen`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([301, '/lumen/']);
+    const home = await readFile(site(lumen, 'index.html'), 'utf8');
+    expect(home).toContain(`--accent: ${ACCENT}; --background: ${BACKGROUND};`);
+    expect(home).toMatch(/<img src="\/lumen\/brand\/logo\.svg" alt="Everything Mail"/);
+  });
+
+  it('axe-core finds no WCAG 2.x A/AA or best-practice violation on any page of any of them', async () => {
+    for (const { name, site: s } of served) {
+      const { pages, report } = await axeSite(browser.browser!, s);
+      expect(pages.length, name).toBeGreaterThanOrEqual(4);
+      expect(report, name).toEqual([]);
+    }
+  }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkReports } from '../../src/core/report/checks.ts';
+import { checkReports, firstReportProblems } from '../../src/core/report/checks.ts';
 import type { Report } from '../../src/core/report/model.ts';
-import { addDays } from '../../src/core/report/period.ts';
+import { addDays, firstReportDue } from '../../src/core/report/period.ts';
 import { fixtureReports, report, type ReportSpec } from '../helpers/report.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -138,5 +138,35 @@ describe('a report that does not parse causes no second error', () => {
     const problems = checkReports(withoutMiddle, { now: new Date('2030-01-01T00:00:00Z'), unreadable: [`content/${reports[1]!.path}`] });
     expect(problems.map((p) => p.code)).not.toContain('PERIOD_GAP');
     expect(problems.filter((p) => p.code === 'PERIODS_NOT_CHECKED')).toEqual([expect.objectContaining({ level: 'note', file: `content/${reports[1]!.path}` })]);
+  });
+});
+
+describe('before the first report (decision 0022)', () => {
+  const line = (p: { level: string; code: string; file: string; field?: string; message: string; hint?: string }) =>
+    `${p.level} ${p.code} ${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message} | ${p.hint}`;
+
+  it('without a promised day: a note, and the half-year we are in to start', () => {
+    expect(firstReportProblems(undefined, new Date('2026-12-01T09:00:00Z')).map(line)).toEqual([
+      'note REPORTS_NONE_YET content/transparency: no report published yet: the transparency page says so until the first | Start it with candor report new 2026-h2 (docs/content.md#transparency-reports).',
+    ]);
+    expect(firstReportProblems(undefined, new Date('2027-03-01T00:00:00Z'))[0]!.hint).toContain('candor report new 2027-h1');
+  });
+
+  it('with a promised day: a note with the days left up to that day, a warning from the day after', () => {
+    const at = (day: string) => firstReportProblems('2027-01-31', new Date(`${day}T12:00:00Z`)).map(line);
+    expect(at('2026-12-01')).toEqual([
+      'note REPORTS_NONE_YET content/transparency: no report published yet; the first is due 2027-01-31, in 61 days (the transparency page says so) | Start it with candor report new 2026-h2 (docs/content.md#transparency-reports).',
+    ]);
+    expect(at('2027-01-31')[0]).toMatch(/^note REPORTS_NONE_YET .* in 0 days/);
+    expect(at('2027-02-01')).toEqual([
+      'warning REPORT_OVERDUE content/service.yml transparency.firstReportDue: the first report was due 2027-01-31, 1 days ago, and none is published | Start it with candor report new 2026-h2 (docs/content.md#transparency-reports).',
+    ]);
+  });
+
+  it('candor init promises the first report a month after the half-year it is started in', () => {
+    expect(firstReportDue('2026-01-01')).toBe('2026-07-31');
+    expect(firstReportDue('2026-06-30')).toBe('2026-07-31');
+    expect(firstReportDue('2026-07-01')).toBe('2027-01-31');
+    expect(firstReportDue('2026-12-31')).toBe('2027-01-31');
   });
 });

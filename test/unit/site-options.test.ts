@@ -1,6 +1,7 @@
 /** The pure parts of service.yml's site options: parts, contrast (WCAG 2.1 AA) and the base path. */
 import { describe, expect, it } from 'vitest';
-import { AA_RATIO, contrastProblems, contrastRatio, DEFAULT_COLOURS, resolveParts } from '../../src/core/content/site-options.ts';
+import { AA_RATIO, contrastProblems, contrastRatio } from '../../src/core/content/contrast.ts';
+import { DEFAULT_COLOURS, resolveParts } from '../../src/core/content/site-options.ts';
 import { siteAddress, siteBase, underBase } from '../../src/core/site/base-path.ts';
 
 const tree = (policies: boolean, transparency: boolean, canary: boolean) => ({ policies, transparency, canary });

@@ -7,7 +7,7 @@ import type { Problem as PolicyProblem } from '../../core/policy/problems.ts';
 import { filesAtRef } from '../../io/git.ts';
 import { readPolicies } from '../../io/read-policies.ts';
 import { readReports, reportsDir } from '../../io/read-reports.ts';
-import { checkReports, reportHistoryProblems } from '../../core/report/checks.ts';
+import { checkReports, firstReportProblems, reportHistoryProblems } from '../../core/report/checks.ts';
 import { reportToJson } from '../../core/report/export.ts';
 import { verifyReportJson } from '../../core/report/signature.ts';
 import type * as openpgp from 'openpgp';
@@ -196,10 +196,18 @@ function reportSigners(content: CanaryContent | undefined, hasCanary: boolean): 
   };
 }
 
-async function reportProblems(ctx: Context, since: string | undefined, files: KeyFile[] | undefined, signers: ReportSigners): Promise<Problem[]> {
+async function reportProblems(
+  ctx: Context,
+  since: string | undefined,
+  files: KeyFile[] | undefined,
+  signers: ReportSigners,
+  firstReportDue: string | undefined,
+): Promise<Problem[]> {
   const set = await readReports(ctx.project);
   const unreadable = [...new Set(set.problems.filter((p) => p.level === 'error').map((p) => p.file))];
   const all = [...set.problems, ...checkReports(set.reports, { now: ctx.now, unreadable })];
+  // A new service has chosen to publish reports and has none yet: the page says so, and when the first is due.
+  if (set.reports.length === 0 && set.problems.length === 0) all.push(...firstReportProblems(firstReportDue, ctx.now));
   const published = await filesAtRef(
     ctx.project.root,
     since ?? 'HEAD',
@@ -314,7 +322,8 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
       problems.push(...(await currencyProblems(ctx, content)));
     });
   if (has('policies')) problems.push(...(await policyProblems(ctx, opts.since, service?.policies.noticePeriodDays ?? 30)));
-  if (has('transparency')) problems.push(...(await reportProblems(ctx, opts.since, files, reportSigners(content, has('canary')))));
+  if (has('transparency'))
+    problems.push(...(await reportProblems(ctx, opts.since, files, reportSigners(content, has('canary')), service?.transparency?.firstReportDue)));
   problems.push(...(await secretProblems(ctx, problems)));
   return problems;
 }

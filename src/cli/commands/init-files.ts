@@ -3,9 +3,16 @@
  * passes `candor check` as written; the comments say what to change.
  */
 import { stringify } from 'yaml';
+import { firstReportDue } from '../../core/report/period.ts';
 import type { Answers } from './init.ts';
 
 const yamlText = (value: string): string => stringify(value, { lineWidth: 0 }).trimEnd();
+
+const firstReportBlock = (today: string) => `transparency:
+  # The day the first transparency report is promised: the transparency page says so, and
+  # candor check warns once it has passed with no report. Ignored once a report exists.
+  firstReportDue: "${firstReportDue(today)}"
+`;
 
 export function serviceFile(a: Answers): string {
   return `# Your service, as the site names it (docs/content.md, "Service").
@@ -18,7 +25,7 @@ url: ${a.url}
 policies:
   # Days between publishing a material change and the day it takes effect.
   noticePeriodDays: 30
-# /.well-known/security.txt (RFC 9116), signed at publication by the CI key:
+${a.parts.includes('reports') ? firstReportBlock(a.today) : ''}# /.well-known/security.txt (RFC 9116), signed at publication by the CI key:
 # security:
 #   contact:
 #     - mailto:security@example.org

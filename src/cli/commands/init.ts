@@ -13,6 +13,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../../core/errors.ts';
+import { firstReportDue } from '../../core/report/period.ts';
 import { describeKey, fingerprintOf, readKeys } from '../../core/pgp/keys.ts';
 import { readText } from '../../io/files.ts';
 import { PACKAGE_ROOT, type PackageInfo } from '../../io/package-root.ts';
@@ -319,6 +320,11 @@ export function initCommand(program: Command, ctx: () => Context, done: (code: n
       const written = flags.add ? await add(target, parseParts(flags.add, '--add')[0]!, flags, c) : await init(target, flags, c);
       c.io.out(`Wrote ${written.length} files in ${shown(path.resolve(target))}:\n${written.map((f) => `  ${f}`).join('\n')}`);
       if (!flags.add) c.io.out(`\nNext: cd ${shown(path.resolve(target))} && npm install && npx candor check && npx candor build`);
+      // --add never edits service.yml: the promise of a first report is the operator's to add.
+      else if (flags.add === 'reports')
+        c.io.out(
+          `\nThe transparency page says that no report is published yet. To say by when the first is due, add to content/service.yml:\ntransparency:\n  firstReportDue: "${firstReportDue(c.now.toISOString().slice(0, 10))}"`,
+        );
       done(EXIT.ok);
     });
 }

@@ -65,6 +65,18 @@ async function requireBuilt(site: string): Promise<void> {
     });
 }
 
+/**
+ * The path the site was built for (service.yml `base`), served as a project site's host
+ * serves it: a site built for /lumen/ links to /lumen/…, so it must answer there. A folder
+ * without content/service.yml (a site built elsewhere, --out) is served at the root.
+ */
+async function previewBase(ctx: Context): Promise<string> {
+  const file = path.join(ctx.project.content, 'service.yml');
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return '/';
+  const [{ readServiceConfig }, { siteBase }] = await Promise.all([import('../../io/site-options.ts'), import('../../core/site/base-path.ts')]);
+  return siteBase(await readServiceConfig(ctx.project));
+}
+
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535)
@@ -100,7 +112,7 @@ export function siteCommands(program: Command, ctx: () => Context, done: (code: 
 
   program
     .command('preview')
-    .description('serve a built site on 127.0.0.1 and print its URL (Ctrl+C stops it)')
+    .description("serve a built site on 127.0.0.1, under service.yml's base, and print its URL (Ctrl+C stops it)")
     .option('--out <dir>', 'the built site (default: ROOT/dist/site, or $CANDOR_SITE_OUT)')
     .option('--port <n>', 'the port; 0 takes any free one', '4321')
     .action(async (flags: { out?: string; port: string }) => {
@@ -108,9 +120,10 @@ export function siteCommands(program: Command, ctx: () => Context, done: (code: 
       const port = parsePort(flags.port);
       const site = outDir(c, flags.out);
       await requireBuilt(site);
+      const base = await previewBase(c);
       const { serveStatic } = await import('../../../scripts/serve.ts');
-      const server = await serveStatic(site, port);
-      c.io.out(`Serving ${shown(site)} at http://127.0.0.1:${server.port}/`);
+      const server = await serveStatic(site, port, base);
+      c.io.out(`Serving ${shown(site)} at http://127.0.0.1:${server.port}${base}`);
       await untilStopped();
       await server.close();
       done(EXIT.ok);

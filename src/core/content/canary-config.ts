@@ -7,10 +7,12 @@ import { describeDeceptive, findDeceptiveCharacters } from '../canonical.ts';
 import { see } from '../docs-links.ts';
 import { ContentError } from '../errors.ts';
 import { fingerprint, keyRef, statement } from '../canary/model.ts';
+import { day } from '../policy/model.ts';
 import { parseYaml, validate } from './yaml.ts';
-import { branding, contrastProblems, partsList, sitePath } from './site-options.ts';
+import { branding, partsList, sitePath } from './site-options.ts';
+import type { ContrastProblem } from './contrast.ts';
 
-export const serviceConfig = z.strictObject({
+const serviceFields = z.strictObject({
   /** The service's public name, as readers know it. */
   name: z.string().min(1).describe('the service\'s public name, e.g. Lumen Mail'),
   /** The address of the published site; the canary names it. */
@@ -21,6 +23,10 @@ export const serviceConfig = z.strictObject({
     /** Days between publishing a material policy change and its effective date. */
     noticePeriodDays: z.int().min(0).max(365).describe('days of notice for a material change, 0 to 365, e.g. 30').default(30),
   }).describe('{ noticePeriodDays }').default({ noticePeriodDays: 30 }),
+  transparency: z.strictObject({
+    /** Before the first report: the day it is promised, shown on the transparency page (decision 0022). */
+    firstReportDue: day.describe('the day the first report is promised, YYYY-MM-DD, in quotes: "2027-01-31"').optional(),
+  }).describe('{ firstReportDue? }').optional(),
   feeds: z.strictObject({
     /**
      * The date in every feed entry id (tag:<host>,<date>:…). Set once, never changed:
@@ -49,18 +55,27 @@ export const serviceConfig = z.strictObject({
   parts: partsList.optional(),
   /** Name, logo, colours, footer links, style sheet and component overrides (decision 0023). */
   branding: branding.optional(),
-}).superRefine((s, ctx) => {
-  const urlPath = URL.parse(s.url)?.pathname ?? '/';
-  if (s.base !== undefined && urlPath !== '/' && urlPath.replace(/\/?$/, '/') !== s.base) {
-    ctx.addIssue({ code: 'custom', path: ['base'], message: `the path of url (${urlPath}), or leave url at the host and give the path here`, params: { summary: 'differs from the path of url', specific: true } });
-  }
-  if (s.parts && new Set(s.parts).size !== s.parts.length) {
-    ctx.addIssue({ code: 'custom', path: ['parts'], message: 'each part once', params: { summary: 'a part listed twice', specific: true } });
-  }
-  for (const p of contrastProblems(s.branding?.colors)) {
-    ctx.addIssue({ code: 'custom', path: ['branding', ...p.field.split('.')], message: `a colour with a contrast of at least 4.5:1: ${p.message}`, params: { summary: 'too little contrast (WCAG AA)', specific: true } });
-  }
 });
+
+/** Measures the branding colours (./contrast.ts): given only by what checks or renders the site. */
+export type ContrastCheck = (colors: { accent?: string | undefined; background?: string | undefined } | undefined) => ContrastProblem[];
+
+/** service.yml's schema; with `contrast`, colours below WCAG AA are refused with their measured ratio. */
+function serviceSchema(contrast?: ContrastCheck) {
+  return serviceFields.superRefine((s, ctx) => {
+    const urlPath = URL.parse(s.url)?.pathname ?? '/';
+    if (s.base !== undefined && urlPath !== '/' && urlPath.replace(/\/?$/, '/') !== s.base) {
+      ctx.addIssue({ code: 'custom', path: ['base'], message: `the path of url (${urlPath}), or leave url at the host and give the path here`, params: { summary: 'differs from the path of url', specific: true } });
+    }
+    if (s.parts && new Set(s.parts).size !== s.parts.length) {
+      ctx.addIssue({ code: 'custom', path: ['parts'], message: 'each part once', params: { summary: 'a part listed twice', specific: true } });
+    }
+    for (const p of contrast?.(s.branding?.colors) ?? []) {
+      ctx.addIssue({ code: 'custom', path: ['branding', ...p.field.split('.')], message: `a colour with a contrast of at least 4.5:1: ${p.message}`, params: { summary: 'too little contrast (WCAG AA)', specific: true } });
+    }
+  });
+}
+export const serviceConfig = serviceSchema();
 export type ServiceConfig = z.infer<typeof serviceConfig>;
 
 const explorer = z.strictObject({
@@ -137,8 +152,13 @@ export type CanaryConfig = z.infer<typeof canaryConfig>;
 
 export const statementsFile = z.strictObject({ statements: z.array(statement).min(1).describe('a list of { id, text }') });
 
-export function parseServiceConfig(text: string, file: string): ServiceConfig {
-  return validate(serviceConfig, parseYaml(text, file), file, { hint: see('service'), source: text });
+/**
+ * service.yml, validated. The colours' contrast is measured only when `contrast` is given
+ * (check, build, dev: src/io/site-options.ts), so that the other commands never load
+ * colorjs.io; they do not use the colours.
+ */
+export function parseServiceConfig(text: string, file: string, opts: { contrast?: ContrastCheck } = {}): ServiceConfig {
+  return validate(opts.contrast ? serviceSchema(opts.contrast) : serviceConfig, parseYaml(text, file), file, { hint: see('service'), source: text });
 }
 
 export function parseCanaryConfig(text: string, file: string): CanaryConfig {

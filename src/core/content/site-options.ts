@@ -3,7 +3,6 @@
  * site is served under, and its branding (decisions 0022 and 0023). Pure: the files named
  * here are checked for existence and content by src/io/site-options.ts.
  */
-import Color from 'colorjs.io';
 import { z } from 'zod';
 
 export const PARTS = ['policies', 'transparency', 'canary'] as const;
@@ -77,48 +76,8 @@ export const branding = z
   .describe('{ logo?, logoAlt?, colors?, links?, stylesheet?, components? }');
 export type Branding = z.infer<typeof branding>;
 
-/** Candor's own colours (src/site/layouts/Base.astro). */
+/** Candor's own colours (src/site/layouts/Base.astro); their contrast is measured in ./contrast.ts. */
 export const DEFAULT_COLOURS = { accent: '#0645ad', background: '#ffffff', text: '#1a1a1a' } as const;
-/** The light surfaces links also sit on: code blocks and notices. */
-const SURFACES = { 'code blocks (#f4f4f4)': '#f4f4f4', 'notices (#fff8e6)': '#fff8e6' } as const;
-/** WCAG 2.x AA for normal text. */
-export const AA_RATIO = 4.5;
-
-/** The WCAG 2.1 contrast ratio of two colours, from 1 to 21. */
-export function contrastRatio(a: string, b: string): number {
-  return new Color(a).contrast(new Color(b), 'WCAG21');
-}
-
-export interface ContrastProblem {
-  field: 'colors.accent' | 'colors.background';
-  message: string;
-}
-
-const ratioText = (r: number): string => `${(Math.floor(r * 100) / 100).toFixed(2)}:1`;
-
-/**
- * Every colour pair a reader sees that falls below AA: the text on the background, and
- * links (the accent) on the background and on the light surfaces. Measured, not guessed.
- */
-export function contrastProblems(colors: { accent?: string | undefined; background?: string | undefined } | undefined): ContrastProblem[] {
-  const accent = colors?.accent ?? DEFAULT_COLOURS.accent;
-  const background = colors?.background ?? DEFAULT_COLOURS.background;
-  const problems: ContrastProblem[] = [];
-  const text = contrastRatio(DEFAULT_COLOURS.text, background);
-  if (text < AA_RATIO)
-    problems.push({
-      field: 'colors.background',
-      message: `the text (${DEFAULT_COLOURS.text}) on ${background} has a contrast of ${ratioText(text)}; WCAG AA needs ${AA_RATIO}:1`,
-    });
-  const surfaces: [string, string][] = [[`the background (${background})`, background], ...Object.entries(SURFACES)];
-  const low = surfaces.map(([name, colour]) => [name, contrastRatio(accent, colour)] as const).filter(([, r]) => r < AA_RATIO);
-  if (low.length > 0 && colors?.accent !== undefined)
-    problems.push({
-      field: 'colors.accent',
-      message: `links in ${accent} have a contrast of ${low.map(([name, r]) => `${ratioText(r)} on ${name}`).join(', ')}; WCAG AA needs ${AA_RATIO}:1`,
-    });
-  return problems;
-}
 
 /** What the content tree holds, as src/io/site-options.ts found it. */
 export interface ContentTree {

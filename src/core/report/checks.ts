@@ -207,3 +207,39 @@ export function checkReports(reports: Report[], opts: ReportCheckOptions): Probl
         ];
   return [...perReport, ...sequence, ...(latest ? dueProblems(latest, opts) : [])];
 }
+
+/** The half-year the first report covers: the one ending before its due day, else the one we are in. */
+function firstPeriod(due: string | undefined, now: Date): string {
+  const [year, month] = due ? [Number(due.slice(0, 4)), Number(due.slice(5, 7))] : [now.getUTCFullYear(), now.getUTCMonth() + 1];
+  if (!due) return `${year}-h${month <= 6 ? 1 : 2}`;
+  return month <= 6 ? `${year - 1}-h2` : `${year}-h1`;
+}
+
+/**
+ * Reports chosen and none written yet (decision 0022): a note while the first is not due
+ * (with its day when service.yml promises one), a warning once that day has passed.
+ */
+export function firstReportProblems(firstReportDue: string | undefined, now: Date): Problem[] {
+  const hint = `Start it with candor report new ${firstPeriod(firstReportDue, now)} (docs/content.md#transparency-reports).`;
+  if (firstReportDue === undefined)
+    return [problem('note', 'REPORTS_NONE_YET', 'content/transparency', 'no report published yet: the transparency page says so until the first', { hint })];
+  const left = daysBetween(now.toISOString().slice(0, 10), firstReportDue);
+  if (left < 0)
+    return [
+      problem('warning', 'REPORT_OVERDUE', 'content/service.yml', `the first report was due ${firstReportDue}, ${-left} days ago, and none is published`, {
+        field: 'transparency.firstReportDue',
+        hint,
+      }),
+    ];
+  return [
+    problem(
+      'note',
+      'REPORTS_NONE_YET',
+      'content/transparency',
+      `no report published yet; the first is due ${firstReportDue}, in ${left} days (the transparency page says so)`,
+      {
+        hint,
+      },
+    ),
+  ];
+}

@@ -52,3 +52,13 @@ export function periodOfStem(stem: string, cadence: Cadence): Period | undefined
   // Built as text, not with Date.UTC, which maps years 0-99 to 1900-1999.
   return { start: `${year}-${pad(first)}-01`, end: `${year}-${pad(last)}-${pad(LAST_DAY[last]!)}` };
 }
+
+/**
+ * The first report covers the half-year we are in and is due a month after it ends, the
+ * convention of `candor report new` for the next one (src/cli/commands/report.ts). candor
+ * init writes it into service.yml (transparency.firstReportDue).
+ */
+export function firstReportDue(today: string): string {
+  const year = Number(today.slice(0, 4));
+  return Number(today.slice(5, 7)) <= 6 ? `${year}-07-31` : `${year + 1}-01-31`;
+}
