@@ -319,7 +319,9 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
         });
         const body = s.gh.api.comments.find((c) => c.issue === number)?.body ?? '';
         if (check.conclusion !== 'failure' || comment?.conclusion !== 'success' || !/❌ 10 days between publication/.test(body))
-          throw new Error(`the rejected pull request was not rejected with its reason: ${check.conclusion}\n${body.slice(0, 2000)}`);
+          throw new Error(
+            `the rejected pull request was not rejected with its reason: pr-check ${check.conclusion}, pr-comment ${comment?.conclusion ?? 'none'}\n${body.slice(0, 2000)}\n${comment?.log().slice(-3000) ?? check.log().slice(-3000)}`,
+          );
         notes.push(`rejected pull request #${number}: ${/❌ \d+ days between publication[^<|\n]*/.exec(body)![0]}`);
         s.gh.closePullRequest(number);
       });
