@@ -10,6 +10,7 @@
  *   /policies/<policy>/compare/<a>...<b>/
  */
 import type { Token } from 'markdown-it';
+import { readableDay } from '../dates.ts';
 import { markdown } from '../markdown.ts';
 import { currentVersion, upcomingVersions } from './changelog.ts';
 import { safeHref } from './diff/render-inline.ts';
@@ -194,14 +195,8 @@ const CHANGE_WORDS: Record<PolicyVersion['change'], string> = {
 
 export const changeClassText = (change: PolicyVersion['change']): string => CHANGE_WORDS[change];
 
-// One formatter for the whole build: making one per call cost ~0.1 ms, and a long policy
-// history formats tens of thousands of dates (npm run bench).
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "15 January 2027" from "2027-01-15", in UTC like every date of the project. */
-export function longDate(day: string): string {
-  return LONG_DATE.format(new Date(`${day}T00:00:00Z`));
-}
+/** "15 January 2027" from "2027-01-15": the site's one date formatter (src/core/dates.ts). */
+export const longDate = readableDay;
 
 /** How many versions either side of the shown one a version page lists. */
 export const VERSION_NAV_RADIUS = 5;
