@@ -11,6 +11,7 @@
  */
 import type { Token } from 'markdown-it';
 import { readableDay } from '../dates.ts';
+import { escapeHtml } from '../escape.ts';
 import { markdown } from '../markdown.ts';
 import { currentVersion, upcomingVersions } from './changelog.ts';
 import { safeHref } from './diff/render-inline.ts';
@@ -128,7 +129,48 @@ export function renderPolicyBody(body: string): string {
   const levels = tokens.filter((t) => t.type === 'heading_open').map((t) => Number(t.tag.slice(1)));
   const shift = levels.length === 0 ? 0 : Math.max(0, 2 - Math.min(...levels));
   if (shift > 0) for (const t of tokens) shiftHeading(t, shift);
-  return markdown.renderer.render(tokens, markdown.options, env);
+  return scrollingTables(markdown.renderer.render(tokens, markdown.options, env), tableLabels(tokens));
+}
+
+/** An inline token's text as read aloud: its words and code, without the Markdown marks. */
+const plain = (t: Token): string =>
+  (t.children ?? [])
+    .filter((c) => c.type === 'text' || c.type === 'code_inline')
+    .map((c) => c.content)
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** Each table's name for its scrolling region: "Table: Company, What it does for us", numbered when two would be the same. */
+function tableLabels(tokens: Token[]): string[] {
+  const labels: string[] = [];
+  let heads: string[] | null = null;
+  let inHead = false;
+  for (const t of tokens) {
+    if (t.type === 'table_open') heads = [];
+    else if (t.type === 'thead_open') inHead = true;
+    else if (t.type === 'thead_close') inHead = false;
+    else if (t.type === 'inline' && inHead && heads) heads.push(plain(t));
+    else if (t.type === 'table_close' && heads) {
+      const base = `Table: ${heads.filter((h) => h !== '').join(', ')}`.slice(0, 120);
+      const same = labels.filter((l) => l === base || l.startsWith(`${base} (`)).length;
+      labels.push(same === 0 ? base : `${base} (${same + 1})`);
+      heads = null;
+    }
+  }
+  return labels;
+}
+
+/**
+ * A table in a policy keeps its words whole, so on a phone it may be wider than the page:
+ * it scrolls sideways in a region that a keyboard can focus and a screen reader names.
+ * With html: false, no `<table>` in the output comes from the policy's own text.
+ */
+function scrollingTables(html: string, labels: string[]): string {
+  let n = 0;
+  return html
+    .replace(/<table>/g, () => `<div class="table-scroll" role="region" tabindex="0" aria-label="${escapeHtml(labels[n++] ?? 'Table')}"><table>`)
+    .replace(/<\/table>/g, '</table></div>');
 }
 
 function shiftHeading(t: Token, shift: number): void {
