@@ -4,6 +4,7 @@
  * then the attestation's expiry), with unpinned keys, and tampered on the server. The
  * verifier (openpgp.js) is fetched only when the button is pressed, from this origin.
  */
+import { readableInstant } from '../../src/core/dates.ts';
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -115,7 +116,7 @@ describe('verify in this browser', () => {
     expect({ verdict: here.verdict, reasons: here.reasons }).toEqual(there);
     const note = here.page.locator('[data-expired-note]');
     expect(await note.isVisible()).toBe(true);
-    expect(await note.innerText()).toContain(`heartbeat ${heartbeat.sequence} expired ${heartbeat.expires}`);
+    expect(await note.innerText()).toContain(`heartbeat ${heartbeat.sequence} expired ${readableInstant(heartbeat.expires)}`);
     expect(await here.page.locator('[data-canary-status]').getAttribute('class')).toBe('status bad');
     // The build said ALIVE; the page now says STALE.
     expect(await here.page.locator('[data-verdict-at-build]').innerText()).toBe(

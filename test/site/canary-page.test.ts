@@ -2,6 +2,7 @@
  * The /canary/ page of the built site, for a throwaway project with a published
  * attestation and heartbeat, built once.
  */
+import { readableInstant } from '../../src/core/dates.ts';
 import path from 'node:path';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describe('the canary page', () => {
     const html = await read('canary/index.html');
     const { data } = await readArchived<AttestationData>(path.join(site, 'canary.txt'), site);
     expect(html).toContain(`<dt>Sequence</dt><dd>${data.sequence}</dd>`);
-    expect(html).toContain(`<time datetime="${data.expires}">${data.expires}</time>`);
+    expect(html).toContain(`<time datetime="${data.expires}">${readableInstant(data.expires)}</time>`);
     expect(data.statements.length).toBeGreaterThan(0);
     for (const st of data.statements) expect(html).toContain(`<code>${st.id}</code>`);
     const fprs = p.signers.map((s) => s.ref.fingerprint);

@@ -321,6 +321,15 @@ describe('policy page helpers', () => {
     expect(renderPolicyBody('<b>x</b> [a](javascript:alert(1))')).toBe('<p>&lt;b&gt;x&lt;/b&gt; [a](javascript:alert(1))</p>\n');
   });
 
+  it("wraps a policy's tables in a named, focusable region that scrolls sideways; text cannot open one", () => {
+    const table = '| **Company** | What it <b>gets</b> |\n| --- | --- |\n| Basalt | all data |\n';
+    const html = renderPolicyBody(`${table}\n${table}\nA &lt;table> or <table> in text.\n`);
+    const regions = [...html.matchAll(/<div class="table-scroll" role="region" tabindex="0" aria-label="([^"]*)"><table>/g)].map((m) => m[1]);
+    expect(regions).toEqual(['Table: Company, What it &#60;b&#62;gets&#60;/b&#62;', 'Table: Company, What it &#60;b&#62;gets&#60;/b&#62; (2)']);
+    expect(html.match(/<\/table><\/div>/g)).toHaveLength(2);
+    expect(html).toContain('<p>A &lt;table&gt; or &lt;table&gt; in text.</p>');
+  });
+
   it('fact rows: an empty list is "none", a missing one "not stated", an unsafe contact URL no link', () => {
     const rows = factRows({ trackers: [], contact: { url: 'javascript:alert(1)' } });
     expect(rows.find((r) => r.label === 'Trackers')).toEqual({ label: 'Trackers', items: [] });

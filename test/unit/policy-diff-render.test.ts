@@ -10,7 +10,17 @@ const EDITED = diffPolicies(BASE, BASE.replace('45', '30'));
 /** A diff with one added paragraph made of the given tokens (as a pull request could produce). */
 function added(tokens: PolicyDiff['hunks'][number]['ops'][number]['tokens']): PolicyDiff {
   return {
-    hunks: [{ kind: 'added', section: ['Evil <b>'], blockKind: 'paragraph', shape: { kind: 'paragraph' }, bIndex: 0, ops: [{ op: 'insert', tokens }] }],
+    hunks: [
+      {
+        kind: 'added',
+        section: ['Evil <b>'],
+        context: ['Evil <b>'],
+        blockKind: 'paragraph',
+        shape: { kind: 'paragraph' },
+        bIndex: 0,
+        ops: [{ op: 'insert', tokens }],
+      },
+    ],
     stats: { insertedWords: 1, deletedWords: 0, changedBlocks: 1 },
   };
 }

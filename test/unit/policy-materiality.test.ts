@@ -63,6 +63,15 @@ describe('materialFactChanges', () => {
     expect(materialFactChanges(keep('365 days'), keep('1 year'))).toEqual([]);
   });
 
+  it('counts a cookie that lives longer, a stated lifetime dropped, and not a shorter or renamed-unit one', () => {
+    const lives = (lifetime: string) => withFacts({ cookies: [{ name: 'sid', setBy: 'us', purpose: 'sign-in', lifetime }] });
+    expect(materialFactChanges(BASE, lives('1 year'))).toEqual(['longer cookie lifetime of sid: session → 1 year']);
+    expect(materialFactChanges(lives('30 days'), lives('not stated'))).toEqual(['longer cookie lifetime of sid: 30 days → not stated']);
+    expect(materialFactChanges(lives('1 year'), lives('30 days'))).toEqual([]);
+    expect(materialFactChanges(lives('12 months'), lives('1 year'))).toEqual([]);
+    expect(materialFactChanges(lives('not stated'), lives('not stated'))).toEqual([]);
+  });
+
   it('does not count removals, wording of existing entries, or an area stated for the first time', () => {
     expect(materialFactChanges(BASE, withFacts({ thirdParties: [], cookies: [] }))).toEqual([]);
     expect(materialFactChanges(BASE, withFacts({ dataCollected: [{ what: 'ip ADDRESS', why: 'to stop abuse of our servers' }] }))).toEqual([]);
@@ -106,6 +115,21 @@ describe('check refuses a class the facts contradict', () => {
       'declared minor, but its facts make it material: new third party: Gravatar (Automattic Inc.); new country data goes to: United States of America, via Gravatar',
     );
     expect(problems[0]!.hint).toContain('effective 2026-12-23 or later');
+  });
+
+  it('a minor change that makes a cookie live a year instead of a session is understated', () => {
+    const longer = {
+      privacy: [
+        versions('minor', '2026-10-01').privacy[0]!,
+        {
+          ...versions('minor', '2026-10-01').privacy[1]!,
+          facts: withFacts({ cookies: [{ name: 'sid', setBy: 'us', purpose: 'sign-in', lifetime: '1 year' }] }),
+        },
+      ],
+    };
+    const problems = run(longer);
+    expect(problems.map((p) => p.code)).toEqual(['CHANGE_CLASS_UNDERSTATED', 'UPCOMING']);
+    expect(problems[0]!.message).toBe('declared minor, but its facts make it material: longer cookie lifetime of sid: session → 1 year');
   });
 
   it('an editorial change is reported once, as understated', () => {

@@ -26,8 +26,8 @@ export function yamlLiteral(source: string): LiteralOf {
 }
 
 export interface ValidateOptions {
-  /** Where to read about this file's fields: a section of the docs (docs-links.ts). */
-  hint?: string;
+  /** Where to read about this file's fields: a section of the docs (docs-links.ts), or one per field ("facts.cookies[0].name"). */
+  hint?: string | ((field: string) => string);
   /** The YAML text the data came from, to quote values as they were written. */
   source?: string;
 }
@@ -41,8 +41,14 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, file: st
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const literal = opts.source === undefined ? undefined : yamlLiteral(opts.source);
-  const hint = opts.hint ?? `See ${DOCS.errors}.`;
+  const hintFor = (field: string): string => (typeof opts.hint === 'function' ? opts.hint(field) : (opts.hint ?? `See ${DOCS.errors}.`));
   const [first, ...rest] = fieldProblems(result.error.issues, schema, data, literal);
-  const details = (p: FieldProblem) => ({ file, field: p.field, expected: p.expected, ...('received' in p ? { received: p.received } : {}), hint });
+  const details = (p: FieldProblem) => ({
+    file,
+    field: p.field,
+    expected: p.expected,
+    ...('received' in p ? { received: p.received } : {}),
+    hint: hintFor(p.field),
+  });
   throw new ContentError('SCHEMA_INVALID', first!.summary, details(first!), rest.map((p) => new ContentError('SCHEMA_INVALID', p.summary, details(p))));
 }

@@ -1,13 +1,14 @@
 /**
  * Which changes of the facts make a version material whatever class it declares: a new
  * data item, third party, cookie, tracker, processing purpose or activity, a new country
- * that data goes to, or a retention made longer (docs/content.md#policy-rules).
+ * that data goes to, a retention made longer, or a cookie that lives longer
+ * (docs/content.md#policy-rules).
  */
 import { countryCode } from '../report/countries.ts';
 import type { Facts } from './facts.ts';
 import { arrow, diffFacts, type FactArea, type FactChange } from './facts-diff.ts';
-import { countryText, retentionText } from './facts-text.ts';
-import { isLonger, totalSpan } from './duration.ts';
+import { cookieLabel, countryText, retentionText } from './facts-text.ts';
+import { isLonger, parseDuration, totalSpan } from './duration.ts';
 
 const ADDING_IS_MATERIAL = new Set<FactArea>(['data', 'third party', 'cookie', 'tracker', 'purpose', 'processing']);
 
@@ -33,6 +34,16 @@ function longerRetention(before: Facts, after: Facts): string[] {
   });
 }
 
+/** A cookie kept longer on the reader's device is more data kept: "session" → "1 year", or a stated lifetime → "not stated". */
+function longerCookies(before: Facts, after: Facts): string[] {
+  const was = new Map((before.cookies ?? []).map((c) => [cookieLabel(c).toLowerCase(), c]));
+  return (after.cookies ?? []).flatMap((c) => {
+    const old = was.get(cookieLabel(c).toLowerCase());
+    if (!old || !isLonger(parseDuration(old.lifetime), parseDuration(c.lifetime))) return [];
+    return [`longer cookie lifetime of ${cookieLabel(c)}: ${arrow(old.lifetime, c.lifetime)}`];
+  });
+}
+
 /**
  * The facts of `after` limited to what `before` already stated: writing down an area for
  * the first time (purposes added to an old policy, or facts to an imported one) records
@@ -54,5 +65,11 @@ export function materialFactChanges(before: Facts | undefined, after: Facts | un
   const newCountries = [...countries(a)].filter(([k]) => !wasIn.has(k)).map(([, c]) => `new country data goes to: ${c.label}${c.via ? `, via ${c.via}` : ''}`);
   // A promise taken back: Global Privacy Control was honoured and no longer is (or is no longer stated).
   const gpc = b.gpc === true && after.gpc !== true ? ['Global Privacy Control no longer honoured'] : [];
-  return [...added.map((c) => `new ${c.area === 'data' ? 'data item' : c.area}: ${c.subject}`), ...newCountries, ...longerRetention(b, a), ...gpc];
+  return [
+    ...added.map((c) => `new ${c.area === 'data' ? 'data item' : c.area}: ${c.subject}`),
+    ...newCountries,
+    ...longerRetention(b, a),
+    ...longerCookies(b, a),
+    ...gpc,
+  ];
 }

@@ -10,6 +10,8 @@
  *   /policies/<policy>/compare/<a>...<b>/
  */
 import type { Token } from 'markdown-it';
+import { readableDay } from '../dates.ts';
+import { escapeHtml } from '../escape.ts';
 import { markdown } from '../markdown.ts';
 import { currentVersion, upcomingVersions } from './changelog.ts';
 import { safeHref } from './diff/render-inline.ts';
@@ -127,7 +129,48 @@ export function renderPolicyBody(body: string): string {
   const levels = tokens.filter((t) => t.type === 'heading_open').map((t) => Number(t.tag.slice(1)));
   const shift = levels.length === 0 ? 0 : Math.max(0, 2 - Math.min(...levels));
   if (shift > 0) for (const t of tokens) shiftHeading(t, shift);
-  return markdown.renderer.render(tokens, markdown.options, env);
+  return scrollingTables(markdown.renderer.render(tokens, markdown.options, env), tableLabels(tokens));
+}
+
+/** An inline token's text as read aloud: its words and code, without the Markdown marks. */
+const plain = (t: Token): string =>
+  (t.children ?? [])
+    .filter((c) => c.type === 'text' || c.type === 'code_inline')
+    .map((c) => c.content)
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** Each table's name for its scrolling region: "Table: Company, What it does for us", numbered when two would be the same. */
+function tableLabels(tokens: Token[]): string[] {
+  const labels: string[] = [];
+  let heads: string[] | null = null;
+  let inHead = false;
+  for (const t of tokens) {
+    if (t.type === 'table_open') heads = [];
+    else if (t.type === 'thead_open') inHead = true;
+    else if (t.type === 'thead_close') inHead = false;
+    else if (t.type === 'inline' && inHead && heads) heads.push(plain(t));
+    else if (t.type === 'table_close' && heads) {
+      const base = `Table: ${heads.filter((h) => h !== '').join(', ')}`.slice(0, 120);
+      const same = labels.filter((l) => l === base || l.startsWith(`${base} (`)).length;
+      labels.push(same === 0 ? base : `${base} (${same + 1})`);
+      heads = null;
+    }
+  }
+  return labels;
+}
+
+/**
+ * A table in a policy keeps its words whole, so on a phone it may be wider than the page:
+ * it scrolls sideways in a region that a keyboard can focus and a screen reader names.
+ * With html: false, no `<table>` in the output comes from the policy's own text.
+ */
+function scrollingTables(html: string, labels: string[]): string {
+  let n = 0;
+  return html
+    .replace(/<table>/g, () => `<div class="table-scroll" role="region" tabindex="0" aria-label="${escapeHtml(labels[n++] ?? 'Table')}"><table>`)
+    .replace(/<\/table>/g, '</table></div>');
 }
 
 function shiftHeading(t: Token, shift: number): void {
@@ -195,14 +238,8 @@ const CHANGE_WORDS: Record<PolicyVersion['change'], string> = {
 
 export const changeClassText = (change: PolicyVersion['change']): string => CHANGE_WORDS[change];
 
-// One formatter for the whole build: making one per call cost ~0.1 ms, and a long policy
-// history formats tens of thousands of dates (npm run bench).
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "15 January 2027" from "2027-01-15", in UTC like every date of the project. */
-export function longDate(day: string): string {
-  return LONG_DATE.format(new Date(`${day}T00:00:00Z`));
-}
+/** "15 January 2027" from "2027-01-15": the site's one date formatter (src/core/dates.ts). */
+export const longDate = readableDay;
 
 /** How many versions either side of the shown one a version page lists. */
 export const VERSION_NAV_RADIUS = 5;

@@ -4,6 +4,7 @@
  * a note says so. Without JavaScript the page still says when it was built.
  */
 
+import { readableInstant } from '../../core/dates.ts';
 import { HEADLINE } from '../../core/verify/verdict-text.ts';
 
 const STALE = HEADLINE.stale;
@@ -27,8 +28,8 @@ export function markExpired(root: Document, now: number): number {
   }
   const note = root.querySelector<HTMLElement>('[data-expired-note]');
   if (note && expired.length > 0) {
-    const what = expired.map((t) => `${t.dataset['expires']} expired ${t.dateTime}`).join('; ');
-    note.textContent = `Expired since this page was built: ${what}. By this device's clock it is now ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')}. Do not rely on this canary until a renewed one is published; verify it below.`;
+    const what = expired.map((t) => `${t.dataset['expires']} expired ${readableInstant(t.dateTime)}`).join('; ');
+    note.textContent = `Expired since this page was built: ${what}. By this device's clock it is now ${readableInstant(new Date(now))}. Do not rely on this canary until a renewed one is published; verify it below.`;
     note.hidden = false;
   }
   return expired.length;

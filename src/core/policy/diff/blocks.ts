@@ -42,6 +42,21 @@ export interface SourceBlock {
   shape: BlockShape;
   shapeKey: string;
   source: string[];
+  /** The list items the block is in, outermost first (shared with the other blocks of the same items). */
+  items?: ListItemRef[];
+}
+
+/**
+ * A list item as readers see it: its number in an ordered list (markdown-it numbers
+ * items from the list's start, whatever the source writes) and the index of its first
+ * block. Kept out of the shape and the source keys: renumbering a list is not a change
+ * to the blocks that stay.
+ */
+export interface ListItemRef {
+  /** The item's number in an ordered list; absent in a bullet list. */
+  number?: number;
+  /** The index of the item's first block, once it has one. */
+  first?: number;
 }
 
 export interface ScannedDoc {
@@ -55,6 +70,10 @@ export interface ScannedDoc {
 interface Walk {
   out: SourceBlock[];
   lists: ListType[];
+  /** The next number of each open list (0 for a bullet list). */
+  next: number[];
+  /** The open list items, outermost first. */
+  open: ListItemRef[];
   /** Paragraphs seen so far in each open list item. */
   items: number[];
   quote: number;
@@ -70,7 +89,7 @@ export function scanBlocks(body: string): ScannedDoc {
   const env: Env = {};
   const mdTokens: MdToken[] = [];
   markdown.block.parse(normalise(body), markdown, env, mdTokens);
-  const walk: Walk = { out: [], lists: [], items: [], quote: 0, pending: null, row: null, inHead: false };
+  const walk: Walk = { out: [], lists: [], next: [], open: [], items: [], quote: 0, pending: null, row: null, inHead: false };
   for (const t of mdTokens) step(walk, t);
   return { blocks: walk.out, env, tokens: new Array<Token[] | undefined>(walk.out.length) };
 }
@@ -79,19 +98,22 @@ function step(w: Walk, t: MdToken): void {
   switch (t.type) {
     case 'bullet_list_open':
       w.lists.push('bullet');
+      w.next.push(0);
       return;
     case 'ordered_list_open':
       w.lists.push('ordered');
+      w.next.push(Number(t.attrGet('start') ?? 1));
       return;
     case 'bullet_list_close':
     case 'ordered_list_close':
       w.lists.pop();
+      w.next.pop();
       return;
     case 'list_item_open':
-      w.items.push(0);
-      return;
+      return openItem(w);
     case 'list_item_close':
       w.items.pop();
+      w.open.pop();
       return;
     case 'blockquote_open':
       w.quote++;
@@ -142,8 +164,24 @@ function endRow(w: Walk): void {
   w.row = null;
 }
 
+function openItem(w: Walk): void {
+  w.items.push(0);
+  const item: ListItemRef = {};
+  if (w.lists.at(-1) === 'ordered') {
+    const n = w.next.length - 1;
+    item.number = w.next[n]!;
+    w.next[n] = item.number + 1;
+  }
+  w.open.push(item);
+}
+
 function emit(w: Walk, s: BlockShape, source: string[]): void {
-  w.out.push({ shape: s, shapeKey: shapeKey(s), source });
+  const block: SourceBlock = { shape: s, shapeKey: shapeKey(s), source };
+  if (w.open.length > 0) {
+    w.open.at(-1)!.first ??= w.out.length;
+    block.items = [...w.open];
+  }
+  w.out.push(block);
 }
 
 /** A paragraph in a list item is the item; in a quote, a quote paragraph. */
@@ -225,6 +263,48 @@ export function sections(blocks: readonly { kind: BlockKind; level?: number }[],
     current = [...parents, trail.at(-1)!.title];
     return parents;
   });
+}
+
+/** Where a block is in its lists, for people: the numbers to show and the item path to name. */
+export interface ItemPlace {
+  /** Each enclosing list's item number, outermost first; null in a bullet list. */
+  numbers: (number | null)[];
+  /**
+   * What to add to the headings to say where the block is: the outermost item ("2. What
+   * information do we collect?") when the block is inside it rather than being its first
+   * paragraph, then the numbers of the numbered items it is in ("2.5") when there are
+   * two or more. Empty for a top-level item's own paragraph: its number is shown with it.
+   */
+  context: string[];
+}
+
+const TITLE_MAX = 60;
+
+/** A list item's text as a short title: at most TITLE_MAX characters, cut between words. */
+export function shortTitle(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= TITLE_MAX) return flat;
+  const cut = flat.slice(0, TITLE_MAX + 1).replace(/\s+\S*$/, '');
+  return `${cut === '' ? flat.slice(0, TITLE_MAX) : cut}…`;
+}
+
+/** The block's place in its lists; `titleAt` gives a block's plain text (an item's first paragraph). */
+export function itemPlace(doc: ScannedDoc, i: number, titleAt: (i: number) => string): ItemPlace {
+  const items = doc.blocks[i]!.items ?? [];
+  const numbers = items.map((it) => it.number ?? null);
+  if (items.length === 0) return { numbers, context: [] };
+  const block = doc.blocks[i]!.shape;
+  const ownsLast = items.at(-1)!.first === i && block.kind === 'list-item' && block.cont !== true;
+  const context: string[] = [];
+  const top = items[0]!;
+  if (!(ownsLast && items.length === 1)) {
+    const title = top.first === undefined || doc.blocks[top.first]!.shape.kind !== 'list-item' ? '' : shortTitle(titleAt(top.first));
+    const label = [top.number === undefined ? '' : `${top.number}.`, title].filter((x) => x !== '').join(' ');
+    if (label !== '') context.push(label);
+  }
+  const path = numbers.filter((n): n is number => n !== null);
+  if (path.length > 1) context.push(path.join('.'));
+  return { numbers, context };
 }
 
 /** Every block of a doc with its section and tokens (parses all inline content). */

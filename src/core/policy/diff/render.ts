@@ -1,8 +1,9 @@
 /**
  * A policy diff for people (HTML with <ins>/<del>, terminal text with [-…-]{+…+}) and
- * for programs (diffToJson). Each hunk is preceded by its section ("3. Retention ›
- * Backups") whenever the section differs from the previous hunk's, as git prints the
- * enclosing function in its @@ lines.
+ * for programs (diffToJson). Each hunk is preceded by its context ("3. Retention ›
+ * Backups", or in a numbered policy "2. What information do we collect? › 2.5")
+ * whenever it differs from the previous hunk's, as git prints the enclosing function
+ * in its @@ lines. List items keep the numbers readers see and their nesting.
  */
 import type { BlockShape } from './blocks.ts';
 import { htmlVisible, pieces, renderPieces, safeHref, visible, type Format } from './render-inline.ts';
@@ -11,11 +12,11 @@ import type { DiffStats, Hunk, HunkKind, OpKind, PolicyDiff } from './word-diff.
 
 const TOP = '(top)';
 
-/** Calls `each` for every hunk, with the section line when the section changes. */
+/** Calls `each` for every hunk, with the context line when the context changes. */
 function bySection(diff: PolicyDiff, each: (hunk: Hunk, newSection: string | null) => string): string[] {
   let previous: string | null = null;
   return diff.hunks.map((hunk) => {
-    const section = hunk.section.length > 0 ? hunk.section.join(' › ') : TOP;
+    const section = hunk.context.length > 0 ? hunk.context.join(' › ') : TOP;
     const changed = section === previous ? null : section;
     previous = section;
     return each(hunk, changed);
@@ -51,16 +52,32 @@ const htmlFormat = (header: boolean): Format => ({
   cell: header ? '</th><th>' : '</td><td>',
 });
 
+/**
+ * A list item inside its lists, one list per level: <ol start="5"> shows the number
+ * readers see. The outer levels' items are there for the nesting (class diff-outer:
+ * the site hides their markers; the context line names them).
+ */
+function htmlList(shape: BlockShape, numbers: readonly (number | null)[] | undefined, inner: string): string {
+  const lists = shape.list ?? [];
+  let html = shape.cont ? `<p class="diff-cont">${inner}</p>` : inner;
+  for (let level = lists.length - 1; level >= 0; level--) {
+    const n = numbers?.[level] ?? null;
+    const inside = level < lists.length - 1 || shape.cont === true;
+    const li = inside ? '<li class="diff-outer">' : '<li>';
+    html = lists[level] === 'ordered' ? `<ol start="${n ?? 1}">${li}${html}</li></ol>` : `<ul>${li}${html}</li></ul>`;
+  }
+  return html;
+}
+
 /** The block's element around its rendered content. Headings are not <h*>: they would break the page's outline. */
-function htmlBlock(shape: BlockShape, inner: string): string {
-  const depth = shape.list?.length ?? 0;
+function htmlBlock(shape: BlockShape, inner: string, numbers?: readonly (number | null)[]): string {
   let html: string;
   switch (shape.kind) {
     case 'heading':
       html = `<p class="diff-heading diff-h${shape.level ?? 1}">${inner}</p>`;
       break;
     case 'list-item':
-      html = `${'<ul><li>'.repeat(depth)}${shape.cont ? `<p class="diff-cont">${inner}</p>` : inner}${'</li></ul>'.repeat(depth)}`;
+      html = htmlList(shape, numbers, inner);
       break;
     case 'table-row':
       html = shape.header ? `<table><tr><th>${inner}</th></tr></table>` : `<table><tr><td>${inner}</td></tr></table>`;
@@ -103,7 +120,7 @@ export function renderDiffHtml(diff: PolicyDiff): string {
   if (diff.hunks.length === 0) return '<div class="policy-diff"><p class="diff-empty">No changes to the text.</p></div>\n';
   const body = bySection(diff, (hunk, section) => {
     const heading = section === null ? '' : `<p class="diff-section">${htmlVisible(section)}</p>\n`;
-    return `${heading}<div class="diff-hunk diff-${hunk.kind} diff-${hunk.blockKind}">${htmlBlock(hunk.shape, htmlInner(hunk))}</div>`;
+    return `${heading}<div class="diff-hunk diff-${hunk.kind} diff-${hunk.blockKind}">${htmlBlock(hunk.shape, htmlInner(hunk), hunk.numbers)}</div>`;
   });
   return `<div class="policy-diff">\n${htmlStats(diff.stats)}\n${body.join('\n')}\n</div>\n`;
 }
@@ -138,28 +155,36 @@ const termFormat = (color: boolean): Format => ({
   cell: ' | ',
 });
 
-/** Markdown-like prefixes, so that a hunk reads as the source it came from. */
-function termPrefix(shape: BlockShape): string {
+/** A list level's marker: the item's number in an ordered list, as readers see it. */
+const marker = (type: string | undefined, n: number | null | undefined): string => (type === 'ordered' ? `${n ?? 1}. ` : '- ');
+
+/** Markdown-like prefixes, so that a hunk reads as the source it came from: nested items indented under their parents' markers. */
+function termPrefix(shape: BlockShape, numbers?: readonly (number | null)[]): string {
   const quote = '> '.repeat(shape.quote ?? 0);
-  const depth = shape.list?.length ?? 0;
-  const indent = '  '.repeat(Math.max(0, depth - 1));
+  const lists = shape.list ?? [];
+  const depth = lists.length;
+  const markers = lists.map((type, level) => marker(type, numbers?.[level]));
+  const indent = markers
+    .slice(0, Math.max(0, depth - 1))
+    .map((m) => ' '.repeat(m.length))
+    .join('');
   switch (shape.kind) {
     case 'heading':
       return `${quote}${'#'.repeat(shape.level ?? 1)} `;
     case 'list-item':
-      return `${quote}${indent}${shape.cont ? '  ' : shape.list?.at(-1) === 'ordered' ? '1. ' : '- '}`;
+      return `${quote}${indent}${shape.cont ? ' '.repeat(markers.at(-1)!.length) : markers.at(-1)!}`;
     case 'table-row':
       return `${quote}| `;
     case 'code':
       return `${quote}${indent}    `;
     default:
-      return `${quote}${depth > 0 ? `${indent}  ` : ''}`;
+      return `${quote}${depth > 0 ? `${indent}${' '.repeat(markers.at(-1)!.length)}` : ''}`;
   }
 }
 
 function termHunk(hunk: Hunk, color: boolean): string {
   const format = termFormat(color);
-  const prefix = termPrefix(hunk.shape);
+  const prefix = termPrefix(hunk.shape, hunk.numbers);
   if (hunk.blockKind === 'code')
     return codeLines(hunk)
       .map((row) => prefix + renderPieces(row, format))
@@ -191,6 +216,10 @@ export interface DiffJson {
   hunks: {
     kind: HunkKind;
     section: string[];
+    /** The section and the list item: what the @@ line shows. */
+    context: string[];
+    /** In a list: each level's item number, outermost first; null in a bullet list. */
+    numbers?: (number | null)[];
     blockKind: Hunk['blockKind'];
     shape: BlockShape;
     aIndex?: number;
@@ -209,6 +238,8 @@ export function diffToJson(diff: PolicyDiff): DiffJson {
     hunks: diff.hunks.map((h) => ({
       kind: h.kind,
       section: [...h.section],
+      context: [...h.context],
+      ...(h.numbers === undefined ? {} : { numbers: [...h.numbers] }),
       blockKind: h.blockKind,
       shape: JSON.parse(JSON.stringify(h.shape)) as BlockShape,
       ...(h.aIndex === undefined ? {} : { aIndex: h.aIndex }),

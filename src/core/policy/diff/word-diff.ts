@@ -12,7 +12,7 @@
  * block parse and a few paragraphs, not the whole document.
  */
 import { CandorError } from '../../errors.ts';
-import { scanBlocks, sections, shapeOf, tokensAt, type Block, type BlockKind, type BlockShape, type ScannedDoc } from './blocks.ts';
+import { itemPlace, scanBlocks, sections, shapeOf, tokensAt, type Block, type BlockKind, type BlockShape, type ScannedDoc } from './blocks.ts';
 import { pairBlocks, type Candidate } from './pairing.ts';
 import { diffSequences, type Run } from './sequence.ts';
 import { plainText, tokenKey, wordCount, type Token } from './tokens.ts';
@@ -29,6 +29,10 @@ export interface Hunk {
   kind: HunkKind;
   /** The headings above the block: in the new version, or in the old one for a removed block. */
   section: string[];
+  /** Where the block is, for people: the section, then the list item it is in ("2. What we collect", "2.5"). */
+  context: string[];
+  /** In a list: each enclosing list's item number, outermost first; null in a bullet list. */
+  numbers?: (number | null)[];
   blockKind: BlockKind;
   shape: BlockShape;
   /** The block's index in the old version's blocks (removed and modified). */
@@ -137,18 +141,25 @@ function pairRegion(left: Side, right: Side, [aLo, aHi, bLo, bHi]: Range, hunks:
   }
 }
 
+/** The block's section, context and list numbers: the fields a hunk takes from the version it shows. */
+function placeOf(side: Side, i: number): Pick<Hunk, 'section' | 'context' | 'numbers'> {
+  const section = side.sections[i]!;
+  const place = itemPlace(side.doc, i, (k) => plainText(tokensAt(side.doc, k)));
+  return { section, context: [...section, ...place.context], ...(place.numbers.length > 0 ? { numbers: place.numbers } : {}) };
+}
+
 function wholeHunk(side: Side, i: number, kind: 'added' | 'removed'): Hunk {
   const shape = shapeOf(side.doc.blocks[i]!.shape);
   const tokens = tokensAt(side.doc, i);
   const ops: DiffOp[] = tokens.length > 0 ? [{ op: kind === 'added' ? 'insert' : 'delete', tokens }] : [];
   const where = kind === 'added' ? { bIndex: i } : { aIndex: i };
-  return { kind, section: side.sections[i]!, blockKind: shape.kind, shape, ...where, ops };
+  return { kind, ...placeOf(side, i), blockKind: shape.kind, shape, ...where, ops };
 }
 
 function modifiedHunk(left: Side, right: Side, i: number, j: number): Hunk {
   const shape = shapeOf(right.doc.blocks[j]!.shape);
   const ops = wordOps(tokensAt(left.doc, i), tokensAt(right.doc, j));
-  return { kind: 'modified', section: right.sections[j]!, blockKind: shape.kind, shape, aIndex: i, bIndex: j, ops };
+  return { kind: 'modified', ...placeOf(right, j), blockKind: shape.kind, shape, aIndex: i, bIndex: j, ops };
 }
 
 /** Step 3: the word diff of two blocks' tokens. Equal runs carry the new tokens. */
