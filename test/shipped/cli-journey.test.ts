@@ -678,6 +678,7 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['watchdog', ['.github/workflows/watchdog.yml', 'docs/workflows.md']],
   ['pr review', ['.github/workflows/pr-check.yml', 'docs/workflows.md']],
   ['pr comment', ['.github/workflows/pr-comment.yml']],
+  ['policy labels', ['test/site/policy-exports.test.ts']],
 ];
 
 describe('completeness', () => {
