@@ -678,6 +678,8 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['watchdog', ['.github/workflows/watchdog.yml', 'docs/workflows.md']],
   ['pr review', ['.github/workflows/pr-check.yml', 'docs/workflows.md']],
   ['pr comment', ['.github/workflows/pr-comment.yml']],
+  // A watcher's weeks against local sites, through the shipped bin.
+  ['watch accept', ['test/integration/cli-watch.test.ts']],
 ];
 
 describe('completeness', () => {

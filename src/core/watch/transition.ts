@@ -43,7 +43,9 @@ export interface SiteState {
   lastVerdict?: Status;
   /** Trusted on first use (or accepted later): the keys this watcher trusts for a tofu site. */
   accepted: string[];
-  /** Keys seen signing that are not trusted: held until `candor watch accept`. */
+  /** True once any check got an answer: the first answer is announced ("watching"). */
+  answered?: boolean;
+  /** Keys seen signing that are not trusted: held until `candor watch accept` (tofu), or only said (pinned). */
   pending?: string[];
   signers: string[];
   statements: string[];
@@ -118,36 +120,45 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
   if (obs.kind === 'unreachable') return unreachable(prev, obs, policy);
   const events: WatchEvent[] = [];
   const at = obs.at;
-  const first = !prev || (prev.signers.length === 0 && prev.hash === undefined);
+  const first = !prev?.answered;
   // Trust on first use: every key with a good signature on the first answer.
   const accepted = policy.tofu && first ? [...new Set([...obs.signers, ...obs.untrusted])].sort() : (prev?.accepted ?? []);
   const untrusted = obs.untrusted.filter((f) => !accepted.includes(f)).sort();
   const signers = [...new Set([...obs.signers, ...obs.untrusted.filter((f) => accepted.includes(f))])].sort();
-  const pending = policy.tofu && untrusted.length > 0 ? untrusted : undefined;
-  const status: Status = pending ? 'held' : obs.verdict;
+  const status: Status = policy.tofu && untrusted.length > 0 ? 'held' : obs.verdict;
+  // An invalid or held canary is not the baseline: a forgery or an unaccepted key must not
+  // become what the next canary is compared with.
+  const moves = status !== 'invalid' && status !== 'held';
+  const seen =
+    moves || !prev ? { signers, statements: obs.statements, hash: obs.hash, issued: obs.issued, expires: obs.expires, expiresFrom: obs.expiresFrom } : prev;
   const state: SiteState = {
     status,
     since: prev && prev.status === status ? prev.since : at,
     checkedAt: at,
     failures: 0,
+    answered: true,
     accepted,
-    ...(pending ? { pending } : {}),
-    signers: pending ? (prev?.signers ?? []) : signers,
-    statements: obs.statements,
-    hash: obs.hash,
-    ...(obs.issued ? { issued: obs.issued } : {}),
-    ...(obs.expires ? { expires: obs.expires } : {}),
-    ...(obs.expiresFrom ? { expiresFrom: obs.expiresFrom } : {}),
+    ...(untrusted.length > 0 ? { pending: untrusted } : {}),
+    signers: moves || !prev ? signers : prev.signers,
+    statements: moves || !prev ? obs.statements : prev.statements,
+    ...(seen.hash !== undefined ? { hash: seen.hash } : {}),
+    ...(seen.issued ? { issued: seen.issued } : {}),
+    ...(seen.expires ? { expires: seen.expires } : {}),
+    ...(seen.expiresFrom ? { expiresFrom: seen.expiresFrom } : {}),
     reasons: obs.reasons,
   };
   if (first) {
-    const trust = policy.tofu ? `trusted on first use: ${accepted.join(', ') || 'no key'}` : `pinned keys: ${state.signers.join(', ') || 'none signed'}`;
-    events.push(event(policy.name, 'watching', at, `now watched (${trust}); ${describe(status, obs)}`));
+    const trust = policy.tofu ? `trusted on first use: ${accepted.join(', ') || 'no key'}` : `pinned keys: ${signers.join(', ') || 'none signed'}`;
+    events.push(event(policy.name, 'watching', at, `now watched (${trust}); ${describe(status, obs, untrusted)}`));
     return { state, events };
   }
-  if (!sameSet(prev.signers, state.signers) && !pending)
-    events.push(event(policy.name, 'key-changed', at, `signed by ${state.signers.join(', ') || 'no trusted key'} (was ${prev.signers.join(', ') || 'none'})`));
-  if (!sameList(prev.statements, obs.statements) && obs.statements.length > 0) {
+  const pendingChanged = !sameSet(untrusted, prev.pending ?? []);
+  const keyNews = [
+    !policy.tofu && untrusted.length > 0 && pendingChanged ? `signed by ${untrusted.join(', ')}, which is not pinned` : '',
+    moves && !sameSet(prev.signers, signers) ? `signed by ${signers.join(', ') || 'no trusted key'}` : '',
+  ].filter(Boolean);
+  if (keyNews.length > 0) events.push(event(policy.name, 'key-changed', at, `${keyNews.join('; ')} (was ${prev.signers.join(', ') || 'none'})`));
+  if (moves && !sameList(prev.statements, obs.statements) && obs.statements.length > 0) {
     const removed = prev.statements.filter((s) => !obs.statements.includes(s));
     const added = obs.statements.filter((s) => !prev.statements.includes(s));
     const parts = [
@@ -157,7 +168,7 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
     events.push(event(policy.name, 'statement-changed', at, `the statements changed (${parts.filter(Boolean).join('; ') || 'reordered'})`));
   }
   const wasStatus = prev.status === 'unknown' ? prev.lastVerdict : prev.status;
-  if (status !== prev.status || (pending && !sameSet(pending, prev.pending ?? []))) {
+  if (status !== prev.status || (status === 'held' && pendingChanged)) {
     if (status === 'alive' && prev.status !== 'alive') {
       const back =
         prev.status === 'unknown' && prev.failures === 0
@@ -166,7 +177,7 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
             ? `reachable again after ${prev.failures} failed checks since ${prev.failingSince ?? prev.since}`
             : `was ${prev.status}`;
       events.push(event(policy.name, 'alive', at, `back to alive (${back}); ${describe(status, obs)}`));
-    } else if (status !== wasStatus || status === 'held') events.push(event(policy.name, status, at, describe(status, obs, pending)));
+    } else if (status !== wasStatus || status === 'held') events.push(event(policy.name, status, at, describe(status, obs, untrusted)));
     else if (prev.status === 'unknown') events.push(event(policy.name, status, at, `reachable again; still ${describe(status, obs)}`));
   }
   return { state, events };
@@ -180,4 +191,17 @@ export function accept(prev: SiteState, at: string): SiteState {
   const { pending: _, lastVerdict: __, ...rest } = prev;
   const accepted = [...new Set([...prev.accepted, ...(prev.pending ?? [])])].sort();
   return { ...rest, accepted, status: 'unknown', since: at, reasons: [{ code: 'ACCEPTED', message: `accepted ${at}; the next check decides` }] };
+}
+
+/**
+ * Exit codes of `candor watch` (README "Verdicts and exit codes"): the most severe status of
+ * any watched site. tripped, stale and invalid are `candor verify`'s; held and unknown are the
+ * watcher's own.
+ */
+export const WATCH_EXIT: Record<Status, number> = { alive: 0, tripped: 1, stale: 2, invalid: 3, held: 4, unknown: 5 };
+const SEVERITY: Status[] = ['tripped', 'invalid', 'held', 'stale', 'unknown', 'alive'];
+
+/** The most severe of the statuses (alive for none). */
+export function worstStatus(statuses: Status[]): Status {
+  return SEVERITY.find((s) => statuses.includes(s)) ?? 'alive';
 }

@@ -1,0 +1,75 @@
+/**
+ * `candor watch`: every site that is due, checked in parallel (at most `concurrency` at
+ * once, each request with its timeout and retries), its state moved by the pure
+ * transition and written atomically, and the events logged. Sites are independent: one
+ * that cannot be reached is unknown, and the others are still checked.
+ */
+import type { WatchConfig, WatchSite } from '../../core/watch/config.ts';
+import { accept, transition, type SiteState, type WatchEvent } from '../../core/watch/transition.ts';
+import { observeCandor, observeText } from './observe.ts';
+import { acknowledgeTrip, appendEvents, readSiteState, writeSiteState } from './state.ts';
+
+export interface SiteReport {
+  name: string;
+  url: string;
+  kind: WatchSite['kind'];
+  trust: 'pinned' | 'tofu';
+  /** False when the site was not due (checked less than intervalHours ago). */
+  checked: boolean;
+  state: SiteState | undefined;
+}
+
+export interface WatchRun {
+  sites: SiteReport[];
+  /** What changed in this run. */
+  events: WatchEvent[];
+  /** The log, newest last (this run's events included). */
+  log: WatchEvent[];
+}
+
+/** `items` through `fn`, at most `limit` at a time, results in the order given. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const due = (state: SiteState | undefined, site: WatchSite, now: Date) =>
+  !state || now.getTime() - new Date(state.checkedAt).getTime() >= site.intervalHours * 3_600_000 || site.intervalHours === 0;
+
+async function checkSite(site: WatchSite, config: WatchConfig, stateDir: string, now: Date): Promise<{ report: SiteReport; events: WatchEvent[] }> {
+  const prev = await readSiteState(stateDir, site.name);
+  const report = { name: site.name, url: site.url, kind: site.kind, trust: site.tofu ? ('tofu' as const) : ('pinned' as const) };
+  if (!due(prev, site, now)) return { report: { ...report, checked: false, state: prev }, events: [] };
+  const limits = { timeoutMs: config.checks.timeoutSeconds * 1000, retries: config.checks.retries };
+  const observation = site.kind === 'candor' ? await observeCandor(site, stateDir, prev, limits, now) : await observeText(site, prev, limits, now);
+  const { state, events } = transition(prev, observation, { name: site.name, tofu: Boolean(site.tofu), unknownAfter: site.unknownAfter });
+  await writeSiteState(stateDir, site.name, site.url, state);
+  return { report: { ...report, checked: true, state }, events };
+}
+
+export async function runWatch(config: WatchConfig, stateDir: string, now: Date): Promise<WatchRun> {
+  const results = await mapLimit(config.sites, config.checks.concurrency, (site) => checkSite(site, config, stateDir, now));
+  const events = results.flatMap((r) => r.events);
+  const log = await appendEvents(stateDir, events);
+  return { sites: results.map((r) => r.report), events, log };
+}
+
+/** `candor watch accept NAME`: held keys trusted, a trip acknowledged (the Candor verifier's too). */
+export async function acceptSite(site: WatchSite, stateDir: string, now: Date): Promise<SiteState | undefined> {
+  const prev = await readSiteState(stateDir, site.name);
+  if (!prev) return undefined;
+  const next = accept(prev, now.toISOString());
+  if (site.kind === 'candor') {
+    await acknowledgeTrip(stateDir, site.name, now);
+  }
+  await writeSiteState(stateDir, site.name, site.url, next);
+  return next;
+}
