@@ -69,7 +69,19 @@ async function serveVpn(issued: Date, key?: TestKey): Promise<void> {
 }
 
 async function watch(now: Date, extra: string[] = []) {
-  const r = await candor(['watch', '--list', path.join(dir, 'watch.yml'), '--state', path.join(dir, 'state'), '--json', '--now', iso(now), ...extra]);
+  const r = await candor([
+    'watch',
+    '--list',
+    path.join(dir, 'watch.yml'),
+    '--state',
+    path.join(dir, 'state'),
+    '--out',
+    path.join(dir, 'out'),
+    '--json',
+    '--now',
+    iso(now),
+    ...extra,
+  ]);
   const json = r.out ? JSON.parse(r.out) : undefined;
   return { code: r.code, err: r.err, json, kinds: (json?.events ?? []).map((e: { site: string; kind: string }) => `${e.site}:${e.kind}`) as string[] };
 }
@@ -240,5 +252,20 @@ describe('candor watch through weeks', () => {
     const log = JSON.parse(await readFile(path.join(dir, 'state', 'events.json'), 'utf8'));
     const ids = log.events.map((e: { id: string }) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('--out writes the Atom feed (one entry per transition), the status page and its JSON', async () => {
+    const feed = await readFile(path.join(dir, 'out', 'feed.xml'), 'utf8');
+    const log = JSON.parse(await readFile(path.join(dir, 'state', 'events.json'), 'utf8'));
+    const entries = [...feed.matchAll(/<entry>[\s\S]*?<id>([^<]+)<\/id>/g)].map((m) => m[1]);
+    expect(entries).toHaveLength(log.events.length);
+    expect(new Set(entries).size).toBe(entries.length);
+    expect(feed).toContain('<title type="text">relay: tripped</title>');
+    const status = JSON.parse(await readFile(path.join(dir, 'out', 'status.json'), 'utf8'));
+    expect(status.sites.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['lumen:invalid', 'relay:tripped', 'vpn:invalid']);
+    expect(status.sites[2].trust).toBe('trusted on first use');
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8');
+    expect(html).toContain('<section id="site-relay" class="site tripped">');
+    expect(html).not.toMatch(/<script/i);
   });
 });

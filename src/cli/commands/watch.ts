@@ -14,6 +14,7 @@ import type { Context } from '../context.ts';
 interface WatchFlags {
   list: string;
   state: string;
+  out?: string;
   json?: boolean;
 }
 
@@ -43,8 +44,9 @@ function statusLine(s: {
 
 export async function watch(flags: WatchFlags, ctx: Context): Promise<number> {
   const config = await readConfig(flags.list, ctx);
-  const { runWatch } = await import('../../io/watch/run.ts');
+  const { runWatch, writeOutputs } = await import('../../io/watch/run.ts');
   const run = await runWatch(config, path.resolve(ctx.project.root, flags.state), ctx.now);
+  if (flags.out) await writeOutputs(config, run, path.resolve(ctx.project.root, flags.out), ctx.now);
   const worst = worstStatus(run.sites.map((s) => s.state?.status ?? 'unknown'));
   if (flags.json) {
     ctx.io.out(JSON.stringify({ checkedAt: ctx.now.toISOString(), status: worst, sites: run.sites, events: run.events }, null, 2));
@@ -82,6 +84,7 @@ export function watchCommand(program: Command, ctx: () => Context, done: (code: 
     .description('check many canaries, keep their state, report changes (exit 0 all alive, 1 tripped, 2 stale, 3 invalid, 4 key change held, 5 unknown)')
     .option('--list <file>', 'the watch list', 'watch.yml')
     .option('--state <dir>', 'the state folder (read and updated)', 'watch-state')
+    .option('--out <dir>', 'write the status page (index.html, status.json) and the Atom feed of events (feed.xml) here')
     .option('--json', 'machine-readable output')
     // It has a subcommand, so the program does not add these to it as to a leaf (main.ts).
     .option('--root <dir>', 'project folder (default: . or $CANDOR_ROOT)')

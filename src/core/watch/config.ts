@@ -100,6 +100,24 @@ export const watchConfig = z
       })
       .describe('{ concurrency?, timeoutSeconds?, retries? }')
       .default({ concurrency: 8, timeoutSeconds: 10, retries: 2 }),
+    /** The status page and feed written with --out. */
+    page: z
+      .strictObject({
+        title: z.string().min(1).describe("the page's title, e.g. Canaries we watch").default('Canary watch'),
+        /** Where the page is published: the feed's links and the host in its entry ids. */
+        url: z
+          .url({ protocol: /^https?$/ })
+          .describe('the address the page is published at, e.g. https://watch.example.org/')
+          .optional(),
+        /** The date in every entry id (tag:<host>,<date>:…): set once, never changed. */
+        tagDate: z
+          .string()
+          .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
+          .describe('a date like 2026 or 2026-12-01, in quotes: "2026"')
+          .default('2026'),
+      })
+      .describe('{ title?, url?, tagDate? }')
+      .default({ title: 'Canary watch', tagDate: '2026' }),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

@@ -4,7 +4,10 @@
  * transition and written atomically, and the events logged. Sites are independent: one
  * that cannot be reached is unknown, and the others are still checked.
  */
+import path from 'node:path';
 import type { WatchConfig, WatchSite } from '../../core/watch/config.ts';
+import { OUT_FILES, statusHtml, statusJson, watchFeed } from '../../core/watch/outputs.ts';
+import { writeFileAtomic } from '../files.ts';
 import { accept, transition, type SiteState, type WatchEvent } from '../../core/watch/transition.ts';
 import { observeCandor, observeText } from './observe.ts';
 import { acknowledgeTrip, appendEvents, readSiteState, writeSiteState } from './state.ts';
@@ -72,4 +75,12 @@ export async function acceptSite(site: WatchSite, stateDir: string, now: Date): 
   }
   await writeSiteState(stateDir, site.name, site.url, next);
   return next;
+}
+
+/** --out DIR: the feed, the status page and its JSON, each written atomically (a reader never sees half a page). */
+export async function writeOutputs(config: WatchConfig, run: WatchRun, outDir: string, now: Date): Promise<void> {
+  const views = config.sites.map((site) => ({ site, state: run.sites.find((s) => s.name === site.name)?.state }));
+  await writeFileAtomic(path.join(outDir, OUT_FILES.feed), watchFeed(config.page, run.log, now));
+  await writeFileAtomic(path.join(outDir, OUT_FILES.json), statusJson(views, run.log, now));
+  await writeFileAtomic(path.join(outDir, OUT_FILES.html), statusHtml(config.page, views, run.log, now));
 }
