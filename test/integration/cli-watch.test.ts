@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttestationData, HeartbeatData } from '../../src/core/canary/model.ts';
 import { candor } from '../helpers/candor-bin.ts';
 import { startFixtureServer, type FixtureResponse, type FixtureServer } from '../helpers/fixture-server.ts';
+import { startReceiver, type Receiver } from '../helpers/notify.ts';
 import { at, DAY, HOUR, makeKey, makeWorld, T0, type Issued, type TestKey, type World } from '../helpers/world.ts';
 
 const WEEK = 7 * DAY;
@@ -22,6 +23,8 @@ const day = (d: Date) => iso(d).slice(0, 10);
 /** What each path answers right now: the test changes it between weeks. */
 const served: Record<string, FixtureResponse> = {};
 let server: FixtureServer;
+let hook: Receiver;
+const HOOK_SECRET = 'watch-hook-secret';
 let dir: string;
 let world: World;
 let relayKey: TestKey;
@@ -69,19 +72,10 @@ async function serveVpn(issued: Date, key?: TestKey): Promise<void> {
 }
 
 async function watch(now: Date, extra: string[] = []) {
-  const r = await candor([
-    'watch',
-    '--list',
-    path.join(dir, 'watch.yml'),
-    '--state',
-    path.join(dir, 'state'),
-    '--out',
-    path.join(dir, 'out'),
-    '--json',
-    '--now',
-    iso(now),
-    ...extra,
-  ]);
+  const r = await candor(
+    ['watch', '--list', path.join(dir, 'watch.yml'), '--state', path.join(dir, 'state'), '--out', path.join(dir, 'out'), '--json', '--now', iso(now), ...extra],
+    { env: { WATCH_HOOK_SECRET: HOOK_SECRET } },
+  );
   const json = r.out ? JSON.parse(r.out) : undefined;
   return { code: r.code, err: r.err, json, kinds: (json?.events ?? []).map((e: { site: string; kind: string }) => `${e.site}:${e.kind}`) as string[] };
 }
@@ -106,6 +100,7 @@ beforeAll(async () => {
     '/relay/key.asc': { body: relayKey.publicArmored },
     '/vpn/key.asc': { body: `${vpnKey.publicArmored}\n` },
   });
+  hook = await startReceiver(HOOK_SECRET);
   dir = await mkdtemp(path.join(tmpdir(), 'candor-watch-'));
   await writeFile(path.join(dir, 'relay.asc'), relayKey.publicArmored);
   await writeFile(
@@ -134,12 +129,15 @@ beforeAll(async () => {
       `      issued: { regex: 'written on (.+)$' }`,
       `      expiresAfterDays: 10`,
       `      statements: { regex: '^\\d+\\. (.+)$' }`,
+      'alerts:',
+      `  webhooks: [{ url: "${hook.url}", secretEnv: WATCH_HOOK_SECRET }]`,
     ].join('\n'),
   );
 });
 
 afterAll(async () => {
   await server?.close();
+  await hook?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -252,6 +250,16 @@ describe('candor watch through weeks', () => {
     const log = JSON.parse(await readFile(path.join(dir, 'state', 'events.json'), 'utf8'));
     const ids = log.events.map((e: { id: string }) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('every transition was alerted exactly once on the webhook, signed', async () => {
+    const log = JSON.parse(await readFile(path.join(dir, 'state', 'events.json'), 'utf8'));
+    const accepted = hook.accepted();
+    expect([...accepted.keys()].sort()).toEqual(log.events.map((e: { id: string }) => `watch:${e.id}`).sort());
+    expect([...accepted.values()].every((n) => n === 1)).toBe(true);
+    expect(hook.deliveries.every((d) => d.signatureOk)).toBe(true);
+    const tripped = hook.deliveries.find((d) => d.event.endsWith('/tripped'))!;
+    expect(JSON.parse(tripped.body)).toMatchObject({ kind: 'watch', site: 'relay', change: 'tripped' });
   });
 
   it('--out writes the Atom feed (one entry per transition), the status page and its JSON', async () => {

@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import { parseWatchConfig, WATCH_DOCS, type WatchConfig } from '../../core/watch/config.ts';
-import { WATCH_EXIT, worstStatus, type Status } from '../../core/watch/transition.ts';
+import { WATCH_EXIT, worstStatus, type Status, type WatchEvent } from '../../core/watch/transition.ts';
 import { readText } from '../../io/files.ts';
 import type { Context } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
 
 interface WatchFlags {
   list: string;
@@ -47,6 +48,7 @@ export async function watch(flags: WatchFlags, ctx: Context): Promise<number> {
   const { runWatch, writeOutputs } = await import('../../io/watch/run.ts');
   const run = await runWatch(config, path.resolve(ctx.project.root, flags.state), ctx.now);
   if (flags.out) await writeOutputs(config, run, path.resolve(ctx.project.root, flags.out), ctx.now);
+  const alerts = await sendAlertsFor(config, run.log, flags, ctx);
   const worst = worstStatus(run.sites.map((s) => s.state?.status ?? 'unknown'));
   if (flags.json) {
     ctx.io.out(JSON.stringify({ checkedAt: ctx.now.toISOString(), status: worst, sites: run.sites, events: run.events }, null, 2));
@@ -55,7 +57,16 @@ export async function watch(flags: WatchFlags, ctx: Context): Promise<number> {
     if (run.events.length === 0) ctx.io.out('No change.');
     for (const s of run.sites) ctx.io.out(`  ${statusLine(s)}`);
   }
-  return WATCH_EXIT[worst];
+  // A site's status says more than a failed alert; with all alive, a failed alert is 69 (the next run retries it).
+  return worst === 'alive' && alerts && !alerts.ok ? EXIT.unavailable : WATCH_EXIT[worst];
+}
+
+async function sendAlertsFor(config: WatchConfig, log: WatchEvent[], flags: WatchFlags, ctx: Context) {
+  if (!config.alerts?.webhooks.length) return undefined;
+  const [{ sendAlerts }, { runIdFrom }] = await Promise.all([import('../../io/watch/alerts.ts'), import('./notify.ts')]);
+  const summary = await sendAlerts(config, log, path.resolve(ctx.project.root, flags.state), ctx.env, ctx.now, runIdFrom(ctx.env));
+  for (const f of summary?.failures ?? []) ctx.io.err(`alert not delivered: ${f.event} on ${f.channel}: ${f.error} (the next run retries it)`);
+  return summary;
 }
 
 async function acceptCommand(name: string, flags: WatchFlags, ctx: Context): Promise<number> {

@@ -118,6 +118,27 @@ export const watchConfig = z
       })
       .describe('{ title?, url?, tagDate? }')
       .default({ title: 'Canary watch', tagDate: '2026' }),
+    /** Where each event is sent, exactly once per channel (the notifier's ledger, in the state folder). */
+    alerts: z
+      .strictObject({
+        webhooks: z
+          .array(
+            z
+              .strictObject({
+                url: z.url({ protocol: /^https?$/ }).describe("the receiver's URL, e.g. https://hooks.example.org/candor"),
+                /** The environment variable holding the HMAC-SHA256 secret (never the secret itself). */
+                secretEnv: z
+                  .string()
+                  .regex(/^[A-Z_][A-Z0-9_]*$/)
+                  .describe('the name of the environment variable holding the secret, e.g. WATCH_WEBHOOK_SECRET'),
+              })
+              .describe('{ url, secretEnv }'),
+          )
+          .describe('a list of webhooks { url, secretEnv }')
+          .default([]),
+      })
+      .describe('{ webhooks }')
+      .optional(),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
