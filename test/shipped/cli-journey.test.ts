@@ -680,6 +680,7 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['pr comment', ['.github/workflows/pr-comment.yml']],
   // A watcher's weeks against local sites, through the shipped bin.
   ['watch accept', ['test/integration/cli-watch.test.ts']],
+  ['watch init', ['test/integration/cli-watch-init.test.ts']],
 ];
 
 describe('completeness', () => {

@@ -89,6 +89,16 @@ async function acceptCommand(name: string, flags: WatchFlags, ctx: Context): Pro
   return 0;
 }
 
+async function initCommand(dir: string, ctx: Context): Promise<number> {
+  const [{ initWatchRepo }, { VERSION }] = await Promise.all([import('../../io/watch/run.ts'), import('../main.ts')]);
+  const root = path.resolve(ctx.project.root, dir);
+  const written = await initWatchRepo(root, VERSION);
+  ctx.io.out(
+    `Wrote ${written.join(', ')} in ${root}.\nNext: edit watch.yml, run \`npm install\` once (it writes package-lock.json), commit, and push. See docs/watch.md#a-watch-repository.`,
+  );
+  return 0;
+}
+
 export function watchCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
   const watchCmd = program
     .command('watch')
@@ -101,6 +111,11 @@ export function watchCommand(program: Command, ctx: () => Context, done: (code: 
     .option('--root <dir>', 'project folder (default: . or $CANDOR_ROOT)')
     .option('--now <instant>', 'the clock, e.g. 2026-11-23T12:00:00Z (default: $CANDOR_NOW or the system clock)')
     .action(async (flags: WatchFlags) => done(await watch(flags, ctx())));
+  watchCmd
+    .command('init')
+    .description('start a watch repository: watch.yml, a scheduled GitHub workflow, package.json')
+    .argument('[dir]', 'the folder (default: the current one)', '.')
+    .action(async (dir: string) => done(await initCommand(dir, ctx())));
   watchCmd
     .command('accept')
     .description('trust the held key change of SITE, or acknowledge its trip; the next check decides its status')

@@ -84,3 +84,33 @@ export async function writeOutputs(config: WatchConfig, run: WatchRun, outDir: s
   await writeFileAtomic(path.join(outDir, OUT_FILES.json), statusJson(views, run.log, now));
   await writeFileAtomic(path.join(outDir, OUT_FILES.html), statusHtml(config.page, views, run.log, now));
 }
+
+/** `candor watch init DIR`: watch.yml, the workflow and a package.json, never over a file that is there. */
+export async function initWatchRepo(dir: string, version: string): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const { PACKAGE_ROOT } = await import('../package-root.ts');
+  const { WATCH_LIST_TEMPLATE, pinnedUse, watchWorkflow } = await import('../../core/watch/init.ts');
+  const { UsageError } = await import('../../core/errors.ts');
+  const { exists } = await import('../files.ts');
+  const publish = await readFile(path.join(PACKAGE_ROOT, '.github', 'workflows', 'publish.yml'), 'utf8');
+  const checkout = pinnedUse(publish, 'actions/checkout');
+  const setupNode = pinnedUse(publish, 'actions/setup-node');
+  if (!checkout || !setupNode) throw new Error('the shipped publish.yml pins no actions/checkout or actions/setup-node');
+  const files: [string, string][] = [
+    ['watch.yml', WATCH_LIST_TEMPLATE],
+    [path.join('.github', 'workflows', 'watch.yml'), watchWorkflow({ checkout, setupNode })],
+  ];
+  if (!(await exists(path.join(dir, 'package.json'))))
+    files.push(['package.json', `${JSON.stringify({ private: true, dependencies: { candor: `^${version}` } }, null, 2)}\n`]);
+  const present: string[] = [];
+  for (const [name] of files.slice(0, 2)) if (await exists(path.join(dir, name))) present.push(name);
+  if (present.length > 0)
+    throw new UsageError('INIT_TARGET_NOT_EMPTY', 'the watch files are already there', {
+      file: dir,
+      expected: 'a folder without watch.yml and .github/workflows/watch.yml',
+      received: present.join(', '),
+      hint: 'Edit the files that are there, or pick another folder. See docs/watch.md#a-watch-repository.',
+    });
+  for (const [name, text] of files) await writeFileAtomic(path.join(dir, name), text);
+  return files.map(([name]) => name);
+}
