@@ -129,6 +129,9 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
   // An invalid or held canary is not the baseline: a forgery or an unaccepted key must not
   // become what the next canary is compared with.
   const moves = status !== 'invalid' && status !== 'held';
+  // A tofu site keeps trusting the signers of the canaries it accepted (a handover the
+  // verifier followed), so that its remembered canary verifies on the next check too.
+  const trusted = policy.tofu && moves ? [...new Set([...accepted, ...signers])].sort() : accepted;
   const seen =
     moves || !prev ? { signers, statements: obs.statements, hash: obs.hash, issued: obs.issued, expires: obs.expires, expiresFrom: obs.expiresFrom } : prev;
   const state: SiteState = {
@@ -137,7 +140,7 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
     checkedAt: at,
     failures: 0,
     answered: true,
-    accepted,
+    accepted: trusted,
     ...(untrusted.length > 0 ? { pending: untrusted } : {}),
     signers: moves || !prev ? signers : prev.signers,
     statements: moves || !prev ? obs.statements : prev.statements,

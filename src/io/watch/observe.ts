@@ -84,14 +84,22 @@ export async function observeCandor(site: WatchSite, stateDir: string, prev: Sit
       }
     }
     const { input, result } = run;
-    await advanceState(file, state, result, { signedAttestation: input.attestation, pins, automated: [], acknowledge: false });
+    const who = signersOf(result, pins);
+    // Signers the verifier counted (pins, or handed over by a trusted attestation) are the
+    // verifier state's pins from now on: its remembered attestation must verify next time too.
+    await advanceState(file, state, result, {
+      signedAttestation: input.attestation,
+      pins: [...new Set([...pins, ...who.signers])],
+      automated: [],
+      acknowledge: false,
+    });
     const a = result.attestation?.data;
     return {
       kind: 'checked',
       at,
       verdict: result.verdict,
       reasons: result.reasons.filter((r) => !isAdvisory(r.code)).map((r) => ({ code: r.code, message: r.message })),
-      ...signersOf(result, pins),
+      ...who,
       statements: a ? a.statements.map((s) => `${s.id}: ${s.text}`) : [],
       hash: result.attestation?.hash ?? '',
       ...(a ? { issued: a.issued, expires: a.expires, expiresFrom: 'stated' as const } : {}),

@@ -10,7 +10,7 @@ import { OUT_FILES, statusHtml, statusJson, watchFeed } from '../../core/watch/o
 import { writeFileAtomic } from '../files.ts';
 import { accept, transition, type SiteState, type WatchEvent } from '../../core/watch/transition.ts';
 import { observeCandor, observeText } from './observe.ts';
-import { acknowledgeTrip, appendEvents, readSiteState, writeSiteState } from './state.ts';
+import { acceptInVerifyState, appendEvents, readSiteState, writeSiteState } from './state.ts';
 
 export interface SiteReport {
   name: string;
@@ -70,9 +70,7 @@ export async function acceptSite(site: WatchSite, stateDir: string, now: Date): 
   const prev = await readSiteState(stateDir, site.name);
   if (!prev) return undefined;
   const next = accept(prev, now.toISOString());
-  if (site.kind === 'candor') {
-    await acknowledgeTrip(stateDir, site.name, now);
-  }
+  if (site.kind === 'candor') await acceptInVerifyState(stateDir, site.name, now, prev.pending ?? []);
   await writeSiteState(stateDir, site.name, site.url, next);
   return next;
 }

@@ -99,12 +99,22 @@ export async function appendEvents(dir: string, events: WatchEvent[]): Promise<W
   return next;
 }
 
-/** The Candor verifier's recorded trip, acknowledged as `candor verify --state FILE --acknowledge` does. */
-export async function acknowledgeTrip(dir: string, name: string, now: Date): Promise<void> {
+/**
+ * `candor watch accept` in the Candor verifier's own state: a recorded trip acknowledged
+ * (as `candor verify --state FILE --acknowledge` does); with accepted keys, those keys
+ * pinned and the remembered attestation forgotten, so that the new keys are a new first
+ * use rather than a hand-over the old signers never signed (SIGNER_POLICY_BYPASSED).
+ */
+export async function acceptInVerifyState(dir: string, name: string, now: Date, newPins: string[]): Promise<void> {
   const file = verifyFile(dir, name);
   const state = await readState(file);
-  if (!state?.tripped) return;
-  const { tripped, ...rest } = state;
-  const acknowledged = [...(state.acknowledged ?? []), { ...tripped, acknowledgedAt: now.toISOString() }].slice(-20);
-  await writeFileAtomic(file, `${JSON.stringify({ ...rest, acknowledged }, null, 2)}\n`, { mode: 0o600 });
+  if (!state || (!state.tripped && newPins.length === 0)) return;
+  const { tripped, attestation, ...rest } = state;
+  const acknowledged = tripped ? [...(state.acknowledged ?? []), { ...tripped, acknowledgedAt: now.toISOString() }].slice(-20) : state.acknowledged;
+  const next = {
+    ...rest,
+    ...(newPins.length > 0 ? { signers: [...new Set([...state.signers, ...newPins])].sort() } : attestation ? { attestation } : {}),
+    ...(acknowledged ? { acknowledged } : {}),
+  };
+  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
 }
