@@ -14,6 +14,7 @@ import type { AttestationData, HeartbeatData } from '../../src/core/canary/model
 import { candor } from '../helpers/candor-bin.ts';
 import { startFixtureServer, type FixtureResponse, type FixtureServer } from '../helpers/fixture-server.ts';
 import { startReceiver, type Receiver } from '../helpers/notify.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { at, DAY, HOUR, makeKey, makeWorld, T0, type Issued, type TestKey, type World } from '../helpers/world.ts';
 
 const WEEK = 7 * DAY;
@@ -24,6 +25,8 @@ const day = (d: Date) => iso(d).slice(0, 10);
 const served: Record<string, FixtureResponse> = {};
 let server: FixtureServer;
 let hook: Receiver;
+let smtp: TestSmtp;
+let watcherKey: TestKey;
 const HOOK_SECRET = 'watch-hook-secret';
 let dir: string;
 let world: World;
@@ -74,7 +77,7 @@ async function serveVpn(issued: Date, key?: TestKey): Promise<void> {
 async function watch(now: Date, extra: string[] = []) {
   const r = await candor(
     ['watch', '--list', path.join(dir, 'watch.yml'), '--state', path.join(dir, 'state'), '--out', path.join(dir, 'out'), '--json', '--now', iso(now), ...extra],
-    { env: { WATCH_HOOK_SECRET: HOOK_SECRET } },
+    { env: { WATCH_HOOK_SECRET: HOOK_SECRET, CANDOR_SIGNING_KEY: watcherKey.privateArmored } },
   );
   const json = r.out ? JSON.parse(r.out) : undefined;
   return { code: r.code, err: r.err, json, kinds: (json?.events ?? []).map((e: { site: string; kind: string }) => `${e.site}:${e.kind}`) as string[] };
@@ -101,6 +104,8 @@ beforeAll(async () => {
     '/vpn/key.asc': { body: `${vpnKey.publicArmored}\n` },
   });
   hook = await startReceiver(HOOK_SECRET);
+  smtp = await startSmtp();
+  watcherKey = await makeKey('Watcher');
   dir = await mkdtemp(path.join(tmpdir(), 'candor-watch-'));
   await writeFile(path.join(dir, 'relay.asc'), relayKey.publicArmored);
   await writeFile(
@@ -131,6 +136,7 @@ beforeAll(async () => {
       `      statements: { regex: '^\\d+\\. (.+)$' }`,
       'alerts:',
       `  webhooks: [{ url: "${hook.url}", secretEnv: WATCH_HOOK_SECRET }]`,
+      `  email: { host: 127.0.0.1, port: ${smtp.port}, security: none, from: "Watch <watch@example.org>", to: [me@example.org] }`,
     ].join('\n'),
   );
 });
@@ -138,6 +144,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await hook?.close();
+  await smtp?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -260,6 +267,15 @@ describe('candor watch through weeks', () => {
     expect(hook.deliveries.every((d) => d.signatureOk)).toBe(true);
     const tripped = hook.deliveries.find((d) => d.event.endsWith('/tripped'))!;
     expect(JSON.parse(tripped.body)).toMatchObject({ kind: 'watch', site: 'relay', change: 'tripped' });
+  });
+
+  it("every transition was e-mailed exactly once, signed by the watcher's key", async () => {
+    const log = JSON.parse(await readFile(path.join(dir, 'state', 'events.json'), 'utf8'));
+    const raws = smtp.received.map((m) => m.raw.toString('utf8'));
+    expect(raws).toHaveLength(log.events.length);
+    const ids = raws.map((r) => /^Message-ID: (<[^>]+>)/im.exec(r)?.[1]);
+    expect(new Set(ids).size).toBe(log.events.length);
+    expect(raws.some((r) => /^Subject: .*Canary watch: relay tripped/im.test(r))).toBe(true);
   });
 
   it('--out writes the Atom feed (one entry per transition), the status page and its JSON', async () => {

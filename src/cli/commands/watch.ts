@@ -62,7 +62,7 @@ export async function watch(flags: WatchFlags, ctx: Context): Promise<number> {
 }
 
 async function sendAlertsFor(config: WatchConfig, log: WatchEvent[], flags: WatchFlags, ctx: Context) {
-  if (!config.alerts?.webhooks.length) return undefined;
+  if (!config.alerts?.webhooks.length && !config.alerts?.email) return undefined;
   const [{ sendAlerts }, { runIdFrom }] = await Promise.all([import('../../io/watch/alerts.ts'), import('./notify.ts')]);
   const summary = await sendAlerts(config, log, path.resolve(ctx.project.root, flags.state), ctx.env, ctx.now, runIdFrom(ctx.env));
   for (const f of summary?.failures ?? []) ctx.io.err(`alert not delivered: ${f.event} on ${f.channel}: ${f.error} (the next run retries it)`);

@@ -136,8 +136,24 @@ export const watchConfig = z
           )
           .describe('a list of webhooks { url, secretEnv }')
           .default([]),
+        /** E-mail through an SMTP server, signed with the watcher's own key ($CANDOR_SIGNING_KEY). */
+        email: z
+          .strictObject({
+            host: z.string().min(1).describe('the SMTP server, e.g. smtp.example.org'),
+            port: z.int().min(1).max(65535).describe('the SMTP port, e.g. 587').default(587),
+            security: z
+              .enum(['starttls', 'tls', 'none'])
+              .describe('starttls (default; refuses plain text), tls (port 465) or none (a local relay only)')
+              .default('starttls'),
+            from: z.string().min(3).describe('the sender, e.g. "Canary watch <watch@example.org>"'),
+            to: z.array(z.string().min(3).describe('an address, e.g. me@example.org')).min(1).describe('a list of addresses'),
+            userEnv: z.string().min(1).describe('the name of the environment variable holding the SMTP user').optional(),
+            passwordEnv: z.string().min(1).describe('the name of the environment variable holding the SMTP password').optional(),
+          })
+          .describe('{ host, port?, security?, from, to, userEnv?, passwordEnv? }')
+          .optional(),
       })
-      .describe('{ webhooks }')
+      .describe('{ webhooks?, email? }')
       .optional(),
   })
   .superRefine((c, ctx) => {

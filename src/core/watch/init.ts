@@ -62,8 +62,13 @@ jobs:
       # The installed candor for the steps below (docs/decisions/0026).
       - run: echo "$PWD/node_modules/.bin" >> "$GITHUB_PATH"
       - run: candor watch --list watch.yml --state watch-state --out status
+        # Only what alerts need (docs/watch.md#alerts); unset secrets are empty, unused.
         env:
           WATCH_WEBHOOK_SECRET: \${{ secrets.WATCH_WEBHOOK_SECRET }}
+          WATCH_SMTP_USER: \${{ secrets.WATCH_SMTP_USER }}
+          WATCH_SMTP_PASSWORD: \${{ secrets.WATCH_SMTP_PASSWORD }}
+          CANDOR_SIGNING_KEY: \${{ secrets.WATCH_SIGNING_KEY }}
+          CANDOR_PASSPHRASE: \${{ secrets.WATCH_PASSPHRASE }}
       # After a lapse too: what the watcher saw must not be forgotten.
       - name: Commit the state
         if: \${{ !cancelled() }}

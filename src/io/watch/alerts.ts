@@ -7,10 +7,11 @@
  * Every event of the log is offered on each run; the ledger decides what is still to send.
  */
 import path from 'node:path';
-import type { NoticeEvent } from '../../core/notify/model.ts';
+import type { Channel, NoticeEvent } from '../../core/notify/model.ts';
 import type { WatchConfig } from '../../core/watch/config.ts';
 import { OUT_FILES } from '../../core/watch/outputs.ts';
 import type { WatchEvent } from '../../core/watch/transition.ts';
+import { createEmailChannel } from '../channels/email.ts';
 import { createWebhookChannel } from '../channels/webhook.ts';
 import { runNotify, type NotifySummary } from '../notify/run.ts';
 import { projectAt } from '../project.ts';
@@ -38,8 +39,11 @@ export async function sendAlerts(
   runId: string,
 ): Promise<NotifySummary | undefined> {
   const webhooks = config.alerts?.webhooks ?? [];
-  if (webhooks.length === 0) return undefined;
-  const channels = webhooks.map((w) => createWebhookChannel({ url: w.url, secret: env[w.secretEnv], secretEnv: w.secretEnv }));
+  const email = config.alerts?.email;
+  if (webhooks.length === 0 && !email) return undefined;
+  const channels: Channel[] = webhooks.map((w) => createWebhookChannel({ url: w.url, secret: env[w.secretEnv], secretEnv: w.secretEnv }));
+  // The notifier's e-mail channel: each message signed with $CANDOR_SIGNING_KEY, here the watcher's own key.
+  if (email) channels.push(createEmailChannel({ config: email, service: { name: config.page.title, url: config.page.url ?? 'http://localhost/' }, env }));
   // The notifier keeps its ledger under a project's content/: here, the state folder.
   const project = { ...projectAt(stateDir), content: path.resolve(stateDir) };
   return runNotify({
