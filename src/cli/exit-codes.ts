@@ -1,6 +1,7 @@
 /** Exit codes (README "Exit codes"). Verdicts first, then sysexits-style failures. */
 import { ContentError, FreshnessError, NotifyError, SigningError, UsageError, isCandorError } from '../core/errors.ts';
 export { VERDICT_EXIT } from '../core/verify/reasons.ts';
+export { WATCH_EXIT } from '../core/watch/transition.ts';
 
 export const EXIT = {
   ok: 0,

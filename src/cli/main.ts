@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./commands/report.ts')).reportCommand,
   check: async () => (await import('./commands/check.ts')).checkCommand,
   notify: async () => (await import('./commands/notify.ts')).notifyCommand,
+  watch: async () => (await import('./commands/watch.ts')).watchCommand,
   // One module registers several commands: listed under each name, loaded once.
   build: site,
   preview: site,

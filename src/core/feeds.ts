@@ -19,7 +19,7 @@ import type { Report } from './report/model.ts';
 import type { Total } from './report/output.ts';
 import { formatNumber } from './report/chart-text.ts';
 
-export type FeedKind = 'policy' | 'report' | 'attestation';
+export type FeedKind = 'policy' | 'report' | 'attestation' | 'watch';
 
 export interface FeedItem {
   /** A tag: URI (RFC 4151) that never changes; see tagId. */
@@ -64,7 +64,7 @@ export interface FeedSource {
 
 export const FEED_PATHS = { atom: '/feed.xml', rss: '/rss.xml', json: '/feed.json' } as const;
 
-const KIND_LABEL: Record<FeedKind, string> = { policy: 'Policy change', report: 'Transparency report', attestation: 'Warrant canary' };
+const KIND_LABEL: Record<FeedKind, string> = { policy: 'Policy change', report: 'Transparency report', attestation: 'Warrant canary', watch: 'Canary watch' };
 
 /**
  * "<host>,<date>" for tag: URIs, e.g. "lumen-mail.example,2024". RFC 4151 asks for a

@@ -47,6 +47,8 @@ export interface SourceOptions {
   /** Every request of the run together (default LIMITS.runSeconds). */
   timeLimitMs?: number;
   acknowledge?: boolean;
+  /** Extra attempts after a failed request (default LIMITS.retries). */
+  retries?: number;
 }
 
 const FPR = /^[0-9A-Fa-f]{40}$/;
@@ -78,8 +80,10 @@ export class Reader {
   private readonly deadline: AbortSignal;
   readonly timeoutMs: number;
   readonly timeLimitMs: number;
+  readonly retries: number;
 
-  constructor(opts: { timeoutMs?: number; timeLimitMs?: number }) {
+  constructor(opts: { timeoutMs?: number; timeLimitMs?: number; retries?: number }) {
+    this.retries = opts.retries ?? LIMITS.retries;
     this.timeoutMs = opts.timeoutMs ?? LIMITS.requestSeconds * 1000;
     this.timeLimitMs = opts.timeLimitMs ?? LIMITS.runSeconds * 1000;
     this.deadline = AbortSignal.timeout(this.timeLimitMs);
@@ -102,7 +106,7 @@ export class Reader {
     const response = await fetchBounded(url, {
       timeoutMs: this.timeoutMs,
       maxBytes: Math.min(byteLimit(kind), Math.max(0, this.budget)),
-      retries: LIMITS.retries,
+      retries: this.retries,
       backoffMs: 200,
       maxRedirects: LIMITS.redirects,
       signal: this.deadline,

@@ -679,6 +679,9 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['pr review', ['.github/workflows/pr-check.yml', 'docs/workflows.md']],
   ['pr comment', ['.github/workflows/pr-comment.yml']],
   ['policy labels', ['test/site/policy-exports.test.ts']],
+  // A watcher's weeks against local sites, through the shipped bin.
+  ['watch accept', ['test/integration/cli-watch.test.ts']],
+  ['watch init', ['test/integration/cli-watch-init.test.ts']],
 ];
 
 describe('completeness', () => {

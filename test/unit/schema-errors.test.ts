@@ -7,6 +7,7 @@ import { validate, yamlLiteral } from '../../src/core/content/yaml.ts';
 import { allProblems, ContentError } from '../../src/core/errors.ts';
 import { frontMatter } from '../../src/core/policy/model.ts';
 import { reportFrontMatter } from '../../src/core/report/model.ts';
+import { watchConfig } from '../../src/core/watch/config.ts';
 
 const GOOD = { title: 'Privacy', version: '3.0', effective: '2027-01-15', published: '2026-11-20', change: 'material', summary: 'Shorter logs.' };
 
@@ -110,7 +111,7 @@ describe('schema errors in our words', () => {
   });
 
   it('every field of the content schemas says what it takes', () => {
-    const schemas = { frontMatter, reportFrontMatter, canaryConfig, serviceConfig, statementsFile };
+    const schemas = { frontMatter, reportFrontMatter, canaryConfig, serviceConfig, statementsFile, watchConfig };
     expect(Object.values(schemas).flatMap((s) => leaves(s)).length).toBeGreaterThan(80);
     const missing = Object.entries(schemas).flatMap(([name, s]) =>
       leaves(s)

@@ -42,7 +42,7 @@ export function withService(service: string, subject: string, title: string): st
   return `${service} ${lower ? oneLine[0]!.toLowerCase() + oneLine.slice(1) : oneLine}`;
 }
 
-const titleOf = (e: NoticeEvent): string => (e.kind === 'attestation' ? 'Warrant canary' : e.title);
+const titleOf = (e: NoticeEvent): string => (e.kind === 'attestation' ? 'Warrant canary' : e.kind === 'watch' ? `Canary watch: ${e.site}` : e.title);
 
 /**
  * Makes text canonical (docs/decisions/0001-canonical-text.md) without changing what

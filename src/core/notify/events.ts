@@ -28,6 +28,7 @@ const dayOf = (now: Date): string => now.toISOString().slice(0, 10);
 /** The day an event happened (UTC): what baselining and ordering go by. */
 export function eventDay(event: NoticeEvent): string {
   if (event.kind === 'attestation') return event.issued.slice(0, 10);
+  if (event.kind === 'watch') return event.at.slice(0, 10);
   if (event.kind === 'report') return event.published;
   return event.phase === 'effective' ? event.effective : event.published;
 }

@@ -42,6 +42,17 @@ export type NoticeEvent =
       signal: 'none' | 'duress' | 'final';
       message: string | null;
       links: { canary: string; verify: string };
+    }
+  | {
+      /** A change `candor watch` saw in a watched canary (docs/watch.md#alerts). */
+      kind: 'watch';
+      /** The watch event's own id, site/instant/kind: one transition, one notice. */
+      id: string;
+      site: string;
+      change: string;
+      at: string;
+      message: string;
+      links: { page: string | null; site: string };
     };
 
 /** A channel delivers one event; it must be safe to call again for an event it already delivered if it can tell (idempotency key = event.id). */

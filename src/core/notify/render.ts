@@ -59,6 +59,7 @@ function attestationTitle(e: AttestationEvent): string {
 export function noticeTitle(e: NoticeEvent): string {
   if (e.kind === 'policy-version') return line(policyTitle(e));
   if (e.kind === 'report') return line(`${e.title} published`);
+  if (e.kind === 'watch') return line(`Canary watch: ${e.site} ${e.change}`);
   return attestationTitle(e);
 }
 
@@ -120,8 +121,23 @@ function attestationParts(e: AttestationEvent): NoticeParts {
   };
 }
 
+function watchParts(e: Extract<NoticeEvent, { kind: 'watch' }>): NoticeParts {
+  return {
+    title: noticeTitle(e),
+    paragraphs: [e.message, "Seen by candor watch. Check the canary yourself; do not take this message's word for it."],
+    fields: [
+      ['Site', e.site],
+      ['Change', e.change],
+      ['Seen', e.at],
+    ],
+    facts: [],
+    links: [['The canary', e.links.site], ...(e.links.page ? ([['Status page', e.links.page]] as Pair[]) : [])],
+  };
+}
+
 export function noticeParts(e: NoticeEvent): NoticeParts {
   if (e.kind === 'policy-version') return policyParts(e);
+  if (e.kind === 'watch') return watchParts(e);
   return e.kind === 'report' ? reportParts(e) : attestationParts(e);
 }
 

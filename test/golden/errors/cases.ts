@@ -340,4 +340,32 @@ const site: ErrorCase[] = [
   { name: 'init-add-part-present', args: () => ['init', '--add', 'reports'] },
 ];
 
-export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency, ...site];
+/** candor watch (issue 16): its list, its state, its sites. */
+const WATCH_ARGS = ['watch', '--list', 'watch.yml', '--state', 'watch-state'];
+const watch: ErrorCase[] = [
+  {
+    name: 'watch-list-problems',
+    setup: (c) =>
+      c.write(
+        'watch.yml',
+        'sites:\n  - { name: lumen, url: "https://lumen.example/", kind: candor, pins: [abc] }\n  - { name: lumen, url: "https://other.example/c.txt", kind: signed-text, tofu: true }\nchekcs: {}\n',
+      ),
+    args: () => WATCH_ARGS,
+  },
+  {
+    name: 'watch-state-unreadable',
+    setup: async (c) => {
+      await c.write('watch.yml', 'sites:\n  - { name: lumen, url: "https://lumen.example/", kind: candor, tofu: true }\n');
+      await mkdir(path.join(c.root, 'watch-state', 'sites'), { recursive: true });
+      await c.write('watch-state/sites/lumen.json', '{"version": 1');
+    },
+    args: () => WATCH_ARGS,
+  },
+  {
+    name: 'watch-accept-unknown-site',
+    setup: (c) => c.write('watch.yml', 'sites:\n  - { name: lumen, url: "https://lumen.example/", kind: candor, tofu: true }\n'),
+    args: () => ['watch', 'accept', 'lumne', '--list', 'watch.yml'],
+  },
+];
+
+export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency, ...site, ...watch];
