@@ -359,6 +359,9 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const t0 = performance.now();
     const clock = (): Date => new Date(e.at.getTime() + (performance.now() - t0));
     const apiRun = api.workflowRuns.find((x) => x.id === r.id)!;
+    // Frees the run's concurrency slot (set below): on GitHub the slot frees when the run completes,
+    // before anything its completion triggers (workflow_run) and before anyone waiting on it resumes.
+    let releaseGroup = (): void => undefined;
     const execute = async (): Promise<void> => {
       r.status = 'in_progress';
       apiRun.status = 'in_progress';
@@ -386,6 +389,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
         apiRun.conclusion = r.conclusion === 'refused' ? 'failure' : r.conclusion === 'skipped' ? 'skipped' : r.conclusion;
         apiRun.updated_at = stamp(clock());
         log(`run ${r.id} ${workflow.file} (${e.event}) ${r.conclusion}`);
+        releaseGroup();
         resolveDone(r);
       }
       await onCompleted(r, clock());
@@ -393,21 +397,25 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const group = workflow.concurrency
       ? interpolate(workflow.concurrency.group, { contexts: { github: githubContext(r, e) }, failed: false, cancelled: false })
       : undefined;
+    let released = false;
+    releaseGroup = (): void => {
+      if (released || !group) return;
+      released = true;
+      const g = groups.get(group)!;
+      g.running = undefined;
+      const next = g.pending;
+      g.pending = undefined;
+      if (next) {
+        g.running = next.run;
+        next.start();
+      }
+    };
     const start = (): void => {
       const p = execute()
         .catch((error: unknown) => log(`run ${r.id}: ${String(error)}`))
         .finally(() => {
           active.delete(p);
-          if (group) {
-            const g = groups.get(group)!;
-            g.running = undefined;
-            const next = g.pending;
-            g.pending = undefined;
-            if (next) {
-              g.running = next.run;
-              next.start();
-            }
-          }
+          releaseGroup();
         });
       active.add(p);
     };

@@ -39,7 +39,6 @@ describe("the operators' routines of the simulated year", () => {
     )
       .flat()
       .sort((a, b) => a.id - b.id);
-    for (const r of s.gh.runs) console.log('RUN', r.id, r.workflow.file, r.event, r.conclusion, r.log().slice(-1500));
     for (const r of runs) expect(r.conclusion, r.log().slice(-5000)).toBe('success');
     expect(runs[1]!.log()).toMatch(/is recent: not due yet/);
   }, 600_000);
