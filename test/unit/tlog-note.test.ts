@@ -37,6 +37,7 @@ interface NoteVectors {
     checkpoint?: { origin: string; size: number; root: string; extensions: string[] };
   }[];
   badVerifierKeys: { desc: string; vkey: string }[];
+  witnessedCheckpoint: { note: string; text: string; origin: string; size: number; logKey: string; witnessKey: string };
 }
 const vectors = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'tlog', 'signed-notes.json'), 'utf8')) as NoteVectors;
 
@@ -218,5 +219,27 @@ describe('cosignatures (tlog-cosignature v1, Ed25519)', () => {
     });
     expect(() => cosign(note.text, signerFromSeed('x', seed(8)), 1)).toThrow(RangeError);
     expect(() => cosign(note.text, w1, -1)).toThrow(RangeError);
+  });
+});
+
+describe('a real witnessed checkpoint (florolf/tlog-scales)', () => {
+  const w = vectors.witnessedCheckpoint;
+
+  it("verifies the log's signature and remora's cosignature, with its time", () => {
+    const opened = openCheckpoint(w.note, w.origin, vkey(w.logKey));
+    if (typeof opened === 'string') throw new Error(opened);
+    expect(opened.checkpoint.size).toBe(w.size);
+    const cosigned = readCosignatures(w.note, [vkey(w.witnessKey)]);
+    if (typeof cosigned === 'string') throw new Error(cosigned);
+    expect(cosigned.failed).toEqual([]);
+    // 0x6a122120 seconds: 2026-05-23T21:50:24Z.
+    expect(cosigned.cosignatures.map((c) => [c.witness.name, c.timestamp])).toEqual([['remora.n621.de', 0x6a122120]]);
+  });
+
+  it('fails both once the tree size is changed', () => {
+    const clobbered = w.note.replace(`\n${w.size}\n`, '\n42\n');
+    expect(openCheckpoint(clobbered, w.origin, vkey(w.logKey))).toBe('bad-signature');
+    const cosigned = readCosignatures(clobbered, [vkey(w.witnessKey)]);
+    expect(typeof cosigned === 'string' ? cosigned : cosigned.failed.map((f) => f.problem)).toEqual(['bad-signature']);
   });
 });
