@@ -181,4 +181,22 @@ describe('properties over random trees', () => {
       { numRuns: 300 },
     );
   });
+
+  it('works beyond 2^31 and 2^32 leaves, where 32-bit bitwise arithmetic would break', () => {
+    // A tree of identical leaves is a real Merkle tree whose level-L hashes are all equal,
+    // so a reader can serve any size without storing anything.
+    const levels = [leafHash(new Uint8Array(0))];
+    for (let l = 1; l <= 53; l++) levels.push(nodeHash(levels[l - 1]!, levels[l - 1]!));
+    const read = (level: number) => levels[level]!;
+    for (const [m, n, index] of [
+      [2 ** 31 + 3, 2 ** 32 + 2 ** 31 + 5, 2 ** 32 + 2 ** 31 + 1],
+      [2 ** 32, 2 ** 40 + 7, 2 ** 40 + 6],
+      [2 ** 45 + 1, 2 ** 52 + 2 ** 31, 2 ** 33],
+    ] as const) {
+      const [r1, r2] = [treeHash(m, read), treeHash(n, read)];
+      expect(checkInclusion(index, n, levels[0]!, inclusionProof(index, n, read), r2), `leaf ${index} of ${n}`).toBeNull();
+      expect(checkConsistency(m, n, consistencyProof(m, n, read), r1, r2), `${m} → ${n}`).toBeNull();
+      expect(checkConsistency(m + 1, n, consistencyProof(m, n, read), treeHash(m + 1, read), r2)).not.toBeNull();
+    }
+  });
 });

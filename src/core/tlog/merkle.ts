@@ -49,8 +49,11 @@ function splitPoint(n: number): number {
   return k;
 }
 
+/** By arithmetic, not bitwise operators: those truncate to 32 bits, and sizes may exceed 2^31. */
 function isPowerOfTwo(n: number): boolean {
-  return n > 0 && (n & (n - 1)) === 0;
+  let p = 1;
+  while (p < n) p *= 2;
+  return p === n;
 }
 
 function log2(n: number): number {
