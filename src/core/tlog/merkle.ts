@@ -1,5 +1,5 @@
 /**
- * RFC 6962 / RFC 9162 Merkle tree hashing, inclusion and consistency proofs (decision 0029).
+ * RFC 6962 / RFC 9162 Merkle tree hashing, inclusion and consistency proofs (decision 0030).
  *
  * Proofs are computed from the hashes of *complete* subtrees only (2^level leaves starting
  * at index * 2^level), read through a `SubtreeHashes` function: an in-memory tree

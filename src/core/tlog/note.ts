@@ -1,5 +1,5 @@
 /**
- * C2SP signed-note (decision 0029): a text ending in a newline, a blank line, then lines
+ * C2SP signed-note (decision 0030): a text ending in a newline, a blank line, then lines
  * `— <name> base64(keyID || signature)`. Keys are Ed25519 (type 0x01) for the log's
  * checkpoints and timestamped Ed25519 (type 0x04, `cosignature.ts`) for witnesses; verifier
  * keys are written `<name>+<hex keyID>+base64(type || public key)`, as golang.org/x/mod's
