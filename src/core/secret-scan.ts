@@ -5,11 +5,13 @@
  * What counts: an armored OpenPGP private key block, a PEM or OpenSSH private key (each
  * as an armor line at a line start followed by a base64 body, so that source code naming
  * the header in a string or a pattern is not mistaken for a key), and a binary OpenPGP
- * file whose first packet is a secret key or secret subkey that openpgp.js reads as one.
+ * file whose first packet is a secret key or secret subkey that openpgp.js reads as one,
+ * and a C2SP signed-note signer key (`PRIVATE+KEY+<name>+<key ID>+<base64>`: a log's or a
+ * witness's key, src/core/tlog/note.ts).
  */
 import * as openpgp from 'openpgp';
 
-export type SecretKind = 'openpgp-armored' | 'openpgp-binary' | 'pem' | 'openssh';
+export type SecretKind = 'openpgp-armored' | 'openpgp-binary' | 'pem' | 'openssh' | 'signed-note';
 
 // The armor lines are spelt with \x20 and -{5} so that this file is not itself a match for
 // scanners of private keys (ours and others).
@@ -29,6 +31,9 @@ function startsWithSecretPacket(bytes: Uint8Array): boolean {
   const tag = b & 0x40 ? b & 0x3f : (b >> 2) & 0x0f;
   return tag === 5 || tag === 7;
 }
+
+/** A signed-note signer key: name, 8 hex digits of key ID, base64 of type and 32-byte seed (44 characters). */
+const NOTE_SIGNER = /PRIVATE\+KEY\+[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=?/;
 
 function armoredKind(text: string): SecretKind | null {
   for (const { kind, begin } of ARMORED) {
@@ -56,5 +61,6 @@ export async function findPrivateKeyMaterial(bytes: Uint8Array, opts: { markup?:
   }
   // Text: decoded leniently, so a key pasted into a file with other bytes is still found.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  return armoredKind(opts.markup ? unwrapMarkup(text) : text);
+  const armored = armoredKind(opts.markup ? unwrapMarkup(text) : text);
+  return armored ?? (NOTE_SIGNER.test(text) ? 'signed-note' : null);
 }

@@ -4,6 +4,7 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findPrivateKeyMaterial } from '../../src/core/secret-scan.ts';
 import { makeKey, type TestKey } from '../helpers/world.ts';
+import { formatSignerKey, formatVerifierKey, signerFromSeed } from '../../src/core/tlog/note.ts';
 
 let key: TestKey;
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -30,6 +31,14 @@ describe('findPrivateKeyMaterial', () => {
     expect(await find(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string)).toBe('pem');
     const body = Buffer.from(`openssh-key-v1\0${'x'.repeat(64)}`).toString('base64');
     expect(await find(`-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`)).toBe('openssh');
+  });
+
+  it('finds a signed-note signer key (a log or witness key), not its verifier key or the code that formats one', async () => {
+    const signer = signerFromSeed('candor.example/log', new Uint8Array(32).fill(9));
+    expect(await find(`log key: ${formatSignerKey(signer)}\n`)).toBe('signed-note');
+    expect(await find(`"${formatSignerKey(signer)}"`, true)).toBe('signed-note');
+    expect(await find(formatVerifierKey(signer))).toBeNull();
+    expect(await find('return `PRIVATE+KEY+${key.name}+${hex32(key.keyId)}+${encodeBase64(seed)}`;')).toBeNull();
   });
 
   it('does not mistake public keys, signatures or code naming the header for a key', async () => {

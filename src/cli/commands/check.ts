@@ -262,6 +262,7 @@ const SECRET_NAMES = {
   'openpgp-binary': 'a binary OpenPGP secret key',
   pem: 'a PEM private key',
   openssh: 'an OpenSSH private key',
+  'signed-note': 'a signed-note signer key (a transparency log or witness key)',
 } as const;
 
 /**
