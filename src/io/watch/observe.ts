@@ -105,21 +105,26 @@ export async function observeCandor(site: WatchSite, stateDir: string, prev: Sit
       ...(a ? { issued: a.issued, expires: a.expires, expiresFrom: 'stated' as const } : {}),
     };
   } catch (error) {
-    const down = unreachable(error, at);
-    if (down) return down;
-    if (error instanceof CandorError && error.code === 'INPUT_UNREADABLE')
-      return {
-        kind: 'checked',
-        at,
-        verdict: 'invalid',
-        reasons: [{ code: 'NOT_FOUND', message: error.message.split('\n')[0]! }],
-        signers: [],
-        untrusted: [],
-        statements: [],
-        hash: '',
-      };
-    throw error;
+    return failedCheck(error, at);
   }
+}
+
+/** A check that could not read the site: unreachable ("unknown since …"), a document that is not there (invalid), or a bug (rethrown). */
+function failedCheck(error: unknown, at: string): Observation {
+  const down = unreachable(error, at);
+  if (down) return down;
+  if (error instanceof CandorError && error.code === 'INPUT_UNREADABLE')
+    return {
+      kind: 'checked',
+      at,
+      verdict: 'invalid',
+      reasons: [{ code: 'NOT_FOUND', message: error.message.split('\n')[0]! }],
+      signers: [],
+      untrusted: [],
+      statements: [],
+      hash: '',
+    };
+  throw error;
 }
 
 const ARMORED_KEY = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
@@ -149,19 +154,6 @@ export async function observeText(site: WatchSite, prev: SiteState | undefined, 
     const trusted = site.pins ?? (prev && prev.accepted.length > 0 ? prev.accepted : undefined);
     return await observeSignedText({ text: text!, ...(signature ? { signature } : {}), keys, rule: site.rule!, trusted, previous: prev, now });
   } catch (error) {
-    const down = unreachable(error, at);
-    if (down) return down;
-    if (error instanceof CandorError && error.code === 'INPUT_UNREADABLE')
-      return {
-        kind: 'checked',
-        at,
-        verdict: 'invalid',
-        reasons: [{ code: 'NOT_FOUND', message: error.message.split('\n')[0]! }],
-        signers: [],
-        untrusted: [],
-        statements: [],
-        hash: '',
-      };
-    throw error;
+    return failedCheck(error, at);
   }
 }
