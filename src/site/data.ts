@@ -225,6 +225,12 @@ export async function policyPaths(): Promise<{ params: { policy: string } }[]> {
   return policies.map((p) => ({ params: { policy: p.id } }));
 }
 
+/** getStaticPaths of every file that exists once per policy version (.json, .dpv.jsonld, .txt). */
+export async function versionPaths(): Promise<{ params: { policy: string; version: string }; props: { version: PolicyVersion } }[]> {
+  const { policies } = await policyData();
+  return policies.flatMap((p) => p.versions.map((v) => ({ params: { policy: p.id, version: v.version }, props: { version: v } })));
+}
+
 export function policyData(): Promise<PolicyData> {
   policies ??= loadPolicies();
   return policies;

@@ -3,13 +3,10 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import type { PolicyVersion } from '../../../../core/policy/model.ts';
 import { dpvDocument } from '../../../../core/policy/exports/dpv.ts';
-import { policyData, siteData } from '../../../data.ts';
+import { siteData, versionPaths } from '../../../data.ts';
 import { absolute } from '../../../url.ts';
 
-export const getStaticPaths = (async () => {
-  const { policies } = await policyData();
-  return policies.flatMap((p) => p.versions.map((v) => ({ params: { policy: p.id, version: v.version }, props: { version: v } })));
-}) satisfies GetStaticPaths;
+export const getStaticPaths = versionPaths satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ props }) => {
   const { version } = props as { version: PolicyVersion };

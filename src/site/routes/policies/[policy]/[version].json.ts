@@ -2,12 +2,9 @@
 // body), for tools and for comparing any two versions in the browser.
 import type { APIRoute, GetStaticPaths } from 'astro';
 import type { PolicyVersion } from '../../../../core/policy/model.ts';
-import { policyData } from '../../../data.ts';
+import { versionPaths } from '../../../data.ts';
 
-export const getStaticPaths = (async () => {
-  const { policies } = await policyData();
-  return policies.flatMap((p) => p.versions.map((v) => ({ params: { policy: p.id, version: v.version }, props: { version: v } })));
-}) satisfies GetStaticPaths;
+export const getStaticPaths = versionPaths satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ props }) => {
   // The exact source bytes are the permalink page's business; this is the parsed form.
