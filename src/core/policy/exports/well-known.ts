@@ -68,8 +68,8 @@ export function composePrivacyTxt(i: PrivacyTxtInput): string | undefined {
   const host = new URL(i.service.url).hostname;
   const cc = f.controller?.country ? countryCode(f.controller.country) : undefined;
   const entity = f.controller ? `${field(f.controller.name)}${cc ? `,${cc}` : ''}` : field(i.service.name);
-  const cookies = i.inForce.flatMap((v) => v.facts?.cookies ?? []);
-  const seen = new Set<string>();
+  // A cookie stated by two policies in force (the privacy and the cookie policy) is listed once.
+  const cookies = new Set(i.inForce.flatMap((v) => v.facts?.cookies ?? []).map((c) => cookieLine(c, { host, name: i.service.name })));
   const lines = [
     `# The privacy policy of ${i.service.name} in the fields of the privacy.txt draft (draft-colwell-privacy-txt).`,
     `# Cookie: name,domain,seconds (or session),first|third party,optional|required,HttpOnly,Secure`,
@@ -77,10 +77,7 @@ export function composePrivacyTxt(i: PrivacyTxtInput): string | undefined {
     `Privacy-policy: ${i.policy.page}`,
     `Privacy-policy-text: ${i.policy.text}`,
     ...(f.contact?.email ? [`Contact: mailto:${f.contact.email}`] : f.contact?.url ? [`Contact: ${f.contact.url}`] : []),
-    ...cookies
-      .map((c) => cookieLine(c, { host, name: i.service.name }))
-      .filter((l) => !seen.has(l) && seen.add(l))
-      .map((l) => `Cookie: ${l}`),
+    ...[...cookies].map((l) => `Cookie: ${l}`),
   ];
   return `${lines.join('\n')}\n`;
 }
