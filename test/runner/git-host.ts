@@ -18,9 +18,9 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { git } from './git.ts';
+import { scratch } from './scratch.ts';
 
 export interface PushGrant {
   /** contents permission of the token ('write' to push). */
@@ -83,8 +83,8 @@ function route(urlPath: string): [string, string] | undefined {
 }
 
 export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'candor-githost-'));
-  const logs = await mkdtemp(path.join(os.tmpdir(), 'candor-githost-log-'));
+  const root = await mkdtemp(path.join(scratch(), 'candor-githost-'));
+  const logs = await mkdtemp(path.join(scratch(), 'candor-githost-log-'));
   const known = new Set<string>();
   const refused: GitHost['refused'] = [];
   const pushes: RefUpdate[] = [];
@@ -196,6 +196,9 @@ export async function startGitHost(opts: GitHostOptions): Promise<GitHost> {
       await git(['-C', dir, 'config', 'uploadpack.allowReachableSHA1InWant', 'true']);
       await git(['-C', dir, 'config', 'uploadpack.allowAnySHA1InWant', 'true']);
       await git(['-C', dir, 'config', 'receive.denyNonFastForwards', 'false']);
+      // No delta search when packing a fetch: every job's shallow checkout packs the whole
+      // tree again; without the search the host spends half the CPU and sends the same objects.
+      await git(['-C', dir, 'config', 'pack.window', '0']);
       const hook = path.join(dir, 'hooks', 'post-receive');
       await writeFile(hook, POST_RECEIVE);
       await chmod(hook, 0o755);

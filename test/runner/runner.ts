@@ -17,7 +17,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Cron } from 'croner';
@@ -27,6 +26,7 @@ import { resolveAction, type ArtifactStore, type StepRuntime } from './actions.t
 import { condition, interpolate, type ExprScope } from './expressions.ts';
 import { startGitHost, type GitHost, type PushGrant, type RefUpdate } from './git-host.ts';
 import { git } from './git.ts';
+import { scratch } from './scratch.ts';
 import {
   NotModelled,
   crons,
@@ -198,7 +198,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   const nodeBin = path.join(tested, 'node_modules', 'node', 'bin', 'node');
   const secrets = opts.secrets ?? {};
   const log = opts.log ?? (() => undefined);
-  const root = await mkdtemp(path.join(os.tmpdir(), 'candor-gh-'));
+  const root = await mkdtemp(path.join(scratch(), 'candor-gh-'));
   const grants = new Map<string, Grant>();
   let apiNow = new Date();
   const runs: Run[] = [];
@@ -479,6 +479,16 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
   };
 
   // ---------------------------------------------------------------- jobs
+  // Runner machines: a job takes the lowest free one and gives it back when it ends.
+  const busy = new Set<number>();
+  const takeSlot = (): number => {
+    let n = 0;
+    while (busy.has(n)) n++;
+    busy.add(n);
+    return n;
+  };
+  const freeSlot = (n: number): void => void busy.delete(n);
+
   const runJobs = async (r: Run, context: Obj, clock: () => Date, lines: string[], setKiller: (k: (reason: string) => void) => void): Promise<void> => {
     const pending = new Map(r.workflow.jobs);
     while (pending.size > 0) {
@@ -520,8 +530,14 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
     const jobSecrets: Record<string, string> = r.fork ? {} : { ...secrets };
     record.permissions = permissions;
     record.secrets = Object.keys(jobSecrets);
-    const dir = await mkdtemp(path.join(root, `job-${r.id}-${job.name}-`));
-    const workspace = path.join(dir, 'work', repository.split('/')[1]!);
+    // A runner machine of its own, at a path that is the same for every job it runs, as on
+    // GitHub (/home/runner/work/<repo>/<repo>): fresh files, stable paths, so Node's
+    // compile cache (the machine's temp folder, kept across jobs here) is keyed the same.
+    const slot = takeSlot();
+    const dir = path.join(root, `runner-${slot}`);
+    await rm(dir, { recursive: true, force: true });
+    const name = repository.split('/')[1]!;
+    const workspace = path.join(dir, 'work', name, name);
     const temp = path.join(dir, 'temp');
     const home = path.join(dir, 'home');
     await Promise.all([workspace, temp, home].map((d) => mkdir(d, { recursive: true })));
@@ -731,6 +747,7 @@ export async function startLocalGitHub(opts: LocalGitHubOptions = {}): Promise<L
       // A job's token expires with the job, as GitHub's GITHUB_TOKEN does.
       grants.delete(token);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      freeSlot(slot);
     }
   };
 

@@ -7,7 +7,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument, stringify } from 'yaml';
@@ -17,6 +16,7 @@ import { startReceiver, type Receiver } from '../helpers/notify.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { git } from '../runner/git.ts';
 import { REPO, startLocalGitHub, type LocalGitHub, type LocalGitHubOptions } from '../runner/runner.ts';
+import { scratch } from '../runner/scratch.ts';
 import { startChain, type Chain } from './chain.ts';
 
 const exec = promisify(execFile);
@@ -94,7 +94,7 @@ export interface ServiceOptions {
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'candor-sim-'));
+  const dir = await mkdtemp(path.join(scratch(), 'candor-sim-'));
   const secretsDir = path.join(dir, 'private');
   const gnupg = path.join(dir, 'gnupg');
   await mkdir(secretsDir, { mode: 0o700 });
@@ -139,7 +139,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     secrets,
     // A compile cache, as a runner image could keep between jobs (it caches compiled code, nothing of ours changes).
     // The machine trusts the SMTP server's certificate, as a runner trusts a real server's CA.
-    env: { NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'candor-sim-compile-cache'), NODE_EXTRA_CA_CERTS: caFile },
+    env: { NODE_COMPILE_CACHE: path.join(scratch(), 'candor-sim-compile-cache'), NODE_EXTRA_CA_CERTS: caFile },
     ...(opts.watch ? { watch: opts.watch } : {}),
     ...(opts.holdPush ? { holdPush: opts.holdPush } : {}),
     ...(opts.log ? { log: opts.log } : {}),
