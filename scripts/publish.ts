@@ -18,7 +18,11 @@ import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { rebuildDecision } from '../src/core/site/rebuild.ts';
+import { createGitHub } from '../src/io/github.ts';
 import { PACKAGE_ROOT } from '../src/io/package-root.ts';
+import { projectAt } from '../src/io/project.ts';
+import { siteMoments } from '../src/io/site-moments.ts';
 
 const exec = promisify(execFile);
 
@@ -120,6 +124,8 @@ async function setOutput(env: Env, name: string, value: string): Promise<void> {
 export interface StepOptions {
   root: string;
   env: Env;
+  /** The CLI's clock (--now, else $CANDOR_NOW, else the system's). */
+  now?: Date;
   candor?: RunCandor;
   log?: (line: string) => void;
 }
@@ -134,6 +140,7 @@ export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolea
     const sha = await git(o.root, ['rev-parse', 'HEAD']);
     say(o, `No canary in content/canary/: no heartbeat; publishing ${sha}`);
     await setOutput(o.env, 'sha', sha);
+    await decideRebuild(o, false);
     return { committed: false, sha };
   }
   const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN']));
@@ -145,7 +152,46 @@ export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolea
   const result = await commitAndPush({ root: o.root, paths: [ARCHIVE], message: `Heartbeat: ${added.join(', ') || 'archive'}`, env: o.env });
   say(o, result.committed ? `Pushed ${result.sha} (${added.join(', ')})` : `No new heartbeat; publishing ${result.sha}`);
   await setOutput(o.env, 'sha', result.sha);
+  await decideRebuild(o, result.committed);
   return result;
+}
+
+/**
+ * Writes rebuild=true|false to $GITHUB_OUTPUT: whether the build, deploy and notify jobs
+ * run (src/core/site/rebuild.ts). A previous publish run that did not succeed, or any doubt
+ * (the API unreachable), rebuilds: a needless build costs minutes, a missed one a stale site.
+ */
+export async function decideRebuild(o: StepOptions, issued: boolean): Promise<boolean> {
+  const now = o.now ?? new Date();
+  const event = o.env['GITHUB_EVENT_NAME'] ?? 'workflow_dispatch';
+  const clock = event === 'schedule' && !issued ? await siteMoments(projectAt(o.root)) : { moments: [] };
+  let decision = rebuildDecision({ event, issued, now, ...clock });
+  if (!decision.rebuild) {
+    const previous = await previousRun(o.env).catch((error: unknown) => `unknown (${firstLine(error)})`);
+    if (previous !== 'success') decision = { rebuild: true, why: `the previous publish run's outcome is ${previous}` };
+  }
+  say(o, decision.rebuild ? `Rebuilding the site: ${decision.why}.` : `Not rebuilding: ${decision.why}; the deployed site stays as it is.`);
+  await setOutput(o.env, 'rebuild', String(decision.rebuild));
+  return decision.rebuild;
+}
+
+/** The conclusion of the publish run before this one on the same branch. */
+async function previousRun(env: Env): Promise<string> {
+  const github = createGitHub({
+    token: env['GITHUB_TOKEN'] ?? '',
+    repository: env['GITHUB_REPOSITORY'] ?? '',
+    ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+  });
+  const { data } = await github.octokit.rest.actions.listWorkflowRuns({
+    owner: github.owner,
+    repo: github.repo,
+    workflow_id: 'publish.yml',
+    branch: env['GITHUB_REF_NAME'] || 'main',
+    status: 'completed',
+    per_page: 5,
+  });
+  const run = data.workflow_runs.find((r) => String(r.id) !== env['GITHUB_RUN_ID']);
+  return run ? (run.conclusion ?? 'unknown') : 'none (no earlier run)';
 }
 
 /** Sends what is due, then commits the ledger whatever happened; fails when a channel failed. */

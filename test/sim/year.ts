@@ -1,7 +1,7 @@
 /**
  * A simulated year of operation (docs/workflows.md, "The simulated year"): every day the
  * schedules of the default branch fire as GitHub would fire them (publish at 04:23, the
- * watchdog every 6 hours), a reader runs the shipped `candor verify <Pages URL> --state`
+ * watchdog at 11:41 and 23:41), a reader runs the shipped `candor verify <Pages URL> --state`
  * at 12:00, and the operators act on the days of the scenario below: renewals through
  * pull requests, policy changes, a rejected and a hostile pull request, transparency
  * reports; faults are injected on their days. Everything runs through the local runner.
@@ -32,6 +32,12 @@ export const PLAN = {
   explorersDown: [8, 9, 10],
   killedPublish: 14, // killed between signing the heartbeat and pushing it
   twoPublishRuns: 16,
+  /**
+   * After the faults, the signers renew early and move to a weekly heartbeat (168 hours,
+   * 48 of grace), as a service may: from then on a scheduled publish run rebuilds the site
+   * only when something is new or comes due (docs/workflows.md, "When publish rebuilds").
+   */
+  weeklyHeartbeat: 20,
   reports: [
     { day: 50, id: '2026-h2' },
     { day: 236, id: '2027-h1' },
@@ -131,14 +137,28 @@ async function writePolicyVersion(
 }
 
 /** The signers' renewal: Ada prepares it in her clone, both sign (candor, gpg), then the pull request. */
-export async function renew(s: Service, day: number, rotate?: { retired: SimKey; replacement: SimKey }): Promise<void> {
+export const WEEKLY = { intervalHours: 168, graceHours: 48 } as const;
+
+export async function renew(
+  s: Service,
+  day: number,
+  rotate?: { retired: SimKey; replacement: SimKey },
+  heartbeat?: { intervalHours: number; graceHours: number },
+): Promise<void> {
   const at = atHour(day, 10, 0, s.start);
   const { number, check, comment } = await pullRequest(s, {
     who: 'ada-moreau',
     branch: `attestation-day-${day}`,
-    title: `Attestation: renewal of ${iso(at)}${rotate ? ' (new CI key)' : ''}`,
+    title: `Attestation: renewal of ${iso(at)}${rotate ? ' (new CI key)' : ''}${heartbeat ? ` (a heartbeat every ${heartbeat.intervalHours} hours)` : ''}`,
     at,
     change: async (dir) => {
+      if (heartbeat) {
+        const file = path.join(dir, 'content', 'canary', 'canary.yml');
+        const config = parseDocument(await readFile(file, 'utf8'));
+        config.setIn(['heartbeat', 'intervalHours'], heartbeat.intervalHours);
+        config.setIn(['heartbeat', 'graceHours'], heartbeat.graceHours);
+        await writeFile(file, config.toString());
+      }
       if (rotate) {
         const pub = path.join(s.dir, `${rotate.replacement.fingerprint}.pub.asc`);
         await writeFile(pub, rotate.replacement.publicKey);
@@ -389,6 +409,7 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
       expectedFailures.push({ workflow: 'publish.yml', day, why: 'explorers unreachable: no heartbeat without a proof' });
     if (day === PLAN.killedPublish) expectedFailures.push({ workflow: 'publish.yml', day, why: 'killed between signing and pushing the heartbeat' });
     for (const r of PLAN.reports) if (r.day === day) action(atHour(day, 9), () => publishReport(s, day, r.id));
+    if (day === PLAN.weeklyHeartbeat) action(atHour(day, 10), () => renew(s, day, undefined, WEEKLY));
     if ((PLAN.renewals as readonly number[]).includes(day)) {
       action(atHour(day, 10), async () => {
         if (day === PLAN.ciKeyRotation) {

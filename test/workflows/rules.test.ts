@@ -410,7 +410,10 @@ describe('publish', () => {
     expect(needs('build')).toEqual(['heartbeat']);
     expect(needs('deploy')).toEqual(['build']);
     expect(needs('notify')).toEqual(expect.arrayContaining(['deploy']));
-    for (const id of ['build', 'deploy', 'notify']) expect(w.jobs[id]!['if']).toBeUndefined();
+    // Only the heartbeat's own decision may skip the build (then deploy and notify skip with it);
+    // no always() or failure() that would deploy or announce after a failure.
+    expect(w.jobs['build']!['if']).toBe("needs.heartbeat.outputs.rebuild == 'true'");
+    for (const id of ['deploy', 'notify']) expect(w.jobs[id]!['if']).toBeUndefined();
   });
 
   it('the heartbeat runs only on main, with the CI key, through candor publish heartbeat', () => {
@@ -425,7 +428,7 @@ describe('publish', () => {
     for (const id of ['build', 'notify']) {
       expect(uses(w.jobs[id]!, 'actions/checkout')[0]!.with?.['ref']).toBe('${{ needs.heartbeat.outputs.sha }}');
     }
-    expect(w.jobs['heartbeat']!['outputs']).toEqual({ sha: '${{ steps.heartbeat.outputs.sha }}' });
+    expect(w.jobs['heartbeat']!['outputs']).toEqual({ sha: '${{ steps.heartbeat.outputs.sha }}', rebuild: '${{ steps.heartbeat.outputs.rebuild }}' });
   });
 
   it('uploads dist/site with the hidden /.well-known/ folder', () => {
@@ -474,9 +477,9 @@ describe('watchdog', () => {
   const w = byFile('watchdog.yml');
   const publish = byFile('publish.yml');
 
-  it('runs on its own schedule, at least every 6 hours, whatever publish does', () => {
+  it('runs on its own schedule, at least every 12 hours (the heartbeat warning window), whatever publish does', () => {
     expect(crons(w).length).toBeGreaterThan(0);
-    expect(Math.min(...crons(w).map(everyHours))).toBeLessThanOrEqual(6);
+    expect(Math.min(...crons(w).map(everyHours))).toBeLessThanOrEqual(12);
     expect(Object.keys(w.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect(crons(w)).not.toEqual(crons(publish));
   });

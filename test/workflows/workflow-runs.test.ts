@@ -38,14 +38,12 @@ async function schedule(cron: string, when: Date): Promise<Run[]> {
 }
 
 describe('the workflows, end to end through the local runner', () => {
-  it('the schedules GitHub would run: publish daily at 04:23, the watchdog every 6 hours', async () => {
+  it('the schedules GitHub would run: publish daily at 04:23, the watchdog at 11:41 and 23:41', async () => {
     const times = await s.gh.schedules(DAY0, new Date(DAY0.getTime() + 86_400_000 - 1));
     expect(times.map((t) => `${t.at.toISOString().slice(11, 16)} ${t.workflows.join(',')}`)).toEqual([
-      '00:41 watchdog.yml',
       '04:23 publish.yml',
-      '06:41 watchdog.yml',
-      '12:41 watchdog.yml',
-      '18:41 watchdog.yml',
+      '11:41 watchdog.yml',
+      '23:41 watchdog.yml',
     ]);
   });
 
@@ -56,7 +54,8 @@ describe('the workflows, end to end through the local runner', () => {
     expectSuccess(run);
     expect([...run.jobs.values()].map((j) => `${j.name}:${j.result}`)).toEqual(['heartbeat:success', 'build:success', 'deploy:success', 'notify:success']);
     // Least privilege, as run: only heartbeat and notify could push, only deploy had pages and id-token.
-    expect(run.jobs.get('heartbeat')!.permissions).toEqual({ contents: 'write' });
+    expect(run.jobs.get('heartbeat')!.permissions).toEqual({ contents: 'write', actions: 'read' });
+    expect(run.jobs.get('heartbeat')!.log.join('\n')).toMatch(/Rebuilding the site: a new heartbeat was issued\./);
     expect(run.jobs.get('deploy')!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect([...run.jobs.values()].filter((j) => j.persistedCredentials)).toEqual([]);
     // The heartbeat commit: by the bot, dated by the run's clock, pushed with the GIT_CONFIG_* header (no token in .git/config).
@@ -114,6 +113,23 @@ describe('the workflows, end to end through the local runner', () => {
     expect(await readFile(path.join(s.gh.pagesDir(), 'documents', 'service.yml'), 'utf8')).toContain('seven people');
   }, 180_000);
 
+  it('a scheduled publish run with nothing new keeps the deployed site: build, deploy and notify skip, and the log says why', async () => {
+    const before = await readFile(path.join(s.gh.pagesDir(), 'canary.json'), 'utf8');
+    const deploys = s.gh.runs.filter((r) => r.jobs.get('deploy')?.result === 'success').length;
+    const runs = await schedule('23 4 * * *', at('16:23'));
+    const run = runs[0];
+    expectSuccess(run);
+    expect([...run.jobs.values()].map((j) => `${j.name}:${j.result}`)).toEqual(['heartbeat:success', 'build:skipped', 'deploy:skipped', 'notify:skipped']);
+    const log = run.jobs.get('heartbeat')!.log.join('\n');
+    expect(log).toMatch(/is recent: not due yet/);
+    expect(log).toMatch(/Not rebuilding: nothing on the site has changed or come due in the last 48 hours; the deployed site stays as it is\./);
+    // It asked GitHub how the run before it ended (the push run above: success).
+    expect(s.gh.api.requests.some((r) => r.operationId === 'actions/list-workflow-runs' && r.status === 200)).toBe(true);
+    expect(s.gh.runs.filter((r) => r.jobs.get('deploy')?.result === 'success')).toHaveLength(deploys);
+    expect(await readFile(path.join(s.gh.pagesDir(), 'canary.json'), 'utf8')).toBe(before);
+    s.gh.api.assertValid();
+  }, 180_000);
+
   it('pr-check on a pull request, then pr-comment posts the review on it', async () => {
     const clone = await s.clone('octo-maintainer');
     const dir = path.join(clone.dir, 'content', 'policies', 'cookies');
@@ -146,7 +162,7 @@ describe('the workflows, end to end through the local runner', () => {
   }, 180_000);
 
   it('the watchdog on its schedule: judges the repository and the publish runs, nothing to act on', async () => {
-    const runs = await schedule('41 */6 * * *', at('12:41'));
+    const runs = await schedule('41 11,23 * * *', at('11:41'));
     expect(runs.map((r) => r.workflow.file)).toEqual(['watchdog.yml']);
     expectSuccess(runs[0]);
     expect(runs[0].log()).toContain('Watchdog: nothing to act on.');

@@ -59,8 +59,16 @@ async function freshness(content: CanaryContent, flags: HeartbeatFlags, ctx: Con
   return { ...(bitcoin ? { bitcoin } : {}), ...(headlines ? { headlines } : {}) };
 }
 
-function notDue(previous: { data: { issued: string; attestation: { hash: string } } } | undefined, attHash: string, intervalHours: number, now: Date): boolean {
-  if (!previous || previous.data.attestation.hash !== attHash) return false;
+function notDue(
+  previous: { data: { issued: string; attestation: { hash: string } } } | undefined,
+  att: { hash: string; data: { expires: string } },
+  intervalHours: number,
+  now: Date,
+): boolean {
+  if (!previous || previous.data.attestation.hash !== att.hash) return false;
+  // An expired attestation is always due: the run goes on to refuse it, and fails every day
+  // until a renewal is merged, whatever the interval (a weekly heartbeat would hide it for days).
+  if (Date.parse(att.data.expires) <= now.getTime()) return false;
   // An hour of slack: a scheduled run that starts a little early still issues.
   return now.getTime() < Date.parse(previous.data.issued) + (intervalHours - 1) * 3_600_000;
 }
@@ -73,7 +81,7 @@ export async function issueHeartbeat(flags: HeartbeatFlags, ctx: Context): Promi
       hint: 'The signers publish one first: candor canary attest prepare / sign / publish',
     });
   const previous = await latestHeartbeat(ctx.project);
-  if (flags.ifDue && notDue(previous, att.hash, att.data.heartbeat.intervalHours, ctx.now)) {
+  if (flags.ifDue && notDue(previous, att, att.data.heartbeat.intervalHours, ctx.now)) {
     ctx.io.out(`Heartbeat ${previous!.data.sequence} (${previous!.data.issued}) is recent: not due yet.`);
     return null;
   }

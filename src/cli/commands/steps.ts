@@ -42,7 +42,7 @@ export function stepCommands(program: Command, ctx: () => Context, done: Done): 
       const c = ctx();
       await step('publish', done, c, async () => {
         const { heartbeatStep } = await import('../../../scripts/publish.ts');
-        await heartbeatStep({ root: c.project.root, env: c.env });
+        await heartbeatStep({ root: c.project.root, env: c.env, now: c.now });
         return 0;
       });
     });
