@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { git } from './git.ts';
@@ -163,6 +164,8 @@ const setupNode: StandIn = async (rt) => {
  * fails loudly. Everything else is real npm.
  */
 function npmWrapper(tested: string): string {
+  // The cache of the machine's npm, which holds what this checkout's own npm ci fetched (a job's HOME is new).
+  const npmCache = process.env['npm_config_cache'] ?? path.join(os.homedir(), '.npm');
   return `#!/bin/bash
 set -euo pipefail
 if [ "\${1:-}" != ci ]; then exec /usr/bin/npm "$@"; fi
@@ -174,7 +177,7 @@ if ! cmp -s package-lock.json '${tested}/package-lock.json'; then
   # Another project's lockfile (a watch repository's, test/helpers/packed.ts lockTo): real npm
   # ci, offline, from npm's cache; what the cache lacks fails as npm fails.
   echo "local runner: npm ci: another lockfile than the tested checkout's: npm ci --offline"
-  exec /usr/bin/npm ci --offline --no-audit --no-fund --loglevel error
+  exec /usr/bin/npm ci --offline --no-audit --no-fund --loglevel error --cache '${npmCache}'
 fi
 rm -rf node_modules
 mkdir node_modules

@@ -95,7 +95,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe('the watch workflow, scheduled', () => {
+describe('the watch workflow, scheduled', { timeout: 240_000 }, () => {
   it('runs every six hours', async () => {
     const times = await gh.schedules(at('2026-12-01T00:00:00Z'), at('2026-12-01T23:59:59Z'));
     expect(times.map((t) => t.at.toISOString().slice(11, 16))).toEqual(['00:17', '06:17', '12:17', '18:17']);

@@ -75,6 +75,8 @@ jobs:
         run: |
           git config user.name "candor watch"
           git config user.email "candor-watch@users.noreply.github.com"
+          # A run that stopped before writing anything leaves nothing to add, not an error.
+          mkdir -p watch-state status
           git add watch-state status
           if git diff --cached --quiet; then exit 0; fi
           git commit -m "candor watch: state of $(date -u +%Y-%m-%dT%H:%MZ)"
