@@ -1,7 +1,7 @@
 // The bench's web: many sites on 127.0.0.1 in a process of their own (so that serving
 // does not compete inside the measured process). /sNNNN/… answers from the Candor site
 // folder, /tNNNN/… from the signed-text folder: the same bytes, a thousand addresses.
-// Every path asked for is recorded; GET /__hits returns them (and forgets them), so the
+// Every path asked for is recorded; GET /__hits returns them (and forgets them and the files read), so the
 // plain-HTTP baseline fetches exactly what the watcher fetched. Prints its port. A canary.json
 // says SITE/ for the address of the site it is on.
 //
@@ -27,6 +27,8 @@ const server = http.createServer((req, res) => {
   if (url === '/__hits') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(hits));
     hits = [];
+    // The bench rewrites the sites between runs.
+    cache.clear();
     return;
   }
   hits.push(url);

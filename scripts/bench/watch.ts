@@ -188,6 +188,7 @@ export async function benchWatch(opts: { repo: string; log: (line: string) => vo
         const w = measured([cli, 'watch', '--list', path.join(tmp, 'watch.yml'), '--state', state, '--json', '--now', now]);
         const urls = await hits();
         await writeFile(path.join(tmp, 'urls.json'), JSON.stringify(urls));
+        if (process.env['BENCH_DEBUG']) await writeFile(`/tmp/watch2-urls-${day}.json`, JSON.stringify(urls, null, 1));
         opts.log(`   the same ${urls.length} requests with plain fetch...`);
         const f = measured([path.join(import.meta.dirname, 'plain-fetch.ts'), path.join(tmp, 'urls.json'), String(CONCURRENCY)]);
         await hits();
@@ -207,7 +208,7 @@ export async function benchWatch(opts: { repo: string; log: (line: string) => vo
       child.kill('SIGTERM');
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    if (!process.env['BENCH_DEBUG']) await rm(tmp, { recursive: true, force: true });
   }
 }
 
