@@ -11,6 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -96,6 +97,18 @@ async function writeAll(dir: string, files: Record<string, Uint8Array | string>)
   }
 }
 
+function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
 async function startServer(candorDir: string, textDir: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [path.join(import.meta.dirname, 'watch-server.ts'), candorDir, textDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
@@ -174,7 +187,8 @@ export async function benchWatch(opts: { repo: string; log: (line: string) => vo
       const cli = path.join(opts.repo, 'bin', 'candor.mjs');
       const state = path.join(tmp, 'state');
       const rounds: WatchRound[] = [];
-      const hits = async () => ((await (await fetch(`${base}/__hits`)).json()) as string[]).map((p) => `${base}${p}`);
+      // A new connection each time: the parent's event loop is blocked while a measured process runs, and a kept-alive socket goes stale.
+      const hits = async () => (JSON.parse(await getText(`${base}/__hits`)) as string[]).map((p) => `${base}${p}`);
       for (const [day, label] of [
         [0, 'first check of every site'],
         [1, 'next day: a new heartbeat, each log one entry larger'],
