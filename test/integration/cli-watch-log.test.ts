@@ -117,6 +117,7 @@ describe('candor watch and a site with a canary log', () => {
     expect(r.kinds).toEqual(['watching']);
     expect(r.code).toBe(0);
     expect(await remembered()).toMatchObject({ origin: log.origin, key: log.vkey, size: 2 });
+    expect(r.json.sites[0].state.log).toMatchObject({ size: 2 });
   });
 
   it('week 1: the log grows with the renewal: consistent, nothing to say', async () => {

@@ -40,29 +40,27 @@ export async function checkLog(input: LogCheckInput, reader: Reader): Promise<{ 
   if (declared && 'code' in declared) return { reasons: [declared] };
   if (declared && new URL(declared.checkpoint).origin !== new URL(input.base).origin)
     return { reasons: [{ code: 'LOG_OFF_SITE', message: `the checkpoint ${declared.checkpoint} is not on the site being watched` }] };
-  const documents: LoggedDocument[] = [];
-  if (declared) {
-    const files: [LoggedDocument['name'], string, string | undefined][] = [
-      ['canary.txt', input.canaryUrl, input.attestation],
-      ['heartbeat.txt', input.heartbeatUrl, input.heartbeat],
-    ];
-    for (const [name, url, served] of files)
-      if (served !== undefined) documents.push({ name, bytes: new TextEncoder().encode(served), proof: text(await reader.url(`${url}.tlog-proof`, 'signed')) });
-  }
-  const plan = planLog({
-    previous: input.previous,
-    declared,
-    serviceUrl: input.serviceUrl,
-    checkpoint: declared ? text(await reader.url(declared.checkpoint, 'signed')) : undefined,
-    documents,
-  });
+  // The checkpoint and the proofs at once, then the tiles at once: a site's check waits on the network a few times, not once per file.
+  const files: [LoggedDocument['name'], string, string | undefined][] = [
+    ['canary.txt', input.canaryUrl, input.attestation],
+    ['heartbeat.txt', input.heartbeatUrl, input.heartbeat],
+  ];
+  const served = files.filter(([, , doc]) => doc !== undefined);
+  const [checkpoint, ...proofs] = declared
+    ? await Promise.all([reader.url(declared.checkpoint, 'signed'), ...served.map(([, url]) => reader.url(`${url}.tlog-proof`, 'signed'))])
+    : [null];
+  const documents: LoggedDocument[] = declared
+    ? served.map(([name, , doc], i) => ({ name, bytes: new TextEncoder().encode(doc), proof: text(proofs[i] ?? null) }))
+    : [];
+  const plan = planLog({ previous: input.previous, declared, serviceUrl: input.serviceUrl, checkpoint: text(checkpoint ?? null), documents });
   if (plan.kind === 'none') return { reasons: [] };
   if (plan.kind === 'failed') return { reasons: plan.reasons };
+  const fetched = await Promise.all(plan.tiles.map((tile) => reader.url(new URL(tilePath(tile), declared!.checkpoint).toString(), 'signed')));
   const tiles = new Map<string, Uint8Array>();
-  for (const tile of plan.tiles) {
-    const bytes = await reader.url(new URL(tilePath(tile), declared!.checkpoint).toString(), 'signed');
+  plan.tiles.forEach((tile, i) => {
+    const bytes = fetched[i];
     if (bytes) tiles.set(tilePath(tile), bytes);
-  }
+  });
   const done = finishLog(plan, tiles);
   return 'memory' in done ? { memory: done.memory, reasons: [] } : { reasons: done.reasons };
 }
