@@ -87,7 +87,7 @@ export async function withStateLock<T>(dir: string, command: string, fn: () => P
         file,
         expected: 'no other run on the folder',
         received: holder ?? 'a lock that came back while it was being removed',
-        hint: `Run again when it is done. If no run is going (a machine that died), delete ${file}. See docs/watch.md#the-state-folder.`,
+        hint: 'Run again when it is done. If no run is going (a machine that died while watching), delete that file. See docs/watch.md#the-state-folder.',
       });
     // Stale: removed under a second lock, so that two runs that both found it cannot remove the fresh lock of a third.
     const breaker = `${file}.break`;
