@@ -60,7 +60,7 @@ function script(): WatchEvent[] {
     { kind: 'unreachable', at: '2026-12-01T06:00:00Z', problem: 'HTTP 503' },
     checked('2026-12-02T06:00:00Z', {
       signers: [A, B],
-      verdict: 'invalid',
+      verdict: 'tripped',
       reasons: [{ code: 'LOG_FORK', message: "the log's checkpoint of size 9 does not extend the checkpoint of size 7 this watcher verified before" }],
     }),
     checked('2026-12-03T06:00:00Z', { signers: [A, B] }),
@@ -95,7 +95,7 @@ describe('golden watch notices', () => {
       'statement-changed',
       'alive',
       'unknown',
-      'invalid',
+      'tripped',
       'alive',
     ]);
   });

@@ -3,8 +3,9 @@
  * 127.0.0.1, the log files written by the core's tile code under the shared contract
  * (/canary.json `log`, /canary/log/checkpoint and tiles, /canary.txt.tlog-proof): a log
  * that grows says nothing; a fork shown to this watcher (a different canary in a
- * different history), a rollback of the checkpoint, a canary the log does not hold and a
- * removed log are each one alert, never repeated by a rerun; back to the honest log is alive.
+ * different history: tripped), a rollback of the checkpoint, a canary the log does not
+ * hold and a removed log (invalid) are each one alert, never repeated by a rerun; back to
+ * the honest log is alive.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,14 +130,14 @@ describe('candor watch and a site with a canary log', () => {
     expect((await remembered()).size).toBe(3);
   });
 
-  it('week 2: a fork shown to this watcher (another canary, in a history that rewrites one it saw) is invalid, once', async () => {
+  it('week 2: a fork shown to this watcher (another canary, in a history that rewrites one it saw) trips it, once', async () => {
     const fake = await world.attest({ now: at(2 * WEEK), previous: att1 });
     const fakeHb = await world.heartbeat(fake, { now: at(2 * WEEK + HOUR), previous: hbs.at(-1)! });
     // Every signature is good: only the log shows that this is not the history seen before.
     serve(fake, fakeHb, [att1, hbs[0]!, 'a heartbeat that was never published\n', fake, fakeHb]);
     const r = await check(when(2));
-    expect(r.kinds).toEqual(['invalid']);
-    expect(r.code).toBe(3);
+    expect(r.kinds).toEqual(['tripped']);
+    expect(r.code).toBe(1);
     expect(r.codes).toEqual(['LOG_FORK']);
     expect((await remembered()).size).toBe(3);
   });
@@ -188,6 +189,6 @@ describe('candor watch and a site with a canary log', () => {
     const accepted = hook.accepted();
     expect([...accepted.keys()].sort()).toEqual([...events].sort());
     expect([...accepted.values()].every((n) => n === 1)).toBe(true);
-    expect(events.map((id: string) => id.split('/').at(-1))).toEqual(['watching', 'invalid', 'alive', 'invalid', 'alive', 'invalid', 'alive', 'invalid']);
+    expect(events.map((id: string) => id.split('/').at(-1))).toEqual(['watching', 'tripped', 'alive', 'invalid', 'alive', 'invalid', 'alive', 'invalid']);
   });
 });

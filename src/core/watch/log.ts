@@ -4,7 +4,7 @@
  * a consistency proof from it to the site's new checkpoint, built from the site's own tiles.
  * A smaller checkpoint is a rollback, another root at the same size or a proof that fails
  * is a fork (the site shows this watcher a history that differs from the one it showed
- * before), and the served canary and heartbeat must be in the checkpoint (their
+ * before: as grave as a trip, decision 0031), and the served canary and heartbeat must be in the checkpoint (their
  * .tlog-proof files), else the site shows a canary its log does not hold.
  *
  * Pure, in two steps so that the I/O edge fetches only what is needed: `planLog` reads

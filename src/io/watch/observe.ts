@@ -111,12 +111,13 @@ export async function observeCandor(site: WatchSite, stateDir: string, prev: Sit
         automated: [],
         acknowledge: false,
       });
-    const reasons = [...log.reasons, ...result.reasons.filter((r) => !isAdvisory(r.code)).map((r) => ({ code: r.code, message: r.message }))];
+    const own = result.reasons.filter((r) => !isAdvisory(r.code)).map((r) => ({ code: r.code, message: r.message }));
+    // Once the verifier checks a log an attestation names (issue 15), a cause it reports is not said twice.
+    const reasons = [...log.reasons.filter((r) => !own.some((o) => o.code === r.code)), ...own];
     return {
       kind: 'checked',
       at,
-      // A log that does not hold makes the canary invalid; a trip still says more.
-      verdict: log.reasons.length > 0 && result.verdict !== 'tripped' ? 'invalid' : result.verdict,
+      verdict: logVerdict(result.verdict, log.reasons),
       reasons,
       ...(log.memory ? { log: log.memory } : {}),
       ...who,
@@ -127,6 +128,15 @@ export async function observeCandor(site: WatchSite, stateDir: string, prev: Sit
   } catch (error) {
     return failedCheck(error, at);
   }
+}
+
+/**
+ * A log that does not hold makes the canary invalid; a fork (the site showed this watcher
+ * another history) is as grave as a trip, as `candor verify` says of it (decision 0031).
+ */
+function logVerdict(verdict: VerifyResult['verdict'], reasons: { code: string }[]): VerifyResult['verdict'] {
+  if (reasons.length === 0 || verdict === 'tripped') return verdict;
+  return reasons.some((r) => r.code === 'LOG_FORK') ? 'tripped' : 'invalid';
 }
 
 /** A check that could not read the site: unreachable ("unknown since …"), a document that is not there (invalid), or a bug (rethrown). */
