@@ -15,9 +15,11 @@
 //      Astro build of as many trivial pages (target ≤ 1.5×), the same at half the size
 //      (linear growth?), and the gzip size of a policy page with its CSS (≤ 20 KB).
 //      Builds take seconds each: 3 rounds, a few minutes in all.
+//   8. `candor watch` over 1,000 sites on 127.0.0.1 (scripts/bench/watch.ts): time and peak
+//      memory against fetching the same files with plain HTTP requests, in the same run.
 //
 // Parts: `npm run bench -- --only site` runs only 5–7; `--only verify` only 1–3,
-// `--only diff` only 4 (a comma-separated list, e.g. `--only verify,diff`, works too).
+// `--only diff` only 4, `--only watch` only 8 (`--watch-sites N` for another count than 1,000) (a comma-separated list, e.g. `--only verify,diff`, works too).
 // Without --only, everything runs.
 //
 // Works offline: keys, archive and gpg homedir are made in temp folders (the archive
@@ -38,6 +40,7 @@ import { heartbeatBreakdown, webCryptoVerifiesPerHeartbeat, type Stage } from '.
 import { fmtMs, fmtRatio, measure, measureRounds, processTask, runProcess, table, type Measurement, type Task } from './bench/measure.ts';
 import { benchSite, printSite, siteJson, type SiteBench } from './bench/site-build.ts';
 import { gpgHome, gpgVerify, hasTool, type GpgHome } from './bench/tools.ts';
+import { benchWatch, printWatch, watchJson, type WatchBench } from './bench/watch.ts';
 import { benchWorld, type BenchWorld } from './bench/world.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -311,7 +314,7 @@ function printBreakdown(stages: Stage[], webCryptoVerifies: number | null, sampl
 /** Issue 3: a diff of two 100 KB policies within twice git's word diff. */
 const TARGET_DIFF = 2;
 
-const PARTS = ['verify', 'diff', 'site'] as const;
+const PARTS = ['verify', 'diff', 'site', 'watch'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `--only site`, `--only=verify,diff`: the parts to run (all by default). */
@@ -393,16 +396,20 @@ async function main(): Promise<void> {
   const parts = parseParts(process.argv.slice(2));
   // Other work on the machine skews absolute times; the ratios are measured in rounds to resist it, but say how busy it was.
   const loadAtStart = os.loadavg()[0]!;
-  const world = await benchWorld(repo, log);
-  log(world.generatedSeconds === null ? `archive reused from ${world.dir}` : `archive generated in ${world.generatedSeconds.toFixed(1)} s`);
-  const verify = parts.has('verify') ? await benchVerify(world) : undefined;
+  // The ten-year archive is for parts 1–7; the watch bench makes its own sites.
+  const world = parts.has('verify') || parts.has('diff') || parts.has('site') ? await benchWorld(repo, log) : undefined;
+  if (world) log(world.generatedSeconds === null ? `archive reused from ${world.dir}` : `archive generated in ${world.generatedSeconds.toFixed(1)} s`);
+  const verify = world && parts.has('verify') ? await benchVerify(world) : undefined;
   let diff: PolicyDiffBench | undefined;
-  if (parts.has('diff')) {
+  if (world && parts.has('diff')) {
     log('4. policy diff of two 100 KB policies against git diff --word-diff...');
     diff = await benchPolicyDiff({ tmpDir: world.dir, runs: 15 });
   }
+  let watched: WatchBench | undefined;
+  const sitesAt = process.argv.indexOf('--watch-sites');
+  if (parts.has('watch')) watched = await benchWatch({ repo, log, ...(sitesAt > 0 ? { sites: Number(process.argv[sitesAt + 1]) } : {}) });
   let site: SiteBench | undefined;
-  if (parts.has('site')) {
+  if (world && parts.has('site')) {
     log('5–7. site builds (a few minutes)...');
     site = await benchSite({ repo, world, log });
   }
@@ -410,10 +417,11 @@ async function main(): Promise<void> {
   console.log(
     `\ncandor bench (${[...parts].join(', ')}): Node ${process.version}, ${os.cpus().length} CPU(s), load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end; medians after a warm-up; ratios against baselines measured in this run`,
   );
-  console.log(
-    `archive: ${world.attestations} attestations, ${world.heartbeats} heartbeats, ${world.generatedSeconds === null ? 'from cache' : `generated in ${world.generatedSeconds.toFixed(1)} s`} (${world.dir})`,
-  );
-  if (verify) {
+  if (world)
+    console.log(
+      `archive: ${world.attestations} attestations, ${world.heartbeats} heartbeats, ${world.generatedSeconds === null ? 'from cache' : `generated in ${world.generatedSeconds.toFixed(1)} s`} (${world.dir})`,
+    );
+  if (world && verify) {
     printSingle(verify.single);
     printArchive(verify.arch, world.heartbeats);
     printBreakdown(verify.stages, verify.webCryptoVerifies, verify.sample, (verify.arch.inProcess.ms * 1000) / world.heartbeats);
@@ -426,6 +434,7 @@ async function main(): Promise<void> {
     if (diff.cliMs !== undefined) console.log(`   whole \`candor policy diff\` process: ${diff.cliMs.toFixed(0)} ms`);
   }
   if (site) printSite(site);
+  if (watched) printWatch(watched);
   const seconds = (performance.now() - started) / 1000;
   console.log(`\nbench took ${seconds.toFixed(0)} s`);
   console.log(
@@ -436,10 +445,11 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       load: [loadAtStart, os.loadavg()[0]],
       seconds: Math.round(seconds),
-      archive: { attestations: world.attestations, heartbeats: world.heartbeats, generatedSeconds: world.generatedSeconds },
+      ...(world ? { archive: { attestations: world.attestations, heartbeats: world.heartbeats, generatedSeconds: world.generatedSeconds } } : {}),
       ...(verify ? verifyJson(verify) : {}),
       ...(diff ? { policyDiff: { ...diff, target: TARGET_DIFF, met: diff.ratio <= TARGET_DIFF } } : {}),
       ...(site ? { siteBuild: siteJson(site) } : {}),
+      ...(watched ? { watch: watchJson(watched) } : {}),
     }),
   );
 }

@@ -62,21 +62,21 @@ export interface BenchWorld {
   generatedSeconds: number | null;
 }
 
-interface Key {
+export interface Key {
   ref: KeyRef;
   privateKey: openpgp.PrivateKey;
   publicArmored: string;
 }
 
-type Issued<T> = Previous<T> & { text: string };
+export type Issued<T> = Previous<T> & { text: string };
 
-async function makeKey(name: string): Promise<Key> {
+export async function makeKey(name: string): Promise<Key> {
   const generated = await generateSigningKey({ name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`, now: KEYS_CREATED });
   const privateKey = await openpgp.readPrivateKey({ armoredKey: generated.privateKey });
   return { ref: { name, fingerprint: generated.fingerprint }, privateKey, publicArmored: generated.publicKey };
 }
 
-const STATEMENTS: Statement[] = [
+export const STATEMENTS: Statement[] = [
   { id: 'WAR', text: 'We have not received any search warrant for user data.' },
   { id: 'GAG', text: 'We are not under any gag order that stops us from telling users about a request.' },
   { id: 'SUBP', text: 'We have not received any subpoena for user data.' },
@@ -84,9 +84,9 @@ const STATEMENTS: Statement[] = [
   { id: 'DURESS', text: 'We are not signing this under duress.' },
 ];
 
-const SERVICE = { name: 'Lumen Mail', url: 'https://lumen-mail.example' };
+export const SERVICE = { name: 'Lumen Mail', url: 'https://lumen-mail.example' };
 
-function makeConfig(signers: Key[], ci: Key, panic: Key): CanaryConfig {
+export function makeConfig(signers: Key[], ci: Key, panic: Key): CanaryConfig {
   return {
     signers: { threshold: 2, keys: signers.map((s) => s.ref) },
     heartbeat: { keys: [ci.ref], intervalHours: 24, graceHours: 24 },
@@ -100,7 +100,7 @@ function makeConfig(signers: Key[], ci: Key, panic: Key): CanaryConfig {
 }
 
 /** A plausible (fake) Bitcoin block proof, mined an hour before the heartbeat. */
-function blockProof(issued: Date, day: number) {
+export function blockProof(issued: Date, day: number) {
   const hash = createHash('sha256')
     .update(`block ${day}`)
     .digest('hex')
@@ -115,7 +115,7 @@ function blockProof(issued: Date, day: number) {
   };
 }
 
-async function issue<T>(composed: { data: T; text: string }, keys: Key[], now: Date): Promise<Issued<T> & { file: string }> {
+export async function issue<T>(composed: { data: T; text: string }, keys: Key[], now: Date): Promise<Issued<T> & { file: string }> {
   const file = await signDocument(
     composed.text,
     keys.map((k) => k.privateKey),

@@ -14,6 +14,8 @@ export const EXIT = {
 } as const;
 
 export function exitCodeFor(error: unknown): number {
+  // Another candor watch holds the state folder: try again later (EX_TEMPFAIL).
+  if (error instanceof UsageError && error.code === 'STATE_LOCKED') return EXIT.tempFail;
   if (error instanceof UsageError)
     return error.code === 'FETCH_FAILED'
       ? EXIT.unavailable

@@ -125,6 +125,7 @@ export type UsageErrorCode =
   | 'INPUT_UNREADABLE'
   | 'FETCH_FAILED'
   | 'STATE_UNREADABLE'
+  | 'STATE_LOCKED'
   | 'ROOT_MISSING'
   | 'SITE_NOT_BUILT'
   | 'INIT_TARGET_NOT_EMPTY'

@@ -104,3 +104,23 @@ describe('watch transitions', () => {
     expect(a[1]!.events[0]!.id).toBe(`lumen/${day(31)}/stale`);
   });
 });
+
+describe("a site's log in the watch state", () => {
+  const log = (size: number) => ({ origin: 'lumen-mail.example/canary/log', key: 'lumen-mail.example/canary/log+00000000+AQ', size, root: `r${size}` });
+  it('moves only with an observation that carries a proven checkpoint, whatever the verdict', () => {
+    const steps = run(policy, [
+      ok(0, { log: log(2) }),
+      ok(1, { verdict: 'invalid', reasons: [{ code: 'LOG_FORK', message: 'another history' }] }),
+      ok(2, { log: log(5) }),
+    ]);
+    expect(steps.map((s) => s.state.log?.size)).toEqual([2, 2, 5]);
+    expect(steps.map((s) => s.kinds)).toEqual([['watching'], ['invalid'], ['alive']]);
+  });
+
+  it('accept forgets the log only after a new log key, so that the next checkpoint is its first use', () => {
+    const [, keyChanged] = run(policy, [ok(0, { log: log(2) }), ok(1, { verdict: 'invalid', reasons: [{ code: 'LOG_KEY_CHANGED', message: 'new key' }] })]);
+    expect(accept(keyChanged!.state, day(2)).log).toBeUndefined();
+    const [, forked] = run(policy, [ok(0, { log: log(2) }), ok(1, { verdict: 'invalid', reasons: [{ code: 'LOG_FORK', message: 'another history' }] })]);
+    expect(accept(forked!.state, day(2)).log).toEqual(log(2));
+  });
+});

@@ -46,9 +46,12 @@ function statusLine(s: {
 export async function watch(flags: WatchFlags, ctx: Context): Promise<number> {
   const config = await readConfig(flags.list, ctx);
   const { runWatch, writeOutputs } = await import('../../io/watch/run.ts');
-  const run = await runWatch(config, path.resolve(ctx.project.root, flags.state), ctx.now);
-  if (flags.out) await writeOutputs(config, run, path.resolve(ctx.project.root, flags.out), ctx.now);
-  const alerts = await sendAlertsFor(config, run.log, flags, ctx);
+  let alerts: Awaited<ReturnType<typeof sendAlertsFor>>;
+  // The page and the alerts under the state folder's lock too: a second run waits for nothing, it stops.
+  const run = await runWatch(config, path.resolve(ctx.project.root, flags.state), ctx.now, async (done) => {
+    if (flags.out) await writeOutputs(config, done, path.resolve(ctx.project.root, flags.out), ctx.now);
+    alerts = await sendAlertsFor(config, done.log, flags, ctx);
+  });
   const worst = worstStatus(run.sites.map((s) => s.state?.status ?? 'unknown'));
   if (flags.json) {
     ctx.io.out(JSON.stringify({ checkedAt: ctx.now.toISOString(), status: worst, sites: run.sites, events: run.events }, null, 2));

@@ -104,7 +104,11 @@ export function renderEmailHtml(source: string, title: string): string {
 
 /** Subject, canonical text (to sign) and HTML of the one email sent for `event`. */
 export function emailBodies(event: NoticeEvent, service: NoticeService): EmailBodies {
-  const subject = withService(service.name, noticeTitle(event), titleOf(event));
+  // A watch notice is about another service: the watcher's page title is said after, not glued before.
+  const subject =
+    event.kind === 'watch'
+      ? `${noticeTitle(event)}${/^canary watch$/i.test(service.name.trim()) ? '' : ` (${service.name.replace(/[\p{Cc}\s]+/gu, ' ').trim()})`}`
+      : withService(service.name, noticeTitle(event), titleOf(event));
   // The HTML is not signed: it says where the signed version is.
   const footer = `The plain-text part of this email is OpenPGP-signed by ${service.name}; the public keys are published on ${service.url}`;
   const source = `${renderNoticeMarkdown(event)}\n${escapeMarkdown(footer)}\n`;

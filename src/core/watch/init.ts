@@ -75,10 +75,15 @@ jobs:
         run: |
           git config user.name "candor watch"
           git config user.email "candor-watch@users.noreply.github.com"
+          # A run that stopped before writing anything leaves nothing to add, not an error.
+          mkdir -p watch-state status
           git add watch-state status
           if git diff --cached --quiet; then exit 0; fi
           git commit -m "candor watch: state of $(date -u +%Y-%m-%dT%H:%MZ)"
-          git push "https://x-access-token:\${GITHUB_TOKEN}@github.com/\${GITHUB_REPOSITORY}.git" "HEAD:\${GITHUB_REF_NAME}"
+          # The token as an HTTP header of this one push: never in .git/config, a URL or a command line.
+          basic=$(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 -w0)
+          GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $basic" \\
+            git push "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "HEAD:$GITHUB_REF_NAME"
         env:
           GITHUB_TOKEN: \${{ github.token }}
 `;

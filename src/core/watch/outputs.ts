@@ -64,6 +64,8 @@ function siteJson(v: SiteView) {
     pending: s?.pending ?? [],
     reasons: s?.reasons ?? [],
     statements: s?.statements ?? [],
+    /** A Candor site's log: the last checkpoint this watcher verified, which every later one must extend. */
+    log: s?.log ? { origin: s.log.origin, key: s.log.key, size: s.log.size, root: s.log.root } : null,
   };
 }
 
@@ -86,6 +88,9 @@ function siteHtml(v: SiteView): string {
   const expiry = j.expires
     ? `<p>Expires <time datetime="${escapeHtml(j.expires)}">${escapeHtml(j.expires)}</time>${j.expiresFrom === 'rule' ? ' (by the watcher’s rule: this canary states no expiry)' : ''}.</p>`
     : '';
+  const log = j.log
+    ? `<p>Log <code>${escapeHtml(j.log.origin)}</code>: its checkpoint of ${j.log.size} entries verified, and every later one must extend it.</p>`
+    : '';
   const reasons = j.reasons.length ? `<ul>${j.reasons.map((r) => `<li><code>${escapeHtml(r.code)}</code> ${escapeHtml(r.message)}</li>`).join('')}</ul>` : '';
   return [
     `<section id="site-${escapeHtml(j.name)}" class="site ${escapeHtml(j.status)}">`,
@@ -93,6 +98,7 @@ function siteHtml(v: SiteView): string {
     `<p><a href="${escapeHtml(j.url)}">${escapeHtml(j.url)}</a> (${escapeHtml(j.kind)}, keys ${escapeHtml(j.trust)})</p>`,
     `<p class="status"><strong>${escapeHtml(WORDS[j.status])}</strong>${since}.</p>`,
     expiry,
+    log,
     reasons,
     '</section>',
   ]

@@ -7,6 +7,8 @@
  * `unknownAfter` failed checks in a row, never "stale" (its canary may be fine).
  */
 
+import type { LogMemory } from './log.ts';
+
 export type Status = 'alive' | 'stale' | 'tripped' | 'invalid' | 'held' | 'unknown';
 
 /** What one check of a site found: the verdict of a canary, or no answer at all. */
@@ -29,6 +31,8 @@ export type Observation =
       expires?: string;
       /** "stated" by the canary, or from the rule (another system's cadence is unknown). */
       expiresFrom?: 'stated' | 'rule';
+      /** A Candor site with a log: its checkpoint, verified and consistent with the one remembered. */
+      log?: LogMemory;
     };
 
 export interface SiteState {
@@ -53,6 +57,8 @@ export interface SiteState {
   issued?: string;
   expires?: string;
   expiresFrom?: 'stated' | 'rule';
+  /** The last checkpoint of the site's log this watcher verified: every later one must extend it. */
+  log?: LogMemory;
   reasons: { code: string; message: string }[];
 }
 
@@ -148,6 +154,8 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
     ...(seen.issued ? { issued: seen.issued } : {}),
     ...(seen.expires ? { expires: seen.expires } : {}),
     ...(seen.expiresFrom ? { expiresFrom: seen.expiresFrom } : {}),
+    // A checkpoint proven consistent is a fact of the log whatever the canary's verdict: it moves on its own.
+    ...(obs.log ? { log: obs.log } : prev?.log ? { log: prev.log } : {}),
     reasons: obs.reasons,
   };
   if (first) {
@@ -191,9 +199,18 @@ export function transition(prev: SiteState | undefined, obs: Observation, policy
  * Until the next check the watcher does not know where the site stands: unknown.
  */
 export function accept(prev: SiteState, at: string): SiteState {
-  const { pending: _, lastVerdict: __, ...rest } = prev;
+  // A new log key accepted: the next checkpoint is a first use of the new log, said as such.
+  const newLog = prev.reasons.some((r) => r.code === 'LOG_KEY_CHANGED');
+  const { pending: _, lastVerdict: __, log, ...rest } = prev;
   const accepted = [...new Set([...prev.accepted, ...(prev.pending ?? [])])].sort();
-  return { ...rest, accepted, status: 'unknown', since: at, reasons: [{ code: 'ACCEPTED', message: `accepted ${at}; the next check decides` }] };
+  return {
+    ...rest,
+    ...(log && !newLog ? { log } : {}),
+    accepted,
+    status: 'unknown',
+    since: at,
+    reasons: [{ code: 'ACCEPTED', message: `accepted ${at}; the next check decides` }],
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import { observeSignedText } from '../../core/watch/signed-text.ts';
 import type { Observation, SiteState } from '../../core/watch/transition.ts';
 import { gatherVerifyInput, Reader, siteFiles, type SourceOptions } from '../verify-sources.ts';
 import { advanceState, readState, type VerifyState } from '../verify-state.ts';
+import { checkLog } from './log.ts';
 import { verifyFile } from './state.ts';
 
 export interface CheckLimits {
@@ -85,20 +86,40 @@ export async function observeCandor(site: WatchSite, stateDir: string, prev: Sit
     }
     const { input, result } = run;
     const who = signersOf(result, pins);
+    const a = result.attestation?.data;
+    const files = siteFiles(site.url);
+    const reader = new Reader({ timeoutMs: limits.timeoutMs, timeLimitMs: siteLimitMs(limits), retries: limits.retries });
+    const log = await checkLog(
+      {
+        ...files,
+        canaryUrl: files.canary,
+        heartbeatUrl: files.heartbeat,
+        previous: prev?.log,
+        serviceUrl: a?.service.url,
+        attestation: input.attestation,
+        heartbeat: input.heartbeat,
+      },
+      reader,
+    );
     // Signers the verifier counted (pins, or handed over by a trusted attestation) are the
     // verifier state's pins from now on: its remembered attestation must verify next time too.
-    await advanceState(file, state, result, {
-      signedAttestation: input.attestation,
-      pins: [...new Set([...pins, ...who.signers])],
-      automated: [],
-      acknowledge: false,
-    });
-    const a = result.attestation?.data;
+    // A canary its log does not hold never becomes what the verifier compares the next one with.
+    if (log.reasons.length === 0)
+      await advanceState(file, state, result, {
+        signedAttestation: input.attestation,
+        pins: [...new Set([...pins, ...who.signers])],
+        automated: [],
+        acknowledge: false,
+      });
+    const own = result.reasons.filter((r) => !isAdvisory(r.code)).map((r) => ({ code: r.code, message: r.message }));
+    // Once the verifier checks a log an attestation names (issue 15), a cause it reports is not said twice.
+    const reasons = [...log.reasons.filter((r) => !own.some((o) => o.code === r.code)), ...own];
     return {
       kind: 'checked',
       at,
-      verdict: result.verdict,
-      reasons: result.reasons.filter((r) => !isAdvisory(r.code)).map((r) => ({ code: r.code, message: r.message })),
+      verdict: logVerdict(result.verdict, log.reasons),
+      reasons,
+      ...(log.memory ? { log: log.memory } : {}),
       ...who,
       statements: a ? a.statements.map((s) => `${s.id}: ${s.text}`) : [],
       hash: result.attestation?.hash ?? '',
@@ -107,6 +128,15 @@ export async function observeCandor(site: WatchSite, stateDir: string, prev: Sit
   } catch (error) {
     return failedCheck(error, at);
   }
+}
+
+/**
+ * A log that does not hold makes the canary invalid; a fork (the site showed this watcher
+ * another history) is as grave as a trip, as `candor verify` says of it (decision 0031).
+ */
+function logVerdict(verdict: VerifyResult['verdict'], reasons: { code: string }[]): VerifyResult['verdict'] {
+  if (reasons.length === 0 || verdict === 'tripped') return verdict;
+  return reasons.some((r) => r.code === 'LOG_FORK') ? 'tripped' : 'invalid';
 }
 
 /** A check that could not read the site: unreachable ("unknown since …"), a document that is not there (invalid), or a bug (rethrown). */

@@ -10,6 +10,7 @@ import { OUT_FILES, statusHtml, statusJson, watchFeed } from '../../core/watch/o
 import { writeFileAtomic } from '../files.ts';
 import { accept, transition, type SiteState, type WatchEvent } from '../../core/watch/transition.ts';
 import { observeCandor, observeText } from './observe.ts';
+import { withStateLock } from './lock.ts';
 import { acceptInVerifyState, appendEvents, readSiteState, writeSiteState } from './state.ts';
 
 export interface SiteReport {
@@ -58,7 +59,16 @@ async function checkSite(site: WatchSite, config: WatchConfig, stateDir: string,
   return { report: { ...report, checked: true, state }, events };
 }
 
-export async function runWatch(config: WatchConfig, stateDir: string, now: Date): Promise<WatchRun> {
+/** One run over the state folder, holding its lock (lock.ts): another run at once fails, STATE_LOCKED. */
+export async function runWatch(config: WatchConfig, stateDir: string, now: Date, during?: (run: WatchRun) => Promise<void>): Promise<WatchRun> {
+  return withStateLock(stateDir, 'candor watch', async () => {
+    const run = await checkAll(config, stateDir, now);
+    await during?.(run);
+    return run;
+  });
+}
+
+async function checkAll(config: WatchConfig, stateDir: string, now: Date): Promise<WatchRun> {
   const results = await mapLimit(config.sites, config.checks.concurrency, (site) => checkSite(site, config, stateDir, now));
   const events = results.flatMap((r) => r.events);
   const log = await appendEvents(stateDir, events);
@@ -66,7 +76,11 @@ export async function runWatch(config: WatchConfig, stateDir: string, now: Date)
 }
 
 /** `candor watch accept NAME`: held keys trusted, a trip acknowledged (the Candor verifier's too). */
-export async function acceptSite(site: WatchSite, stateDir: string, now: Date): Promise<SiteState | undefined> {
+export function acceptSite(site: WatchSite, stateDir: string, now: Date): Promise<SiteState | undefined> {
+  return withStateLock(stateDir, `candor watch accept ${site.name}`, () => acceptLocked(site, stateDir, now));
+}
+
+async function acceptLocked(site: WatchSite, stateDir: string, now: Date): Promise<SiteState | undefined> {
   const prev = await readSiteState(stateDir, site.name);
   if (!prev) return undefined;
   const next = accept(prev, now.toISOString());

@@ -33,6 +33,7 @@ const siteState = z.strictObject({
   issued: z.string().optional(),
   expires: z.string().optional(),
   expiresFrom: z.enum(['stated', 'rule']).optional(),
+  log: z.strictObject({ origin: z.string(), key: z.string(), size: z.int().min(0), root: z.string() }).optional(),
   reasons: z.array(reason),
 });
 const stateFile = z.strictObject({ version: z.literal(1), site: z.string(), url: z.string(), state: siteState });

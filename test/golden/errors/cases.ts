@@ -362,6 +362,19 @@ const watch: ErrorCase[] = [
     args: () => WATCH_ARGS,
   },
   {
+    name: 'watch-state-locked',
+    setup: async (c) => {
+      await c.write('watch.yml', 'sites:\n  - { name: lumen, url: "https://lumen.example/", kind: candor, tofu: true }\n');
+      // Another machine's run, fresh: not this machine's to judge dead.
+      await mkdir(path.join(c.root, 'watch-state'), { recursive: true });
+      await c.write(
+        'watch-state/.lock',
+        JSON.stringify({ pid: 4242, host: 'watcher-2.example', at: '2026-12-01T06:17:03.000Z', token: 't', command: 'candor watch' }),
+      );
+    },
+    args: () => WATCH_ARGS,
+  },
+  {
     name: 'watch-accept-unknown-site',
     setup: (c) => c.write('watch.yml', 'sites:\n  - { name: lumen, url: "https://lumen.example/", kind: candor, tofu: true }\n'),
     args: () => ['watch', 'accept', 'lumne', '--list', 'watch.yml'],
