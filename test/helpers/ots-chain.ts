@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { fromHex, toHex } from '../../src/core/ots/bytes.ts';
-import { displayHash, parseHeader } from '../../src/core/ots/bitcoin.ts';
+import { displayHash, hashValue, parseHeader, targetFromBits } from '../../src/core/ots/bitcoin.ts';
 import { HEADERS_FORMAT, serializeHeaderBundle } from '../../src/core/ots/verify.ts';
 import { pathTimestamp, serializeDetached } from '../../src/core/ots/timestamp.ts';
 import type { Op } from '../../src/core/ots/ops.ts';
@@ -22,6 +22,15 @@ function u32le(n: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n >>> 0, true);
   return b;
+}
+
+/** The internal-order hash, read as a number, is at most the big-endian target. */
+function atMost(hash: Uint8Array, target: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) {
+    const h = hash[31 - i]!;
+    if (h !== target[i]) return h < target[i]!;
+  }
+  return true;
 }
 
 export interface HeaderSpec {
@@ -43,11 +52,13 @@ export function makeHeader(spec: HeaderSpec): Uint8Array {
   raw.set(u32le(spec.time), 68);
   raw.set(u32le(bits), 72);
   if (spec.mine === false) return raw;
+  const target = targetFromBits(bits);
+  if (target === null) throw new Error(`invalid nBits ${bits.toString(16)}`);
+  // The target as 32 big-endian bytes, compared with the reversed hash byte by byte.
+  const want = Uint8Array.from(target.toString(16).padStart(64, '0').match(/../g)!, (h) => Number.parseInt(h, 16));
   for (let nonce = 0; nonce < 2 ** 32; nonce++) {
     raw.set(u32le(nonce), 76);
-    // At regtest difficulty the hash's last byte (its most significant) below 0x7f suffices
-    // nearly always; the core's own check decides in the tests.
-    if (sha256d(raw)[31]! < 0x7f) return raw;
+    if (atMost(sha256d(raw), want)) return raw;
   }
   throw new Error('no nonce found');
 }
@@ -57,17 +68,37 @@ export interface Chain {
   headers: Uint8Array[];
 }
 
+/** A header exactly like `raw` but with a nonce whose hash misses the target (tampered work). */
+export function unmined(raw: Uint8Array): Uint8Array {
+  const out = raw.slice();
+  const target = targetFromBits(new DataView(out.buffer).getUint32(72, true))!;
+  for (let nonce = 1; ; nonce++) {
+    out.set(u32le(new DataView(raw.buffer, raw.byteOffset).getUint32(76, true) + nonce), 76);
+    if (hashValue(sha256d(out)) > target) return out;
+  }
+}
+
 /**
  * `count` linked headers from height `start`; `roots` puts given merkle roots at given
  * heights (the others are random), `bits` overrides nBits at given heights.
  */
-export function makeChain(opts: { start: number; count: number; roots?: Record<number, Uint8Array>; time?: number; bits?: number; prev?: Uint8Array }): Chain {
+export function makeChain(opts: {
+  start: number;
+  count: number;
+  roots?: Record<number, Uint8Array>;
+  time?: number;
+  bits?: number;
+  /** nBits for single heights, over `bits`. */
+  bitsAt?: Record<number, number>;
+  prev?: Uint8Array;
+}): Chain {
   const headers: Uint8Array[] = [];
   let prev = opts.prev ?? new Uint8Array(randomBytes(32));
   const time = opts.time ?? 1_795_000_000;
   for (let i = 0; i < opts.count; i++) {
     const height = opts.start + i;
-    const raw = makeHeader({ prev, merkleRoot: opts.roots?.[height] ?? new Uint8Array(randomBytes(32)), time: time + i * 600, ...(opts.bits ? { bits: opts.bits } : {}) });
+    const bits = opts.bitsAt?.[height] ?? opts.bits ?? EASY_BITS;
+    const raw = makeHeader({ prev, merkleRoot: opts.roots?.[height] ?? new Uint8Array(randomBytes(32)), time: time + i * 600, bits });
     headers.push(raw);
     prev = sha256d(raw);
   }

@@ -26,14 +26,23 @@ import { addCalendarAnswer, addUpgradeAnswer, pendingCommitments, startStamp } f
 const FIXTURES = new URL('../fixtures/ots/', import.meta.url);
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
 const expected = JSON.parse(readFileSync(new URL('expected.json', FIXTURES), 'utf8')) as {
-  proofs: { file: string; parses: boolean; hashOp?: string; digest?: string; reserializedEqualsInput?: boolean; reserializedSha256?: string; attestations?: Record<string, unknown>[] }[];
+  proofs: {
+    file: string;
+    parses: boolean;
+    hashOp?: string;
+    digest?: string;
+    reserializedEqualsInput?: boolean;
+    reserializedSha256?: string;
+    attestations?: Record<string, unknown>[];
+  }[];
   upgrade: { file: string; sha256: string };
   stamp: { document: string; nonce: string; commitment: string; withPending: { uri: string; ots: string } };
 };
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const pending = (uri: string): Attestation => ({ kind: 'pending', uri });
 const PENDING_TAG = '83dfe30d2ef90c8e';
-const pendingBytes = (uri: string): string => `00${PENDING_TAG}${(uri.length + 1).toString(16).padStart(2, '0')}${uri.length.toString(16).padStart(2, '0')}${toHex(bytes(uri))}`;
+const pendingBytes = (uri: string): string =>
+  `00${PENDING_TAG}${(uri.length + 1).toString(16).padStart(2, '0')}${uri.length.toString(16).padStart(2, '0')}${toHex(bytes(uri))}`;
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
     fn();
@@ -220,10 +229,15 @@ describe('every example file, as the reference reads it (expected.json)', () => 
 
   it('the examples’ documents hash to their proofs’ digests', () => {
     for (const name of ['hello-world.txt', 'incomplete.txt', 'two-calendars.txt', 'merkle1.txt', 'bad-stamp.txt', 'empty']) {
-      const digest = createHash('sha256').update(file(`client/${name}`)).digest('hex');
+      const digest = createHash('sha256')
+        .update(file(`client/${name}`))
+        .digest('hex');
       expect(toHex(parseDetached(file(`client/${name}.ots`)).timestamp.msg)).toBe(digest);
     }
-    const sha1 = (n: string): string => createHash('sha1').update(file(`client/sha1/${n}`)).digest('hex');
+    const sha1 = (n: string): string =>
+      createHash('sha1')
+        .update(file(`client/sha1/${n}`))
+        .digest('hex');
     expect(sha1('a')).toBe(sha1('b')); // the shattered.io pair: one proof for both
     expect(toHex(parseDetached(file('client/sha1/a-or-b.ots')).timestamp.msg)).toBe(sha1('a'));
   });

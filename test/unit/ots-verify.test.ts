@@ -77,14 +77,24 @@ describe('the reference’s examples, verified offline', () => {
   });
 
   it('a pending-only proof has no bound yet; a sha1 file hash is not accepted for Candor', () => {
-    const pending = verifyTimestamp({ document: file('client/incomplete.txt'), ots: file('client/incomplete.txt.ots'), headers: text('recorded/block-428648.ots-headers') }, { minimumBits: ERA_FLOOR });
+    const pending = verifyTimestamp(
+      { document: file('client/incomplete.txt'), ots: file('client/incomplete.txt.ots'), headers: text('recorded/block-428648.ots-headers') },
+      { minimumBits: ERA_FLOOR },
+    );
     expect(codes(pending)).toEqual(['OTS_NO_BITCOIN_ATTESTATION']);
-    const sha1 = verifyTimestamp({ document: file('client/sha1/a'), ots: file('client/sha1/a-or-b.ots'), headers: text('recorded/block-358391.ots-headers') }, { minimumBits: ERA_FLOOR });
+    const sha1 = verifyTimestamp(
+      { document: file('client/sha1/a'), ots: file('client/sha1/a-or-b.ots'), headers: text('recorded/block-358391.ots-headers') },
+      { minimumBits: ERA_FLOOR },
+    );
     expect(codes(sha1)).toContain('OTS_DIGEST_NOT_SHA256');
   });
 
   it('the default floor refuses 2015’s difficulty', () => {
-    const check = verifyTimestamp({ document: file('client/hello-world.txt'), ots: file('client/hello-world.txt.ots'), headers: text('recorded/block-358391.ots-headers') });
+    const check = verifyTimestamp({
+      document: file('client/hello-world.txt'),
+      ots: file('client/hello-world.txt.ots'),
+      headers: text('recorded/block-358391.ots-headers'),
+    });
     expect(codes(check)).toEqual(['OTS_HEADER_DIFFICULTY_TOO_LOW']);
   });
 });
@@ -122,7 +132,9 @@ describe('Candor documents on a generated chain', () => {
 
   it('an anchor outside the bundle is reported as such', () => {
     const short = { start: 900_000, headers: chain.headers.slice(0, 10) };
-    expect(codes(verifyTimestamp({ document, ots, headers: bundleText(short), freshness }, { minimumBits: EASY_BITS }))).toEqual(['OTS_ATTESTATION_NOT_IN_HEADERS']);
+    expect(codes(verifyTimestamp({ document, ots, headers: bundleText(short), freshness }, { minimumBits: EASY_BITS }))).toEqual([
+      'OTS_ATTESTATION_NOT_IN_HEADERS',
+    ]);
   });
 
   it('without a freshness block: existed by the anchoring block', () => {
@@ -140,7 +152,13 @@ describe('Candor documents on a generated chain', () => {
   it('header bundles: strict shape', () => {
     const good = JSON.parse(headers) as Record<string, unknown>;
     expect(parseHeaderBundle(headers).ok).toBe(true);
-    for (const bad of [{ ...good, extra: 1 }, { ...good, start: -1 }, { ...good, headers: [] }, { ...good, headers: ['AB'.repeat(80)] }, { ...good, chain: 'litecoin' }]) {
+    for (const bad of [
+      { ...good, extra: 1 },
+      { ...good, start: -1 },
+      { ...good, headers: [] },
+      { ...good, headers: ['AB'.repeat(80)] },
+      { ...good, chain: 'litecoin' },
+    ]) {
       expect(parseHeaderBundle(JSON.stringify(bad)).ok).toBe(false);
     }
     expect(parseHeaderBundle('not json').ok).toBe(false);

@@ -10,12 +10,7 @@ import { compareBytes, concat, toHex } from './bytes.ts';
 import { OtsFormatError } from './errors.ts';
 
 export type HashOpKind = 'sha1' | 'ripemd160' | 'sha256' | 'keccak256';
-export type Op =
-  | { kind: 'append'; arg: Uint8Array }
-  | { kind: 'prepend'; arg: Uint8Array }
-  | { kind: 'reverse' }
-  | { kind: 'hexlify' }
-  | { kind: HashOpKind };
+export type Op = { kind: 'append'; arg: Uint8Array } | { kind: 'prepend'; arg: Uint8Array } | { kind: 'reverse' } | { kind: 'hexlify' } | { kind: HashOpKind };
 
 /** Tags from RFC 4880 for the hashes, 0xf0… for the others, as the reference uses them. */
 export const OP_TAG = { sha1: 0x02, ripemd160: 0x03, sha256: 0x08, keccak256: 0x67, append: 0xf0, prepend: 0xf1, reverse: 0xf2, hexlify: 0xf3 } as const;

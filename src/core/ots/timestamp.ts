@@ -6,7 +6,19 @@
  */
 import { bytesEqual, compareBytes, fromHex, Reader, toHex, Writer } from './bytes.ts';
 import { OtsFormatError } from './errors.ts';
-import { applyOp, compareOps, DIGEST_LENGTH, isHashOp, MAX_MSG_LENGTH, MAX_RESULT_LENGTH, opKindForTag, opsEqual, opTag, type HashOpKind, type Op } from './ops.ts';
+import {
+  applyOp,
+  compareOps,
+  DIGEST_LENGTH,
+  isHashOp,
+  MAX_MSG_LENGTH,
+  MAX_RESULT_LENGTH,
+  opKindForTag,
+  opsEqual,
+  opTag,
+  type HashOpKind,
+  type Op,
+} from './ops.ts';
 
 export type Attestation =
   | { kind: 'pending'; uri: string }
@@ -161,11 +173,18 @@ export function parseDetached(data: Uint8Array): DetachedTimestamp {
   const r = new Reader(data);
   const magic = data.subarray(0, HEADER_MAGIC.length);
   if (!bytesEqual(magic, HEADER_MAGIC)) {
-    throw new OtsFormatError('OTS_BAD_MAGIC', 'not an OpenTimestamps proof', { expected: 'a file starting with the .ots header', received: `${toHex(magic.subarray(0, 16))}…` });
+    throw new OtsFormatError('OTS_BAD_MAGIC', 'not an OpenTimestamps proof', {
+      expected: 'a file starting with the .ots header',
+      received: `${toHex(magic.subarray(0, 16))}…`,
+    });
   }
   r.bytes(HEADER_MAGIC.length);
   const version = r.byte();
-  if (version !== MAJOR_VERSION) throw new OtsFormatError('OTS_BAD_VERSION', 'an OpenTimestamps version this verifier does not know', { expected: `version ${MAJOR_VERSION}`, received: version });
+  if (version !== MAJOR_VERSION)
+    throw new OtsFormatError('OTS_BAD_VERSION', 'an OpenTimestamps version this verifier does not know', {
+      expected: `version ${MAJOR_VERSION}`,
+      received: version,
+    });
   const tag = r.byte();
   const kind = opKindForTag(tag);
   if (kind === undefined || !isHashOp(kind)) {

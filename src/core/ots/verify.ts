@@ -135,7 +135,10 @@ function checkFreshness(headers: BlockHeader[], start: number, freshness: { heig
 function anchor(proof: DetachedTimestamp, headers: BlockHeader[], start: number): { height: number; header: BlockHeader } | OtsProblem {
   const bitcoin = leaves(proof.timestamp).flatMap((l) => (l.attestation.kind === 'bitcoin' ? [{ msg: l.msg, height: l.attestation.height }] : []));
   if (bitcoin.length === 0) {
-    return { code: 'OTS_NO_BITCOIN_ATTESTATION', message: 'the proof has no Bitcoin attestation yet (only calendars promise one): run candor canary timestamp upgrade' };
+    return {
+      code: 'OTS_NO_BITCOIN_ATTESTATION',
+      message: 'the proof has no Bitcoin attestation yet (only calendars promise one): run candor canary timestamp upgrade',
+    };
   }
   const inRange = bitcoin.filter((b) => b.height >= start && b.height < start + headers.length).sort((a, b) => a.height - b.height);
   for (const b of inRange) {
@@ -146,7 +149,10 @@ function anchor(proof: DetachedTimestamp, headers: BlockHeader[], start: number)
     return { code: 'OTS_MERKLE_MISMATCH', message: `the proof's commitment for block ${inRange[0]!.height} is not that header's merkle root` };
   }
   const end = start + headers.length - 1;
-  return { code: 'OTS_ATTESTATION_NOT_IN_HEADERS', message: `the proof names block(s) ${bitcoin.map((b) => b.height).join(', ')}, outside the bundle's blocks ${start}–${end}` };
+  return {
+    code: 'OTS_ATTESTATION_NOT_IN_HEADERS',
+    message: `the proof names block(s) ${bitcoin.map((b) => b.height).join(', ')}, outside the bundle's blocks ${start}–${end}`,
+  };
 }
 
 /** Every problem of the proof and its bundle, or the time bounds they prove. */
@@ -156,9 +162,13 @@ export function verifyTimestamp(input: TimestampInput, opts: { minimumBits?: num
   const proof = readProof(input.ots);
   const bundle = parseHeaderBundle(input.headers);
   if ('code' in proof) problems.push(proof);
-  else if (proof.hashOp !== 'sha256') problems.push({ code: 'OTS_DIGEST_NOT_SHA256', message: `the proof hashes the document with ${proof.hashOp}, not sha256` });
+  else if (proof.hashOp !== 'sha256')
+    problems.push({ code: 'OTS_DIGEST_NOT_SHA256', message: `the proof hashes the document with ${proof.hashOp}, not sha256` });
   else if (!bytesEqual(sha256(input.document), proof.timestamp.msg)) {
-    problems.push({ code: 'OTS_WRONG_DOCUMENT', message: `the proof is for another document (sha256 ${toHex(proof.timestamp.msg)}, this one is ${toHex(sha256(input.document))})` });
+    problems.push({
+      code: 'OTS_WRONG_DOCUMENT',
+      message: `the proof is for another document (sha256 ${toHex(proof.timestamp.msg)}, this one is ${toHex(sha256(input.document))})`,
+    });
   }
   if (!bundle.ok) return { ok: false, problems: [...problems, ...bundle.problems] };
   const { start } = bundle.value;
