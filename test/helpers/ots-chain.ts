@@ -129,7 +129,7 @@ export function anchoredProof(document: Uint8Array, height: number): { ots: Uint
     { kind: 'sha256' },
   ];
   const msg = new Uint8Array(digest);
-  const merkleRoot = path.reduce((m, op) => applyOp(op, m), msg);
+  const merkleRoot = path.reduce<Uint8Array>((m, op) => applyOp(op, m), msg);
   const timestamp = pathTimestamp(msg, path, { kind: 'bitcoin', height });
   return { ots: serializeDetached({ hashOp: 'sha256', timestamp }), merkleRoot };
 }
