@@ -12,7 +12,12 @@ export const ACCEPT = 'application/vnd.opentimestamps.v1';
 const MAX_ANSWER = 10_000;
 
 /** The reference client's aggregators (otsclient DEFAULT_AGGREGATORS). */
-export const DEFAULT_CALENDARS = ['https://a.pool.opentimestamps.org', 'https://b.pool.opentimestamps.org', 'https://a.pool.eternitywall.com', 'https://ots.btc.catallaxy.com'];
+export const DEFAULT_CALENDARS = [
+  'https://a.pool.opentimestamps.org',
+  'https://b.pool.opentimestamps.org',
+  'https://a.pool.eternitywall.com',
+  'https://ots.btc.catallaxy.com',
+];
 /** The calendars an upgrade may ask, as globs on the host (python-opentimestamps DEFAULT_CALENDAR_WHITELIST). */
 export const DEFAULT_WHITELIST = ['https://*.calendar.opentimestamps.org', 'https://*.calendar.eternitywall.com', 'https://*.calendar.catallaxy.com'];
 
@@ -38,7 +43,7 @@ async function readCapped(response: Response): Promise<Uint8Array | null> {
   for await (const chunk of response.body ?? []) {
     size += (chunk as Uint8Array).byteLength;
     if (size > MAX_ANSWER) return null;
-    chunks.push(chunk as Uint8Array);
+    chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks));
 }
@@ -69,13 +74,17 @@ async function request(url: string, init: RequestInit, opts: CalendarOptions): P
     await sleep(200 * 2 ** n);
     answer = await once(url, init, opts);
   }
-  const { retry: _retry, ...out } = answer as CalendarAnswer & { retry?: boolean };
+  const { retry: _retry, ...out } = answer;
   return out;
 }
 
 /** Submits a commitment; the answer is a timestamp for it (usually ending in a pending attestation). */
 export async function submitDigest(calendar: string, commitment: Uint8Array, opts: CalendarOptions = {}): Promise<CalendarAnswer> {
-  return request(`${base(calendar)}/digest`, { method: 'POST', body: commitment as BodyInit, headers: { accept: ACCEPT, 'content-type': 'application/x-www-form-urlencoded' } }, opts);
+  return request(
+    `${base(calendar)}/digest`,
+    { method: 'POST', body: commitment as BodyInit, headers: { accept: ACCEPT, 'content-type': 'application/x-www-form-urlencoded' } },
+    opts,
+  );
 }
 
 /** Asks a calendar for the rest of the path from a commitment it holds. */
@@ -90,7 +99,13 @@ export function whitelisted(url: string, patterns: string[]): boolean {
   return patterns.some((p) => {
     const m = /^(https?:)\/\/([^/?#]+)(\/[^?#]*)?$/.exec(p.includes('://') ? p : `https://${p}`);
     if (!m) return false;
-    const host = new RegExp(`^${m[2]!.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`, 'i');
+    const host = new RegExp(
+      `^${m[2]!
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*')}$`,
+      'i',
+    );
     return m[1] === parsed.protocol && base(m[3] ?? '') === base(parsed.pathname) && host.test(parsed.host);
   });
 }

@@ -23,7 +23,13 @@ const HASH = /^[0-9a-f]{64}$/;
 const HEADER = /^[0-9a-f]{160}$/;
 
 async function getText(url: string, opts: HeaderFetchOptions): Promise<string> {
-  const res = await fetchText(url, { timeoutMs: opts.timeoutMs ?? 10_000, retries: 2, backoffMs: 300, maxBytes: 4096, ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}) });
+  const res = await fetchText(url, {
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    retries: 2,
+    backoffMs: 300,
+    maxBytes: 4096,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+  });
   if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
   return res.text.trim();
 }
@@ -34,7 +40,8 @@ async function headerAt(base: string, height: number, opts: HeaderFetchOptions):
   const hex = await getText(`${base}/block/${hash}/header`, opts);
   if (!HEADER.test(hex)) throw new Error(`${base}/block/${hash}/header: not an 80-byte header in hex`);
   const header = parseHeader(fromHex(hex));
-  if (displayHash(header.hash) !== hash) throw new Error(`${base}/block/${hash}/header: the header hashes to ${displayHash(header.hash)}, not to the block it was asked for`);
+  if (displayHash(header.hash) !== hash)
+    throw new Error(`${base}/block/${hash}/header: the header hashes to ${displayHash(header.hash)}, not to the block it was asked for`);
   return header;
 }
 

@@ -129,10 +129,17 @@ async function complete(file: string, document: Uint8Array, shrunk: ReturnType<t
   const height = (leaf!.attestation as { height: number }).height;
   const freshness = await documentFreshness(new TextDecoder().decode(document));
   const from = freshness && freshness.height <= height ? freshness.height : height;
-  const headers = await fetchHeaders(from, height, { sources: opts.explorers, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}) });
+  const headers = await fetchHeaders(from, height, {
+    sources: opts.explorers,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+  });
   const ots = serializeDetached(shrunk);
   const bundle = serializeHeaderBundle({ format: HEADERS_FORMAT, chain: 'bitcoin', start: from, headers: headers.map((h) => toHex(h.raw)) });
-  const check = verifyTimestamp({ document, ots, headers: bundle, ...(freshness ? { freshness } : {}) }, { minimumBits: opts.minimumBits ?? DEFAULT_MINIMUM_BITS });
+  const check = verifyTimestamp(
+    { document, ots, headers: bundle, ...(freshness ? { freshness } : {}) },
+    { minimumBits: opts.minimumBits ?? DEFAULT_MINIMUM_BITS },
+  );
   if (!check.ok) {
     throw new TimestampError('TIMESTAMP_INVALID', 'the anchored proof does not verify; nothing was written', {
       file: file + OTS_SUFFIX,
@@ -156,11 +163,18 @@ export async function checkTimestampFiles(file: string, opts: { minimumBits?: nu
   const ots = new Uint8Array(await readFile(file + OTS_SUFFIX));
   if (!(await exists(file + HEADERS_SUFFIX))) {
     const pending = parseDetachedSafe(ots);
-    return { present: true, ok: false, problems: [{ code: 'OTS_HEADERS_MISSING', message: pending ? 'the proof has no header bundle yet (not upgraded)' : 'the .ots proof cannot be read' }] };
+    return {
+      present: true,
+      ok: false,
+      problems: [{ code: 'OTS_HEADERS_MISSING', message: pending ? 'the proof has no header bundle yet (not upgraded)' : 'the .ots proof cannot be read' }],
+    };
   }
   const headers = await readFile(file + HEADERS_SUFFIX, 'utf8');
   const freshness = await documentFreshness(new TextDecoder().decode(document));
-  return { present: true, ...verifyTimestamp({ document, ots, headers, ...(freshness ? { freshness } : {}) }, opts.minimumBits ? { minimumBits: opts.minimumBits } : {}) };
+  return {
+    present: true,
+    ...verifyTimestamp({ document, ots, headers, ...(freshness ? { freshness } : {}) }, opts.minimumBits ? { minimumBits: opts.minimumBits } : {}),
+  };
 }
 
 function parseDetachedSafe(ots: Uint8Array): boolean {

@@ -54,14 +54,15 @@ function explorerFlags(list: string[]): ExplorerSource[] {
 
 async function explorersOf(flags: NetFlags, ctx: Context): Promise<ExplorerSource[]> {
   if (flags.explorer.length > 0) return explorerFlags(flags.explorer);
-  return (await readCanaryContent(ctx.project)).config.freshness.bitcoin.sources as ExplorerSource[];
+  return (await readCanaryContent(ctx.project)).config.freshness.bitcoin.sources;
 }
 
 /** The files named, or the archive's attestations (and heartbeats with --heartbeats). */
 async function targets(files: string[], flags: NetFlags, ctx: Context): Promise<string[]> {
   if (files.length > 0) {
     for (const f of files) {
-      if (!(await exists(f))) throw new UsageError('INPUT_UNREADABLE', 'no such file', { file: f, expected: 'a published document to timestamp', received: 'nothing there' });
+      if (!(await exists(f)))
+        throw new UsageError('INPUT_UNREADABLE', 'no such file', { file: f, expected: 'a published document to timestamp', received: 'nothing there' });
     }
     return files;
   }
