@@ -15,6 +15,7 @@ import { DEFAULT_CALENDARS, DEFAULT_WHITELIST } from '../../io/ots-calendars.ts'
 import { readCanaryContent } from '../../io/read-content.ts';
 import { checkTimestampFiles, HEADERS_SUFFIX, OTS_SUFFIX, stampFile, upgradeFile } from '../../io/timestamps.ts';
 import type { Context } from '../context.ts';
+import { parseBits } from './verify-timestamp.ts';
 
 interface NetFlags {
   calendar: string[];
@@ -27,14 +28,6 @@ interface NetFlags {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** `--minimum-bits 207fffff`: a lower floor for test networks only (docs/timestamps.md). */
-export function parseBits(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^(0x)?[0-9a-fA-F]{8}$/.test(value))
-    throw new UsageError('USAGE', 'not an nBits value', { field: '--minimum-bits', expected: '8 hex digits, e.g. 170fffff', received: value });
-  return Number.parseInt(value.replace(/^0x/, ''), 16);
-}
 
 function positive(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;

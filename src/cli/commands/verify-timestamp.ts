@@ -4,15 +4,23 @@
  * the proof fails. Kept apart from the verdict: a proof present and failing makes the run
  * invalid (it fails closed), a missing proof changes nothing.
  */
+import { UsageError } from '../../core/errors.ts';
 import { describeBounds } from '../../core/ots/verify.ts';
 import { exists } from '../../io/files.ts';
 import { checkTimestampFiles } from '../../io/timestamps.ts';
 import type { Context } from '../context.ts';
-import { parseBits } from './timestamp.ts';
 
 export interface TimestampFlags {
   heartbeat?: string;
   minimumBits?: string;
+}
+
+/** `--minimum-bits 207fffff`: a lower floor for test networks only (docs/timestamps.md). */
+export function parseBits(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(0x)?[0-9a-fA-F]{8}$/.test(value))
+    throw new UsageError('USAGE', 'not an nBits value', { field: '--minimum-bits', expected: '8 hex digits, e.g. 170fffff', received: value });
+  return Number.parseInt(value.replace(/^0x/, ''), 16);
 }
 
 const isLocal = (target: string | undefined): target is string => target !== undefined && !/^https?:\/\//i.test(target);

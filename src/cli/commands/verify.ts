@@ -4,6 +4,7 @@
  * should not load the archive, state-file or network code it does not use.
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { systemReason, UsageError } from '../../core/errors.ts';
 import { see } from '../../core/docs-links.ts';
@@ -130,7 +131,8 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
   const result = await verifyCanary(input, clock);
   ctx.io.out(flags.json ? JSON.stringify(verdictJson(result), null, 2) : verdictText(result, { showText: Boolean(flags.showText) }));
   // Time bounds from OpenTimestamps proofs beside local files (docs/timestamps.md); not in --json yet.
-  const timestampFailed = !flags.json && (await (await import('./verify-timestamp.ts')).printTimestamps(target, flags, ctx));
+  const proofs = [target, flags.heartbeat].some((f) => f !== undefined && !/^https?:\/\//i.test(f) && existsSync(`${f}.ots`));
+  const timestampFailed = !flags.json && proofs && (await (await import('./verify-timestamp.ts')).printTimestamps(target, flags, ctx));
   if (flags.state) {
     await stateFile!.advanceState(flags.state, state, result, {
       signedAttestation: input.attestation,
