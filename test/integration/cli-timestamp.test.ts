@@ -143,7 +143,9 @@ describe('a heartbeat: issued between its freshness block and the anchoring bloc
       const freshness = blockProof(new Date(Date.parse(att.data.issued) + HOUR), { height: 900_100, hash: blockHash(first) });
       const heartbeat = await w.heartbeat(att, { bitcoin: freshness });
       await writeFile(hbFile(), heartbeat.file);
-      const stamp = await p.cli(['canary', 'timestamp', 'stamp', hbFile(), '--calendar', calC.url, '--min-calendars', '1']);
+      // The archive's attestation already has its proof: only the heartbeat is stamped.
+      const stamp = await p.cli(['canary', 'timestamp', 'stamp', '--heartbeats', '--calendar', calC.url, '--min-calendars', '1', '--timeout', '5']);
+      expect(stamp.out).not.toContain('attestation-000001');
       expect(stamp.code, stamp.err).toBe(0);
       const root = calC.mine(900_105);
       const rest = makeChain({ start: 900_101, count: 7, time: 1_795_100_600, roots: { 900_105: root }, prev: sha256(sha256(first)) });
@@ -153,15 +155,42 @@ describe('a heartbeat: issued between its freshness block and the anchoring bloc
       expect(skipped.code, skipped.err).toBe(0);
       expect(skipped.err).toContain('not on the whitelist');
       expect(calC.requests.some((r) => r.startsWith('GET'))).toBe(false);
-      const r = await p.cli(['canary', 'timestamp', 'upgrade', hbFile(), '--calendar', calC.url, ...EASY, ...ex]);
+      const r = await p.cli(['canary', 'timestamp', 'upgrade', '--heartbeats', '--whitelist', calC.url, '--timeout', '5', ...EASY, ...ex]);
       expect(r.code, r.err).toBe(0);
       expect(r.out).toMatch(/issued between block 900100 \(\S+\) and block 900105 \(\S+\)/);
       const bundle = JSON.parse(await readFile(`${hbFile()}.ots-headers`, 'utf8')) as { start: number; headers: string[] };
       expect([bundle.start, bundle.headers.length]).toEqual([900_100, 6]);
-      const check = await p.cli(['canary', 'timestamp', 'verify', hbFile(), ...EASY]);
+      const check = await p.cli(['canary', 'timestamp', 'verify', '--heartbeats', ...EASY]);
+      expect(check.code, check.out).toBe(0);
+      expect(check.out).toMatch(/attestation-000001\.txt: existed by block 900012/);
       expect(check.out).toMatch(/heartbeat-000001\.txt: issued between block 900100/);
     } finally {
       await calC.close();
+    }
+  });
+
+  it('--if-configured (the publish job): nothing without a timestamps section, the configured calendars with one', async () => {
+    const calD = await startCalendar();
+    try {
+      const file = path.join(p.root, 'configured.txt');
+      await writeFile(file, 'a document\n');
+      const off = await p.cli(['canary', 'timestamp', 'stamp', file, '--if-configured']);
+      expect(off.code, off.err).toBe(0);
+      expect(existsSync(`${file}.ots`)).toBe(false);
+      await p.writeConfig((c) => {
+        c['timestamps'] = { calendars: [calD.url], minCalendars: 1 };
+      });
+      const on = await p.cli(['canary', 'timestamp', 'stamp', file, '--if-configured']);
+      expect(on.code, on.err).toBe(0);
+      expect(calD.submitted).toHaveLength(1);
+      expect(existsSync(`${file}.ots`)).toBe(true);
+      const pending = await p.cli(['canary', 'timestamp', 'upgrade', file, '--if-configured', '--explorer', 'esplora=http://127.0.0.1:1/api']);
+      expect(pending.code, pending.err).toBe(0);
+      expect(pending.out).toContain('Pending configured.txt');
+      expect(calD.requests.at(-1)).toMatch(/^GET \/timestamp\//);
+    } finally {
+      await p.writeConfig();
+      await calD.close();
     }
   });
 

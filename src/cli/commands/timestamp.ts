@@ -12,12 +12,14 @@ import { listArchive } from '../../io/archive.ts';
 import type { ExplorerSource } from '../../io/explorers.ts';
 import { exists, relative } from '../../io/files.ts';
 import { DEFAULT_CALENDARS, DEFAULT_WHITELIST } from '../../io/ots-calendars.ts';
-import { readCanaryContent } from '../../io/read-content.ts';
+import { parseCanaryConfig, type CanaryConfig } from '../../core/content/canary-config.ts';
+import { readText } from '../../io/files.ts';
 import { checkTimestampFiles, HEADERS_SUFFIX, OTS_SUFFIX, stampFile, upgradeFile } from '../../io/timestamps.ts';
 import type { Context } from '../context.ts';
 import { parseBits } from './verify-timestamp.ts';
 
 interface NetFlags {
+  ifConfigured?: boolean;
   calendar: string[];
   whitelist: string[];
   explorer: string[];
@@ -45,9 +47,23 @@ function explorerFlags(list: string[]): ExplorerSource[] {
   });
 }
 
-async function explorersOf(flags: NetFlags, ctx: Context): Promise<ExplorerSource[]> {
+/** canary.yml, when the project has one (files named on the command line need none). */
+async function configOf(ctx: Context): Promise<CanaryConfig | undefined> {
+  const file = path.join(ctx.project.canary, 'canary.yml');
+  if (!(await exists(file))) return undefined;
+  const label = relative(ctx.project.root, file);
+  return parseCanaryConfig(await readText(file, label), label);
+}
+
+function explorersOf(flags: NetFlags, config: CanaryConfig | undefined): ExplorerSource[] {
   if (flags.explorer.length > 0) return explorerFlags(flags.explorer);
-  return (await readCanaryContent(ctx.project)).config.freshness.bitcoin.sources;
+  if (!config)
+    throw new UsageError('USAGE', 'no explorer for the block headers', {
+      field: '--explorer',
+      expected: 'esplora=URL, or a project whose canary.yml lists explorers',
+      received: 'neither',
+    });
+  return config.freshness.bitcoin.sources;
 }
 
 /** The files named, or the archive's attestations (and heartbeats with --heartbeats). */
@@ -67,9 +83,13 @@ async function targets(files: string[], flags: NetFlags, ctx: Context): Promise<
 const net = (flags: NetFlags) => ({ ...(flags.timeout ? { timeoutMs: positive(flags.timeout, '--timeout')! * 1000 } : {}) });
 
 export async function runStamp(files: string[], flags: NetFlags, ctx: Context): Promise<number> {
-  const calendars = flags.calendar.length > 0 ? flags.calendar : DEFAULT_CALENDARS;
-  const minCalendars = positive(flags.minCalendars, '--min-calendars');
-  for (const file of await targets(files, flags, ctx)) {
+  const config = await configOf(ctx);
+  // The publish job's call: nothing to do for a service that has not asked for timestamps.
+  if (flags.ifConfigured && !config?.timestamps) return 0;
+  const calendars = flags.calendar.length > 0 ? flags.calendar : (config?.timestamps?.calendars ?? DEFAULT_CALENDARS);
+  const minCalendars = positive(flags.minCalendars, '--min-calendars') ?? config?.timestamps?.minCalendars;
+  const heartbeats = Boolean(flags.heartbeats || config?.timestamps?.heartbeats);
+  for (const file of await targets(files, { ...flags, heartbeats }, ctx)) {
     const label = relative(ctx.project.root, file);
     const result = await stampFile(file, { calendars, ...(minCalendars ? { minCalendars } : {}), ...net(flags) });
     if (result.status === 'already') continue;
@@ -80,12 +100,14 @@ export async function runStamp(files: string[], flags: NetFlags, ctx: Context): 
 }
 
 export async function runUpgrade(files: string[], flags: NetFlags, ctx: Context): Promise<number> {
-  const all = await targets(files, flags, ctx);
+  const config = await configOf(ctx);
+  if (flags.ifConfigured && !config?.timestamps) return 0;
+  const all = await targets(files, { ...flags, heartbeats: Boolean(flags.heartbeats || config?.timestamps?.heartbeats) }, ctx);
   const stamped: string[] = [];
   for (const f of all) if ((await exists(f + OTS_SUFFIX)) && !(await exists(f + HEADERS_SUFFIX))) stamped.push(f);
   if (stamped.length === 0) return 0;
-  const explorers = await explorersOf(flags, ctx);
-  const whitelist = [...DEFAULT_WHITELIST, ...flags.whitelist, ...flags.calendar];
+  const explorers = explorersOf(flags, config);
+  const whitelist = [...DEFAULT_WHITELIST, ...flags.whitelist, ...flags.calendar, ...(config?.timestamps?.calendars ?? [])];
   const minimumBits = parseBits(flags.minimumBits);
   for (const file of stamped) {
     const label = relative(ctx.project.root, file);
@@ -122,15 +144,16 @@ export async function runCheck(files: string[], flags: NetFlags, ctx: Context): 
 export function timestampCommand(canary: Command, ctx: () => Context, done: (code: number) => void): void {
   const ts = canary.command('timestamp').description('OpenTimestamps proofs of when each document existed (docs/timestamps.md)');
   const common = (c: Command): Command =>
-    c
-      .argument('[files...]', 'published documents (default: the archive’s attestations)')
-      .option('--heartbeats', 'also the archive’s heartbeats')
-      .option('--timeout <seconds>', 'time limit for one request');
-  common(ts.command('stamp').description('submit each document without a proof to the calendars; writes FILE.ots'))
+    c.argument('[files...]', 'published documents (default: the archive’s attestations)').option('--heartbeats', 'also the archive’s heartbeats');
+  const networked = (c: Command): Command =>
+    common(c)
+      .option('--timeout <seconds>', 'time limit for one request')
+      .option('--if-configured', 'do nothing unless canary.yml has a timestamps section (the publish job)');
+  networked(ts.command('stamp').description('submit each document without a proof to the calendars; writes FILE.ots'))
     .option('--calendar <url>', 'a calendar to use (repeatable; default: the reference client’s four)', collect, [])
     .option('--min-calendars <n>', 'calendars that must take each stamp (default 2)')
     .action(async (files: string[], flags: NetFlags) => done(await runStamp(files, { ...flags, whitelist: [], explorer: [] }, ctx())));
-  common(ts.command('upgrade').description('complete pending proofs; once anchored, shrink them and write FILE.ots-headers'))
+  networked(ts.command('upgrade').description('complete pending proofs; once anchored, shrink them and write FILE.ots-headers'))
     .option('--calendar <url>', 'a calendar that may be asked besides the default whitelist (repeatable)', collect, [])
     .option('--whitelist <url>', 'a calendar URL pattern (host globs: https://*.calendar.example) that may be asked (repeatable)', collect, [])
     .option('--explorer <kind=url>', 'an esplora explorer for the headers (repeatable; default: canary.yml freshness.bitcoin.sources)', collect, [])
