@@ -101,6 +101,11 @@ describe('varuint and varbytes (serialize.py, LEB128)', () => {
     expect(toHex(w.result())).toBe('e807');
   });
 
+  it('refuses numbers past 2^53', () => {
+    expect(codeOf(() => new Reader(fromHex('ffffffffffffff7f')).varuint())).toBe('OTS_MALFORMED');
+    expect(codeOf(() => new Reader(fromHex('ffffffffffffffff01')).varuint())).toBe('OTS_MALFORMED');
+  });
+
   it('refuses a read past the end', () => {
     expect(codeOf(() => new Reader(fromHex('05ab')).varbytes(10))).toBe('OTS_TRUNCATED');
   });

@@ -149,6 +149,12 @@ describe('Candor documents on a generated chain', () => {
     expect(codes(verifyTimestamp({ document, ots: new Uint8Array([1, 2, 3]), headers }, { minimumBits: EASY_BITS }))).toEqual(['OTS_MALFORMED']);
   });
 
+  it('an oversized proof or bundle is refused before it is read', () => {
+    const huge = new Uint8Array(64 * 1024);
+    expect(codes(verifyTimestamp({ document, ots: huge, headers }, { minimumBits: EASY_BITS }))).toEqual(['OTS_MALFORMED']);
+    expect(parseHeaderBundle(' '.repeat(400_000)).ok).toBe(false);
+  });
+
   it('header bundles: strict shape', () => {
     const good = JSON.parse(headers) as Record<string, unknown>;
     expect(parseHeaderBundle(headers).ok).toBe(true);

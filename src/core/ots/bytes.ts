@@ -70,6 +70,8 @@ export class Reader {
       scale *= 128;
       if (scale > 2 ** 49) throw new OtsFormatError('OTS_MALFORMED', 'a number in the proof is too large', { expected: 'at most 2^53', received: 'more' });
     }
+    if (!Number.isSafeInteger(value))
+      throw new OtsFormatError('OTS_MALFORMED', 'a number in the proof is too large', { expected: 'at most 2^53', received: 'more' });
     return value;
   }
 

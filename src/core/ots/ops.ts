@@ -61,6 +61,8 @@ export function applyOp(op: Op, msg: Uint8Array): Uint8Array {
     default:
       result = HASHES[op.kind](msg);
   }
+  // An empty result would let the commitment graph loop back on itself.
+  if (result.length === 0) throw invalid(op, 'an empty result');
   if (result.length > MAX_RESULT_LENGTH) throw invalid(op, `a result of ${result.length} bytes (at most ${MAX_RESULT_LENGTH})`);
   return result;
 }

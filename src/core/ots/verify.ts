@@ -22,6 +22,12 @@ export const HEADERS_FORMAT = 'candor-ots-headers/1';
 export const DEFAULT_MINIMUM_BITS = 0x170fffff;
 /** Bitcoin caps a bundle's useful length long before this; it bounds the verifier's work. */
 export const MAX_BUNDLE_HEADERS = 2016;
+/**
+ * A shrunk proof is under 1 KB and a full one a few KB; each operation may hold a 4 KB
+ * message, so an unbounded file could make a reader allocate gigabytes.
+ */
+export const MAX_PROOF_BYTES = 32 * 1024;
+const MAX_BUNDLE_CHARS = MAX_BUNDLE_HEADERS * 170 + 1024;
 
 export interface HeaderBundle {
   format: typeof HEADERS_FORMAT;
@@ -72,6 +78,7 @@ function malformedBundle(expected: string): OtsProblem {
 }
 
 export function parseHeaderBundle(text: string): { ok: true; value: HeaderBundle } | { ok: false; problems: OtsProblem[] } {
+  if (text.length > MAX_BUNDLE_CHARS) return { ok: false, problems: [malformedBundle(`at most ${MAX_BUNDLE_HEADERS} headers (the file is too large)`)] };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -112,6 +119,8 @@ const HEADER_MESSAGES: Record<HeaderProblem['code'], string> = {
 };
 
 function readProof(ots: Uint8Array): DetachedTimestamp | OtsProblem {
+  if (ots.length > MAX_PROOF_BYTES)
+    return { code: 'OTS_MALFORMED', message: `the .ots proof is ${ots.length} bytes, more than the ${MAX_PROOF_BYTES} a proof needs` };
   try {
     return parseDetached(ots);
   } catch (error) {
