@@ -1,8 +1,10 @@
 /**
  * The publish workflow's steps that do more than run one command (docs/workflows.md):
  *
- *   node scripts/publish.ts heartbeat   candor canary heartbeat --if-due, then commit and push
- *                                       the new archive file; writes sha=… to $GITHUB_OUTPUT
+ *   node scripts/publish.ts heartbeat   candor canary heartbeat --if-due, then (when canary.yml
+ *                                       has `timestamps:`) candor canary timestamp upgrade and stamp,
+ *                                       then commit and push the new archive files; writes sha=…
+ *                                       to $GITHUB_OUTPUT
  *   node scripts/publish.ts notify      candor notify, then commit and push the ledger, even when
  *                                       a channel failed (the next run retries only that one)
  *
@@ -15,7 +17,7 @@
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { rebuildDecision } from '../src/core/site/rebuild.ts';
@@ -145,6 +147,7 @@ export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolea
   }
   const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN']));
   if (code !== 0) throw new Error(`candor canary heartbeat failed (exit ${code}): nothing was committed, nothing is published`);
+  await timestampStep(o, candor);
   const added = (await git(o.root, ['ls-files', '--others', '--modified', '--exclude-standard', '--', ARCHIVE]))
     .split('\n')
     .filter(Boolean)
@@ -192,6 +195,21 @@ async function previousRun(env: Env): Promise<string> {
   });
   const run = data.workflow_runs.find((r) => String(r.id) !== env['GITHUB_RUN_ID']);
   return run ? (run.conclusion ?? 'unknown') : 'none (no earlier run)';
+}
+
+/**
+ * OpenTimestamps proofs (docs/timestamps.md), when canary.yml asks for them: finish the
+ * pending ones, then stamp what is new. Best effort: a calendar or explorer that is down
+ * leaves a proof pending for the next run, never a heartbeat unpublished.
+ */
+async function timestampStep(o: StepOptions, candor: RunCandor): Promise<void> {
+  const config = await readFile(path.join(o.root, 'content', 'canary', 'canary.yml'), 'utf8').catch(() => '');
+  if (!/^timestamps:/m.test(config)) return;
+  const env = without(o.env, [...SIGNING_SECRETS, 'GITHUB_TOKEN']);
+  for (const step of ['upgrade', 'stamp']) {
+    const exit = await candor(['canary', 'timestamp', step, '--if-configured'], env);
+    if (exit !== 0) say(o, `warning: candor canary timestamp ${step} failed (exit ${exit}); the next run tries again`);
+  }
 }
 
 /** Sends what is due, then commits the ledger whatever happened; fails when a channel failed. */

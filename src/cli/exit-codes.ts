@@ -1,5 +1,6 @@
 /** Exit codes (README "Exit codes"). Verdicts first, then sysexits-style failures. */
 import { ContentError, FreshnessError, NotifyError, SigningError, UsageError, isCandorError } from '../core/errors.ts';
+import { TimestampError } from '../core/ots/errors.ts';
 export { VERDICT_EXIT } from '../core/verify/reasons.ts';
 export { WATCH_EXIT } from '../core/watch/transition.ts';
 
@@ -23,6 +24,8 @@ export function exitCodeFor(error: unknown): number {
         ? EXIT.dataError
         : EXIT.usage;
   if (error instanceof FreshnessError) return EXIT.unavailable;
+  // Calendars or explorers that did not answer: try again later; a proof that fails is data.
+  if (error instanceof TimestampError) return error.code === 'TIMESTAMP_INVALID' || error.code === 'TIMESTAMP_MISSING' ? EXIT.dataError : EXIT.unavailable;
   if (error instanceof SigningError) return error.code === 'PASSPHRASE_MISSING' || error.code === 'PASSPHRASE_WRONG' ? EXIT.noPermission : EXIT.dataError;
   if (error instanceof ContentError) return EXIT.dataError;
   // Another run holds the ledger: try again later (EX_TEMPFAIL).

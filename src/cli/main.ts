@@ -23,11 +23,16 @@ const steps = async (): Promise<Register> => (await import('./commands/steps.ts'
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./commands/init.ts')).initCommand,
   canary: async () => {
-    const [{ attestCommand }, { heartbeatCommand }] = await Promise.all([import('./commands/attest.ts'), import('./commands/heartbeat.ts')]);
-    return (program, ctx) => {
+    const [{ attestCommand }, { heartbeatCommand }, { timestampCommand }] = await Promise.all([
+      import('./commands/attest.ts'),
+      import('./commands/heartbeat.ts'),
+      import('./commands/timestamp.ts'),
+    ]);
+    return (program, ctx, done) => {
       const canary = program.command('canary').description('the warrant canary: attestations (people) and heartbeats (CI)');
       attestCommand(canary, ctx);
       heartbeatCommand(canary, ctx);
+      timestampCommand(canary, ctx, done);
     };
   },
   verify: async () => (await import('./commands/verify.ts')).verifyCommand,

@@ -660,6 +660,8 @@ async function helpTree(prefix: string[] = []): Promise<Map<string, string[]>> {
 const COVERED_ELSEWHERE: [string, string, string][] = [
   // A single-layer canary (the CI key signs attestations alone).
   ['verify', '--automated', 'test/security/pins.test.ts'],
+  // Time bounds beside the verdict need a proof and generated headers (a lowered floor).
+  ['verify', '--minimum-bits', 'test/integration/cli-timestamp.test.ts'],
 ];
 
 /**
@@ -682,6 +684,10 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   // A watcher's weeks against local sites, through the shipped bin.
   ['watch accept', ['test/integration/cli-watch.test.ts']],
   ['watch init', ['test/integration/cli-watch-init.test.ts']],
+  // OpenTimestamps against local calendars and a local esplora explorer.
+  ['canary timestamp stamp', ['test/integration/cli-timestamp.test.ts']],
+  ['canary timestamp upgrade', ['test/integration/cli-timestamp.test.ts']],
+  ['canary timestamp verify', ['test/integration/cli-timestamp.test.ts']],
 ];
 
 describe('completeness', () => {

@@ -4,6 +4,7 @@
  * should not load the archive, state-file or network code it does not use.
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { systemReason, UsageError } from '../../core/errors.ts';
 import { see } from '../../core/docs-links.ts';
@@ -30,6 +31,7 @@ interface VerifyFlags {
   skew: string;
   minSigners?: string;
   archive?: string;
+  minimumBits?: string;
 }
 
 function explorers(list: string[]): ExplorerSource[] | undefined {
@@ -128,6 +130,9 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
   });
   const result = await verifyCanary(input, clock);
   ctx.io.out(flags.json ? JSON.stringify(verdictJson(result), null, 2) : verdictText(result, { showText: Boolean(flags.showText) }));
+  // Time bounds from OpenTimestamps proofs beside local files (docs/timestamps.md); not in --json yet.
+  const proofs = [target, flags.heartbeat].some((f) => f !== undefined && !/^https?:\/\//i.test(f) && existsSync(`${f}.ots`));
+  const timestampFailed = !flags.json && proofs && (await (await import('./verify-timestamp.ts')).printTimestamps(target, flags, ctx));
   if (flags.state) {
     await stateFile!.advanceState(flags.state, state, result, {
       signedAttestation: input.attestation,
@@ -137,7 +142,7 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
       ...(minSigners ? { minSignersFlag: minSigners } : {}),
     });
   }
-  return VERDICT_EXIT[result.verdict];
+  return timestampFailed && result.verdict === 'alive' ? VERDICT_EXIT.invalid : VERDICT_EXIT[result.verdict];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -175,6 +180,7 @@ export function verifyCommand(program: Command, ctx: () => Context, done: (code:
     .option('--archive <dir>', 'verify a whole archive folder (every attestation and heartbeat, and the chain)')
     .option('--show-text', 'print the signed text of the attestation (the only part that is authenticated)')
     .option('--json', 'machine-readable output')
+    .option('--minimum-bits <hex>', 'timestamp proofs: the pinned difficulty floor as nBits (default 170fffff; lower only on test networks)')
     .action(async (target: string | undefined, flags: VerifyFlags) => {
       if (!target && !flags.archive)
         throw new UsageError('USAGE', 'nothing to verify', {

@@ -138,6 +138,16 @@ export const canaryConfig = z.strictObject({
     retired: fingerprint, replacement: fingerprint,
     reason: z.string().min(1).describe('why the key was replaced, e.g. "yearly rotation"'),
   }).describe('{ retired, replacement, reason }')).describe('a list of { retired, replacement, reason }').default([]),
+  /**
+   * OpenTimestamps proofs of each published document (docs/timestamps.md): when present,
+   * the publish job stamps new documents and upgrades pending proofs.
+   */
+  timestamps: z.strictObject({
+    calendars: z.array(z.url({ protocol: /^https?$/ }).describe('a calendar URL, e.g. https://a.pool.opentimestamps.org')).min(1)
+      .describe('a list of calendar URLs (default: the reference client\'s four)').optional(),
+    minCalendars: z.int().min(1).describe('calendars that must take each stamp, e.g. 2').default(2),
+    heartbeats: z.boolean().describe('true to stamp heartbeats too, not only attestations').default(false),
+  }).describe('{ calendars?, minCalendars?, heartbeats? }').optional(),
   /** Files under content/ whose SHA-256 the attestation lists (policies, reports). */
   documents: z.array(z.string().min(1).describe('a path under content/, e.g. service.yml')).describe('a list of paths under content/').default([]),
 }).superRefine((c, ctx) => {
