@@ -3,7 +3,8 @@
  * tlog-witness endpoint; `check` the same decision as a scheduled job, without a server;
  * `keygen` and `vkey` the witness's key. The key comes from CANDOR_WITNESS_KEY only and is
  * never printed. `check` exits 0 when every log was cosigned, 1 when one was refused (a
- * fork, a rollback, a bad signature or bad tiles), 69 when one could not be read.
+ * fork, a rollback, a bad signature or bad tiles), 65 when the witness's own state is
+ * unusable, 69 when a log could not be read.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -110,7 +111,9 @@ async function check(sites: string[], flags: StateFlags, ctx: Context): Promise<
     else if (!flags.json) ctx.io.out(`${o.origin}: cosigned size ${o.result.record.size} (was ${o.result.previousSize}) -> ${o.file}`);
   }
   const errors = outcomes.flatMap((o) => ('error' in o ? [o.error.code] : []));
-  if (errors.some((c) => c !== 'LOG_UNREACHABLE')) return LOG_REFUSED_EXIT;
+  // A refused log says most (a fork is why witnesses exist), then the witness's own state, then the network.
+  if (errors.some((c) => c.startsWith('LOG_') && c !== 'LOG_UNREACHABLE')) return LOG_REFUSED_EXIT;
+  if (errors.some((c) => c !== 'LOG_UNREACHABLE')) return EXIT.dataError;
   return errors.length > 0 ? EXIT.unavailable : EXIT.ok;
 }
 
