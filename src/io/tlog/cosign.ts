@@ -8,7 +8,10 @@
  * and the publisher's to warn about.
  */
 import { checkCosignature } from '../../core/tlog/cosignature.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { consistencyProof, type SubtreeHashes } from '../../core/tlog/merkle.ts';
+import { tileHashes, tilePath } from '../../core/tlog/tiles.ts';
 import { addSignatures, parseNote, type VerifierKey } from '../../core/tlog/note.ts';
 import { formatAddCheckpoint } from '../../core/tlog/witness.ts';
 import { peekCheckpoint } from '../../core/witness/check.ts';
@@ -173,4 +176,23 @@ export async function requestCosignatures(req: CosignRequest): Promise<CosignRes
 /** One line per witness for the publish step's output: "w1: cosigned at …", "w2: offline (…)". */
 export function describeCosignatures(result: CosignResult): string[] {
   return result.witnesses.map((w) => `${w.name} (${w.url}): ${w.status}${w.status === 'cosigned' ? '' : ` — ${w.message}`}`);
+}
+
+/**
+ * The publish step's one call: the log folder (content/canary/log/, its tiles already
+ * written for the new checkpoint), the new checkpoint, the size before it and canary.yml's
+ * `log.witnesses`. Write `result.checkpoint` as the log's checkpoint; print
+ * describeCosignatures(result). Tiles are read as needed (a proof reads a few).
+ */
+export function cosignFromLogDir(
+  logDir: string,
+  checkpoint: string,
+  previousSize: number,
+  witnesses: readonly WitnessEntry[],
+  opts: { timeoutMs?: number; fetchImpl?: typeof fetch } = {},
+): Promise<CosignResult> {
+  const cp = peekCheckpoint(checkpoint);
+  if (!cp) throw new RangeError('cosignFromLogDir takes a signed checkpoint');
+  const read = tileHashes(cp.size, (tile) => new Uint8Array(readFileSync(path.join(logDir, tilePath(tile)))));
+  return requestCosignatures({ checkpoint, previousSize, read, witnesses, ...opts });
 }
