@@ -146,8 +146,18 @@ async function serve(flags: StateFlags, ctx: Context): Promise<number> {
   return EXIT.ok;
 }
 
+async function init(target: string, ctx: Context): Promise<number> {
+  const [{ initWitnessRepo }, { VERSION }] = await Promise.all([import('../../io/witness/init.ts'), import('../main.ts')]);
+  const root = dir(ctx, target);
+  const written = await initWitnessRepo(root, VERSION);
+  ctx.io.out(
+    `Wrote ${written.join(', ')} in ${root}.\nNext: list the logs in witness-state/witness.yml, add the secret CANDOR_WITNESS_KEY (candor witness keygen), run \`npm install\` once, commit, and push. See docs/witness.md#a-witness-repository.`,
+  );
+  return EXIT.ok;
+}
+
 export function witnessCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
-  const witness = program.command('witness').description("cosign other logs' checkpoints (C2SP tlog-witness): serve, check, keygen, vkey");
+  const witness = program.command('witness').description("cosign other logs' checkpoints (C2SP tlog-witness): serve, check, init, keygen, vkey");
   witness
     .command('serve')
     .description('answer POST /add-checkpoint for the logs in STATE/witness.yml (key: $CANDOR_WITNESS_KEY)')
@@ -170,6 +180,11 @@ export function witnessCommand(program: Command, ctx: () => Context, done: (code
     .requiredOption('--name <name>', 'the witness name, e.g. witness.example.org/candor')
     .requiredOption('--out <file>', 'the file for the signer key (never overwritten)')
     .action(async (flags: { name: string; out: string }) => done(await keygen(flags, ctx())));
+  witness
+    .command('init')
+    .description('start a witness repository: witness-state/witness.yml, a scheduled GitHub workflow, package.json')
+    .argument('[dir]', 'the folder (default: the current one)', '.')
+    .action(async (target: string) => done(await init(target, ctx())));
   witness
     .command('vkey')
     .description('print the vkey of $CANDOR_WITNESS_KEY')
