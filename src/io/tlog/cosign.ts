@@ -109,13 +109,32 @@ function verifiedLines(text: string, key: VerifierKey, noteText: string): { line
   return { lines: mine.map((s) => s.line), timestamp };
 }
 
-async function askOne(witness: WitnessEntry, req: CosignRequest, size: number, noteText: string): Promise<{ lines: string[]; outcome: WitnessOutcome }> {
+/** A witness's words, for a log line: one line, printable, short. */
+// eslint-disable-next-line no-control-regex
+const said = (text: string) =>
+  text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, 200);
+
+async function askOne(
+  witness: WitnessEntry,
+  req: CosignRequest,
+  bodyFrom: (old: number) => string,
+  size: number,
+  noteText: string,
+): Promise<{ lines: string[]; outcome: WitnessOutcome }> {
   const url = submission(witness.url);
   const shown = redactUrl(url);
   const signal = AbortSignal.timeout(req.timeoutMs ?? 10_000);
   const fetchImpl = req.fetchImpl ?? fetch;
-  const bodyFrom = (old: number) =>
-    formatAddCheckpoint({ oldSize: old, proof: old === 0 || old === size ? [] : consistencyProof(old, size, req.read), checkpoint: req.checkpoint });
+  const retryBody = (old: number) => {
+    try {
+      return bodyFrom(old);
+    } catch (error) {
+      throw new Refusal('refused', `it cosigned size ${old}, from which this log cannot prove consistency (${(error as Error).message})`, 409);
+    }
+  };
   try {
     let old = req.previousSize;
     let answer = await post(url, bodyFrom(old), signal, fetchImpl);
@@ -127,10 +146,10 @@ async function askOne(witness: WitnessEntry, req: CosignRequest, size: number, n
       if (theirs === old) throw new Refusal('refused', `it cosigned another checkpoint of size ${theirs}: this log forked, or lost its state`, 409);
       if (theirs > size) throw new Refusal('refused', `it cosigned a larger tree (${theirs}) than this checkpoint (${size}): a rollback`, 409);
       old = theirs;
-      answer = await post(url, bodyFrom(old), signal, fetchImpl);
-      if (answer.status === 409) throw new Refusal('refused', `it cosigned another checkpoint of size ${answer.text.trim()}`, 409);
+      answer = await post(url, retryBody(old), signal, fetchImpl);
+      if (answer.status === 409) throw new Refusal('refused', `it cosigned another checkpoint of size ${said(answer.text)}`, 409);
     }
-    if (answer.status !== 200) throw new Refusal('refused', `HTTP ${answer.status}: ${answer.text.trim().slice(0, 200) || 'no reason given'}`, answer.status);
+    if (answer.status !== 200) throw new Refusal('refused', `HTTP ${answer.status}: ${said(answer.text) || 'no reason given'}`, answer.status);
     const { lines, timestamp } = verifiedLines(answer.text, witness.key, noteText);
     return {
       lines,
@@ -159,7 +178,23 @@ export async function requestCosignatures(req: CosignRequest): Promise<CosignRes
     throw new RangeError(`requestCosignatures takes a signed checkpoint (${typeof note === 'string' ? note : 'malformed-checkpoint'})`);
   if (!Number.isSafeInteger(req.previousSize) || req.previousSize < 0 || req.previousSize > cp.size)
     throw new RangeError(`previous size ${req.previousSize} for a checkpoint of size ${cp.size}`);
-  const answers = await Promise.all(req.witnesses.map((w) => askOne(w, req, cp.size, note.text)));
+  // Proofs by old size, shared by the witnesses; the first is built before any request, so
+  // that a log that cannot read its own tiles is the caller's error, not a witness's.
+  const bodies = new Map<number, string>();
+  const bodyFrom = (old: number): string => {
+    let body = bodies.get(old);
+    if (body === undefined) {
+      body = formatAddCheckpoint({
+        oldSize: old,
+        proof: old === 0 || old === cp.size ? [] : consistencyProof(old, cp.size, req.read),
+        checkpoint: req.checkpoint,
+      });
+      bodies.set(old, body);
+    }
+    return body;
+  };
+  bodyFrom(req.previousSize);
+  const answers = await Promise.all(req.witnesses.map((w) => askOne(w, req, bodyFrom, cp.size, note.text)));
   const present = new Set(note.signatures.map((s) => s.line));
   const added: string[] = [];
   for (const line of answers.flatMap((a) => a.lines)) {

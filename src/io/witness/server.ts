@@ -89,15 +89,19 @@ export interface RunningWitness {
   close(): Promise<void>;
 }
 
+/** A request's path, for the log: printable and short (it is the client's text). */
+// eslint-disable-next-line no-control-regex
+const shown = (text: string | undefined) => (text ?? '?').replace(/[\u0000-\u001f\u007f\s]+/g, '_').slice(0, 100);
+
 export async function serveWitness(opts: ServeOptions): Promise<RunningWitness> {
   const logs: WitnessedLog[] = opts.config.logs.map((l) => ({ origin: l.origin, key: l.key }));
   const server = createServer((req, res) => {
     answer(req, res, opts, logs).then(
-      (line) => opts.log?.(`${req.method ?? '?'} ${req.url ?? '?'} ${line}`),
+      (line) => opts.log?.(`${shown(req.method)} ${shown(req.url)} ${line}`),
       (error: unknown) => {
         // A record that cannot be read or locked: no cosignature, and the client may retry.
         if (!res.headersSent) send(res, 503, 'the witness cannot use its state; try again later\n');
-        opts.log?.(`${req.method ?? '?'} ${req.url ?? '?'} 503: ${(error as Error).message}`);
+        opts.log?.(`${shown(req.method)} ${shown(req.url)} 503: ${(error as Error).message}`);
       },
     );
   });
