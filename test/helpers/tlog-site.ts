@@ -93,7 +93,7 @@ export interface ServedWitness {
 /** `candor witness serve --port 0` as shipped; resolves once it prints where it listens. */
 export function serveWitness(state: string, key: string, extra: string[] = []): Promise<ServedWitness> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CANDOR_BIN, 'witness', 'serve', '--state', state, '--port', '0', ...extra], {
+    const child = spawn(process.execPath, [CANDOR_BIN, 'witness', 'serve', '--state', state, '--port', '0', '--host', '127.0.0.1', ...extra], {
       env: cleanEnv({ CANDOR_WITNESS_KEY: key }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

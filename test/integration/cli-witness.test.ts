@@ -6,13 +6,13 @@
  * scheduled mode, follows a site as it grows, and refuses a fork, a rollback and an
  * unreachable site with its state unchanged.
  */
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCosignatures } from '../../src/core/tlog/cosignature.ts';
 import { consistencyProof } from '../../src/core/tlog/merkle.ts';
-import { formatVerifierKey, parseSignerKey, type SignerKey } from '../../src/core/tlog/note.ts';
+import { formatSignerKey, formatVerifierKey, parseSignerKey, type SignerKey } from '../../src/core/tlog/note.ts';
 import { cosignedNames, parsePolicy, quorumMet, type TlogPolicy } from '../../src/core/tlog/policy.ts';
 import { formatAddCheckpoint } from '../../src/core/tlog/witness.ts';
 import { witnessList, type WitnessEntry } from '../../src/core/witness/config.ts';
@@ -31,7 +31,13 @@ async function keygen(name: string): Promise<{ vkey: string; key: string }> {
   const out = path.join(dir, `${name}.key`);
   const r = await candor(['witness', 'keygen', '--name', `${name}.witness.example`, '--out', out]);
   expect(r.code, r.err).toBe(0);
-  return { vkey: r.out.trim(), key: (await readFile(out, 'utf8')).trim() };
+  expect((await stat(out)).mode & 0o777).toBe(0o600);
+  const key = (await readFile(out, 'utf8')).trim();
+  expect(r.out + r.err).not.toContain(key);
+  // The vkey printed is the signer key's, as `witness vkey` derives it.
+  const vkey = await candor(['witness', 'vkey'], { env: { CANDOR_WITNESS_KEY: key } });
+  expect([vkey.code, vkey.out.trim()]).toEqual([0, r.out.trim()]);
+  return { vkey: r.out.trim(), key };
 }
 
 async function stateDir(name: string): Promise<string> {
@@ -136,6 +142,23 @@ describe('the log asks three witnesses (serve): one honest, one shown a fork, on
 
 /** The proof the log would send, from its own tree. */
 const consistencyFrom = (old: number, log: TestLog) => consistencyProof(old, log.tree.size, log.tree.read);
+
+describe('mistakes, said with their codes', () => {
+  it('keygen refuses to overwrite a key and a bad name; serve a bad port; check a bad site address; vkey a log key', async () => {
+    const again = await candor(['witness', 'keygen', '--name', 'w1.witness.example', '--out', path.join(dir, 'w1.key')]);
+    expect([again.code, again.err]).toEqual([65, expect.stringMatching(/^error WITNESS_KEY_EXISTS: /)]);
+    const name = await candor(['witness', 'keygen', '--name', 'has space', '--out', path.join(dir, 'x.key')]);
+    expect([name.code, name.err]).toEqual([64, expect.stringMatching(/^error ARGUMENT_INVALID: --name: not a key name/)]);
+    const port = await candor(['witness', 'serve', '--state', path.join(dir, 'w1'), '--port', '70000'], { env: { CANDOR_WITNESS_KEY: keys['w1']! } });
+    expect([port.code, port.err]).toEqual([64, expect.stringMatching(/^error ARGUMENT_INVALID: --port: not a port/)]);
+    const site = await candor(['witness', 'check', 'ftp://x.example/', '--state', path.join(dir, 'w1')], { env: { CANDOR_WITNESS_KEY: keys['w1']! } });
+    expect([site.code, site.err]).toEqual([64, expect.stringMatching(/^error ARGUMENT_INVALID: SITE: not a site address/)]);
+    const secret = formatSignerKey(testLog(ORIGIN, 0).key);
+    const logKey = await candor(['witness', 'vkey'], { env: { CANDOR_WITNESS_KEY: secret } });
+    expect([logKey.code, logKey.err]).toEqual([65, expect.stringMatching(/^error WITNESS_KEY_INVALID: /)]);
+    expect(logKey.out + logKey.err).not.toContain(secret.split('+').at(-1));
+  });
+});
 
 describe('witness check: the scheduled mode, on a site as it grows, forks and rolls back', () => {
   let state: string;

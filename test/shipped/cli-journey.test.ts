@@ -682,6 +682,12 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   // A watcher's weeks against local sites, through the shipped bin.
   ['watch accept', ['test/integration/cli-watch.test.ts']],
   ['watch init', ['test/integration/cli-watch-init.test.ts']],
+  // Three local witnesses, a growing and forking site, the witness repository's workflow.
+  ['witness serve', ['test/helpers/tlog-site.ts']],
+  ['witness check', ['test/integration/cli-witness.test.ts']],
+  ['witness keygen', ['test/integration/cli-witness.test.ts']],
+  ['witness vkey', ['test/integration/cli-witness.test.ts']],
+  ['witness init', ['test/integration/cli-witness-init.test.ts']],
 ];
 
 describe('completeness', () => {
