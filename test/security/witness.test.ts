@@ -50,6 +50,8 @@ beforeAll(async () => {
     '/huge/add-checkpoint': { body: '— '.padEnd(200_000, 'A') },
     '/hang/add-checkpoint': { body: '', delayMs: 10_000 },
     '/honest/add-checkpoint': () => ({ body: `${cosign(text(), w1, T)}\n` }),
+    '/ahead/add-checkpoint': { status: 409, body: '100\n', contentType: 'text/x.tlog.size' },
+    '/garbled/add-checkpoint': { status: 409, body: 'try 3 maybe\n' },
   });
 });
 afterAll(async () => {
@@ -130,6 +132,22 @@ describe('hostile witnesses', () => {
       timeoutMs: 1_000,
     });
     expect(result.witnesses.map((w) => w.status)).toEqual(['invalid', 'offline', 'cosigned']);
+  });
+
+  it('a witness claiming a larger tree than the checkpoint is a refusal (a rollback to it), a 409 without a size invalid; neither is asked again', async () => {
+    hostile.hits.length = 0;
+    const result = await requestCosignatures({
+      checkpoint: log.checkpoint(),
+      previousSize: 0,
+      read: log.tree.read,
+      witnesses: witnessList.parse([entry('w1', w1, 'ahead'), entry('w2', w2, 'garbled')]),
+      timeoutMs: 1_000,
+    });
+    expect(result.witnesses.map((w) => [w.status, w.message])).toEqual([
+      ['refused', expect.stringMatching(/a larger tree \(100\).*rollback/)],
+      ['invalid', 'a 409 without the size it cosigned'],
+    ]);
+    expect(hostile.hits.sort()).toEqual(['/ahead/add-checkpoint', '/garbled/add-checkpoint']);
   });
 });
 
