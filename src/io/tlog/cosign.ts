@@ -109,13 +109,10 @@ function verifiedLines(text: string, key: VerifierKey, noteText: string): { line
   return { lines: mine.map((s) => s.line), timestamp };
 }
 
-/** A witness's words, for a log line: one line, printable, short. */
 // eslint-disable-next-line no-control-regex
-const said = (text: string) =>
-  text
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim()
-    .slice(0, 200);
+const CONTROLS = /[\u0000-\u001f\u007f]+/g;
+/** A witness's words, for a log line: one line, printable, short. */
+const said = (text: string) => text.replace(CONTROLS, ' ').trim().slice(0, 200);
 
 async function askOne(
   witness: WitnessEntry,
