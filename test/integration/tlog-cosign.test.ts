@@ -69,4 +69,13 @@ describe('cosignFromLogDir', () => {
       expect(describeCosignatures(result)[2]).toMatch(/^w3 \(http:\/\/127\.0\.0\.1:\d+\/add-checkpoint\): offline — /);
     }
   });
+
+  it('asked again about the same checkpoint (a publish run without new entries), each witness keeps one line', async () => {
+    const log = await writeLog(600);
+    const first = await cosignFromLogDir(log.dir, log.checkpoint, 600, list, { timeoutMs: 5_000 });
+    const again = await cosignFromLogDir(log.dir, first.checkpoint, 600, list, { timeoutMs: 5_000 });
+    expect(again.witnesses.map((w) => w.status)).toEqual(['cosigned', 'cosigned', 'offline']);
+    expect(again.checkpoint.split('\n').filter((l) => l.startsWith('— '))).toHaveLength(3);
+    expect(again.checkpoint.startsWith(log.checkpoint)).toBe(true);
+  });
 });

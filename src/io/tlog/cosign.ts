@@ -192,14 +192,13 @@ export async function requestCosignatures(req: CosignRequest): Promise<CosignRes
   };
   bodyFrom(req.previousSize);
   const answers = await Promise.all(req.witnesses.map((w) => askOne(w, req, bodyFrom, cp.size, note.text)));
-  const present = new Set(note.signatures.map((s) => s.line));
-  const added: string[] = [];
-  for (const line of answers.flatMap((a) => a.lines)) {
-    if (!present.has(line)) added.push(line);
-    present.add(line);
-  }
+  // A witness that cosigned again replaces its older line (asked twice about one checkpoint,
+  // it answers with a new time): one line per witness, as a verifier counts them.
+  const fresh = req.witnesses.filter((_, i) => answers[i]!.lines.length > 0).map((w) => w.key);
+  const kept = note.signatures.filter((sig) => !fresh.some((k) => k.name === sig.name && k.keyId === sig.keyId));
+  const lines = [...new Set(answers.flatMap((a) => a.lines))];
   return {
-    checkpoint: added.length > 0 ? addSignatures(note, added) : req.checkpoint,
+    checkpoint: lines.length > 0 ? addSignatures({ ...note, signatures: kept }, lines) : req.checkpoint,
     witnesses: answers.map((a) => a.outcome),
     cosigners: req.witnesses.filter((_, i) => answers[i]!.outcome.status === 'cosigned').map((w) => w.key),
   };
