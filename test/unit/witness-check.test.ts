@@ -69,6 +69,23 @@ describe('checkLog', () => {
     expect(r.record.checkpoint).toBe(r.cosigned);
   });
 
+  it('served its own earlier cosignature back (the log attached it), it replaces that line rather than adding one', () => {
+    const earlier = first();
+    const log = testLog(ORIGIN, 5);
+    const again = checkLog({
+      log: { origin: ORIGIN, key: log.key },
+      url: 'http://site.example/canary/log/checkpoint',
+      signed: earlier.cosigned,
+      record: earlier.record,
+      tiles: (t: TileId) => new Uint8Array(log.files().get(tilePath(t)) ?? new Uint8Array(0)),
+      witness,
+      now: NOW + 60,
+    });
+    expect(again.cosigned.split('\n').filter((l) => l.startsWith('— '))).toHaveLength(2);
+    const read = readCosignatures(again.cosigned, [witness]);
+    expect(typeof read === 'string' ? read : read.cosignatures.map((c) => c.timestamp)).toEqual([NOW + 60]);
+  });
+
   it('cosigns growth 5 → 300 → 300 (the same checkpoint again) → 70,000', () => {
     let record = first().record;
     for (const size of [300, 300, 70_000]) {

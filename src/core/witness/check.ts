@@ -9,7 +9,7 @@
 import { decodeBase64, encodeBase64 } from '../tlog/bytes.ts';
 import { parseCheckpoint, type Checkpoint } from '../tlog/checkpoint.ts';
 import { consistencyProof, EMPTY_ROOT, HASH_SIZE, hashesEqual, treeHash, type Hash } from '../tlog/merkle.ts';
-import { addSignatures, parseNote, type SignerKey } from '../tlog/note.ts';
+import { addSignatures, parseNote, type Note, type SignerKey, type VerifierKey } from '../tlog/note.ts';
 import { tileHashes, tilePath, type TileId, type TileSource } from '../tlog/tiles.ts';
 import { addCheckpoint, formatAddCheckpoint, type WitnessedLog, type WitnessRecord } from '../tlog/witness.ts';
 import { WitnessError, WITNESS_DOCS } from './errors.ts';
@@ -50,6 +50,11 @@ export function parseRecord(text: string, origin: string): StoredRecord | string
   if (!Number.isSafeInteger(r.size) || r.size! < 0 || !root || root.length !== HASH_SIZE) return 'no valid size and root';
   if (typeof r.checkpoint !== 'string' || !Number.isSafeInteger(r.time)) return 'no checkpoint and time';
   return { origin, size: r.size!, root, checkpoint: r.checkpoint, time: r.time! };
+}
+
+/** The note with this witness's new line(s) instead of any older line of its own (a log may serve the last one). */
+export function replaceCosignature(note: Note, witness: VerifierKey, lines: readonly string[]): string {
+  return addSignatures({ ...note, signatures: note.signatures.filter((s) => s.name !== witness.name || s.keyId !== witness.keyId) }, lines);
 }
 
 /** The unsigned checkpoint a note carries (its origin picks the log), or null. */
@@ -155,7 +160,7 @@ export function checkLog(input: CheckInput): CheckResult {
   if (answer.status === 200) {
     const note = parseNote(input.signed);
     if (typeof note === 'string') throw new RangeError(note); // parsed above
-    const cosigned = addSignatures(note, answer.lines);
+    const cosigned = replaceCosignature(note, input.witness, answer.lines);
     return {
       record: { origin: cp.origin, ...answer.record, checkpoint: cosigned, time: input.now },
       line: answer.lines[0]!,

@@ -7,8 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addCheckpoint, type WitnessedLog } from '../../core/tlog/witness.ts';
-import { addSignatures, parseNote, type SignerKey } from '../../core/tlog/note.ts';
-import { peekCheckpoint } from '../../core/witness/check.ts';
+import { parseNote, type SignerKey } from '../../core/tlog/note.ts';
+import { peekCheckpoint, replaceCosignature } from '../../core/witness/check.ts';
 import type { WitnessConfig } from '../../core/witness/config.ts';
 import { readRecord, serialised, writeRecord } from './state.ts';
 
@@ -72,7 +72,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, opts: ServeOpti
     if (result.status === 200 && log) {
       const note = parseNote(body.slice(body.indexOf('\n\n') + 2));
       if (typeof note === 'string') throw new RangeError(note); // the core has just opened it
-      await writeRecord(opts.stateDir, { origin: log.origin, ...result.record, checkpoint: addSignatures(note, result.lines), time: now });
+      await writeRecord(opts.stateDir, { origin: log.origin, ...result.record, checkpoint: replaceCosignature(note, opts.key, result.lines), time: now });
     }
     return result;
   };
