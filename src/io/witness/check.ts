@@ -9,7 +9,7 @@ import { isCandorError, type CandorError } from '../../core/errors.ts';
 import { decodeNote, type SignerKey } from '../../core/tlog/note.ts';
 import { tilePath, TILE_WIDTH, type TileId } from '../../core/tlog/tiles.ts';
 import { HASH_SIZE } from '../../core/tlog/merkle.ts';
-import { checkLog, peekCheckpoint, tilesToCheck, type CheckResult } from '../../core/witness/check.ts';
+import { checkLog, peekCheckpoint, tilesToCheck, type CheckResult, type StoredRecord } from '../../core/witness/check.ts';
 import { siteLogUrl, type WitnessConfig } from '../../core/witness/config.ts';
 import { WitnessError, WITNESS_DOCS } from '../../core/witness/errors.ts';
 import { writeFileAtomic } from '../files.ts';
@@ -104,11 +104,18 @@ async function checkSite(site: string, opts: CheckOptions): Promise<SiteOutcome>
       received: cp.origin,
       hint: `Add the log's origin and key to witness.yml. See ${WITNESS_DOCS}#the-list-of-logs.`,
     });
+  // The tiles are fetched before the lock is taken (a slow site must not hold the record),
+  // for the size recorded then; under the lock, a record another process moved meanwhile
+  // only adds the tiles its size needs.
+  const tiles = new Map<string, Uint8Array>();
+  const fetchFor = async (record: StoredRecord | null) => {
+    const wanted = record && cp.size < record.size ? [] : tilesToCheck(record?.size ?? 0, cp.size);
+    await Promise.all(wanted.filter((t) => !tiles.has(tilePath(t))).map(async (t) => tiles.set(tilePath(t), await fetchTile(base, t, opts))));
+  };
+  await fetchFor(await readRecord(opts.stateDir, log.origin));
   return serialised(opts.stateDir, log.origin, async () => {
     const record = await readRecord(opts.stateDir, log.origin);
-    const wanted = record && cp.size < record.size ? [] : tilesToCheck(record?.size ?? 0, cp.size);
-    const tiles = new Map<string, Uint8Array>();
-    await Promise.all(wanted.map(async (t) => tiles.set(tilePath(t), await fetchTile(base, t, opts))));
+    await fetchFor(record);
     const result = checkLog({
       log: { origin: log.origin, key: log.key },
       url: redactUrl(url),

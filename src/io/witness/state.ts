@@ -65,7 +65,8 @@ export function serialised<T>(stateDir: string, origin: string, fn: () => Promis
     withLock(
       file,
       {
-        staleMs: 30_000,
+        // Held for a read, a decision and a write (milliseconds); a lock this old is a dead process's.
+        staleMs: 120_000,
         waitMs: 20_000,
         retryMs: 20,
         owner: `candor witness ${process.pid}`,
