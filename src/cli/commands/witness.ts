@@ -69,7 +69,7 @@ async function check(sites: string[], flags: StateFlags, ctx: Context): Promise<
   const [{ readWitnessConfig, witnessKeyFrom }, { checkSites }] = await Promise.all([import('../../io/witness/state.ts'), import('../../io/witness/check.ts')]);
   const key = witnessKeyFrom(ctx.env);
   const stateDir = dir(ctx, flags.state);
-  const config = await readWitnessConfig(stateDir);
+  const config = await readWitnessConfig(stateDir, ctx.project.root);
   const targets = sites.length > 0 ? sites : config.logs.flatMap((l) => (l.site ? [l.site] : []));
   if (targets.length === 0)
     throw new UsageError('ARGUMENT_MISSING', 'no site to check', {
@@ -124,7 +124,7 @@ async function serve(flags: StateFlags, ctx: Context): Promise<number> {
   ]);
   const key = witnessKeyFrom(ctx.env);
   const stateDir = dir(ctx, flags.state);
-  const config = await readWitnessConfig(stateDir);
+  const config = await readWitnessConfig(stateDir, ctx.project.root);
   const port = Number(flags.port ?? '7380');
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('ARGUMENT_INVALID', 'not a port', {

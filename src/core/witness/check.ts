@@ -177,6 +177,6 @@ export function checkLog(input: CheckInput): CheckResult {
     input,
     'the log is not an append-only extension of the checkpoint this witness cosigned (a split view)',
     `a tree extending size ${old.size}, root ${encodeBase64(old.root)}`,
-    `size ${cp.size}, root ${encodeBase64(cp.root)} (${answer.reason})`,
+    `size ${cp.size}, root ${encodeBase64(cp.root)}: ${answer.status === 409 ? 'another root at the size it cosigned' : 'its tiles, which hash to this root, do not hold the cosigned tree'}`,
   );
 }

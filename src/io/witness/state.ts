@@ -12,15 +12,17 @@ import { formatRecord, parseRecord, type StoredRecord } from '../../core/witness
 import { parseWitnessConfig, type WitnessConfig } from '../../core/witness/config.ts';
 import { WitnessError, WITNESS_DOCS } from '../../core/witness/errors.ts';
 import { parseSignerKey, COSIGNATURE_V1, type SignerKey } from '../../core/tlog/note.ts';
-import { readText, writeFileAtomic } from '../files.ts';
+import { readText, relative, writeFileAtomic } from '../files.ts';
 import { withLock } from '../notify/lock.ts';
 
 export const CONFIG_FILE = 'witness.yml';
 export const WITNESS_KEY_ENV = 'CANDOR_WITNESS_KEY';
 
-export async function readWitnessConfig(stateDir: string): Promise<WitnessConfig> {
+/** `root`: what the file's name in messages is relative to (the project, as elsewhere). */
+export async function readWitnessConfig(stateDir: string, root = process.cwd()): Promise<WitnessConfig> {
   const file = path.join(stateDir, CONFIG_FILE);
-  return parseWitnessConfig(await readText(file, file), file);
+  const label = relative(root, file);
+  return parseWitnessConfig(await readText(file, label), label);
 }
 
 export function recordFile(stateDir: string, origin: string): string {
@@ -93,7 +95,7 @@ export function serialised<T>(stateDir: string, origin: string, fn: () => Promis
 export function witnessKeyFrom(env: NodeJS.ProcessEnv): SignerKey {
   const text = env[WITNESS_KEY_ENV]?.trim();
   if (!text)
-    throw new WitnessError('WITNESS_KEY_MISSING', `${WITNESS_KEY_ENV} is not set`, {
+    throw new WitnessError('WITNESS_KEY_MISSING', 'the witness key is not set', {
       field: WITNESS_KEY_ENV,
       expected: 'the witness signer key, PRIVATE+KEY+<name>+<id>+<key>',
       received: 'nothing',
@@ -101,7 +103,7 @@ export function witnessKeyFrom(env: NodeJS.ProcessEnv): SignerKey {
     });
   const key = parseSignerKey(text);
   if (typeof key === 'string' || key.type !== COSIGNATURE_V1)
-    throw new WitnessError('WITNESS_KEY_INVALID', `${WITNESS_KEY_ENV} is not a witness key`, {
+    throw new WitnessError('WITNESS_KEY_INVALID', 'not a witness key', {
       field: WITNESS_KEY_ENV,
       expected: 'a cosignature (type 4) signer key, PRIVATE+KEY+<name>+<id>+<key>, as candor witness keygen writes',
       received: typeof key === 'string' ? `a value that does not read as one (${key})` : 'a note-signing (type 1) key, such as a log key',
