@@ -42,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   check: async () => (await import('./commands/check.ts')).checkCommand,
   notify: async () => (await import('./commands/notify.ts')).notifyCommand,
   watch: async () => (await import('./commands/watch.ts')).watchCommand,
+  witness: async () => (await import('./commands/witness.ts')).witnessCommand,
   // One module registers several commands: listed under each name, loaded once.
   build: site,
   preview: site,

@@ -688,6 +688,12 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['canary timestamp stamp', ['test/integration/cli-timestamp.test.ts']],
   ['canary timestamp upgrade', ['test/integration/cli-timestamp.test.ts']],
   ['canary timestamp verify', ['test/integration/cli-timestamp.test.ts']],
+  // Three local witnesses, a growing and forking site, the witness repository's workflow.
+  ['witness serve', ['test/helpers/witness-site.ts']],
+  ['witness check', ['test/integration/cli-witness.test.ts']],
+  ['witness keygen', ['test/integration/cli-witness.test.ts']],
+  ['witness vkey', ['test/integration/cli-witness.test.ts']],
+  ['witness init', ['test/integration/cli-witness-init.test.ts']],
 ];
 
 describe('completeness', () => {

@@ -113,10 +113,10 @@ describe('refusing a forked or inconsistent log', () => {
     }
   });
 
-  it('refuses a different root at the size it cosigned (422), and accepts the same one again', () => {
+  it('refuses a different root at the size it cosigned (409 with its size, as the spec says), and accepts the same one again', () => {
     expect(
-      addCheckpoint(formatAddCheckpoint({ oldSize: 6, proof: [], checkpoint: signed(6, treeHash(6, forked.read)) }), logs, () => seen, witness, NOW).status,
-    ).toBe(422);
+      addCheckpoint(formatAddCheckpoint({ oldSize: 6, proof: [], checkpoint: signed(6, treeHash(6, forked.read)) }), logs, () => seen, witness, NOW),
+    ).toMatchObject({ status: 409, size: 6 });
     expect(addCheckpoint(formatAddCheckpoint({ oldSize: 6, proof: [], checkpoint: signed(6, seen.root) }), logs, () => seen, witness, NOW).status).toBe(200);
   });
 

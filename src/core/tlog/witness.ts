@@ -79,6 +79,9 @@ export function addCheckpoint(
   const record = records(log.origin) ?? { size: 0, root: EMPTY_ROOT };
   if (req.oldSize !== record.size) return { status: 409, reason: `the last cosigned checkpoint has size ${record.size}`, size: record.size };
   if (size === 0 && !hashesEqual(root, EMPTY_ROOT)) return { status: 422, reason: 'an empty tree with a root that is not the empty hash' };
+  // The spec: the same size with another root is a conflict (409), not a bad proof: a fork.
+  if (size === record.size && !hashesEqual(root, record.root))
+    return { status: 409, reason: `another root at the size it cosigned (${size}): a fork`, size: record.size };
   if (req.oldSize === 0) {
     if (req.proof.length > 0) return { status: 422, reason: 'a consistency proof from the empty tree' };
   } else {

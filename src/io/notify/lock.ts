@@ -25,6 +25,8 @@ export interface LockOptions {
   retryMs: number;
   /** Written into the lock file for whoever finds it: the run id. */
   owner: string;
+  /** The error when the wait is over (the ledger's LEDGER_LOCKED by default). */
+  locked?: (file: string, holder: string) => Error;
 }
 
 export const DEFAULT_LOCK: Omit<LockOptions, 'owner'> = { staleMs: 30_000, waitMs: 120_000, retryMs: 20 };
@@ -72,6 +74,7 @@ async function acquire(file: string, opts: LockOptions): Promise<string> {
   while (!(await tryCreate(file, body))) {
     await breakIfStale(file, opts.staleMs);
     if (Date.now() - started > opts.waitMs) {
+      if (opts.locked) throw opts.locked(file, await readFile(file, 'utf8').catch(() => 'an unreadable lock file'));
       throw new NotifyError('LEDGER_LOCKED', 'another run holds the notification ledger', {
         file,
         expected: `the lock released within ${opts.waitMs} ms`,

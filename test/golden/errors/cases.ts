@@ -1,7 +1,12 @@
 /** The bad inputs, one small declarative case each (harness.ts runs them). */
 import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ErrorCase } from './harness.ts';
+import { COSIGNATURE_V1, formatSignerKey, formatVerifierKey, signerFromSeed } from '../../../src/core/tlog/note.ts';
+import { tilePath } from '../../../src/core/tlog/tiles.ts';
+import { checkLog, formatRecord } from '../../../src/core/witness/check.ts';
+import type { FixtureRoute } from '../../helpers/fixture-server.ts';
+import { testLog, type TestLog } from '../../helpers/witness-site.ts';
+import type { CaseContext, ErrorCase } from './harness.ts';
 
 const POLICY = 'content/policies/privacy/3.0.md';
 const REPORT = 'content/transparency/2025-h1.md';
@@ -381,4 +386,59 @@ const watch: ErrorCase[] = [
   },
 ];
 
-export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency, ...site, ...watch];
+/** candor witness (issue 15): its list, its key, and the logs it refuses. */
+const WITNESS_ORIGIN = 'lumen-mail.example/canary/log';
+const witnessKey = formatSignerKey(signerFromSeed('witness.example/w1', new Uint8Array(32).fill(31), COSIGNATURE_V1));
+const witnessList = `logs:\n  - origin: ${WITNESS_ORIGIN}\n    key: "${formatVerifierKey(testLog(WITNESS_ORIGIN, 0).key)}"\n`;
+/** The site's log files as fixture routes under /canary/log/. */
+const logRoutes = (log: TestLog): Record<string, FixtureRoute> =>
+  Object.fromEntries([...log.files()].map(([file, body]) => [`/canary/log/${file}`, { body, contentType: 'application/octet-stream' }]));
+/** A witness that cosigned the honest log at `size` (its record written as `witness check` writes it). */
+async function cosignedAt(c: CaseContext, size: number): Promise<void> {
+  const log = testLog(WITNESS_ORIGIN, size);
+  const signer = signerFromSeed('witness.example/w1', new Uint8Array(32).fill(31), COSIGNATURE_V1);
+  const r = checkLog({
+    log: { origin: WITNESS_ORIGIN, key: log.key },
+    url: 'setup',
+    signed: log.checkpoint(),
+    record: null,
+    tiles: (t) => new Uint8Array(log.files().get(tilePath(t))!),
+    witness: signer,
+    now: 1_796_000_000,
+  });
+  await mkdir(path.join(c.root, 'ws', 'logs'), { recursive: true });
+  await c.write('ws/witness.yml', witnessList);
+  await c.write(`ws/logs/${encodeURIComponent(WITNESS_ORIGIN)}.json`, formatRecord(r.record));
+}
+const WITNESS_CHECK = (c: CaseContext) => ['witness', 'check', `${c.url}/`, '--state', 'ws', '--out', 'out'];
+const witness: ErrorCase[] = [
+  {
+    name: 'witness-list-problems',
+    setup: async (c) => {
+      await mkdir(path.join(c.root, 'ws'));
+      await c.write(
+        'ws/witness.yml',
+        `logs:\n  - { origin: "${WITNESS_ORIGIN}", key: "not a key" }\n  - { origin: "../etc", key: "${formatVerifierKey(testLog(WITNESS_ORIGIN, 0).key)}" }\n`,
+      );
+    },
+    args: () => ['witness', 'check', 'https://lumen-mail.example/', '--state', 'ws'],
+    env: { CANDOR_WITNESS_KEY: witnessKey },
+  },
+  { name: 'witness-key-missing', args: () => ['witness', 'serve', '--state', 'ws'] },
+  {
+    name: 'witness-check-fork',
+    server: logRoutes(testLog(WITNESS_ORIGIN, 9, { rewrite: { at: 2, text: 'a different entry 2\n' } })),
+    setup: (c) => cosignedAt(c, 5),
+    args: WITNESS_CHECK,
+    env: { CANDOR_WITNESS_KEY: witnessKey },
+  },
+  {
+    name: 'witness-check-rollback',
+    server: logRoutes(testLog(WITNESS_ORIGIN, 3)),
+    setup: (c) => cosignedAt(c, 5),
+    args: WITNESS_CHECK,
+    env: { CANDOR_WITNESS_KEY: witnessKey },
+  },
+];
+
+export const CASES: ErrorCase[] = [...content, ...keys, ...flags, ...state, ...network, ...more, ...currency, ...site, ...watch, ...witness];
