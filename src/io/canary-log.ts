@@ -15,7 +15,7 @@ import { ContentError, SigningError } from '../core/errors.ts';
 import { openCheckpoint, type Checkpoint } from '../core/tlog/checkpoint.ts';
 import { appendEntries, CHECKPOINT_FILE, logOrigin, missingFromLog, proofFile, readEntries, treePaths, type LogDocument } from '../core/tlog/log.ts';
 import { ED25519, formatVerifierKey, parseSignerKey, parseVerifierKey, type SignerKey, type VerifierKey } from '../core/tlog/note.ts';
-import { parseTilePath, tilePath, type TileId } from '../core/tlog/tiles.ts';
+import { parseTilePath, tilePath, tileWidth, TILE_WIDTH, type TileId } from '../core/tlog/tiles.ts';
 import { listArchive, parseArchiveName, readArchived } from './archive.ts';
 import { exists, relative, writeFileAtomic } from './files.ts';
 import type { Project } from './project.ts';
@@ -75,7 +75,8 @@ export async function readLog(project: Project, config: LogConfig): Promise<LogS
     }
   };
   const entries = readEntries(opened.checkpoint, bundle);
-  if (!Array.isArray(entries)) throw invalid(project, path.join(dir, entries.path ?? CHECKPOINT_FILE), 'entry bundles that hash to the checkpoint', entries.problem);
+  if (!Array.isArray(entries))
+    throw invalid(project, path.join(dir, entries.path ?? CHECKPOINT_FILE), 'entry bundles that hash to the checkpoint', entries.problem);
   return { checkpoint: opened.checkpoint, signed, entries };
 }
 
@@ -122,11 +123,21 @@ async function filesUnder(dir: string): Promise<string[]> {
   return found.filter((d) => d.isFile()).map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'));
 }
 
-/** Removes tiles and bundles that no longer belong to the tree (superseded partial widths), then empty folders. */
-async function prune(dir: string, keep: Set<string>): Promise<void> {
+/**
+ * Removes what the tree of `size` leaves does not need: entry bundles of superseded widths
+ * (they hold every entry again, so keeping each width would grow the repository by the
+ * square of its size), hash tiles whose full tile exists (tlog-tiles allows it), and anything
+ * beyond the checkpoint that a killed run left. Narrower partial hash tiles stay (32 bytes
+ * an entry): a verifier holding an older checkpoint can still read its tree. Then empty folders.
+ */
+async function prune(dir: string, size: number): Promise<void> {
+  const keep = treePaths(size);
   for (const rel of await filesUnder(path.join(dir, 'tile'))) {
     const p = `tile/${rel}`;
-    if (!keep.has(p) && parseTilePath(p)) await rm(path.join(dir, p), { force: true });
+    const tile = parseTilePath(p);
+    if (!tile || keep.has(p)) continue;
+    const stale = tile.level === 'entries' || tileWidth(tile.level, tile.index, size) === TILE_WIDTH || tile.width > tileWidth(tile.level, tile.index, size);
+    if (stale) await rm(path.join(dir, p), { force: true });
   }
   const dirs = (await readdir(path.join(dir, 'tile'), { recursive: true, withFileTypes: true }).catch(() => []))
     .filter((d) => d.isDirectory())
@@ -150,7 +161,7 @@ export async function appendArchive(project: Project, config: LogConfig, signer:
   const state = await readLog(project, config);
   const missing = missingFromLog(state.entries, await archivedDocuments(project));
   if (missing.length === 0 && state.signed !== undefined) {
-    await prune(dir, treePaths(state.entries.length));
+    await prune(dir, state.entries.length);
     return { appended: [], size: state.entries.length, checkpoint: state.signed };
   }
   const grown = appendEntries(
@@ -160,7 +171,7 @@ export async function appendArchive(project: Project, config: LogConfig, signer:
     signer,
   );
   for (const [rel, bytes] of grown.files) await writeFileAtomic(path.join(dir, rel), bytes);
-  await prune(dir, grown.paths);
+  await prune(dir, grown.size);
   return { appended: missing.map((d) => d.name), size: grown.size, checkpoint: grown.checkpoint };
 }
 
