@@ -29,7 +29,11 @@ function site(docs: Uint8Array[], opts: { key?: typeof KEY; cosigners?: (typeof 
   const files = new Map(grown.files);
   let checkpoint = grown.checkpoint;
   const note = parseNote(checkpoint);
-  if (typeof note !== 'string' && opts.cosigners) checkpoint = addSignatures(note, opts.cosigners.map((w) => cosign(note.text, w, 1_800_000_000)));
+  if (typeof note !== 'string' && opts.cosigners)
+    checkpoint = addSignatures(
+      note,
+      opts.cosigners.map((w) => cosign(note.text, w, 1_800_000_000)),
+    );
   const src = (t: TileId) => files.get(tilePath(t))!;
   const proof = (doc: Uint8Array) => proofFile(doc, docs, checkpoint, src);
   const urls = new Map<string, Uint8Array>();
