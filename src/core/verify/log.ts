@@ -54,7 +54,8 @@ function claimedCheckpoint(signed: string | null | undefined): Checkpoint | unde
   return typeof cp === 'string' ? undefined : cp;
 }
 
-const MISSING = Symbol('missing tile');
+/** Thrown by the tile source for a tile not fetched yet: fetch it, then compute again. */
+class MissingTile extends Error {}
 
 /**
  * A consistency proof from size m to n computed from the log's published tiles, fetching
@@ -68,12 +69,12 @@ export async function consistencyFromTiles(m: number, n: number, logBase: string
       const bytes = have.get(tilePath(tile));
       if (bytes) return bytes;
       wanted.push(tile);
-      throw MISSING;
+      throw new MissingTile(tilePath(tile));
     };
     try {
       return consistencyProof(m, n, tileHashes(n, source)).map(encodeBase64);
     } catch (error) {
-      if (error !== MISSING) return `the log's tiles do not make a proof (${(error as Error).message})`;
+      if (!(error instanceof MissingTile)) return `the log's tiles do not make a proof (${(error as Error).message})`;
     }
     for (const tile of wanted) {
       if (have.size >= LIMITS.logTiles) return `more than ${LIMITS.logTiles} tiles would be needed`;
