@@ -204,3 +204,23 @@ export async function publishedLog(project: Project, config: LogConfig): Promise
     proof: (entry) => proofFile(entry, state.entries, signed, source),
   };
 }
+
+/**
+ * `candor check`'s view of the log: the key named for this service's origin, the committed
+ * log verifying against it (a pull request cannot rewrite it unnoticed), and a note of what
+ * the next publish run will append.
+ */
+export async function logCheck(project: Project, serviceUrl: string, log: { key: string } | undefined): Promise<{ pending: string[] }> {
+  const config = logConfig(serviceUrl, log);
+  if (!config) return { pending: [] };
+  if (config.key.name !== config.origin)
+    throw new ContentError('LOG_INVALID', 'the log key is named for another origin', {
+      file: 'content/canary/canary.yml',
+      field: 'log.key',
+      expected: `a key named ${config.origin} (the host and path of url in content/service.yml, and /canary/log)`,
+      received: config.key.name,
+      hint: see('logKey', `Make a log key for this origin: candor keys log --out FILE.`),
+    });
+  const state = await readLog(project, config);
+  return { pending: missingFromLog(state.entries, await archivedDocuments(project)).map((d) => d.name) };
+}

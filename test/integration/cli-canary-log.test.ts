@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../scripts/build-site.ts';
+import { candor } from '../helpers/candor-bin.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 
 const exec = promisify(execFile);
@@ -211,6 +212,29 @@ describe('candor verify of the built site', () => {
     expect(json.reasons.map((x: { code: string }) => x.code)).not.toContain('LOG_UNCHECKED');
     expect(JSON.parse(await readFile(state(), 'utf8')).log.checkpoint).toContain('test-mail.example/canary/log\n3\n');
   }, 120_000);
+
+  it('candor init --log-key-out: the log key in canary.yml, its signer key outside the repository; check passes', async () => {
+    const dir = path.join(p.secrets, 'init');
+    const keyOut = path.join(p.secrets, 'init-log.key');
+    const args = ['init', path.join(dir, 'repo'), '--yes', '--name', 'Init Mail', '--url', 'https://init.example', '--parts', 'policies,canary'];
+    const keys = [
+      '--signer',
+      path.join(p.root, 'keys', `${p.signers[0]!.ref.fingerprint}.asc`),
+      '--ci-key',
+      path.join(p.root, 'keys', `${p.ci.ref.fingerprint}.asc`),
+    ];
+    const inside = await candor([...args, ...keys, '--log-key-out', path.join(dir, 'repo', 'log.key')], { cwd: p.secrets });
+    expect(inside.code).toBe(64);
+    const r = await candor([...args, ...keys, '--log-key-out', keyOut], { cwd: p.secrets });
+    expect(r.code, r.err).toBe(0);
+    const signer = (await readFile(keyOut, 'utf8')).trim();
+    expect(signer).toMatch(/^PRIVATE\+KEY\+init\.example\/canary\/log\+/);
+    const config = await readFile(path.join(dir, 'repo', 'content', 'canary', 'canary.yml'), 'utf8');
+    expect(config).toMatch(/^log:\n {2}key: init\.example\/canary\/log\+[0-9a-f]{8}\+\S+$/m);
+    expect(config).not.toContain('PRIVATE');
+    const checked = await candor(['--root', path.join(dir, 'repo'), 'check']);
+    expect(checked.code, checked.out + checked.err).toBe(0);
+  });
 
   it('a service without a log: nothing to append, no log folder', async () => {
     const plain = await makeProject();
