@@ -21,7 +21,8 @@ export function exitCodeFor(error: unknown): number {
         ? EXIT.dataError
         : EXIT.usage;
   if (error instanceof FreshnessError) return EXIT.unavailable;
-  if (error instanceof SigningError) return ['PASSPHRASE_MISSING', 'PASSPHRASE_WRONG', 'LOG_KEY_MISSING'].includes(error.code) ? EXIT.noPermission : EXIT.dataError;
+  if (error instanceof SigningError)
+    return ['PASSPHRASE_MISSING', 'PASSPHRASE_WRONG', 'LOG_KEY_MISSING'].includes(error.code) ? EXIT.noPermission : EXIT.dataError;
   if (error instanceof ContentError) return EXIT.dataError;
   // Another run holds the ledger: try again later (EX_TEMPFAIL).
   if (error instanceof NotifyError && error.code === 'LEDGER_LOCKED') return EXIT.tempFail;

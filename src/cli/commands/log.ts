@@ -86,10 +86,19 @@ interface LogKeyFlags {
 export async function generateLogKey(flags: LogKeyFlags, ctx: Context): Promise<string> {
   const out = path.resolve(flags.out);
   if (!path.relative(ctx.project.content, out).startsWith('..'))
-    throw new UsageError('USAGE', 'refusing to write a private key into content/', { field: '--out', expected: 'a path outside the published content', received: flags.out });
+    throw new UsageError('USAGE', 'refusing to write a private key into content/', {
+      field: '--out',
+      expected: 'a path outside the published content',
+      received: flags.out,
+    });
   if (!path.relative(ctx.project.keys, out).startsWith('..'))
-    throw new UsageError('USAGE', 'refusing to write a private key into keys/', { field: '--out', expected: 'a path outside keys/ (which is published)', received: flags.out });
-  if (await exists(out)) throw new UsageError('USAGE', 'the file exists', { field: '--out', received: flags.out, hint: 'Choose a new file; candor never overwrites a key.' });
+    throw new UsageError('USAGE', 'refusing to write a private key into keys/', {
+      field: '--out',
+      expected: 'a path outside keys/ (which is published)',
+      received: flags.out,
+    });
+  if (await exists(out))
+    throw new UsageError('USAGE', 'the file exists', { field: '--out', received: flags.out, hint: 'Choose a new file; candor never overwrites a key.' });
   const origin = flags.origin ?? (await serviceOrigin(ctx));
   const key = signerFromSeed(origin, crypto.getRandomValues(new Uint8Array(32)));
   await writeFileAtomic(out, `${formatSignerKey(key)}\n`, { mode: 0o600 });

@@ -97,7 +97,12 @@ function refuseDeceptive(input: AttestationInput): void {
 export function policyLines(text: string): string[] {
   return text
     .split('\n')
-    .map((l) => l.trim().split(/[ \t]+/).join(' '))
+    .map((l) =>
+      l
+        .trim()
+        .split(/[ \t]+/)
+        .join(' '),
+    )
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
