@@ -42,16 +42,16 @@ describe('monitorState', () => {
   });
 
   it('expired with the attestation, whatever the heartbeat says', () => {
-    expect(state('2026-12-31T00:00:00Z', att, { ...hb, expires: '2027-01-02T00:00:00Z' } as HeartbeatData)).toBe('expired');
+    expect(state('2026-12-31T00:00:00Z', att, { ...hb, expires: '2027-01-02T00:00:00Z' })).toBe('expired');
   });
 
   it('a heartbeat of an older attestation does not keep a new one current', () => {
-    expect(state('2026-12-01T05:00:00Z', att, { ...hb, attestation: { sequence: 2, hash: 'sha256:y' } } as HeartbeatData)).toBe('expired');
+    expect(state('2026-12-01T05:00:00Z', att, { ...hb, attestation: { sequence: 2, hash: 'sha256:y' } })).toBe('expired');
   });
 
   it('tripped by a duress or final signal, or a tripped check, before anything else', () => {
-    expect(state('2027-02-01T00:00:00Z', { ...att, signal: { kind: 'duress', message: 'x' } } as AttestationData)).toBe('tripped');
-    expect(state('2026-12-01T05:00:00Z', att, { ...hb, signal: { kind: 'final', message: 'x' } } as HeartbeatData)).toBe('tripped');
+    expect(state('2027-02-01T00:00:00Z', { ...att, signal: { kind: 'duress', message: 'x' } })).toBe('tripped');
+    expect(state('2026-12-01T05:00:00Z', att, { ...hb, signal: { kind: 'final', message: 'x' } })).toBe('tripped');
     expect(state('2026-12-01T05:00:00Z', att, hb, 'tripped')).toBe('tripped');
   });
 
