@@ -358,7 +358,11 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
       load,
     );
     input.services = [...(input.services ?? []), ...expectedServices(opts)];
-    if (opts.heartbeat) input.heartbeat = (await reader.text(opts.heartbeat, 'signed', true))!;
+    if (opts.heartbeat) {
+      input.heartbeat = (await reader.text(opts.heartbeat, 'signed', true))!;
+      // Its proof is beside it, not beside the site's heartbeat.txt.
+      if (input.log) input.log.heartbeatProof = (await reader.text(`${opts.heartbeat}.tlog-proof`, 'log', false)) ?? null;
+    }
     if (opts.documents) await addDocuments(input, opts.documents, previous, reader);
   } else {
     const attestation = (await reader.text(opts.target, 'signed', true))!;
