@@ -153,3 +153,22 @@ describe('a bad log signature', () => {
     expect(r.reasons.find((x) => x.code === 'LOG_PROOF_BAD')!.message).toContain('signature by the log key does not verify');
   });
 });
+
+describe('what the state remembers', () => {
+  it('after a fork: the trip recorded, the checkpoint from before the fork kept; after a clean run: the new checkpoint', async () => {
+    const { nextState } = await import('../../src/io/verify-state.ts');
+    const common = [att.file, beats[0]!.file];
+    const start = site(common, att.file, beats[0]!.file).checkpoint;
+    const forA = site([...common, beats[1]!.file], att.file, beats[1]!.file);
+    const run = { signedAttestation: att.file, pins: w.pins, automated: [], acknowledge: false };
+    const clean = await verify(beats[1]!, await evidence(forA.served, start));
+    const remembered = nextState(undefined, clean, run)!;
+    expect(remembered.log?.checkpoint).toBe(forA.checkpoint);
+    const other = await w.heartbeat(att, { now: at(HOUR + 30_000), previous: beats[0]! });
+    const forB = site([...common, other.file], att.file, other.file);
+    const forked = await verify(other, await evidence(forB.served, remembered.log!.checkpoint));
+    const after = nextState(remembered, forked, run)!;
+    expect(after.log?.checkpoint).toBe(forA.checkpoint);
+    expect(after.tripped?.reasons.map((r) => r.code)).toContain('LOG_FORK');
+  });
+});
