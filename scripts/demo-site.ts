@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { spawn } from 'node:child_process';
 import { generateSigningKey } from '../src/core/pgp/keys.ts';
 import { readSigningKey } from '../src/io/keyring.ts';
+import { formatVerifierKey, parseSignerKey } from '../src/core/tlog/note.ts';
 import { buildSite } from './build-site.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -32,6 +33,8 @@ export interface DemoSite {
   passphraseFile: string;
   /** The attestation signers' fingerprints: what a verifier pins. */
   pins: string[];
+  /** The canary log's signer key file (PRIVATE+KEY+…) and its verifier key, as canary.yml names it. */
+  logKey: { file: string; vkey: string };
 }
 
 async function demoKeys(secrets: string, passphraseFile: string): Promise<DemoKey[]> {
@@ -93,6 +96,16 @@ export async function makeDemoSite(opts: { dir?: string; online?: boolean; quiet
     });
   const keys = await demoKeys(secrets, passphraseFile);
   await demoProject(project, keys, online);
+  // The canary log's key, made once by the command operators run (candor keys log), named in canary.yml.
+  const logKeyFile = path.join(secrets, 'log.key');
+  if (!existsSync(logKeyFile)) await cli(['keys', 'log', '--out', logKeyFile]);
+  const signer = parseSignerKey((await readFile(logKeyFile, 'utf8')).trim());
+  if (typeof signer === 'string') throw new Error(`${logKeyFile}: not a log signer key (${signer})`);
+  const vkey = formatVerifierKey(signer);
+  const configFile = path.join(project, 'content', 'canary', 'canary.yml');
+  const config = parseDocument(await readFile(configFile, 'utf8'));
+  config.setIn(['log'], { key: vkey });
+  await writeFile(configFile, config.toString());
   const pass = ['--passphrase-file', passphraseFile];
   const reports = (await readdir(path.join(project, 'content', 'transparency'))).filter((n) => /^\d{4}.*\.md$/.test(n));
   for (const id of reports.map((n) => n.slice(0, -3))) await cli(['report', 'sign', id, '--key', keys[0]!.file, ...pass]);
@@ -101,8 +114,10 @@ export async function makeDemoSite(opts: { dir?: string; online?: boolean; quiet
   await cli(['canary', 'attest', 'sign', '--key', keys[1]!.file, ...pass]);
   await cli(['canary', 'attest', 'publish']);
   await cli(['canary', 'heartbeat', '--key', keys[2]!.file, ...pass, ...(online ? [] : ['--no-freshness'])]);
+  // As the publish job does after the heartbeat: every archived document into the log.
+  await cli(['canary', 'log', 'append', '--key-file', logKeyFile]);
   // The "CI" key also signs security.txt and manifest.json, as in the publish workflow.
   const key = await readSigningKey({ keyFile: keys[2]!.file, passphraseFile }, {});
   const site = await buildSite({ root: project, out: path.join(dir, 'site'), key });
-  return { site, project, keys, passphraseFile, pins: [keys[0]!.fingerprint, keys[1]!.fingerprint] };
+  return { site, project, keys, passphraseFile, pins: [keys[0]!.fingerprint, keys[1]!.fingerprint], logKey: { file: logKeyFile, vkey } };
 }

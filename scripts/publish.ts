@@ -3,8 +3,9 @@
  *
  *   node scripts/publish.ts heartbeat   candor canary heartbeat --if-due, then (when canary.yml
  *                                       has `timestamps:`) candor canary timestamp upgrade and stamp,
- *                                       then commit and push the new archive files; writes sha=…
- *                                       to $GITHUB_OUTPUT
+ *                                       then candor canary log append, then commit and push the new
+ *                                       archive files with the log (one commit); writes sha=… and
+ *                                       rebuild=… to $GITHUB_OUTPUT
  *   node scripts/publish.ts notify      candor notify, then commit and push the ledger, even when
  *                                       a channel failed (the next run retries only that one)
  *
@@ -32,8 +33,11 @@ const exec = promisify(execFile);
 export const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
 export const ARCHIVE = 'content/canary/archive';
 export const LEDGER = 'content/notifications/ledger.json';
+/** The canary log (decision 0031): committed with the heartbeat it logs. */
+export const LOG = 'content/canary/log';
 
 const SIGNING_SECRETS = ['CANDOR_SIGNING_KEY', 'CANDOR_PASSPHRASE'];
+const LOG_SECRETS = ['CANDOR_LOG_KEY'];
 const CANDOR = path.join(PACKAGE_ROOT, 'bin', 'candor.mjs');
 
 export type Env = NodeJS.ProcessEnv;
@@ -47,7 +51,7 @@ export function without(env: Env, names: string[]): Env {
 /** Git configuration that authenticates to GitHub with `token`, for one git process. */
 export function gitAuthEnv(env: Env): Env {
   const token = env['GITHUB_TOKEN'];
-  const clean = without(env, [...SIGNING_SECRETS, 'GITHUB_TOKEN']);
+  const clean = without(env, [...SIGNING_SECRETS, ...LOG_SECRETS, 'GITHUB_TOKEN']);
   if (!token) return clean;
   const server = (env['GITHUB_SERVER_URL'] ?? 'https://github.com').replace(/\/+$/, '');
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
@@ -62,7 +66,7 @@ export const runCandor: RunCandor = (args, env, opts = {}) =>
     child.on('close', (code) => resolve(code ?? 70));
   });
 
-async function git(root: string, args: string[], env: Env = without(process.env, [...SIGNING_SECRETS, 'GITHUB_TOKEN'])): Promise<string> {
+async function git(root: string, args: string[], env: Env = without(process.env, [...SIGNING_SECRETS, ...LOG_SECRETS, 'GITHUB_TOKEN'])): Promise<string> {
   const { stdout } = await exec('git', ['-C', root, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();
 }
@@ -134,7 +138,13 @@ export interface StepOptions {
 
 const say = (o: StepOptions, line: string): void => (o.log ?? ((l: string) => void process.stdout.write(`${l}\n`)))(line);
 
-/** Issues the heartbeat when due and pushes it; the commit is also the repository activity that keeps schedules alive. */
+/**
+ * Issues the heartbeat when due, appends every archived document the log lacks (a service
+ * without a log: nothing), and pushes both in one commit; the commit is also the repository
+ * activity that keeps schedules alive. A run killed before the push leaves nothing behind on
+ * the branch, and the next run appends whatever the archive has and the log lacks: no gap,
+ * no duplicate (the log knows its entries by their bytes).
+ */
 export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolean; sha: string }> {
   const candor = o.candor ?? runCandor;
   if (!existsSync(path.join(o.root, 'content', 'canary'))) {
@@ -145,14 +155,22 @@ export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolea
     await decideRebuild(o, false);
     return { committed: false, sha };
   }
-  const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN']));
+  // Each child gets only the secret it needs: the CI key for the heartbeat, the log key for the log.
+  const code = await candor(['canary', 'heartbeat', '--if-due'], without(o.env, ['GITHUB_TOKEN', ...LOG_SECRETS]));
   if (code !== 0) throw new Error(`candor canary heartbeat failed (exit ${code}): nothing was committed, nothing is published`);
   await timestampStep(o, candor);
   const added = (await git(o.root, ['ls-files', '--others', '--modified', '--exclude-standard', '--', ARCHIVE]))
     .split('\n')
     .filter(Boolean)
     .map((f) => path.basename(f));
-  const result = await commitAndPush({ root: o.root, paths: [ARCHIVE], message: `Heartbeat: ${added.join(', ') || 'archive'}`, env: o.env });
+  // The log holds what the archive holds, so it only grows when this run archived something
+  // (an attestation merged by pull request comes with the heartbeat its new hash makes due;
+  // the append takes every archived document not yet logged). A quiet run starts no process.
+  if (added.length > 0) {
+    const logged = await candor(['canary', 'log', 'append'], without(o.env, ['GITHUB_TOKEN', ...SIGNING_SECRETS]));
+    if (logged !== 0) throw new Error(`candor canary log append failed (exit ${logged}): nothing was committed, nothing is published`);
+  }
+  const result = await commitAndPush({ root: o.root, paths: [ARCHIVE, LOG], message: `Heartbeat: ${added.join(', ') || 'archive and log'}`, env: o.env });
   say(o, result.committed ? `Pushed ${result.sha} (${added.join(', ')})` : `No new heartbeat; publishing ${result.sha}`);
   await setOutput(o.env, 'sha', result.sha);
   await decideRebuild(o, result.committed);

@@ -26,7 +26,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof FreshnessError) return EXIT.unavailable;
   // Calendars or explorers that did not answer: try again later; a proof that fails is data.
   if (error instanceof TimestampError) return error.code === 'TIMESTAMP_INVALID' || error.code === 'TIMESTAMP_MISSING' ? EXIT.dataError : EXIT.unavailable;
-  if (error instanceof SigningError) return error.code === 'PASSPHRASE_MISSING' || error.code === 'PASSPHRASE_WRONG' ? EXIT.noPermission : EXIT.dataError;
+  if (error instanceof SigningError)
+    return ['PASSPHRASE_MISSING', 'PASSPHRASE_WRONG', 'LOG_KEY_MISSING'].includes(error.code) ? EXIT.noPermission : EXIT.dataError;
   if (error instanceof ContentError) return EXIT.dataError;
   // Another run holds the ledger: try again later (EX_TEMPFAIL).
   if (error instanceof NotifyError && error.code === 'LEDGER_LOCKED') return EXIT.tempFail;

@@ -23,20 +23,25 @@ const steps = async (): Promise<Register> => (await import('./commands/steps.ts'
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./commands/init.ts')).initCommand,
   canary: async () => {
-    const [{ attestCommand }, { heartbeatCommand }, { timestampCommand }] = await Promise.all([
+    const [{ attestCommand }, { heartbeatCommand }, { timestampCommand }, { logCommand }] = await Promise.all([
       import('./commands/attest.ts'),
       import('./commands/heartbeat.ts'),
       import('./commands/timestamp.ts'),
+      import('./commands/log.ts'),
     ]);
     return (program, ctx, done) => {
-      const canary = program.command('canary').description('the warrant canary: attestations (people) and heartbeats (CI)');
+      const canary = program.command('canary').description('the warrant canary: attestations (people), heartbeats (CI) and their log');
       attestCommand(canary, ctx);
       heartbeatCommand(canary, ctx);
       timestampCommand(canary, ctx, done);
+      logCommand(canary, ctx);
     };
   },
   verify: async () => (await import('./commands/verify.ts')).verifyCommand,
-  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  keys: async () => {
+    const [{ keysCommand }, { logKeyCommand }] = await Promise.all([import('./commands/keys.ts'), import('./commands/log.ts')]);
+    return (program, ctx, done) => logKeyCommand(keysCommand(program, ctx, done), ctx);
+  },
   policy: async () => (await import('./commands/policy.ts')).policyCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
   check: async () => (await import('./commands/check.ts')).checkCommand,

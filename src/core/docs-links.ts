@@ -27,6 +27,9 @@ export const DOCS = {
   cli: 'README.md#cli-reference',
   verifying: 'README.md#with-candor',
   exitCodes: 'README.md#verdicts-and-exit-codes',
+  log: 'docs/canary.md#the-canary-log',
+  logKey: 'docs/canary.md#the-log-key',
+  logVerify: 'docs/canary.md#checking-the-log',
   publishWorkflow: 'docs/workflows.md#publishyml-heartbeat-build-deploy-notify',
 } as const;
 

@@ -96,7 +96,9 @@ export type ContentErrorCode =
   | 'ROTATION_INVALID'
   | 'PART_MISSING'
   | 'NO_PARTS'
-  | 'BRANDING_UNSAFE';
+  | 'BRANDING_UNSAFE'
+  // The canary log in the repository does not verify (decision 0031).
+  | 'LOG_INVALID';
 export class ContentError extends CandorError<ContentErrorCode> {}
 
 /** Signing could not happen (no key, wrong passphrase, a signature that does not fit). */
@@ -111,7 +113,10 @@ export type SigningErrorCode =
   | 'SIGNER_NOT_IN_POLICY'
   | 'SIGNATURE_NOT_TEXT_MODE'
   | 'SIGNATURE_DOES_NOT_MATCH'
-  | 'DOCUMENT_INVALID';
+  | 'DOCUMENT_INVALID'
+  // CANDOR_LOG_KEY missing, malformed, or not the key canary.yml names (decision 0031).
+  | 'LOG_KEY_MISSING'
+  | 'LOG_KEY_MISMATCH';
 export class SigningError extends CandorError<SigningErrorCode> {}
 
 /** A freshness source could not give a usable answer. */

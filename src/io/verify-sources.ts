@@ -8,6 +8,7 @@
  * the attestation names is fetched only once a trusted key has signed it (site-input.ts).
  */
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { open, stat } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
 import { parseCanaryTextFast } from '../core/canary/read-text.ts';
@@ -16,6 +17,7 @@ import { newCheckContext } from '../core/pgp/check-signatures.ts';
 import { readSignedFile } from '../core/pgp/cleartext.ts';
 import { fingerprintOf, readKeys } from '../core/pgp/keys.ts';
 import { documentPathProblem } from '../core/verify/documents.ts';
+import { gatherLogEvidence } from '../core/verify/log.ts';
 import { LIMITS, byteLimit, type FetchKind } from '../core/verify/limits.ts';
 import type { ExpectedService } from '../core/verify/service.ts';
 import { siteDocuments, siteVerifyInput, trustedAttestation } from '../core/verify/site-input.ts';
@@ -183,6 +185,27 @@ async function claimedService(attestation: string): Promise<string | undefined> 
   return parsed?.ok ? parsed.data.service.url : undefined;
 }
 
+async function claimsLog(attestation: string): Promise<boolean> {
+  const split = await readSignedFile(attestation, 'attestation');
+  const parsed = split.ok ? await parseCanaryTextFast(split.value.text) : undefined;
+  return Boolean(parsed?.ok && parsed.data.kind === 'attestation' && parsed.data.log);
+}
+
+/**
+ * A canary file's log evidence: `<file>.tlog-proof` beside it (and beside the heartbeat), the
+ * tiles in canary/log/ of the same folder, as a built site lays them out (dist/site/).
+ */
+async function localLogEvidence(target: string, heartbeat: string | undefined, remembered: string | undefined, reader: Reader) {
+  const dir = path.dirname(path.resolve(target));
+  const load = (url: string, kind: FetchKind) => (url.startsWith('file:') ? reader.file(fileURLToPath(url), kind) : reader.url(url, kind));
+  const urls = {
+    canary: pathToFileURL(path.resolve(target)).toString(),
+    logBase: `${pathToFileURL(dir).toString()}/canary/log/`,
+    ...(heartbeat ? { heartbeat: isUrl(heartbeat) ? heartbeat : pathToFileURL(path.resolve(heartbeat)).toString() } : {}),
+  };
+  return gatherLogEvidence(urls, remembered, load);
+}
+
 const hostOf = (url: string) => URL.parse(url)?.hostname.toLowerCase().replace(/\.$/, '');
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
@@ -321,9 +344,25 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
     const hosts = new Set([site.base, opts.service, opts.state?.service, await claimedService(canary)].filter(Boolean).map((u) => hostOf(u!)!));
     const { keys, pins } = await pinsFrom(opts, reader, hosts);
     const load = (url: string, kind: FetchKind) => (url === site.canary ? Promise.resolve(new TextEncoder().encode(canary)) : reader.url(url, kind));
-    input = await siteVerifyInput(site.base, { ...pins, keys, ...(previous ? { previous } : {}), canaryUrl: site.canary, crypto: nodeCrypto }, load);
+    const remembered = opts.state?.log?.checkpoint;
+    input = await siteVerifyInput(
+      site.base,
+      {
+        ...pins,
+        keys,
+        ...(previous ? { previous } : {}),
+        canaryUrl: site.canary,
+        crypto: nodeCrypto,
+        ...(remembered ? { rememberedCheckpoint: remembered } : {}),
+      },
+      load,
+    );
     input.services = [...(input.services ?? []), ...expectedServices(opts)];
-    if (opts.heartbeat) input.heartbeat = (await reader.text(opts.heartbeat, 'signed', true))!;
+    if (opts.heartbeat) {
+      input.heartbeat = (await reader.text(opts.heartbeat, 'signed', true))!;
+      // Its proof is beside it, not beside the site's heartbeat.txt.
+      if (input.log) input.log.heartbeatProof = (await reader.text(`${opts.heartbeat}.tlog-proof`, 'log', false)) ?? null;
+    }
     if (opts.documents) await addDocuments(input, opts.documents, previous, reader);
   } else {
     const attestation = (await reader.text(opts.target, 'signed', true))!;
@@ -334,6 +373,8 @@ export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInpu
     const heartbeat = heartbeatSource ? await reader.text(heartbeatSource, 'signed', Boolean(opts.heartbeat)) : undefined;
     if (heartbeat) input.heartbeat = heartbeat;
     if (previous) input.previous = previous;
+    if (await claimsLog(attestation))
+      input.log = await localLogEvidence(opts.target, heartbeat ? heartbeatSource : undefined, opts.state?.log?.checkpoint, reader);
     if (opts.documents) await addDocuments(input, opts.documents, previous, reader);
   }
   input.crypto = nodeCrypto;

@@ -51,6 +51,8 @@ const stateV2 = z.strictObject({
   tripped: trip.optional(),
   /** Trips acknowledged, latest last. */
   acknowledged: z.array(trip.extend({ acknowledgedAt: z.string() })).optional(),
+  /** The newest canary-log checkpoint seen (signed, as served): the next one must extend it (decision 0031). */
+  log: z.strictObject({ checkpoint: z.string() }).optional(),
   checkedAt: z.string().optional(),
 });
 export type VerifyState = z.infer<typeof stateV2>;
@@ -162,6 +164,9 @@ export function nextState(previous: VerifyState | undefined, result: VerifyResul
   const tripped = openTrip ?? tripOf(result);
   const floor = run.minSignersFlag ?? previous?.minSigners ?? 1;
   const heartbeat = result.heartbeat ? { sequence: result.heartbeat.data.sequence, hash: result.heartbeat.hash } : previous?.heartbeat;
+  // A fork keeps the checkpoint seen before it: the evidence, and what the next run must still extend.
+  const forked = result.reasons.some((r) => r.code === 'LOG_FORK');
+  const log = !forked && result.log ? { checkpoint: result.log.checkpoint } : previous?.log;
   return {
     version: 2,
     service: a.service.url,
@@ -173,6 +178,7 @@ export function nextState(previous: VerifyState | undefined, result: VerifyResul
     minSigners: Math.max(floor, a.signers.threshold),
     ...(tripped ? { tripped } : {}),
     ...(acknowledged ? { acknowledged } : {}),
+    ...(log ? { log } : {}),
     checkedAt: result.checkedAt,
   };
 }

@@ -20,6 +20,11 @@ import { readPolicies, type PolicySet } from '../io/read-policies.ts';
 import { comparePairs, comparePolicyVersions, RESERVED_POLICY_IDS, summarisePolicy, type Comparison, type PolicySummary } from '../core/policy/site.ts';
 import type { PolicyVersion } from '../core/policy/model.ts';
 import type { ChangelogEntry } from '../core/policy/changelog.ts';
+import { logConfig, publishedLog } from '../io/canary-log.ts';
+import { parsePolicy } from '../core/tlog/policy.ts';
+import { readCosignatures } from '../core/tlog/cosignature.ts';
+import { parseCheckpoint } from '../core/tlog/checkpoint.ts';
+import { encodeBase64 } from '../core/tlog/bytes.ts';
 
 export const project = projectAt(process.env['CANDOR_ROOT'] ?? '.');
 
@@ -43,6 +48,64 @@ export interface SiteData {
   builtAt: string;
   /** The canary checked at build time, as `candor verify` would, pinning the signers in canary.yml. */
   check?: VerifyResult;
+  /** The canary log, when canary.yml names one and the publish job has appended to it (decision 0031). */
+  log?: SiteLog;
+}
+
+export interface SiteLog {
+  origin: string;
+  vkey: string;
+  /** The signed checkpoint, as committed (with any cosignatures). */
+  checkpoint: string;
+  size: number;
+  root: string;
+  /** The tiles and entry bundles under /canary/log/, byte for byte. */
+  files: { path: string; bytes: Uint8Array }[];
+  /** tlog-proof files of the current attestation and heartbeat; null when one is not in the log. */
+  proofs: { canary: string | null; heartbeat: string | null };
+  /** The witnesses of canary.yml's policy whose cosignatures on the checkpoint verify. */
+  witnesses: { name: string; url?: string; timestamp: number }[];
+  /** The policy's quorum (a witness or group name, or none), when there is a policy. */
+  quorum?: string;
+}
+
+/** The log as published: read back from the repository and checked against canary.yml's key. */
+async function siteLog(
+  content: SiteContent,
+  attestation: ArchivedDocument<AttestationData> | undefined,
+  heartbeat: ArchivedDocument<HeartbeatData> | undefined,
+): Promise<SiteLog | undefined> {
+  const config = content.config && logConfig(content.service.url, content.config.log);
+  if (!config) return undefined;
+  const published = await publishedLog(project, config);
+  if (!published) return undefined;
+  const bytes = async (doc: ArchivedDocument | undefined) => (doc ? new Uint8Array(await readFile(path.join(project.root, doc.file))) : undefined);
+  const [att, hb] = [await bytes(attestation), await bytes(heartbeat)];
+  const policy = content.config?.log?.witnesses ? parsePolicy(content.config.log.witnesses) : undefined;
+  const known = policy && !Array.isArray(policy) ? policy.witnesses : [];
+  const cosigned = readCosignatures(
+    published.checkpoint,
+    known.map((w) => w.key),
+  );
+  const witnesses =
+    typeof cosigned === 'string'
+      ? []
+      : cosigned.cosignatures.map((c) => {
+          const w = known.find((k) => k.key === c.witness)!;
+          return { name: w.name, ...(w.url ? { url: w.url } : {}), timestamp: c.timestamp };
+        });
+  const cp = parseCheckpoint(published.checkpoint.slice(0, published.checkpoint.indexOf('\n\n') + 1));
+  return {
+    origin: config.origin,
+    vkey: config.vkey,
+    checkpoint: published.checkpoint,
+    size: published.size,
+    root: typeof cp === 'string' ? '' : encodeBase64(cp.root),
+    files: published.files,
+    proofs: { canary: att ? published.proof(att) : null, heartbeat: hb ? published.proof(hb) : null },
+    witnesses,
+    ...(policy && !Array.isArray(policy) ? { quorum: policy.quorum } : {}),
+  };
 }
 
 let cached: Promise<SiteData> | undefined;
@@ -92,12 +155,15 @@ async function load(): Promise<SiteData> {
     ...(attestation ? { attestation } : {}),
     ...(heartbeat ? { heartbeat } : {}),
   };
+  const log = canary ? await siteLog(content, attestation, heartbeat) : undefined;
+  if (log) data.log = log;
   if (attestation && content.config && content.statements)
     data.check = await buildCheck(
       { ...content, config: content.config, statements: content.statements },
       attestation,
       heartbeat,
       keyFiles.flatMap((f) => f.keys),
+      log,
     );
   return data;
 }
@@ -113,6 +179,7 @@ async function buildCheck(
   attestation: ArchivedDocument<AttestationData>,
   heartbeat: ArchivedDocument<HeartbeatData> | undefined,
   keys: openpgp.Key[],
+  log: SiteLog | undefined,
 ): Promise<VerifyResult> {
   const signers = content.config.signers.keys.map((k) => k.fingerprint);
   const heartbeatKeys = new Set(content.config.heartbeat.keys.map((k) => k.fingerprint));
@@ -132,6 +199,9 @@ async function buildCheck(
   input.documents = Object.fromEntries(
     await Promise.all(attestation.data.documents.map(async (d) => [d.path, await documentFile(d.path).catch(() => null)] as const)),
   );
+  // The proofs the site publishes, as a verifier fetches them: a canary missing from the log shows on the page.
+  if (attestation.data.log)
+    input.log = { attestationProof: log?.proofs.canary ?? null, ...(heartbeat ? { heartbeatProof: log?.proofs.heartbeat ?? null } : {}), consistency: {} };
   return verifyCanary(input, { now: buildNow(), skewSeconds: 300 });
 }
 

@@ -23,6 +23,7 @@ const PART_OF: Record<string, Part | 'keys'> = {
   transparency: 'transparency',
   canary: 'canary',
   'canary.json.ts': 'canary',
+  '[name].txt.tlog-proof.ts': 'canary',
   archive: 'canary',
   keys: 'keys',
   // privacy.txt and gpc.json speak for the policies (docs/content.md#exports).

@@ -165,6 +165,23 @@ describe('verify in this browser', () => {
     }
   });
 
+  it("the canary log's proof swapped on the server (the heartbeat's given for the canary): INVALID (LOG_PROOF_BAD), as the CLI", async () => {
+    const file = path.join(site!.site, 'canary.txt.tlog-proof');
+    const genuine = await readFile(file, 'utf8');
+    expect(attestation.log, 'the demo canary names its log').toBeDefined();
+    await writeFile(file, await readFile(path.join(site!.site, 'heartbeat.txt.tlog-proof'), 'utf8'));
+    try {
+      const now = new Date();
+      const [here, there] = await Promise.all([inBrowser(site!.pins, now), cli(site!.pins, now)]);
+      expect(there.verdict).toBe('invalid');
+      expect(there.reasons).toEqual(expect.arrayContaining(['LOG_PROOF_BAD']));
+      expect({ verdict: here.verdict, reasons: here.reasons }).toEqual(there);
+      await here.page.close();
+    } finally {
+      await writeFile(file, genuine);
+    }
+  });
+
   it('no console error, no uncaught exception, no request off this origin during all of it', () => {
     // The one 404: the stranger's key, which the site does not publish (the CLI asks for it too).
     expect(notFound).toEqual(['/keys/0123456789ABCDEF0123456789ABCDEF01234567.asc']);

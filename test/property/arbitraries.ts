@@ -114,6 +114,15 @@ export const attestationData: fc.Arbitrary<AttestationData> = fc
     }),
     rotations: fc.array(fc.record({ retired: fingerprint, replacement: fingerprint, reason: plainLine() }), { maxLength: 2 }),
     documents: fc.array(fc.record({ path: plainLine(60), sha256: hashRef }), { maxLength: 3 }),
+    // The canary log (decision 0031): optional, as most attestations have none.
+    log: fc.option(
+      fc.record({
+        origin: plainLine(60),
+        key: fc.stringMatching(/^[a-z0-9./-]{1,40}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$/),
+        witnesses: fc.option(fc.array(plainLine(80), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
     signal,
   })
   .map((r): AttestationData => ({
@@ -131,5 +140,6 @@ export const attestationData: fc.Arbitrary<AttestationData> = fc
     heartbeat: r.heartbeat,
     rotations: r.rotations,
     documents: r.documents,
+    ...(r.log ? { log: { origin: r.log.origin, key: r.log.key, ...(r.log.witnesses ? { witnesses: r.log.witnesses } : {}) } } : {}),
     signal: r.signal,
   }));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument, stringify } from 'yaml';
 import { generateSigningKey } from '../../src/core/pgp/keys.ts';
+import { formatSignerKey, formatVerifierKey, signerFromSeed } from '../../src/core/tlog/note.ts';
 import { MAINTAINER, type FakeUser } from '../helpers/github-server.ts';
 import { startReceiver, type Receiver } from '../helpers/notify.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -91,6 +92,8 @@ export interface ServiceOptions {
   watch?: LocalGitHubOptions['watch'];
   holdPush?: LocalGitHubOptions['holdPush'];
   log?: (line: string) => void;
+  /** Keep a canary log (decision 0031): a log key in canary.yml, its signer key as the CANDOR_LOG_KEY secret. */
+  canaryLog?: boolean;
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
@@ -127,12 +130,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     '--import',
     bruno.file,
   ]);
-  const secrets = {
+  const logKey = opts.canaryLog ? signerFromSeed('lumen-mail.example/canary/log', crypto.getRandomValues(new Uint8Array(32))) : undefined;
+  const secrets: Record<string, string> = {
     CANDOR_SIGNING_KEY: ci.privateKey,
     CANDOR_PASSPHRASE: PASSPHRASE,
     CANDOR_SMTP_USER: SMTP_USER,
     CANDOR_SMTP_PASSWORD: SMTP_PASSWORD,
     CANDOR_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...(logKey ? { CANDOR_LOG_KEY: formatSignerKey(logKey) } : {}),
   };
   const gh = await startLocalGitHub({
     repository: REPOSITORY,
@@ -232,6 +237,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       config.setIn(['heartbeat', 'keys'], [ref(ci)]);
       config.setIn(['panicKeys'], []);
       config.setIn(['freshness', 'bitcoin', 'sources'], chain.sources);
+      if (logKey) config.setIn(['log'], { key: formatVerifierKey(logKey) });
       await writeFile(file, config.toString());
       await writeFile(
         path.join(work, 'content', 'notify.yml'),

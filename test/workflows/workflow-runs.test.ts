@@ -21,7 +21,8 @@ const at = (hhmm: string): Date => new Date(`2026-12-01T${hhmm}:00Z`);
 let s: Service;
 
 beforeAll(async () => {
-  s = await startService({ start: DAY0 });
+  // With a canary log: the publish job appends to it and commits it with the heartbeat (decision 0031).
+  s = await startService({ start: DAY0, canaryLog: true });
 }, 120_000);
 afterAll(async () => {
   await s?.close();
@@ -66,12 +67,17 @@ describe('the workflows, end to end through the local runner', () => {
       /^github-actions\[bot\]\|Heartbeat: heartbeat-000001\.txt\|2026-12-01T04:2\d:\d\d\+00:00$/,
     );
     expect(await git(['-C', bare, 'show', '--no-patch', '--format=%s', ledgerPush!.after])).toBe('Notification ledger');
+    // The canary log, in the heartbeat's commit: the attestation and the heartbeat, appended with CANDOR_LOG_KEY.
+    expect((await git(['-C', bare, 'show', '--name-only', '--format=', heartbeatPush!.after])).split('\n')).toEqual(
+      expect.arrayContaining(['content/canary/archive/heartbeat-000001.txt', 'content/canary/log/checkpoint', 'content/canary/log/tile/entries/000.p/2']),
+    );
     // The Pages site: what a reader fetches verifies, with candor and with gpg.
     const state = path.join(s.dir, 'reader-state.json');
     // A reader who got the signers' fingerprints from another channel pins them the first time.
     const verdict = await s.read(state, at('12:00'), ['--keys', `${s.ada.fingerprint},${s.bruno.fingerprint}`]);
     expect(verdict.code, `${verdict.out}${verdict.err}`).toBe(0);
     expect(verdict.out).toMatch(/ALIVE/);
+    expect(verdict.out).toMatch(/^Log lumen-mail\.example\/canary\/log: 2 entries/m);
     const site = s.gh.pagesDir();
     const gnupg = await mkdtemp(path.join(os.tmpdir(), 'candor-gpg-reader-'));
     try {

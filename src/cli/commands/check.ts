@@ -18,6 +18,7 @@ import { REASONS } from '../../core/verify/reasons.ts';
 import { latestAttestation, latestHeartbeat, listArchive } from '../../io/archive.ts';
 import { documentsToAttest } from '../../io/attested-documents.ts';
 import { verifyArchiveDir } from '../../io/archive-verify.ts';
+import { logCheck } from '../../io/canary-log.ts';
 import { readKeyFolder, type KeyFile } from '../../io/keyring.ts';
 import { MAX_SCANNED_BYTES, publishableFiles, scanForSecrets } from '../../io/secret-files.ts';
 import { hashDocuments, readCanaryContent, type CanaryContent } from '../../io/read-content.ts';
@@ -318,6 +319,15 @@ export async function check(ctx: Context, opts: { since?: string } = {}): Promis
   if (content) await attempt(problems, () => hashDocuments(ctx.project, content.config.documents));
   if (content && files) problems.push(...(await keyProblems(content, files, ctx)));
   if (files && has('canary')) problems.push(...(await archiveProblems(ctx, files)));
+  if (content?.config.log) {
+    const log = await attempt(problems, () => logCheck(ctx.project, content.service.url, content.config.log));
+    if (log && log.pending.length > 0)
+      problems.push({
+        level: 'note',
+        code: 'LOG_PENDING',
+        message: `content/canary/log: ${log.pending.length} archived document(s) not in the log yet (${log.pending.slice(0, 3).join(', ')}${log.pending.length > 3 ? ', …' : ''}); the next publish run appends them`,
+      });
+  }
   if (content)
     await attempt(problems, async () => {
       problems.push(...(await currencyProblems(ctx, content)));

@@ -110,7 +110,17 @@ freshness:
 # A signature by one of these keys means: do not trust this canary.
 panicKeys: []
 
-rotations: []
+rotations: []${
+    a.log
+      ? `
+
+# The canary log (docs/canary.md): every attestation and heartbeat, appended by the
+# publish job with the CANDOR_LOG_KEY secret (the signer key candor init wrote outside
+# this repository); the next attestation names this key.
+log:
+  key: ${a.log.vkey}`
+      : ''
+  }
 
 # Documents whose SHA-256 each attestation signs (paths under content/).
 documents:

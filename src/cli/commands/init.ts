@@ -15,12 +15,14 @@ import { parseDocument } from 'yaml';
 import { UsageError } from '../../core/errors.ts';
 import { firstReportDue } from '../../core/report/period.ts';
 import { describeKey, fingerprintOf, readKeys } from '../../core/pgp/keys.ts';
-import { readText } from '../../io/files.ts';
+import { readText, writeFileAtomic } from '../../io/files.ts';
 import { PACKAGE_ROOT, type PackageInfo } from '../../io/package-root.ts';
 import { projectAt } from '../../io/project.ts';
 import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { shown } from './site.ts';
+import { logOrigin } from '../../core/tlog/log.ts';
+import { formatSignerKey, formatVerifierKey, signerFromSeed } from '../../core/tlog/note.ts';
 import { operatorReadme, policyFile, reportsReadme, serviceFile, statementsFile, canaryFile, KEYS_README, GITIGNORE } from './init-files.ts';
 
 export const PARTS = ['policies', 'reports', 'canary'] as const;
@@ -35,6 +37,7 @@ interface InitFlags {
   ciKey?: string;
   threshold?: string;
   add?: string;
+  logKeyOut?: string;
 }
 
 export interface Signer {
@@ -52,6 +55,8 @@ export interface Answers {
   threshold: number;
   version: string;
   today: string;
+  /** The canary log's key (--log-key-out): its verifier key for canary.yml, its signer key for the file outside the repository. */
+  log?: { vkey: string; signer: string; out: string };
 }
 
 /** One line of stdin per question; the default when the answer is empty or stdin has ended. */
@@ -130,6 +135,21 @@ async function exists(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined)) !== undefined;
 }
 
+/** A log key for the canary's log (decision 0031): cheap to make, so init makes it when asked; the signer key never goes into the repository. */
+async function newLogKey(out: string, root: string, url: string): Promise<NonNullable<Answers['log']>> {
+  const file = path.resolve(out);
+  if (!path.relative(root, file).startsWith('..'))
+    throw new UsageError('USAGE', 'refusing to write a private key into the new repository', {
+      field: '--log-key-out',
+      expected: 'a path outside the repository, e.g. ~/private/canary-log.key',
+      received: out,
+    });
+  if (await exists(file))
+    throw new UsageError('USAGE', 'the file exists', { field: '--log-key-out', received: out, hint: 'Choose a new file; candor never overwrites a key.' });
+  const key = signerFromSeed(logOrigin(url), crypto.getRandomValues(new Uint8Array(32)));
+  return { vkey: formatVerifierKey(key), signer: formatSignerKey(key), out: file };
+}
+
 async function gather(flags: InitFlags, dir: string, ctx: Context, only?: Part): Promise<Answers> {
   const q = asker(ctx, flags.yes === true || only !== undefined);
   try {
@@ -157,7 +177,18 @@ async function gather(flags: InitFlags, dir: string, ctx: Context, only?: Part):
       if (!Number.isInteger(threshold) || threshold < 1 || threshold > signers.length)
         throw new UsageError('USAGE', 'not a threshold', { field: '--threshold', expected: `a whole number from 1 to ${signers.length}`, received: given });
     }
-    return { name, url, parts, signers, threshold, version: await candorVersion(), today: ctx.now.toISOString().slice(0, 10), ...(ci ? { ci } : {}) };
+    const log = parts.includes('canary') && flags.logKeyOut ? await newLogKey(flags.logKeyOut, dir, url) : undefined;
+    return {
+      name,
+      url,
+      parts,
+      signers,
+      threshold,
+      version: await candorVersion(),
+      today: ctx.now.toISOString().slice(0, 10),
+      ...(ci ? { ci } : {}),
+      ...(log ? { log } : {}),
+    };
   } finally {
     q.close();
   }
@@ -203,6 +234,10 @@ async function writeParts(root: string, a: Answers, parts: Part[], written: stri
   if (parts.includes('reports')) await place(root, 'content/transparency/README.md', reportsReadme(a), written);
   if (parts.includes('canary')) {
     for (const k of [...a.signers, ...(a.ci ? [a.ci] : [])]) await place(root, `keys/${k.fingerprint}.asc`, k.armored, written);
+    if (a.log) {
+      await writeFileAtomic(a.log.out, `${a.log.signer}\n`, { mode: 0o600 });
+      written.push(`${a.log.out} (outside the repository: the canary log's signer key, for the CANDOR_LOG_KEY secret)`);
+    }
     await place(root, 'content/canary/canary.yml', canaryFile(a), written);
     await place(root, 'content/canary/statements.yml', statementsFile(a), written);
   }
@@ -312,6 +347,7 @@ export function initCommand(program: Command, ctx: () => Context, done: (code: n
     .option('--parts <list>', `what the service publishes: ${PARTS.join(',')} (default: policies,reports)`)
     .option('--signer <file>', "a signer's public key file (repeat for each signer; with canary)", (v: string, all: string[] = []) => [...all, v])
     .option('--ci-key <file>', "the CI heartbeat key's public key file (with canary)")
+    .option('--log-key-out <file>', "make the canary log's key: its signer key (the CANDOR_LOG_KEY secret) to this file, outside the repository")
     .option('--threshold <n>', 'signatures needed on each attestation (default: 2, or 1 with one signer)')
     .option('--add <part>', 'add reports or canary to an existing repository; touches nothing that is there')
     .action(async (dir: string, flags: InitFlags) => {

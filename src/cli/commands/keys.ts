@@ -157,7 +157,7 @@ export async function rotate(flags: RotateFlags, ctx: Context): Promise<void> {
   );
 }
 
-export function keysCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
+export function keysCommand(program: Command, ctx: () => Context, done: (code: number) => void): Command {
   const keys = program.command('keys').description('generate, import, list and rotate OpenPGP keys (public keys live in keys/)');
   keys
     .command('generate')
@@ -191,4 +191,5 @@ export function keysCommand(program: Command, ctx: () => Context, done: (code: n
     .action(async (flags: RotateFlags) => {
       await rotate(flags, ctx());
     });
+  return keys;
 }

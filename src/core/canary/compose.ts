@@ -6,7 +6,8 @@ import { describeDeceptive, findDeceptiveCharacters } from '../canonical.ts';
 import { ContentError, UsageError } from '../errors.ts';
 import { documentPathProblem } from '../verify/documents.ts';
 import type { CanaryConfig, ServiceConfig } from '../content/canary-config.ts';
-import { FORMAT, toInstant, type AttestationData, type HeartbeatData, type Signal, type Statement, type StatementChange } from './model.ts';
+import { logOrigin } from '../tlog/log.ts';
+import { FORMAT, toInstant, type LogRef, type AttestationData, type HeartbeatData, type Signal, type Statement, type StatementChange } from './model.ts';
 import { renderAttestation, renderHeartbeat } from './render.ts';
 import { diffStatements } from './statement-diff.ts';
 
@@ -92,6 +93,36 @@ function refuseDeceptive(input: AttestationInput): void {
   }
 }
 
+/** The witness policy's lines as signed: no comments or blank lines, single spaces. */
+export function policyLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) =>
+      l
+        .trim()
+        .split(/[ \t]+/)
+        .join(' '),
+    )
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** What the attestation says of the log: its origin (from the service URL), key and witness policy. */
+function logRefOf(log: NonNullable<CanaryConfig['log']>, serviceUrl: string): LogRef {
+  const origin = logOrigin(serviceUrl);
+  const key = log.key.trim();
+  const name = key.slice(0, key.indexOf('+'));
+  if (name !== origin)
+    refuse(
+      'log.key',
+      'the log key is named for another origin',
+      `a key named ${origin} (the service URL's host and path, and /canary/log)`,
+      name,
+      `Make a log key for this origin: candor keys log --origin ${origin} --out FILE (docs/canary.md#the-canary-log).`,
+    );
+  const witnesses = log.witnesses === undefined ? [] : policyLines(log.witnesses);
+  return { origin, key, ...(witnesses.length > 0 ? { witnesses } : {}) };
+}
+
 export function composeAttestation(input: AttestationInput, clock: { now: Date }): { data: AttestationData; text: string } {
   const { config, previous } = input;
   refuseDeceptive(input);
@@ -144,6 +175,7 @@ export function composeAttestation(input: AttestationInput, clock: { now: Date }
     },
     rotations: config.rotations,
     documents: input.documents,
+    ...(config.log ? { log: logRefOf(config.log, input.service.url) } : {}),
     signal: input.signal ?? { kind: 'none' },
   };
   return { data, text: renderAttestation(data) };

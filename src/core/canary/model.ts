@@ -70,6 +70,21 @@ export const bitcoinProof = z.strictObject({
 export const headline = z.strictObject({ source: plainLine, title: plainLine, url: z.url({ protocol: /^https?$/ }), published: instant });
 export const freshness = z.strictObject({ bitcoin: bitcoinProof.optional(), headlines: z.array(headline).optional() });
 
+/** A signed-note verifier key: <name>+<8 hex digits>+<base64> (src/core/tlog/note.ts). */
+export const vkey = z
+  .string()
+  .regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/, 'a signed-note verifier key, <name>+<8 hex digits>+<base64>')
+  .describe('a log verifier key, e.g. lumen-mail.example/canary/log+4c2d1a0b+AT…');
+
+/** The canary's transparency log (decision 0031): optional, so attestations without one keep their format and rendering. */
+export const logRef = z.strictObject({
+  origin: plainLine,
+  key: vkey,
+  /** The witness policy (C2SP tlog-policy lines: witness, group, quorum), when the log is witnessed. */
+  witnesses: z.array(plainLine).min(1).optional(),
+});
+export type LogRef = z.infer<typeof logRef>;
+
 export const attestationData = z.strictObject({
   format: z.literal(FORMAT),
   kind: z.literal('attestation'),
@@ -91,6 +106,7 @@ export const attestationData = z.strictObject({
   }),
   rotations: z.array(z.strictObject({ retired: fingerprint, replacement: fingerprint, reason: plainLine })),
   documents: z.array(z.strictObject({ path: plainLine, sha256: hashRef })),
+  log: logRef.optional(),
   signal,
 });
 export type AttestationData = z.infer<typeof attestationData>;

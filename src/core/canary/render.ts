@@ -3,7 +3,7 @@
  * a verifier renders again and compares byte for byte (document.ts).
  */
 import { canonicalJson } from '../canonical.ts';
-import type { AttestationData, HeartbeatData, KeyRef, Signal } from './model.ts';
+import type { AttestationData, HeartbeatData, KeyRef, LogRef, Signal } from './model.ts';
 import { groupFingerprint, wrap } from './wrap.ts';
 
 export const DATA_MARKER = 'MACHINE-READABLE DATA';
@@ -58,7 +58,22 @@ function attestationSections(d: AttestationData): string[] {
           ]),
     ),
     ...section('DOCUMENTS IN FORCE', d.documents.length === 0 ? ['None.'] : d.documents.flatMap((doc) => [`  ${doc.path}`, `    ${doc.sha256}`])),
+    ...(d.log ? logSection(d.log) : []),
   ];
+}
+
+/** Only when the attestation names a log: one without renders as it always did (decision 0031). */
+function logSection(log: LogRef): string[] {
+  return section('TRANSPARENCY LOG', [
+    ...wrap(
+      'Every attestation and heartbeat is appended to this public log. Its checkpoints are signed by the key below; candor verify checks that this canary is in the log and that the log only grows.',
+      '',
+      '',
+    ),
+    `  origin: ${log.origin}`,
+    `  key:    ${log.key}`,
+    ...(log.witnesses ? ['Witness policy (C2SP tlog-policy):', ...log.witnesses.map((l) => `  ${l}`)] : []),
+  ]);
 }
 
 function header(kind: string, d: AttestationData | HeartbeatData): string[] {

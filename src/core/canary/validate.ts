@@ -61,15 +61,23 @@ const oneOf =
   (v) =>
     typeof v === 'string' && values.includes(v) ? v : FAIL;
 
-/** z.strictObject: exactly these keys, output in this order. */
+const OPTIONAL = Symbol('optional');
+type OptionalField = Field & { [OPTIONAL]?: true };
+/** z.optional() inside a strict object: the key may be absent (never present as undefined: this is JSON). */
+const optional = (f: Field): OptionalField => Object.assign((v: unknown) => f(v), { [OPTIONAL]: true as const });
+
+/** z.strictObject: these keys (the optional ones may be absent), no others, output in this order. */
 const object =
-  (shape: Record<string, Field>): Field =>
+  (shape: Record<string, OptionalField>): Field =>
   (v) => {
     if (!isRecord(v)) return FAIL;
-    const keys = Object.keys(v);
-    if (keys.length !== Object.keys(shape).length || keys.some((k) => !Object.hasOwn(shape, k))) return FAIL;
+    if (Object.keys(v).some((k) => !Object.hasOwn(shape, k))) return FAIL;
     const out: Json = {};
     for (const [k, f] of Object.entries(shape)) {
+      if (!Object.hasOwn(v, k)) {
+        if (f[OPTIONAL]) continue;
+        return FAIL;
+      }
       const value = f(v[k]);
       if (value === FAIL) return FAIL;
       out[k] = value;
@@ -120,6 +128,7 @@ const attestation = object({
   }),
   rotations: array(object({ retired: fingerprint, replacement: fingerprint, reason: plainLine })),
   documents: array(object({ path: plainLine, sha256: hashRef })),
+  log: optional(object({ origin: plainLine, key: str(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/), witnesses: optional(array(plainLine, 1)) })),
   signal,
 });
 

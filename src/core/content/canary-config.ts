@@ -8,6 +8,8 @@ import { see } from '../docs-links.ts';
 import { ContentError } from '../errors.ts';
 import { fingerprint, keyRef, statement } from '../canary/model.ts';
 import { day } from '../policy/model.ts';
+import { ED25519, parseVerifierKey } from '../tlog/note.ts';
+import { parsePolicy } from '../tlog/policy.ts';
 import { parseYaml, validate } from './yaml.ts';
 import { branding, partsList, sitePath } from './site-options.ts';
 import type { ContrastProblem } from './contrast.ts';
@@ -150,7 +152,27 @@ export const canaryConfig = z.strictObject({
   }).describe('{ calendars?, minCalendars?, heartbeats? }').optional(),
   /** Files under content/ whose SHA-256 the attestation lists (policies, reports). */
   documents: z.array(z.string().min(1).describe('a path under content/, e.g. service.yml')).describe('a list of paths under content/').default([]),
+  /**
+   * The canary's transparency log (decision 0031): the log key's verifier key (its private
+   * key is the publish workflow's CANDOR_LOG_KEY secret), and optionally the witness policy.
+   */
+  log: z.strictObject({
+    key: z.string().describe('the log\'s verifier key, as candor keys log prints it: <origin>+<8 hex digits>+<base64>'),
+    witnesses: z.string().min(1).describe('a C2SP tlog-policy: witness, group and quorum lines').optional(),
+  }).describe('{ key, witnesses? }').optional(),
 }).superRefine((c, ctx) => {
+  if (c.log) {
+    const key = parseVerifierKey(c.log.key.trim());
+    if (typeof key === 'string' || key.type !== ED25519) {
+      ctx.addIssue({ code: 'custom', path: ['log', 'key'], message: 'an Ed25519 signed-note verifier key, <origin>+<8 hex digits>+<base64>, as candor keys log prints it', params: { summary: typeof key === 'string' ? `not a log verifier key (${key})` : 'not an Ed25519 (type 1) key', specific: true } });
+    }
+    const policy = c.log.witnesses === undefined ? undefined : parsePolicy(c.log.witnesses);
+    if (Array.isArray(policy)) {
+      ctx.addIssue({ code: 'custom', path: ['log', 'witnesses'], message: `a C2SP tlog-policy (witness, group and quorum lines): ${policy.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join('; ')}`, params: { summary: 'not a witness policy', specific: true } });
+    } else if (policy && policy.logs.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['log', 'witnesses'], message: 'only witness, group and quorum lines: the log is log.key', params: { summary: 'names a log', specific: true } });
+    }
+  }
   if (c.signers.threshold > c.signers.keys.length) {
     ctx.addIssue({ code: 'custom', path: ['signers', 'threshold'], message: `at most the number of signer keys (${c.signers.keys.length})`, params: { summary: 'more than there are signers', specific: true } });
   }

@@ -29,13 +29,17 @@ export const LIMITS = {
   retries: 2,
   /** The state file of --state (it holds one attestation). */
   stateFileBytes: 4 * 1024 * 1024,
+  /** A .tlog-proof file or a hash tile of the canary log: a full tile is 8 KB, a proof under 4 KB. */
+  logFileBytes: 64 * 1024,
+  /** Tiles one consistency proof may fetch: a proof needs about two per level, a 2^56-leaf log has 7 levels. */
+  logTiles: 32,
 } as const;
 
-export type FetchKind = 'signed' | 'key' | 'document';
+export type FetchKind = 'signed' | 'key' | 'document' | 'log';
 
 /** The byte cap of one file of a kind. */
 export function byteLimit(kind: FetchKind): number {
-  return kind === 'signed' ? LIMITS.signedFileBytes : kind === 'key' ? LIMITS.keyFileBytes : LIMITS.documentBytes;
+  return kind === 'signed' ? LIMITS.signedFileBytes : kind === 'key' ? LIMITS.keyFileBytes : kind === 'log' ? LIMITS.logFileBytes : LIMITS.documentBytes;
 }
 
 /** How deeply `json` nests arrays and objects, without parsing it (a parser would recurse). */

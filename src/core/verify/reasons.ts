@@ -64,6 +64,14 @@ export const REASONS = {
   DOCUMENT_HASH_MISMATCH: 'invalid',
   DOCUMENT_MISSING: 'invalid',
   DOCUMENT_PATH_INVALID: 'invalid',
+  // The canary log (decision 0031, docs/canary.md#checking-the-log)
+  LOG_PROOF_MISSING: 'invalid',
+  LOG_PROOF_BAD: 'invalid',
+  LOG_QUORUM_NOT_MET: 'invalid',
+  LOG_ROLLBACK: 'invalid',
+  // Two checkpoints of one log that are not consistent: the log showed someone another history.
+  LOG_FORK: 'tripped',
+  LOG_UNCHECKED: 'note',
   // Resources (README "Resource limits")
   LIMIT_EXCEEDED: 'invalid',
   // Warnings: shown first, they do not change the verdict
@@ -90,7 +98,7 @@ export type Effect = Verdict | 'note' | 'warning';
 export interface Reason {
   code: ReasonCode;
   /** Which document the reason is about. */
-  subject: 'attestation' | 'heartbeat' | 'archive' | 'previous' | 'state';
+  subject: 'attestation' | 'heartbeat' | 'archive' | 'previous' | 'state' | 'log';
   message: string;
 }
 

@@ -16,6 +16,7 @@ import type { FastCrypto } from '../pgp/fast-crypto.ts';
 import { fingerprintOf, readKeys } from '../pgp/keys.ts';
 import { documentUrl } from './documents.ts';
 import { LIMITS, type FetchKind } from './limits.ts';
+import { gatherLogEvidence } from './log.ts';
 import { readSignedDocument } from './signed-document.ts';
 import { namedFingerprints, signerTrust, type Pins, type VerifyInput } from './verify-canary.ts';
 
@@ -91,6 +92,8 @@ export interface SiteOptions extends Pins {
   canaryUrl?: string;
   /** The fast path's primitives (decision 0005), for the signature check before fetching more. */
   crypto?: FastCrypto;
+  /** The log checkpoint the verifier remembers (--state): the consistency proof from it is read from the tiles. */
+  rememberedCheckpoint?: string;
 }
 
 const pinsOf = (p: Pins): Pins => ({
@@ -122,5 +125,13 @@ export async function siteVerifyInput(base: string, opts: SiteOptions, unguarded
   if (!named) return input;
   if (namedFingerprints(named).length <= LIMITS.keys) held.push(...(await siteKeys(base, namedFingerprints(named), have(), load)));
   input.documents = await siteDocuments(named, new URL('documents/', base).toString(), load);
+  if (named.log) {
+    const urls = {
+      canary: canaryUrl,
+      logBase: new URL('canary/log/', base).toString(),
+      ...(heartbeat ? { heartbeat: new URL('heartbeat.txt', base).toString() } : {}),
+    };
+    input.log = await gatherLogEvidence(urls, opts.rememberedCheckpoint, load);
+  }
   return input;
 }

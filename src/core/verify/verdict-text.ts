@@ -27,6 +27,13 @@ export function verdictJson(result: VerifyResult): object {
       signers: result.attestation!.signatures.map((s) => ({ fingerprint: s.fingerprint, keyID: s.keyID, created: s.created.toISOString(), status: s.status })),
     },
     heartbeat: h && { sequence: h.sequence, issued: h.issued, expires: h.expires, hash: result.heartbeat!.hash, freshness: h.freshness },
+    log: result.log && {
+      origin: result.log.origin,
+      size: result.log.size,
+      root: result.log.root,
+      cosignatures: result.log.cosignatures,
+      forked: result.reasons.some((r) => r.code === 'LOG_FORK'),
+    },
   };
 }
 
@@ -35,6 +42,8 @@ export function verdictText(result: VerifyResult, opts: { showText: boolean }): 
   // Right under the headline: what a reader must see even when the verdict is alive.
   for (const r of result.reasons) if (REASONS[r.code] === 'warning') lines.push(`WARNING ${r.code} (${r.subject}): ${r.message}`);
   for (const r of result.reasons) if (r.code === 'STATE_TRIPPED') lines.push(`${r.code}: ${r.message}`);
+  // A fork is evidence of a split view: as prominent as a trip, whatever else the canary says.
+  for (const r of result.reasons) if (r.code === 'LOG_FORK') lines.push(`!!! ${r.code}: ${r.message}`);
   const a = result.attestation;
   if (a) {
     lines.push(
@@ -45,6 +54,13 @@ export function verdictText(result: VerifyResult, opts: { showText: boolean }): 
   }
   const h = result.heartbeat;
   if (h) lines.push(`Heartbeat ${h.data.sequence}: issued ${h.data.issued}, expires ${h.data.expires}`);
+  const log = result.log;
+  if (log) {
+    const witnesses = log.cosignatures.map((c) => `${c.witness} at ${new Date(c.timestamp * 1000).toISOString().replace('.000', '')}`);
+    lines.push(
+      `Log ${log.origin}: ${log.size} entries, root ${log.root}${witnesses.length ? `, cosigned by ${witnesses.join(', ')}` : ', no witness cosignature'}`,
+    );
+  }
   const problems = result.reasons.filter((r) => REASONS[r.code] !== 'note' && REASONS[r.code] !== 'warning');
   const notes = result.reasons.filter((r) => REASONS[r.code] === 'note');
   if (problems.length) lines.push('Reasons:', ...problems.map((r) => `  ${r.code} (${r.subject}): ${r.message}`));

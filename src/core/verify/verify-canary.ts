@@ -11,6 +11,7 @@ import { attestationReasons, endorsedBy, historyReasons, signerReasons, type Clo
 import { documentPathProblem } from './documents.ts';
 import { heartbeatHistoryReasons, heartbeatReasons, type BlockLookup } from './heartbeat.ts';
 import { LIMITS } from './limits.ts';
+import { logReasons, type LogEvidence, type LogResult } from './log.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
 import { serviceReasons, type ExpectedService } from './service.ts';
 import { readSignedDocument, type SignedDocument } from './signed-document.ts';
@@ -72,6 +73,8 @@ export interface VerifyInput extends Pins {
   acknowledgeTrip?: boolean;
   /** Synchronous hashing and Ed25519 from the I/O edge: the fast path (decision 0005). Same verdicts without. */
   crypto?: FastCrypto;
+  /** The canary log's proofs, when the attestation names a log (decision 0031; log.ts gathers them). */
+  log?: LogEvidence;
 }
 
 export interface VerifyResult {
@@ -80,6 +83,8 @@ export interface VerifyResult {
   trust: 'two-layer' | 'automated' | 'unknown';
   attestation?: SignedDocument<AttestationData>;
   heartbeat?: SignedDocument<HeartbeatData>;
+  /** The newest log checkpoint that verified, when the attestation names a log. */
+  log?: LogResult;
   checkedAt: string;
 }
 
@@ -269,6 +274,14 @@ export async function verifyCanary(input: VerifyInput, clock: Clock): Promise<Ve
     });
   const result: VerifyResult = { verdict: 'alive', reasons, trust: kind, attestation: att.doc, checkedAt };
   reasons.push(...(await heartbeatPart(input, att.doc, clock, ctx, result)));
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const logged = logReasons(
+    a,
+    { attestation: utf8(input.attestation), ...(result.heartbeat && input.heartbeat ? { heartbeat: utf8(input.heartbeat) } : {}) },
+    input.log,
+  );
+  reasons.push(...logged.reasons);
+  if (logged.log) result.log = logged.log;
   result.verdict = verdictOf(reasons);
   return result;
 }

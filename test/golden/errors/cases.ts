@@ -14,6 +14,8 @@ const CANARY = 'content/canary/canary.yml';
 const SERVICE = 'content/service.yml';
 const STATEMENTS = 'content/canary/statements.yml';
 const check = () => ['check'];
+/** A canary log's verifier key (the seed 32 × 0x05): only its public half appears here. */
+const LOG_VKEY = 'lumen-mail.example/canary/log+7efb7355+AW56HN0psLeP0Tr0xVmP7/TvKpcWbjym8uT7/M2AUFvx';
 const replace = (from: string | RegExp, to: string) => (t: string) => {
   const out = t.replace(from, to);
   if (out === t) throw new Error(`the mutation ${String(from)} changed nothing`);
@@ -133,6 +135,12 @@ const content: ErrorCase[] = [
   { name: 'canary-threshold-quoted', setup: (c) => c.edit(CANARY, replace('threshold: 2', 'threshold: "two"')), args: check },
   { name: 'canary-misspelt-heartbeat', setup: (c) => c.edit(CANARY, replace('heartbeat:', 'heartbeats:')), args: check },
   { name: 'canary-explorer-kind', setup: (c) => c.edit(CANARY, replace('kind: esplora', 'kind: mempool')), args: check },
+  { name: 'canary-log-key-malformed', setup: (c) => c.edit(CANARY, (t) => `${t}log:\n  key: lumen-mail.example/canary/log+abc\n`), args: check },
+  {
+    name: 'canary-log-key-missing',
+    setup: (c) => c.edit(CANARY, (t) => `${t}log:\n  key: ${LOG_VKEY}\n`),
+    args: () => ['canary', 'log', 'append'],
+  },
 ];
 
 const keys: ErrorCase[] = [
