@@ -18,7 +18,7 @@ const START = new Date('2027-01-18T00:00:00Z');
 let s: Service;
 
 beforeAll(async () => {
-  s = await startService({ start: START, ciKeyDays: 20 });
+  s = await startService({ start: START, ciKeyDays: 20, canaryLog: true });
   s.now = new Date('2027-01-18T04:23:00Z');
   const [first] = await s.gh.trigger({ event: 'schedule', cron: '23 4 * * *', at: s.now });
   expect(first!.conclusion, first!.log().slice(-4000)).toBe('success');

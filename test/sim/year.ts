@@ -231,6 +231,8 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
   const s = await startService({
     start: START,
     ciKeyDays: PLAN.ciKeyDays,
+    // The canary log all year (issue 15): every heartbeat and attestation a leaf, verified by the reader.
+    canaryLog: true,
     // The killed run: its heartbeat push is held at the git host, and the job is killed
     // when it has printed that the heartbeat is signed and archived: it never lands.
     holdPush: (pusher) =>

@@ -22,7 +22,7 @@ describe('rebuildDecision: whether a scheduled publish run rebuilds the site', (
   it('always rebuilds on a push, a dispatch, or a new heartbeat', () => {
     expect(rebuildDecision(quiet({ event: 'push' }))).toEqual({ rebuild: true, why: 'the run was started by push' });
     expect(rebuildDecision(quiet({ event: 'workflow_dispatch' })).rebuild).toBe(true);
-    expect(rebuildDecision(quiet({ issued: true }))).toEqual({ rebuild: true, why: 'a new heartbeat was issued' });
+    expect(rebuildDecision(quiet({ issued: true }))).toEqual({ rebuild: true, why: 'this run archived something new (a heartbeat or a proof)' });
   });
 
   it('rebuilds when a moment passed within the lookback, naming each once', () => {

@@ -56,7 +56,7 @@ describe('the workflows, end to end through the local runner', () => {
     expect([...run.jobs.values()].map((j) => `${j.name}:${j.result}`)).toEqual(['heartbeat:success', 'build:success', 'deploy:success', 'notify:success']);
     // Least privilege, as run: only heartbeat and notify could push, only deploy had pages and id-token.
     expect(run.jobs.get('heartbeat')!.permissions).toEqual({ contents: 'write', actions: 'read' });
-    expect(run.jobs.get('heartbeat')!.log.join('\n')).toMatch(/Rebuilding the site: a new heartbeat was issued\./);
+    expect(run.jobs.get('heartbeat')!.log.join('\n')).toMatch(/Rebuilding the site: this run archived something new \(a heartbeat or a proof\)\./);
     expect(run.jobs.get('deploy')!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect([...run.jobs.values()].filter((j) => j.persistedCredentials)).toEqual([]);
     // The heartbeat commit: by the bot, dated by the run's clock, pushed with the GIT_CONFIG_* header (no token in .git/config).

@@ -18,7 +18,7 @@ export interface SiteMoment {
 export interface RebuildInput {
   /** The workflow's event: `schedule`, `push`, `workflow_dispatch`, … */
   event: string;
-  /** This run archived a new heartbeat. */
+  /** This run committed something new to the archive: a heartbeat (with its log entries) or a timestamp proof. */
   issued: boolean;
   now: Date;
   moments: readonly SiteMoment[];
@@ -43,7 +43,7 @@ const HOUR = 3_600_000;
 
 export function rebuildDecision(i: RebuildInput): RebuildDecision {
   if (i.event !== 'schedule') return { rebuild: true, why: `the run was started by ${i.event}` };
-  if (i.issued) return { rebuild: true, why: 'a new heartbeat was issued' };
+  if (i.issued) return { rebuild: true, why: 'this run archived something new (a heartbeat or a proof)' };
   const from = i.now.getTime() - LOOKBACK_HOURS * HOUR;
   const passed = i.moments.filter((m) => m.at.getTime() > from && m.at.getTime() <= i.now.getTime());
   if (passed.length > 0) {
