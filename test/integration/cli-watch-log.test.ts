@@ -44,7 +44,8 @@ function serve(att: Issued<AttestationData>, hb: Issued<HeartbeatData>, entries:
   served['/lumen/canary.json'] = {
     body: JSON.stringify({
       format: 'candor-canary-status/1',
-      log: { origin: log.origin, key: log.vkey, checkpoint: `${server.url}/lumen/canary/log/checkpoint` },
+      // As a built site says it: the service's own address. The watcher reads the log where it watches the site (127.0.0.1).
+      log: { origin: log.origin, key: log.vkey, checkpoint: 'https://lumen-mail.example/canary/log/checkpoint' },
     }),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * candor watch: check many canaries and say what changed (docs/watch.md). Exit codes are
  * the most severe status of any site: 0 all alive, 1 tripped, 2 stale, 3 invalid, 4 a key
- * change held, 5 unknown (README "Verdicts and exit codes"); 64/65 for a wrong command or file.
+ * change held, 5 unknown (README "Verdicts and exit codes"); 64/65 for a wrong command or file,
+ * 75 when another run holds the state folder (STATE_LOCKED, src/io/watch/lock.ts).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -105,7 +106,9 @@ async function initCommand(dir: string, ctx: Context): Promise<number> {
 export function watchCommand(program: Command, ctx: () => Context, done: (code: number) => void): void {
   const watchCmd = program
     .command('watch')
-    .description('check many canaries, keep their state, report changes (exit 0 all alive, 1 tripped, 2 stale, 3 invalid, 4 key change held, 5 unknown)')
+    .description(
+      'check many canaries, keep their state, report changes (exit 0 all alive, 1 tripped, 2 stale, 3 invalid, 4 key change held, 5 unknown; 75 another run holds the state folder)',
+    )
     .option('--list <file>', 'the watch list', 'watch.yml')
     .option('--state <dir>', 'the state folder (read and updated)', 'watch-state')
     .option('--out <dir>', 'write the status page (index.html, status.json) and the Atom feed of events (feed.xml) here')

@@ -25,7 +25,7 @@ export interface DeclaredLog {
   origin: string;
   /** The log's verifier key (vkey). */
   key: string;
-  /** The absolute URL of the signed checkpoint. */
+  /** The absolute URL of the signed checkpoint, as declared (the watcher reads the log where it watches the site). */
   checkpoint: string;
 }
 
@@ -117,7 +117,7 @@ export function planLog(input: LogPlanInput): LogPlan {
     );
   const key = parseVerifierKey(declared.key);
   if (typeof key === 'string') return fail('LOG_UNREADABLE', `the log key in /canary.json is not a verifier key (${key})`);
-  if (input.checkpoint === undefined) return fail('LOG_MISSING', `the checkpoint ${declared.checkpoint} is not there`);
+  if (input.checkpoint === undefined) return fail('LOG_MISSING', 'the site declares a log but serves no canary/log/checkpoint');
   const opened = openCheckpoint(input.checkpoint, declared.origin, key);
   if (typeof opened === 'string') return fail('LOG_CHECKPOINT_INVALID', `the checkpoint is not signed by the log key for ${declared.origin} (${opened})`);
   const cp = opened.checkpoint;

@@ -38,8 +38,11 @@ export async function checkLog(input: LogCheckInput, reader: Reader): Promise<{ 
   // canary.json is no log. Once a log is remembered, the site must answer for it.
   const declared = declaredLog(parseJson(await (input.previous ? json : json.catch(() => null))));
   if (declared && 'code' in declared) return { reasons: [declared] };
-  if (declared && new URL(declared.checkpoint).origin !== new URL(input.base).origin)
-    return { reasons: [{ code: 'LOG_OFF_SITE', message: `the checkpoint ${declared.checkpoint} is not on the site being watched` }] };
+  // The log's files are read from the site being watched, at the paths the contract fixes
+  // (/canary/log/ under the site's base), whatever host /canary.json names: a site served
+  // from another address than its service URL (a project page, a mirror) is checked where
+  // it is, and nothing is fetched from anywhere else.
+  const checkpointUrl = new URL('canary/log/checkpoint', input.base).toString();
   // The checkpoint and the proofs at once, then the tiles at once: a site's check waits on the network a few times, not once per file.
   const files: [LoggedDocument['name'], string, string | undefined][] = [
     ['canary.txt', input.canaryUrl, input.attestation],
@@ -47,7 +50,7 @@ export async function checkLog(input: LogCheckInput, reader: Reader): Promise<{ 
   ];
   const served = files.filter(([, , doc]) => doc !== undefined);
   const [checkpoint, ...proofs] = declared
-    ? await Promise.all([reader.url(declared.checkpoint, 'signed'), ...served.map(([, url]) => reader.url(`${url}.tlog-proof`, 'signed'))])
+    ? await Promise.all([reader.url(checkpointUrl, 'signed'), ...served.map(([, url]) => reader.url(`${url}.tlog-proof`, 'signed'))])
     : [null];
   const documents: LoggedDocument[] = declared
     ? served.map(([name, , doc], i) => ({ name, bytes: new TextEncoder().encode(doc), proof: text(proofs[i] ?? null) }))
@@ -55,7 +58,7 @@ export async function checkLog(input: LogCheckInput, reader: Reader): Promise<{ 
   const plan = planLog({ previous: input.previous, declared, serviceUrl: input.serviceUrl, checkpoint: text(checkpoint ?? null), documents });
   if (plan.kind === 'none') return { reasons: [] };
   if (plan.kind === 'failed') return { reasons: plan.reasons };
-  const fetched = await Promise.all(plan.tiles.map((tile) => reader.url(new URL(tilePath(tile), declared!.checkpoint).toString(), 'signed')));
+  const fetched = await Promise.all(plan.tiles.map((tile) => reader.url(new URL(tilePath(tile), checkpointUrl).toString(), 'signed')));
   const tiles = new Map<string, Uint8Array>();
   plan.tiles.forEach((tile, i) => {
     const bytes = fetched[i];
