@@ -91,7 +91,7 @@ export async function runStamp(files: string[], flags: NetFlags, ctx: Context): 
   const heartbeats = Boolean(flags.heartbeats || config?.timestamps?.heartbeats);
   for (const file of await targets(files, { ...flags, heartbeats }, ctx)) {
     const label = relative(ctx.project.root, file);
-    const result = await stampFile(file, { calendars, ...(minCalendars ? { minCalendars } : {}), ...net(flags) });
+    const result = await stampFile(file, { calendars, label, ...(minCalendars ? { minCalendars } : {}), ...net(flags) });
     if (result.status === 'already') continue;
     ctx.io.out(`Stamped ${label}: ${label}${OTS_SUFFIX} (pending at ${result.calendars.length} calendar(s))`);
     for (const f of result.failed) ctx.io.err(`warning: a calendar did not take ${label}: ${f}`);
