@@ -104,7 +104,12 @@ export async function runUpgrade(files: string[], flags: NetFlags, ctx: Context)
   if (flags.ifConfigured && !config?.timestamps) return 0;
   const all = await targets(files, { ...flags, heartbeats: Boolean(flags.heartbeats || config?.timestamps?.heartbeats) }, ctx);
   const stamped: string[] = [];
-  for (const f of all) if ((await exists(f + OTS_SUFFIX)) && !(await exists(f + HEADERS_SUFFIX))) stamped.push(f);
+  for (const f of all) {
+    if (!(await exists(f + OTS_SUFFIX))) {
+      // A file named on the command line without a proof is a mistake worth saying; the archive's are stamped later.
+      if (files.length > 0) ctx.io.err(`warning: ${relative(ctx.project.root, f)} has no ${OTS_SUFFIX} to upgrade: stamp it first`);
+    } else if (!(await exists(f + HEADERS_SUFFIX))) stamped.push(f);
+  }
   if (stamped.length === 0) return 0;
   const explorers = explorersOf(flags, config);
   const whitelist = [...DEFAULT_WHITELIST, ...flags.whitelist, ...flags.calendar, ...(config?.timestamps?.calendars ?? [])];
