@@ -27,6 +27,8 @@ export interface StampOptions extends CalendarOptions {
   calendars: string[];
   /** Calendars that must answer (default: two, or all when fewer are named). */
   minCalendars?: number;
+  /** The file as messages name it (relative to the project). */
+  label?: string;
 }
 
 export type StampResult = { status: 'stamped'; calendars: string[]; failed: string[] } | { status: 'already' };
@@ -54,7 +56,12 @@ export async function stampFile(file: string, opts: StampOptions): Promise<Stamp
   }
   const needed = Math.min(opts.minCalendars ?? 2, opts.calendars.length);
   if (ok.length < Math.max(1, needed)) {
-    throw calendarError('NOT_ENOUGH_CALENDARS', `only ${ok.length} calendar(s) took the timestamp of ${file}`, failed, `at least ${Math.max(1, needed)}`);
+    throw calendarError(
+      'NOT_ENOUGH_CALENDARS',
+      `only ${ok.length} calendar(s) took the timestamp of ${opts.label ?? file}`,
+      failed,
+      `at least ${Math.max(1, needed)}`,
+    );
   }
   await writeFileAtomic(target, serializeDetached(start.file));
   return { status: 'stamped', calendars: ok, failed };

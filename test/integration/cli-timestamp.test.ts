@@ -123,6 +123,11 @@ describe('an attestation: stamped, pending, anchored, verified offline', () => {
     const r = await p.cli(args, { now: NOW });
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('Timestamp (attestation): existed by block 900012');
+    const json = await p.cli([...args, '--json'], { now: NOW });
+    expect(json.code, json.out).toBe(0);
+    const parsed = JSON.parse(json.out) as { verdict: string; timestamps: { subject: string; ok: boolean; bounds: { notAfter: { height: number } } }[] };
+    expect(parsed.verdict).toBe('alive');
+    expect(parsed.timestamps.map((t) => [t.subject, t.ok, t.bounds.notAfter.height])).toEqual([['attestation', true, 900_012]]);
     const headersFile = `${attFile()}.ots-headers`;
     const genuine = await readFile(headersFile, 'utf8');
     await writeFile(headersFile, bundleText({ start: 900_012, headers: [unmined(chain.headers[12]!)] }));

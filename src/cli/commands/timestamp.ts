@@ -91,7 +91,7 @@ export async function runStamp(files: string[], flags: NetFlags, ctx: Context): 
   const heartbeats = Boolean(flags.heartbeats || config?.timestamps?.heartbeats);
   for (const file of await targets(files, { ...flags, heartbeats }, ctx)) {
     const label = relative(ctx.project.root, file);
-    const result = await stampFile(file, { calendars, ...(minCalendars ? { minCalendars } : {}), ...net(flags) });
+    const result = await stampFile(file, { calendars, label, ...(minCalendars ? { minCalendars } : {}), ...net(flags) });
     if (result.status === 'already') continue;
     ctx.io.out(`Stamped ${label}: ${label}${OTS_SUFFIX} (pending at ${result.calendars.length} calendar(s))`);
     for (const f of result.failed) ctx.io.err(`warning: a calendar did not take ${label}: ${f}`);
@@ -104,7 +104,12 @@ export async function runUpgrade(files: string[], flags: NetFlags, ctx: Context)
   if (flags.ifConfigured && !config?.timestamps) return 0;
   const all = await targets(files, { ...flags, heartbeats: Boolean(flags.heartbeats || config?.timestamps?.heartbeats) }, ctx);
   const stamped: string[] = [];
-  for (const f of all) if ((await exists(f + OTS_SUFFIX)) && !(await exists(f + HEADERS_SUFFIX))) stamped.push(f);
+  for (const f of all) {
+    if (!(await exists(f + OTS_SUFFIX))) {
+      // A file named on the command line without a proof is a mistake worth saying; the archive's are stamped later.
+      if (files.length > 0) ctx.io.err(`warning: ${relative(ctx.project.root, f)} has no ${OTS_SUFFIX} to upgrade: stamp it first`);
+    } else if (!(await exists(f + HEADERS_SUFFIX))) stamped.push(f);
+  }
   if (stamped.length === 0) return 0;
   const explorers = explorersOf(flags, config);
   const whitelist = [...DEFAULT_WHITELIST, ...flags.whitelist, ...flags.calendar, ...(config?.timestamps?.calendars ?? [])];

@@ -129,10 +129,13 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
     ...(explorers(flags.explorer) ? { explorers: explorers(flags.explorer)! } : {}),
   });
   const result = await verifyCanary(input, clock);
-  ctx.io.out(flags.json ? JSON.stringify(verdictJson(result), null, 2) : verdictText(result, { showText: Boolean(flags.showText) }));
-  // Time bounds from OpenTimestamps proofs beside local files (docs/timestamps.md); not in --json yet.
+  // OpenTimestamps proofs beside local files (docs/timestamps.md): loaded only when there is one.
   const proofs = [target, flags.heartbeat].some((f) => f !== undefined && !/^https?:\/\//i.test(f) && existsSync(`${f}.ots`));
-  const timestampFailed = !flags.json && proofs && (await (await import('./verify-timestamp.ts')).printTimestamps(target, flags, ctx));
+  const stamps = proofs ? await import('./verify-timestamp.ts') : undefined;
+  const timestamps = stamps ? await stamps.checkTimestamps(target, flags) : [];
+  if (flags.json) ctx.io.out(JSON.stringify({ ...verdictJson(result), ...(stamps ? { timestamps } : {}) }, null, 2));
+  else ctx.io.out([verdictText(result, { showText: Boolean(flags.showText) }), ...(stamps ? stamps.timestampLines(timestamps) : [])].join('\n'));
+  const timestampFailed = timestamps.some((t) => !t.ok);
   if (flags.state) {
     await stateFile!.advanceState(flags.state, state, result, {
       signedAttestation: input.attestation,
