@@ -164,7 +164,8 @@ export function witnessCommand(program: Command, ctx: () => Context, done: (code
     .requiredOption('--state <dir>', 'the state folder: witness.yml and the last checkpoint cosigned per log')
     .option('--port <n>', 'the port (0: any free one)', '7380')
     .option('--host <address>', 'the address to listen on', '127.0.0.1')
-    .action(async (flags: StateFlags) => done(await serve(flags, ctx())));
+    // With the program's options: --now before the command fixes the clock too.
+    .action(async (_flags: StateFlags, cmd: Command) => done(await serve(cmd.optsWithGlobals<StateFlags>(), ctx())));
   witness
     .command('check')
     .description("fetch each site's log, check it extends what this witness cosigned, cosign it into --out (exit 1 on a fork or rollback)")
