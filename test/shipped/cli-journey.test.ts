@@ -668,7 +668,7 @@ const COVERED_ELSEWHERE: [string, string, string][] = [
  * through the local runner (their run: lines), the golden errors. [command, files].
  */
 const COMMANDS_ELSEWHERE: [string, string[]][] = [
-  ['init', ['test/shipped/package.test.ts', 'test/integration/cli-init.test.ts']],
+  ['init', ['test/shipped/package.test.ts', 'test/integration/cli-init.test.ts', 'test/integration/cli-canary-log.test.ts']],
   ['build', ['test/shipped/package.test.ts']],
   ['preview', ['test/shipped/package.test.ts', 'test/golden/errors/cases.ts']],
   ['dev', ['test/shipped/package.test.ts']],
@@ -682,6 +682,10 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   // A watcher's weeks against local sites, through the shipped bin.
   ['watch accept', ['test/integration/cli-watch.test.ts']],
   ['watch init', ['test/integration/cli-watch-init.test.ts']],
+  // The canary log (decision 0031) against a git origin, through the shipped bin.
+  ['keys log', ['test/integration/cli-canary-log.test.ts']],
+  ['canary log append', ['test/integration/cli-canary-log.test.ts']],
+  ['canary log show', ['test/integration/cli-canary-log.test.ts']],
 ];
 
 describe('completeness', () => {
