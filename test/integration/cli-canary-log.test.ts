@@ -139,12 +139,20 @@ describe('candor publish heartbeat', () => {
 
   it('refuses a CANDOR_LOG_KEY that is not the key canary.yml names, without printing it (exit 65)', async () => {
     const other = path.join(p.secrets, 'other.key');
-    await p.cli(['keys', 'log', '--out', other]);
+    await p.cli(['keys', 'log', '--out', other, '--origin', 'test-mail.example/canary/log']);
     const otherKey = (await readFile(other, 'utf8')).trim();
     const r = await p.cli(['canary', 'log', 'append'], { env: { CANDOR_LOG_KEY: otherKey } });
     expect(r.code).toBe(65);
     expect(r.err).toContain('LOG_KEY_MISMATCH');
     expect(r.err).not.toContain(otherKey.split('+').at(-1));
+  });
+
+  it('canary log append takes the key from another variable (--key-env) or a file (--key-file)', async () => {
+    const fromEnv = await p.cli(['canary', 'log', 'append', '--key-env', 'MY_LOG_KEY'], { env: { MY_LOG_KEY: logKey } });
+    expect(fromEnv.code, fromEnv.err).toBe(0);
+    expect(fromEnv.out).toContain('already holds all 3');
+    const fromFile = await p.cli(['canary', 'log', 'append', '--key-file', path.join(p.secrets, 'log.key')]);
+    expect(fromFile.code, fromFile.err).toBe(0);
   });
 
   it('canary log show checks the committed log against canary.yml', async () => {

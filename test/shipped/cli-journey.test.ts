@@ -670,7 +670,7 @@ const COVERED_ELSEWHERE: [string, string, string][] = [
  * through the local runner (their run: lines), the golden errors. [command, files].
  */
 const COMMANDS_ELSEWHERE: [string, string[]][] = [
-  ['init', ['test/shipped/package.test.ts', 'test/integration/cli-init.test.ts']],
+  ['init', ['test/shipped/package.test.ts', 'test/integration/cli-init.test.ts', 'test/integration/cli-canary-log.test.ts']],
   ['build', ['test/shipped/package.test.ts']],
   ['preview', ['test/shipped/package.test.ts', 'test/golden/errors/cases.ts']],
   ['dev', ['test/shipped/package.test.ts']],
@@ -694,6 +694,10 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['witness keygen', ['test/integration/cli-witness.test.ts']],
   ['witness vkey', ['test/integration/cli-witness.test.ts']],
   ['witness init', ['test/integration/cli-witness-init.test.ts']],
+  // The canary log (decision 0031) against a git origin, through the shipped bin.
+  ['keys log', ['test/integration/cli-canary-log.test.ts']],
+  ['canary log append', ['test/integration/cli-canary-log.test.ts']],
+  ['canary log show', ['test/integration/cli-canary-log.test.ts']],
 ];
 
 describe('completeness', () => {
