@@ -8,7 +8,9 @@ import { see } from '../../core/docs-links.ts';
 import { UsageError } from '../../core/errors.ts';
 import { logOrigin } from '../../core/tlog/log.ts';
 import { formatSignerKey, formatVerifierKey, signerFromSeed } from '../../core/tlog/note.ts';
-import { appendArchive, logConfig, logSigner, LOG_KEY_ENV, readLog } from '../../io/canary-log.ts';
+import { appendArchive, logConfig, logDir, logSigner, LOG_KEY_ENV, readLog, type AppendResult } from '../../io/canary-log.ts';
+import { cosignFromLogDir, describeCosignatures } from '../../io/tlog/cosign.ts';
+import { parsePolicy } from '../../core/tlog/policy.ts';
 import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readCanaryContent } from '../../io/read-content.ts';
 import { parseServiceConfig } from '../../core/content/canary-config.ts';
@@ -22,6 +24,24 @@ interface AppendFlags {
 async function configOf(ctx: Context) {
   const content = await readCanaryContent(ctx.project);
   return logConfig(content.service.url, content.config.log);
+}
+
+/**
+ * The witnesses of canary.yml's `log.witnesses` policy that have a submission URL, asked to
+ * cosign the new checkpoint (C2SP tlog-witness, src/io/tlog/cosign.ts); the checkpoint is
+ * rewritten with every cosignature that verifies. A witness that is offline or refuses is
+ * reported, never fatal: the verifier judges the quorum.
+ */
+async function askWitnesses(ctx: Context, result: AppendResult): Promise<void> {
+  const policyText = (await readCanaryContent(ctx.project)).config.log?.witnesses;
+  const policy = policyText === undefined ? [] : parsePolicy(policyText);
+  if (Array.isArray(policy)) return; // no policy (canary.yml's schema refused a bad one)
+  const witnesses = policy.witnesses.flatMap((w) => (w.url ? [{ name: w.name, key: w.key, url: w.url }] : []));
+  if (witnesses.length === 0) return;
+  const dir = logDir(ctx.project);
+  const cosigned = await cosignFromLogDir(dir, result.checkpoint, result.size - result.appended.length, witnesses);
+  await writeFileAtomic(path.join(dir, 'checkpoint'), cosigned.checkpoint);
+  for (const line of describeCosignatures(cosigned)) ctx.io.out(`Witness ${line}`);
 }
 
 /** Appends what the archive has and the log lacks; a service without a log: says so, exit 0. */
@@ -38,6 +58,7 @@ export async function appendLog(flags: AppendFlags, ctx: Context): Promise<void>
       ? `The log (${config.origin}) already holds all ${result.size} archived documents.`
       : `Appended ${result.appended.join(', ')} to ${config.origin}: ${result.size} entries.`,
   );
+  if (result.appended.length > 0) await askWitnesses(ctx, result);
 }
 
 async function showLog(flags: { json?: boolean }, ctx: Context): Promise<void> {
