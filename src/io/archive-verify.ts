@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ArchiveInput, ArchiveResult, Named } from '../core/verify/archive.ts';
+import type { ArchiveLogFiles } from '../core/verify/archive-log.ts';
+import { tilePath, type TileId } from '../core/tlog/tiles.ts';
 import type { Clock } from '../core/verify/attestation.ts';
 import { Ed25519Pool, LANES, MIN_DOCUMENTS } from './ed25519-pool.ts';
 
@@ -65,7 +67,42 @@ export interface ArchiveKeys {
 
 const FPR = /^[0-9A-Fa-f]{40}$/;
 
-export async function verifyArchiveDir(dir: string, opts: ArchiveKeys & { clock: Clock }): Promise<ArchiveResult & { summary: string }> {
+/**
+ * The canary log that goes with an archive folder: `--log DIR`, else the folder beside it as
+ * a Candor repository has it (content/canary/log) or as a copy of the site has it
+ * (archive/ beside canary/log/). None there: the archive is audited without it.
+ */
+export function archiveLogFiles(dir: string, logDir: string | undefined): ArchiveLogFiles | undefined {
+  const candidates = logDir !== undefined ? [logDir] : [path.join(dir, '..', 'log'), path.join(dir, '..', 'canary', 'log')];
+  for (const folder of candidates) {
+    let checkpoint: string;
+    try {
+      checkpoint = readFileSync(path.join(folder, 'checkpoint'), 'utf8');
+    } catch {
+      continue;
+    }
+    const tile = (id: TileId): Uint8Array | null => {
+      try {
+        return readFileSync(path.join(folder, ...tilePath(id).split('/')));
+      } catch {
+        return null;
+      }
+    };
+    return { checkpoint, tile };
+  }
+  return undefined;
+}
+
+/** What the log audit found, in one line: its size, who cosigned it, what came before it. */
+function logLine(result: ArchiveResult): string[] {
+  if (!result.log) return [];
+  const cosigned = result.latest?.log?.cosignatures.map((c) => c.witness) ?? [];
+  const witnesses = cosigned.length ? `, cosigned by ${cosigned.join(', ')}` : ', not cosigned';
+  const before = result.log.beforeLog ? `; ${result.log.beforeLog} document(s) archived before it began` : '';
+  return [`  Log: ${result.log.entries} entries${witnesses}${before}`];
+}
+
+export async function verifyArchiveDir(dir: string, opts: ArchiveKeys & { clock: Clock; log?: string }): Promise<ArchiveResult & { summary: string }> {
   const names = { attestation: archiveNames(dir, 'attestation'), heartbeat: archiveNames(dir, 'heartbeat') };
   // Started first: the worker loads while this thread loads openpgp.js and reads the keys.
   const pool = poolFor(names.attestation.length + names.heartbeat.length);
@@ -97,17 +134,20 @@ export async function verifyArchiveDir(dir: string, opts: ArchiveKeys & { clock:
     const keyring = (await Promise.all((opts.keyring ?? []).map((k) => readPublicKeysFrom(k, process.cwd())))).flat();
     const keys = [...pinned.flat(), ...keyring];
     const list = (names: string[]) => names.map((name) => onDemand(dir, name));
+    const log = archiveLogFiles(dir, opts.log);
     const input = {
       attestations: list(names.attestation),
       heartbeats: list(names.heartbeat),
       keys,
       pins: [...pins, ...pinned.flat().map(fingerprintOf)],
       automated: (opts.automated ?? []).map((f) => f.toUpperCase()),
+      ...(log ? { log } : {}),
     };
     const result = await verifyArchiveFast(input, opts.clock, { pool });
     const problems = [...result.reasons, ...(result.latest?.reasons ?? [])].filter((r) => REASONS[r.code] !== 'note');
     const summary = [
       `${result.verdict.toUpperCase()}: ${result.attestations} attestation(s), ${result.heartbeats} heartbeat(s) checked`,
+      ...logLine(result),
       ...problems.map((r) => `  ${REASONS[r.code] === 'warning' ? 'WARNING ' : ''}${r.code} (${r.subject}): ${r.message}`),
     ].join('\n');
     return { ...result, summary };

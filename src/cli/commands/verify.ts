@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { systemReason, UsageError } from '../../core/errors.ts';
 import { see } from '../../core/docs-links.ts';
@@ -31,6 +32,8 @@ interface VerifyFlags {
   skew: string;
   minSigners?: string;
   archive?: string;
+  /** The canary log that goes with --archive (default: the folder beside it). */
+  log?: string;
   minimumBits?: string;
 }
 
@@ -80,7 +83,21 @@ async function runArchive(dir: string, flags: VerifyFlags, ctx: Context, clock: 
       hint: 'Give the archive folder of a Candor repository, e.g. content/canary/archive (README.md#with-candor).',
     });
   }
-  const result = await verifyArchiveDir(dir, { keys: flags.keys, keyring: flags.keyring, automated: flags.automated, clock });
+  if (flags.log !== undefined && !existsSync(path.join(flags.log, 'checkpoint')))
+    throw new UsageError('INPUT_UNREADABLE', 'no canary log in that folder', {
+      file: flags.log,
+      field: '--log',
+      expected: 'a log folder with a checkpoint file and tile/, e.g. content/canary/log',
+      received: 'no checkpoint file',
+      hint: see('log', 'Give the log folder of a Candor repository (content/canary/log) or of a copy of the site (canary/log).'),
+    });
+  const result = await verifyArchiveDir(dir, {
+    keys: flags.keys,
+    keyring: flags.keyring,
+    automated: flags.automated,
+    clock,
+    ...(flags.log ? { log: flags.log } : {}),
+  });
   ctx.io.out(flags.json ? JSON.stringify(result, null, 2) : result.summary);
   return VERDICT_EXIT[result.verdict];
 }
@@ -181,6 +198,7 @@ export function verifyCommand(program: Command, ctx: () => Context, done: (code:
     .option('--time-limit <seconds>', 'time limit for every request of the run together (default 60)')
     .option('--min-signers <n>', 'require at least this many trusted signers, whatever the attestation says (default: the highest threshold in --state)')
     .option('--archive <dir>', 'verify a whole archive folder (every attestation and heartbeat, and the chain)')
+    .option('--log <dir>', 'with --archive: the canary log to audit against it (default: log/ or canary/log/ beside the archive)')
     .option('--show-text', 'print the signed text of the attestation (the only part that is authenticated)')
     .option('--json', 'machine-readable output')
     .option('--minimum-bits <hex>', 'timestamp proofs: the pinned difficulty floor as nBits (default 170fffff; lower only on test networks)')

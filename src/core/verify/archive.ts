@@ -11,6 +11,7 @@ import { heartbeatReasons } from './heartbeat.ts';
 import { verdictOf, type Reason, type Verdict } from './reasons.ts';
 import { readSignedDocument, type DocumentResult, type SignedDocument } from './signed-document.ts';
 import { signerTrust, verifyCanary, type Pins, type VerifyResult } from './verify-canary.ts';
+import { auditArchiveLog, type ArchivedLeaf, type ArchiveLogFiles } from './archive-log.ts';
 
 export interface ArchiveInput extends Pins {
   attestations: { name: string; file: string }[];
@@ -23,6 +24,8 @@ export interface ArchiveInput extends Pins {
    * answers later (src/io/ed25519-pool.ts): this thread reads the next ones meanwhile.
    */
   lanes?: number;
+  /** The canary log beside the archive, when there is one: audited against the archive (archive-log.ts). */
+  log?: ArchiveLogFiles;
 }
 
 export type Named = { name: string; file: string };
@@ -53,6 +56,8 @@ export interface ArchiveResult {
   attestations: number;
   heartbeats: number;
   latest?: VerifyResult;
+  /** The log's size and the archived documents from before it began, when the log was audited. */
+  log?: { entries: number; beforeLog: number };
 }
 
 const at = (name: string, reasons: Reason[]): Reason[] => reasons.map((r) => ({ ...r, subject: 'archive', message: `${name}: ${r.message}` }));
@@ -145,6 +150,20 @@ function heartbeatChain(
   return reasons;
 }
 
+const encoder = new TextEncoder();
+
+/** The archived files as the log's candidate leaves: their exact bytes (the archive is read as UTF-8 text, which it is). */
+function leaves(docs: { name: string; doc: SignedDocument<AttestationData | HeartbeatData> }[], files: Named[]): ArchivedLeaf[] {
+  const text = new Map(files.map((f) => [f.name, f]));
+  return docs.map(({ name, doc }) => ({
+    name,
+    kind: doc.data.kind,
+    sequence: doc.data.sequence,
+    issued: doc.data.issued,
+    bytes: encoder.encode(text.get(name)!.file),
+  }));
+}
+
 export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<ArchiveResult> {
   const reasons: Reason[] = [];
   const ctx = newCheckContext(input.crypto);
@@ -159,8 +178,13 @@ export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<
   const prevAtt = input.attestations.at(-2);
   const lastHb = input.heartbeats.at(-1);
   const heartbeatKeys = [...new Set(atts.flatMap((a) => a.doc.data.heartbeat.keys.map((k) => k.fingerprint)))];
+  const audit = auditArchiveLog(atts.at(-1)?.doc.data, input.log, leaves([...atts, ...hbs], [...input.attestations, ...input.heartbeats]), {
+    attestation: encoder.encode(lastAtt.file),
+    ...(lastHb ? { heartbeat: encoder.encode(lastHb.file) } : {}),
+  });
   result.latest = await verifyCanary(
     {
+      ...(audit.evidence ? { log: audit.evidence } : {}),
       attestation: lastAtt.file,
       ...(lastHb ? { heartbeat: lastHb.file } : {}),
       ...(prevAtt ? { previous: prevAtt.file, previousSignalsReported: true } : {}),
@@ -172,6 +196,8 @@ export async function verifyArchive(input: ArchiveInput, clock: Clock): Promise<
     },
     clock,
   );
-  result.verdict = verdictOf([...history, ...result.latest.reasons]);
+  result.reasons.push(...audit.reasons);
+  if (audit.entries !== undefined) result.log = { entries: audit.entries, beforeLog: audit.beforeLog ?? 0 };
+  result.verdict = verdictOf([...result.reasons, ...result.latest.reasons]);
   return result;
 }

@@ -71,6 +71,9 @@ export const REASONS = {
   LOG_ROLLBACK: 'invalid',
   // Two checkpoints of one log that are not consistent: the log showed someone another history.
   LOG_FORK: 'tripped',
+  // verify --archive with the log beside it: the log and the archive must tell one history.
+  LOG_ENTRY_NOT_ARCHIVED: 'invalid',
+  LOG_ENTRY_MISSING: 'invalid',
   LOG_UNCHECKED: 'note',
   // Resources (README "Resource limits")
   LIMIT_EXCEEDED: 'invalid',
