@@ -69,6 +69,14 @@ describe('auditArchiveLog', () => {
     expect(audit.reasons[0]!.message).toContain('heartbeat-000002.txt');
   });
 
+  it('documents after the last logged one are pending: a note, no proof asked for, nothing refused', () => {
+    const audit = auditArchiveLog(attestation(), logOf([ARCHIVE[0]!.bytes, ARCHIVE[1]!.bytes]), ARCHIVE, current);
+    expect(codes(audit.reasons)).toEqual(['LOG_UNCHECKED']);
+    expect(audit.reasons[0]!.message).toContain('(heartbeat-000002.txt, heartbeat-000003.txt)');
+    expect(audit.evidence).toBeUndefined();
+    expect(audit.entries).toBe(2);
+  });
+
   it('the proofs it makes verify by the live rules, and the cosignatures count toward the quorum', () => {
     const policy = [`witness w1 ${formatVerifierKey(W1)}`, 'quorum w1'];
     const log = logOf(
