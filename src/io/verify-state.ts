@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { jsonReason, systemReason, UsageError } from '../core/errors.ts';
 import { LIMITS } from '../core/verify/limits.ts';
+import { checkpointToRemember } from '../core/verify/log.ts';
 import { REASONS } from '../core/verify/reasons.ts';
 import type { TripRecord, VerifyResult } from '../core/verify/verify-canary.ts';
 import { writeFileAtomic } from './files.ts';
@@ -164,9 +165,9 @@ export function nextState(previous: VerifyState | undefined, result: VerifyResul
   const tripped = openTrip ?? tripOf(result);
   const floor = run.minSignersFlag ?? previous?.minSigners ?? 1;
   const heartbeat = result.heartbeat ? { sequence: result.heartbeat.data.sequence, hash: result.heartbeat.hash } : previous?.heartbeat;
-  // A fork keeps the checkpoint seen before it: the evidence, and what the next run must still extend.
-  const forked = result.reasons.some((r) => r.code === 'LOG_FORK');
-  const log = !forked && result.log ? { checkpoint: result.log.checkpoint } : previous?.log;
+  // A fork keeps the checkpoint seen before it: the evidence, and what the next run must still extend (the browser's rule too).
+  const checkpoint = checkpointToRemember(previous?.log?.checkpoint, result);
+  const log = checkpoint ? { checkpoint } : undefined;
   return {
     version: 2,
     service: a.service.url,

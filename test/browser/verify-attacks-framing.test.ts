@@ -69,6 +69,8 @@ async function inBrowser(now: Date): Promise<Verdict> {
   try {
     await page.clock.setFixedTime(now);
     await page.goto(site!.url('/canary/'));
+    // A first visit, as the CLI runs without --state: nothing remembered of the log.
+    await page.evaluate(() => localStorage.clear());
     await page.getByLabel('Fingerprints you trust (one per line)').fill(site!.pins.join('\n'));
     await page.getByRole('button', { name: 'Verify in this browser' }).click();
     const headline = page.locator('[data-verify-result] [data-verdict]');

@@ -169,6 +169,8 @@ async function inBrowser(pins: string[]): Promise<Verdict & { text: string }> {
   const page = await context.newPage();
   try {
     await page.goto(`${ORIGIN}/canary/`);
+    // A first visit, as the CLI runs without --state: nothing remembered of the log.
+    await page.evaluate(() => localStorage.clear());
     await page.getByLabel('Fingerprints you trust (one per line)').fill(pins.join('\n'));
     await page.getByRole('button', { name: 'Verify in this browser' }).click();
     const headline = page.locator('[data-verify-result] [data-verdict]');

@@ -69,6 +69,8 @@ async function inBrowser(pins: string[], now: Date): Promise<Verdict & { page: P
   const page = await context.newPage();
   await page.clock.setFixedTime(now);
   await page.goto(site!.url('/canary/'));
+  // Each check a first visit, as the CLI runs without --state: nothing remembered of the log (test/browser/verify-log-memory.test.ts checks the memory).
+  await page.evaluate(() => localStorage.clear());
   await page.getByLabel('Fingerprints you trust (one per line)').fill(pins.join('\n'));
   await page.getByRole('button', { name: 'Verify in this browser' }).click();
   const headline = page.locator('[data-verify-result] [data-verdict]');

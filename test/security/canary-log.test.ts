@@ -11,7 +11,7 @@ import { appendEntries, proofFile } from '../../src/core/tlog/log.ts';
 import { formatVerifierKey, signerFromSeed, type SignerKey } from '../../src/core/tlog/note.ts';
 import { formatTlogProof, parseTlogProof } from '../../src/core/tlog/proof.ts';
 import { tilePath, type TileId } from '../../src/core/tlog/tiles.ts';
-import { gatherLogEvidence, type LogEvidence } from '../../src/core/verify/log.ts';
+import { checkpointToRemember, gatherLogEvidence, type LogEvidence } from '../../src/core/verify/log.ts';
 import { verdictText } from '../../src/core/verify/verdict-text.ts';
 import { HOUR, at, makeWorld, type Issued, type World } from '../helpers/world.ts';
 import { check, NOW } from './verify.ts';
@@ -170,5 +170,49 @@ describe('what the state remembers', () => {
     const after = nextState(remembered, forked, run)!;
     expect(after.log?.checkpoint).toBe(forA.checkpoint);
     expect(after.tripped?.reasons.map((r) => r.code)).toContain('LOG_FORK');
+  });
+
+  it('a fork whose tiles are withheld (the consistency cannot be proven): LOG_UNCHECKED only, and the forked checkpoint is not adopted', async () => {
+    const { nextState } = await import('../../src/io/verify-state.ts');
+    const seen = site([att.file, ...beats.slice(0, 3).map((b) => b.file)], att.file, beats[2]!.file);
+    const rewritten = site([att.file, beats[0]!.file, beats[1]!.file, beats[3]!.file, beats[4]!.file], att.file, beats[4]!.file);
+    const withheld = new Map([...rewritten.served].filter(([url]) => !url.startsWith(`${URLS.logBase}tile/`)));
+    const r = await verify(beats[4]!, await evidence(withheld, seen.checkpoint));
+    expect(r.codes).toContain('LOG_UNCHECKED');
+    expect(r.codes).not.toContain('LOG_FORK');
+    expect(r.log?.compared).toBe('unchecked');
+    expect(checkpointToRemember(seen.checkpoint, r)).toBe(seen.checkpoint);
+    const run = { signedAttestation: att.file, pins: w.pins, automated: [], acknowledge: false };
+    const previous = { ...nextState(undefined, r, run)!, log: { checkpoint: seen.checkpoint } };
+    expect(nextState(previous, r, run)!.log?.checkpoint).toBe(seen.checkpoint);
+    // Served with its tiles, the same log is the fork it is.
+    const shown = await verify(beats[4]!, await evidence(rewritten.served, seen.checkpoint));
+    expect(shown.codes).toContain('LOG_FORK');
+    expect(shown.log?.compared).toBe('fork');
+  });
+
+  it('what replaces the remembered checkpoint: only one shown to extend it, or a first one, or one of another log', async () => {
+    const common = [att.file, beats[0]!.file];
+    const start = site(common, att.file, beats[0]!.file);
+    const grown = site([...common, beats[1]!.file], att.file, beats[1]!.file);
+    const first = await verify(beats[0]!, await evidence(start.served));
+    expect(first.log?.compared).toBe('none');
+    expect(checkpointToRemember(undefined, first)).toBe(start.checkpoint);
+    const extended = await verify(beats[1]!, await evidence(grown.served, start.checkpoint));
+    expect(extended.log?.compared).toBe('extends');
+    expect(checkpointToRemember(start.checkpoint, extended)).toBe(grown.checkpoint);
+    const rolledBack = await verify(beats[0]!, await evidence(start.served, grown.checkpoint));
+    expect(rolledBack.log?.compared).toBe('rollback');
+    expect(checkpointToRemember(grown.checkpoint, rolledBack)).toBe(grown.checkpoint);
+    // A log key for another address starts a new log: the old checkpoint is of another log, a note, then replaced.
+    const elsewhere = appendEntries(
+      [],
+      common.map(enc),
+      'lumen-mail.example/old/canary/log',
+      signerFromSeed('lumen-mail.example/old/canary/log', new Uint8Array(32).fill(13)),
+    );
+    const moved = await verify(beats[1]!, await evidence(grown.served, elsewhere.checkpoint));
+    expect(moved.log?.compared).toBe('other-log');
+    expect(checkpointToRemember(elsewhere.checkpoint, moved)).toBe(grown.checkpoint);
   });
 });

@@ -45,6 +45,8 @@ describe('the core is pure, at every depth', () => {
     ['export const x = Math.random();\n', 'deterministic'],
     ['export const x = crypto.randomUUID();\n', 'deterministic'],
     ["export const x = await fetch('https://example.org');\n", 'as parameters'],
+    ["export const x = localStorage.getItem('memory');\n", 'as parameters'],
+    ["export const x = globalThis.localStorage.getItem('memory');\n", 'not even through globalThis'],
     ['export const x = import.meta.url;\n', 'where its files are'],
   ];
 

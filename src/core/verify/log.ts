@@ -19,7 +19,7 @@ import { cosignedNames, parsePolicy, quorumMet, type TlogPolicy } from '../tlog/
 import { parseTlogProof, verifyTlogProof } from '../tlog/proof.ts';
 import { tileHashes, tilePath, type TileId, type TileSource } from '../tlog/tiles.ts';
 import { LIMITS } from './limits.ts';
-import type { Reason } from './reasons.ts';
+import type { Reason, Verdict } from './reasons.ts';
 import type { Load } from './site-input.ts';
 
 /** What a verifier fetched for the log; only checked here, never trusted as fetched. */
@@ -41,7 +41,17 @@ export interface LogResult {
   size: number;
   root: string;
   cosignatures: { witness: string; timestamp: number }[];
+  /** How it compares with the remembered checkpoint: what decides whether it may be remembered in its place. */
+  compared: LogComparison;
 }
+
+/**
+ * The served checkpoint against the remembered one: nothing remembered (`none`), proven to
+ * extend it or equal to it (`extends`), of another log or key (`other-log`: a new address
+ * starts a new log), not provable from the tiles (`unchecked`), smaller (`rollback`), or
+ * another history (`fork`).
+ */
+export type LogComparison = 'none' | 'extends' | 'other-log' | 'unchecked' | 'rollback' | 'fork';
 
 const decoder = new TextDecoder();
 
@@ -244,8 +254,9 @@ export function logReasons(
     if (r) reasons.push(r);
   }
   const newest = checked.reduce<Checked | undefined>((best, c) => (!best || c.checkpoint.size > best.checkpoint.size ? c : best), undefined);
-  if (newest) reasons.push(...rememberedReasons(newest.checkpoint, evidence, a.log.origin, logKey));
   if (!newest) return { reasons };
+  const remembered = rememberedReasons(newest.checkpoint, evidence, a.log.origin, logKey);
+  reasons.push(...remembered.reasons);
   return {
     reasons,
     log: {
@@ -254,32 +265,59 @@ export function logReasons(
       size: newest.checkpoint.size,
       root: encodeBase64(newest.checkpoint.root),
       cosignatures: newest.cosignatures.map((c) => ({ witness: c.witness.name, timestamp: c.timestamp })),
+      compared: remembered.compared,
     },
   };
 }
 
 /** The checkpoint against the one this verifier remembers: never smaller, never another history. */
-function rememberedReasons(current: Checkpoint, evidence: LogEvidence, origin: string, logKey: VerifierKey): Reason[] {
+function rememberedReasons(current: Checkpoint, evidence: LogEvidence, origin: string, logKey: VerifierKey): { reasons: Reason[]; compared: LogComparison } {
   if (!evidence.remembered)
-    return [{ code: 'LOG_UNCHECKED', subject: 'log', message: 'no remembered checkpoint (--state): whether the log only grew was not checked' }];
+    return {
+      compared: 'none',
+      reasons: [{ code: 'LOG_UNCHECKED', subject: 'log', message: 'no remembered checkpoint (--state): whether the log only grew was not checked' }],
+    };
   const opened = openCheckpoint(evidence.remembered, origin, logKey);
   if (typeof opened === 'string')
-    return [
-      {
-        code: 'LOG_UNCHECKED',
-        subject: 'log',
-        message: `the remembered checkpoint is not of this log and key (${opened}): the log's history was not compared`,
-      },
-    ];
+    return {
+      compared: 'other-log',
+      reasons: [
+        {
+          code: 'LOG_UNCHECKED',
+          subject: 'log',
+          message: `the remembered checkpoint is not of this log and key (${opened}): the log's history was not compared`,
+        },
+      ],
+    };
   const old = opened.checkpoint;
   if (old.size > current.size)
-    return [
-      {
-        code: 'LOG_ROLLBACK',
-        subject: 'log',
-        message: `the log shows ${current.size} entries; you have seen it with ${old.size}: an older view of the log (rolled back or replayed)`,
-      },
-    ];
+    return {
+      compared: 'rollback',
+      reasons: [
+        {
+          code: 'LOG_ROLLBACK',
+          subject: 'log',
+          message: `the log shows ${current.size} entries; you have seen it with ${old.size}: an older view of the log (rolled back or replayed)`,
+        },
+      ],
+    };
   const r = consistencyReason(old, current, evidence, 'the remembered checkpoint and this one');
-  return r ? [r] : [];
+  if (!r) return { compared: 'extends', reasons: [] };
+  return { compared: r.code === 'LOG_FORK' ? 'fork' : 'unchecked', reasons: [r] };
+}
+
+/**
+ * The checkpoint a verifier remembers after a run, whether in a --state file or in a
+ * browser: the newest one that verified, but only when it is shown to extend the one
+ * remembered (or nothing, or another log, was remembered). A fork, a rollback, an
+ * extension the tiles could not prove and a canary that does not verify all keep the
+ * remembered checkpoint: it is the evidence, and what the next run must still extend.
+ */
+export function checkpointToRemember(
+  remembered: string | undefined,
+  result: { verdict: Verdict; reasons: readonly Reason[]; log?: LogResult | undefined },
+): string | undefined {
+  if (result.verdict === 'invalid' || !result.log) return remembered;
+  if (result.reasons.some((r) => r.code === 'LOG_FORK')) return remembered;
+  return ['none', 'extends', 'other-log'].includes(result.log.compared) ? result.log.checkpoint : remembered;
 }
