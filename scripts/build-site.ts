@@ -65,12 +65,13 @@ async function archiveFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * /archive/<kind>-NNNNNN.txt (and .txt.ots, .txt.ots-headers): the archived files, byte for byte. Placed after the Astro
- * build rather than rendered by it: ten years of heartbeats are 3,650 files, and an
- * endpoint, or even a copy, per file cost seconds on a slow disk (npm run bench). A hard
- * link where the file system allows it: archive files are never modified in place (candor
- * writes new ones, atomically), and every writer of the built site replaces files by
- * rename, which never reaches the archive. Otherwise a copy.
+ * /archive/<kind>-NNNNNN.txt, with its .ots and .ots-headers: the archived files, byte for
+ * byte. Placed after the Astro build rather than rendered by it: ten years of heartbeats
+ * are 3,650 files, and an endpoint, or even a copy, per file cost seconds on a slow disk
+ * (npm run bench). A hard link where the file system allows it: archive files are never
+ * modified in place (candor writes new ones, atomically, and replaces a proof by rename
+ * when it upgrades it), and every writer of the built site replaces files by rename,
+ * which never reaches the archive. Otherwise a copy.
  */
 async function placeArchive(root: string, out: string): Promise<void> {
   const { archive } = projectAt(root);
