@@ -2,13 +2,14 @@
 // (or $CANDOR_SITE_OUT). Astro writes to a temporary folder first; the output is
 // swapped in only when the whole build succeeded, so a failure never leaves a half-built site.
 import path from 'node:path';
-import { copyFile, cp, link, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, cp, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { build } from 'astro';
 import { build as bundle } from 'esbuild';
 import type * as openpgp from 'openpgp';
 import { parseNow } from '../src/cli/context.ts';
 import { projectAt } from '../src/io/project.ts';
 import { listArchive } from '../src/io/archive.ts';
+import { HEADERS_SUFFIX, OTS_SUFFIX } from '../src/io/timestamps.ts';
 import { readCanaryContent } from '../src/io/read-content.ts';
 import { readSiteOptions } from '../src/io/site-options.ts';
 import { siteConfig } from '../src/site/integration.ts';
@@ -56,17 +57,25 @@ async function bundleClient(out: string): Promise<void> {
   });
 }
 
+/** Each archived file with its OpenTimestamps proof and header bundle, when they are beside it (docs/timestamps.md). */
+async function archiveFiles(dir: string): Promise<string[]> {
+  const names = [...(await listArchive(dir, 'attestation')), ...(await listArchive(dir, 'heartbeat'))];
+  const present = new Set(await readdir(dir).catch(() => []));
+  return names.flatMap((n) => [n, ...[OTS_SUFFIX, HEADERS_SUFFIX].map((s) => n + s).filter((p) => present.has(p))]);
+}
+
 /**
- * /archive/<kind>-NNNNNN.txt: the archived files, byte for byte. Placed after the Astro
- * build rather than rendered by it: ten years of heartbeats are 3,650 files, and an
- * endpoint, or even a copy, per file cost seconds on a slow disk (npm run bench). A hard
- * link where the file system allows it: archive files are never modified in place (candor
- * writes new ones, atomically), and every writer of the built site replaces files by
- * rename, which never reaches the archive. Otherwise a copy.
+ * /archive/<kind>-NNNNNN.txt, with its .ots and .ots-headers: the archived files, byte for
+ * byte. Placed after the Astro build rather than rendered by it: ten years of heartbeats
+ * are 3,650 files, and an endpoint, or even a copy, per file cost seconds on a slow disk
+ * (npm run bench). A hard link where the file system allows it: archive files are never
+ * modified in place (candor writes new ones, atomically, and replaces a proof by rename
+ * when it upgrades it), and every writer of the built site replaces files by rename,
+ * which never reaches the archive. Otherwise a copy.
  */
 async function placeArchive(root: string, out: string): Promise<void> {
   const { archive } = projectAt(root);
-  const names = [...(await listArchive(archive, 'attestation')), ...(await listArchive(archive, 'heartbeat'))];
+  const names = await archiveFiles(archive);
   await mkdir(path.join(out, 'archive'), { recursive: true });
   await Promise.all(
     names.map(async (n) => {

@@ -12,7 +12,16 @@ import { TimestampError } from '../core/ots/errors.ts';
 import { toHex } from '../core/ots/bytes.ts';
 import { addCalendarAnswer, addUpgradeAnswer, pendingCommitments, proofIsFor, shrinkProof, startStamp, NONCE_LENGTH } from '../core/ots/stamp.ts';
 import { leaves, parseDetached, serializeDetached } from '../core/ots/timestamp.ts';
-import { DEFAULT_MINIMUM_BITS, HEADERS_FORMAT, serializeHeaderBundle, verifyTimestamp, type TimeBounds, type TimestampCheck } from '../core/ots/verify.ts';
+import {
+  DEFAULT_MINIMUM_BITS,
+  HEADERS_FORMAT,
+  judgeProof,
+  serializeHeaderBundle,
+  verifyTimestamp,
+  type ProofStatus,
+  type TimeBounds,
+  type TimestampCheck,
+} from '../core/ots/verify.ts';
 import { isCandorError } from '../core/errors.ts';
 import { splitSignedFile } from '../core/pgp/armor.ts';
 import type { ExplorerSource } from './explorers.ts';
@@ -163,34 +172,60 @@ async function complete(file: string, document: Uint8Array, shrunk: ReturnType<t
 
 export type BundleCheck = { present: false } | ({ present: true } & TimestampCheck);
 
-/** Verifies FILE.ots with FILE.ots-headers offline, when both are beside the file. */
-export async function checkTimestampFiles(file: string, opts: { minimumBits?: number; document?: Uint8Array } = {}): Promise<BundleCheck> {
-  if (!(await exists(file + OTS_SUFFIX))) return { present: false };
-  const document = opts.document ?? new Uint8Array(await readFile(file));
-  const ots = new Uint8Array(await readFile(file + OTS_SUFFIX));
-  if (!(await exists(file + HEADERS_SUFFIX))) {
-    const pending = parseDetachedSafe(ots);
-    return {
-      present: true,
-      ok: false,
-      problems: [{ code: 'OTS_HEADERS_MISSING', message: pending ? 'the proof has no header bundle yet (not upgraded)' : 'the .ots proof cannot be read' }],
-    };
-  }
-  const headers = await readFile(file + HEADERS_SUFFIX, 'utf8');
-  const freshness = await documentFreshness(new TextDecoder().decode(document));
-  return {
-    present: true,
-    ...verifyTimestamp({ document, ots, headers, ...(freshness ? { freshness } : {}) }, opts.minimumBits ? { minimumBits: opts.minimumBits } : {}),
-  };
+/** FILE.ots and FILE.ots-headers byte for byte, as the site publishes them; null without a .ots. */
+export interface ProofFiles {
+  ots: Uint8Array;
+  headers?: Uint8Array;
 }
 
-function parseDetachedSafe(ots: Uint8Array): boolean {
-  try {
-    parseDetached(ots);
-    return true;
-  } catch {
-    return false;
-  }
+export async function readProofFiles(file: string): Promise<ProofFiles | null> {
+  if (!(await exists(file + OTS_SUFFIX))) return null;
+  const ots = new Uint8Array(await readFile(file + OTS_SUFFIX));
+  if (!(await exists(file + HEADERS_SUFFIX))) return { ots };
+  return { ots, headers: new Uint8Array(await readFile(file + HEADERS_SUFFIX)) };
+}
+
+/** A published document's proof from its site: URL.ots and URL.ots-headers; a 404 (null) is no proof. */
+export async function fetchProofFiles(url: string, load: (url: string) => Promise<Uint8Array | null>): Promise<ProofFiles | null> {
+  const ots = await load(url + OTS_SUFFIX);
+  if (!ots) return null;
+  const headers = await load(url + HEADERS_SUFFIX);
+  return headers ? { ots, headers } : { ots };
+}
+
+export type FileProofStatus = ProofStatus | { status: 'none' };
+
+/** A document's proof (found beside it, or fetched from a site) judged offline; `none` without one. */
+export async function proofStatus(document: Uint8Array, files: ProofFiles | null, opts: { minimumBits?: number } = {}): Promise<FileProofStatus> {
+  if (!files) return { status: 'none' };
+  const freshness = await documentFreshness(new TextDecoder().decode(document));
+  return judgeProof(
+    {
+      document,
+      ots: files.ots,
+      ...(files.headers ? { headers: new TextDecoder().decode(files.headers) } : {}),
+      ...(freshness ? { freshness } : {}),
+    },
+    opts.minimumBits ? { minimumBits: opts.minimumBits } : {},
+  );
+}
+
+/** An archived file's proof as a site build publishes it: the files byte for byte, and their status at the given floor. */
+export async function publishedProof(file: string, opts: { minimumBits?: number } = {}): Promise<{ files: ProofFiles | null; status: FileProofStatus }> {
+  const files = await readProofFiles(file);
+  return { files, status: await proofStatus(new Uint8Array(await readFile(file)), files, opts) };
+}
+
+/**
+ * Verifies FILE.ots with FILE.ots-headers offline, when both are beside the file (candor
+ * canary timestamp verify: the operator's check, for which a proof not yet upgraded fails).
+ */
+export async function checkTimestampFiles(file: string, opts: { minimumBits?: number } = {}): Promise<BundleCheck> {
+  const status = await proofStatus(new Uint8Array(await readFile(file)), await readProofFiles(file), opts);
+  if (status.status === 'none') return { present: false };
+  if (status.status === 'anchored') return { present: true, ok: true, bounds: status.bounds };
+  if (status.status === 'invalid') return { present: true, ok: false, problems: status.problems };
+  return { present: true, ok: false, problems: [{ code: 'OTS_HEADERS_MISSING', message: 'the proof has no header bundle yet (not upgraded)' }] };
 }
 
 export type { TimestampCheck };

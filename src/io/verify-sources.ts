@@ -333,8 +333,8 @@ function blockLookup(opts: SourceOptions): NonNullable<VerifyInput['lookupBlock'
   };
 }
 
-export async function gatherVerifyInput(opts: SourceOptions): Promise<VerifyInput> {
-  const reader = new Reader(opts);
+/** `reader` bounds the run: pass one to read more with the same budget and time limit afterwards (the timestamps). */
+export async function gatherVerifyInput(opts: SourceOptions, reader = new Reader(opts)): Promise<VerifyInput> {
   const site = isUrl(opts.target) ? siteFiles(opts.target) : undefined;
   const previous = opts.previous ? await reader.text(opts.previous, 'signed', true) : opts.state?.attestation;
   let input: VerifyInput;

@@ -25,6 +25,10 @@ import { parsePolicy } from '../core/tlog/policy.ts';
 import { readCosignatures } from '../core/tlog/cosignature.ts';
 import { parseCheckpoint } from '../core/tlog/checkpoint.ts';
 import { encodeBase64 } from '../core/tlog/bytes.ts';
+import { DEFAULT_MINIMUM_BITS, parseMinimumBits } from '../core/ots/verify.ts';
+import type { SiteTimestamps } from '../core/site/timestamps.ts';
+import { UsageError } from '../core/errors.ts';
+import { publishedProof, type ProofFiles } from '../io/timestamps.ts';
 
 export const project = projectAt(process.env['CANDOR_ROOT'] ?? '.');
 
@@ -50,6 +54,48 @@ export interface SiteData {
   check?: VerifyResult;
   /** The canary log, when canary.yml names one and the publish job has appended to it (decision 0031). */
   log?: SiteLog;
+  /** The OpenTimestamps proofs of the current attestation and heartbeat (docs/timestamps.md), when there is an attestation. */
+  timestamps?: SiteTimestampData;
+}
+
+export interface SiteTimestampData extends SiteTimestamps {
+  /** The proof files of /canary.txt and /heartbeat.txt, byte for byte, served beside them. */
+  files: { canary: ProofFiles | null; heartbeat: ProofFiles | null };
+}
+
+/**
+ * The build's difficulty floor for timestamp proofs: the pinned one, or
+ * $CANDOR_OTS_MINIMUM_BITS for a test network (as `candor verify --minimum-bits`); the
+ * pages then say so beside the bounds.
+ */
+export function otsMinimumBits(): number {
+  const value = process.env['CANDOR_OTS_MINIMUM_BITS'];
+  if (value === undefined || value === '') return DEFAULT_MINIMUM_BITS;
+  const bits = parseMinimumBits(value);
+  if (bits === null)
+    throw new UsageError('USAGE', 'not an nBits value', {
+      field: 'CANDOR_OTS_MINIMUM_BITS',
+      expected: '8 hex digits, e.g. 207fffff (test networks only)',
+      received: value,
+      hint: 'Unset it to check against the pinned floor (docs/timestamps.md).',
+    });
+  return bits;
+}
+
+/** The proofs beside the archived files, checked with the same offline verifier as candor verify. */
+async function siteTimestamps(
+  attestation: ArchivedDocument<AttestationData>,
+  heartbeat: ArchivedDocument<HeartbeatData> | undefined,
+): Promise<SiteTimestampData> {
+  const minimumBits = otsMinimumBits();
+  const of = (doc: ArchivedDocument) => publishedProof(path.join(project.root, doc.file), { minimumBits });
+  const [a, h] = [await of(attestation), heartbeat ? await of(heartbeat) : undefined];
+  return {
+    minimumBits,
+    attestation: { path: '/canary.txt', state: a.status, headers: Boolean(a.files?.headers) },
+    ...(h ? { heartbeat: { path: '/heartbeat.txt', state: h.status, headers: Boolean(h.files?.headers) } } : {}),
+    files: { canary: a.files, heartbeat: h?.files ?? null },
+  };
 }
 
 export interface SiteLog {
@@ -157,6 +203,7 @@ async function load(): Promise<SiteData> {
   };
   const log = canary ? await siteLog(content, attestation, heartbeat) : undefined;
   if (log) data.log = log;
+  if (attestation) data.timestamps = await siteTimestamps(attestation, heartbeat);
   if (attestation && content.config && content.statements)
     data.check = await buildCheck(
       { ...content, config: content.config, statements: content.statements },

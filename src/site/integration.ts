@@ -24,6 +24,8 @@ const PART_OF: Record<string, Part | 'keys'> = {
   canary: 'canary',
   'canary.json.ts': 'canary',
   '[name].txt.tlog-proof.ts': 'canary',
+  '[name].txt.ots.ts': 'canary',
+  '[name].txt.ots-headers.ts': 'canary',
   archive: 'canary',
   keys: 'keys',
   // privacy.txt and gpc.json speak for the policies (docs/content.md#exports).

@@ -5,6 +5,7 @@
  * floor accepts: the default floor refusing them is one of the security cases.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fromHex, toHex } from '../../src/core/ots/bytes.ts';
 import { displayHash, hashValue, parseHeader, targetFromBits } from '../../src/core/ots/bitcoin.ts';
 import { HEADERS_FORMAT, serializeHeaderBundle } from '../../src/core/ots/verify.ts';
@@ -134,4 +135,15 @@ export function anchoredProof(document: Uint8Array, height: number): { ots: Uint
   return { ots: serializeDetached({ hashOp: 'sha256', timestamp }), merkleRoot };
 }
 
-export { fromHex, toHex };
+/**
+ * Block 800000 of the site tests' chain: a header whose hash starts with 32 zero bits, as
+ * every real block hash does (a heartbeat's freshness proof names no other), at nBits
+ * 0x1d00ffff (difficulty 1, below the pinned floor), time 2023-07-24T03:17:09Z. Mined once
+ * (test/fixtures/ots/mined/README.md): a test cannot mine 2^32 hashes.
+ */
+export function minedHeader(): { raw: Uint8Array; height: number; time: number } {
+  const hex = readFileSync(new URL('../fixtures/ots/mined/block-800000.hex', import.meta.url), 'utf8').trim();
+  return { raw: fromHex(hex), height: 800_000, time: 1_690_168_629 };
+}
+
+export { fromHex, sha256d, toHex };

@@ -5,7 +5,7 @@
  * succeed lower the floor with --minimum-bits; the default floor refusing it is asserted.
  */
 import path from 'node:path';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/ots/bytes.ts';
@@ -135,6 +135,11 @@ describe('an attestation: stamped, pending, anchored, verified offline', () => {
     expect(tampered.code).toBe(3);
     expect(tampered.out).toContain('Timestamp (attestation): INVALID');
     expect(tampered.out).toContain('OTS_HEADER_POW_INVALID');
+    // Anchored but its headers not fetched yet (the upgrade step writes them second): pending, which proves nothing and fails nothing.
+    await rm(headersFile);
+    const pending = await p.cli(args, { now: NOW });
+    expect(pending.code, pending.out).toBe(0);
+    expect(pending.out).toContain('Timestamp (attestation): pending (in a Bitcoin block; the block headers are not published yet)');
     await writeFile(headersFile, genuine);
   });
 });

@@ -3,9 +3,14 @@
  * of a genuine proof bundle (the document, the .ots, or the headers) and the offline
  * verifier must refuse it with its own code. A proof that only "matches a supplied
  * header" is never a success: the header's proof of work and the pinned floor decide.
+ * The last case is a live site (127.0.0.1) serving a wrong proof to `candor verify <URL>`.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.ts';
+import { makeWorld, type Issued, type World } from '../helpers/world.ts';
+import type { AttestationData, HeartbeatData } from '../../src/core/canary/model.ts';
+import { pinsArg, siteRoutes, verifyCli } from './cli.ts';
 import { DEFAULT_MINIMUM_BITS, verifyTimestamp, type TimestampCheck, type TimestampInput } from '../../src/core/ots/verify.ts';
 import { anchoredProof, blockHash, bundleText, EASY_BITS, makeChain, makeHeader, MAINNET_BITS, unmined } from '../helpers/ots-chain.ts';
 
@@ -86,5 +91,49 @@ describe('attacks', () => {
       { minimumBits: 0x1d00ffff },
     );
     expect(codes(check)).toEqual(['OTS_MERKLE_MISMATCH']);
+  });
+});
+
+describe('a live site serving a proof', () => {
+  let w: World;
+  let att: Issued<AttestationData>;
+  let hb: Issued<HeartbeatData>;
+  const servers: FixtureServer[] = [];
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  /** The world's site on 127.0.0.1, with `proof` (a proof and its genuine bundle) served as /canary.txt.ots(-headers). */
+  async function siteWithProof(of: string): Promise<string> {
+    const { ots, merkleRoot } = anchoredProof(bytes(of), 800_020);
+    const bundle = bundleText(makeChain({ start: 800_020, count: 1, roots: { 800_020: merkleRoot } }));
+    const routes = siteRoutes(w, { canary: att.file, heartbeat: hb.file });
+    routes['/canary.txt.ots'] = { body: Buffer.from(ots), contentType: 'application/vnd.opentimestamps.v1' };
+    routes['/canary.txt.ots-headers'] = { body: bundle };
+    const server = await startFixtureServer(routes);
+    servers.push(server);
+    return `${server.url}/`;
+  }
+
+  beforeAll(async () => {
+    w = await makeWorld();
+    att = await w.attest();
+    hb = await w.heartbeat(att);
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it('the genuine proof of canary.txt: ALIVE (exit 0) with its bound; the heartbeat without a proof (404) changes nothing', async () => {
+    const r = await verifyCli([await siteWithProof(att.file), ...pinsArg(w), '--minimum-bits', '207fffff']);
+    expect(r.code, r.out + r.err).toBe(0);
+    const json = JSON.parse(r.out) as { timestamps: { subject: string; status: string }[] };
+    expect(json.timestamps.map((t) => [t.subject, t.status])).toEqual([['attestation', 'anchored']]);
+  });
+
+  it('beside canary.txt, the genuine proof of another document (the heartbeat): OTS_WRONG_DOCUMENT, and the ALIVE canary is invalid (exit 3)', async () => {
+    const r = await verifyCli([await siteWithProof(hb.file), ...pinsArg(w), '--minimum-bits', '207fffff']);
+    expect(r.verdict).toBe('alive');
+    expect(r.code).toBe(3);
+    const json = JSON.parse(r.out) as { timestamps: { subject: string; status: string; problems: { code: string }[] }[] };
+    expect(json.timestamps.map((t) => [t.subject, t.status, t.problems.map((p) => p.code)])).toEqual([['attestation', 'invalid', ['OTS_WRONG_DOCUMENT']]]);
   });
 });

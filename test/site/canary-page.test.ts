@@ -96,6 +96,15 @@ describe('the canary page', () => {
     }
   }, 120_000);
 
+  it('says that neither file is timestamped when no proof is beside it, and serves no proof', async () => {
+    const html = await read('canary/index.html');
+    expect(html.match(/data-timestamp="[a-z]+"/g)).toEqual(['data-timestamp="none"', 'data-timestamp="none"']);
+    expect(html).toContain('Not timestamped.');
+    const status = JSON.parse(await read('canary/status.json'));
+    expect(status.timestamps).toEqual({ minimumBits: '170fffff', testFloor: false, attestation: { status: 'none' }, heartbeat: { status: 'none' } });
+    await expect(stat(path.join(site, 'canary.txt.ots'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('is linked from the site navigation', async () => {
     const home = await read('index.html');
     expect(home).toMatch(/<nav[^>]*>[\s\S]*href="\/canary\/"[\s\S]*<\/nav>/);

@@ -12,6 +12,8 @@ import { see } from '../../core/docs-links.ts';
 import { VERDICT_EXIT } from '../../core/verify/reasons.ts';
 import type { Context } from '../context.ts';
 import type { ExplorerSource } from '../../io/explorers.ts';
+import type { Reader } from '../../io/verify-sources.ts';
+import type { VerifyInput } from '../../core/verify/verify-canary.ts';
 
 interface VerifyFlags {
   heartbeat?: string;
@@ -102,6 +104,30 @@ async function runArchive(dir: string, flags: VerifyFlags, ctx: Context, clock: 
   return VERDICT_EXIT[result.verdict];
 }
 
+const isUrl = (s: string | undefined): boolean => s !== undefined && /^https?:\/\//i.test(s);
+
+/**
+ * OpenTimestamps proofs (docs/timestamps.md): beside local files, and beside every URL, as
+ * <site>/canary.txt.ots and /heartbeat.txt.ots (a 404 is no proof). The code is loaded only
+ * for a URL or when a local proof is there: a monitor checking local files pays for nothing else.
+ */
+async function timestampsOf(target: string, flags: VerifyFlags, input: VerifyInput, reader: Reader) {
+  const local = [target, flags.heartbeat].some((f) => f !== undefined && !isUrl(f) && existsSync(`${f}.ots`));
+  if (!local && !isUrl(target) && !isUrl(flags.heartbeat)) return undefined;
+  const [stamps, { siteFiles }] = await Promise.all([import('./verify-timestamp.ts'), import('../../io/verify-sources.ts')]);
+  const load = (url: string) => reader.url(url, 'timestamp');
+  const site = isUrl(target) ? siteFiles(target) : undefined;
+  const heartbeatUrl = flags.heartbeat === undefined ? site?.heartbeat : isUrl(flags.heartbeat) ? flags.heartbeat : undefined;
+  const sources = [
+    site ? stamps.remoteSource('attestation', site.canary, input.attestation, load) : await stamps.localSource('attestation', target),
+    heartbeatUrl && input.heartbeat !== undefined
+      ? stamps.remoteSource('heartbeat', heartbeatUrl, input.heartbeat, load)
+      : await stamps.localSource('heartbeat', flags.heartbeat),
+  ].filter((s) => s !== undefined);
+  const reports = await stamps.checkTimestamps(sources, flags);
+  return { reports, lines: stamps.timestampLines(reports), failed: stamps.timestampFailed(reports) };
+}
+
 export async function runVerify(target: string | undefined, flags: VerifyFlags, ctx: Context): Promise<number> {
   const skew = Number(flags.skew);
   if (!/^\d{1,6}$/.test(flags.skew))
@@ -119,7 +145,7 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
       received: 'no --state',
     });
   const stateFile = flags.state ? await import('../../io/verify-state.ts') : undefined;
-  const [{ gatherVerifyInput }, { verifyCanary }, { verdictJson, verdictText }] = await Promise.all([
+  const [{ gatherVerifyInput, Reader }, { verifyCanary }, { verdictJson, verdictText }] = await Promise.all([
     import('../../io/verify-sources.ts'),
     import('../../core/verify/verify-canary.ts'),
     import('../../core/verify/verdict-text.ts'),
@@ -128,31 +154,32 @@ export async function runVerify(target: string | undefined, flags: VerifyFlags, 
   const minSigners = positiveInt(flags.minSigners, '--min-signers');
   const timeoutMs = seconds(flags.timeout, '--timeout');
   const timeLimitMs = seconds(flags.timeLimit, '--time-limit');
-  const input = await gatherVerifyInput({
-    target: target!,
-    keys: flags.keys,
-    keyring: flags.keyring,
-    automated: flags.automated,
-    online: Boolean(flags.online),
-    acknowledge: Boolean(flags.acknowledge),
-    ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}),
-    ...(flags.previous ? { previous: flags.previous } : {}),
-    ...(state ? { state } : {}),
-    ...(flags.documents ? { documents: flags.documents } : {}),
-    ...(flags.service ? { service: flags.service } : {}),
-    ...(minSigners ? { minSigners } : {}),
-    ...(timeoutMs ? { timeoutMs } : {}),
-    ...(timeLimitMs ? { timeLimitMs } : {}),
-    ...(explorers(flags.explorer) ? { explorers: explorers(flags.explorer)! } : {}),
-  });
+  const reader = new Reader({ ...(timeoutMs ? { timeoutMs } : {}), ...(timeLimitMs ? { timeLimitMs } : {}) });
+  const input = await gatherVerifyInput(
+    {
+      target: target!,
+      keys: flags.keys,
+      keyring: flags.keyring,
+      automated: flags.automated,
+      online: Boolean(flags.online),
+      acknowledge: Boolean(flags.acknowledge),
+      ...(flags.heartbeat ? { heartbeat: flags.heartbeat } : {}),
+      ...(flags.previous ? { previous: flags.previous } : {}),
+      ...(state ? { state } : {}),
+      ...(flags.documents ? { documents: flags.documents } : {}),
+      ...(flags.service ? { service: flags.service } : {}),
+      ...(minSigners ? { minSigners } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(timeLimitMs ? { timeLimitMs } : {}),
+      ...(explorers(flags.explorer) ? { explorers: explorers(flags.explorer)! } : {}),
+    },
+    reader,
+  );
   const result = await verifyCanary(input, clock);
-  // OpenTimestamps proofs beside local files (docs/timestamps.md): loaded only when there is one.
-  const proofs = [target, flags.heartbeat].some((f) => f !== undefined && !/^https?:\/\//i.test(f) && existsSync(`${f}.ots`));
-  const stamps = proofs ? await import('./verify-timestamp.ts') : undefined;
-  const timestamps = stamps ? await stamps.checkTimestamps(target, flags) : [];
-  if (flags.json) ctx.io.out(JSON.stringify({ ...verdictJson(result), ...(stamps ? { timestamps } : {}) }, null, 2));
-  else ctx.io.out([verdictText(result, { showText: Boolean(flags.showText) }), ...(stamps ? stamps.timestampLines(timestamps) : [])].join('\n'));
-  const timestampFailed = timestamps.some((t) => !t.ok);
+  const stamps = await timestampsOf(target!, flags, input, reader);
+  if (flags.json) ctx.io.out(JSON.stringify({ ...verdictJson(result), ...(stamps ? { timestamps: stamps.reports } : {}) }, null, 2));
+  else ctx.io.out([verdictText(result, { showText: Boolean(flags.showText) }), ...(stamps?.lines ?? [])].join('\n'));
+  const timestampFailed = stamps?.failed ?? false;
   if (flags.state) {
     await stateFile!.advanceState(flags.state, state, result, {
       signedAttestation: input.attestation,

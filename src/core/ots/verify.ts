@@ -8,7 +8,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes.ts';
-import { checkHeaderChain, displayHash, parseHeader, HEADER_LENGTH, type BlockHeader, type HeaderProblem } from './bitcoin.ts';
+import { checkHeaderChain, displayHash, parseHeader, targetFromBits, HEADER_LENGTH, type BlockHeader, type HeaderProblem } from './bitcoin.ts';
 import { isCandorError } from '../errors.ts';
 import { leaves, parseDetached, type DetachedTimestamp } from './timestamp.ts';
 
@@ -164,21 +164,24 @@ function anchor(proof: DetachedTimestamp, headers: BlockHeader[], start: number)
   };
 }
 
+/** Whether the proof is one of exactly these bytes, by sha256. */
+function documentProblems(proof: DetachedTimestamp, document: Uint8Array): OtsProblem[] {
+  if (proof.hashOp !== 'sha256') return [{ code: 'OTS_DIGEST_NOT_SHA256', message: `the proof hashes the document with ${proof.hashOp}, not sha256` }];
+  if (bytesEqual(sha256(document), proof.timestamp.msg)) return [];
+  return [
+    {
+      code: 'OTS_WRONG_DOCUMENT',
+      message: `the proof is for another document (sha256 ${toHex(proof.timestamp.msg)}, this one is ${toHex(sha256(document))})`,
+    },
+  ];
+}
+
 /** Every problem of the proof and its bundle, or the time bounds they prove. */
 export function verifyTimestamp(input: TimestampInput, opts: { minimumBits?: number } = {}): TimestampCheck {
   const minimumBits = opts.minimumBits ?? DEFAULT_MINIMUM_BITS;
-  const problems: OtsProblem[] = [];
   const proof = readProof(input.ots);
   const bundle = parseHeaderBundle(input.headers);
-  if ('code' in proof) problems.push(proof);
-  else if (proof.hashOp !== 'sha256')
-    problems.push({ code: 'OTS_DIGEST_NOT_SHA256', message: `the proof hashes the document with ${proof.hashOp}, not sha256` });
-  else if (!bytesEqual(sha256(input.document), proof.timestamp.msg)) {
-    problems.push({
-      code: 'OTS_WRONG_DOCUMENT',
-      message: `the proof is for another document (sha256 ${toHex(proof.timestamp.msg)}, this one is ${toHex(sha256(input.document))})`,
-    });
-  }
+  const problems: OtsProblem[] = 'code' in proof ? [proof] : documentProblems(proof, input.document);
   if (!bundle.ok) return { ok: false, problems: [...problems, ...bundle.problems] };
   const { start } = bundle.value;
   const headers = bundle.value.headers.map((hex) => parseHeader(fromHex(hex)));
@@ -202,4 +205,41 @@ export function verifyTimestamp(input: TimestampInput, opts: { minimumBits?: num
 export function describeBounds(bounds: TimeBounds): string {
   const b = `block ${bounds.notAfter.height} (${bounds.notAfter.time})`;
   return bounds.notBefore ? `issued between block ${bounds.notBefore.height} (${bounds.notBefore.time}) and ${b}` : `existed by ${b}`;
+}
+
+/**
+ * A proof as a reader finds it: anchored (verified with its bundle), pending (a proof of
+ * this document whose bundle is not there yet: the calendars have not put it in a block,
+ * or the publish job has not fetched the headers), or invalid. Pending is not a failure:
+ * it proves nothing yet, as no proof at all proves nothing; a proof of another document,
+ * or one that cannot be read, is a failure with or without its bundle.
+ */
+export type ProofStatus =
+  | { status: 'anchored'; bounds: TimeBounds }
+  | { status: 'pending'; /** A Bitcoin attestation is there, its headers are not. */ bitcoin: boolean }
+  | { status: 'invalid'; problems: OtsProblem[] };
+
+export function judgeProof(input: Omit<TimestampInput, 'headers'> & { headers?: string | undefined }, opts: { minimumBits?: number } = {}): ProofStatus {
+  if (input.headers !== undefined) {
+    const check = verifyTimestamp({ ...input, headers: input.headers }, opts);
+    return check.ok ? { status: 'anchored', bounds: check.bounds } : { status: 'invalid', problems: check.problems };
+  }
+  const proof = readProof(input.ots);
+  const problems = 'code' in proof ? [proof] : documentProblems(proof, input.document);
+  if ('code' in proof || problems.length > 0) return { status: 'invalid', problems };
+  return { status: 'pending', bitcoin: leaves(proof.timestamp).some((l) => l.attestation.kind === 'bitcoin') };
+}
+
+/** "207fffff" or "0x207fffff": an nBits value; null for anything else. */
+export function parseMinimumBits(value: string): number | null {
+  return /^(0x)?[0-9a-fA-F]{8}$/.test(value) ? Number.parseInt(value.replace(/^0x/, ''), 16) : null;
+}
+
+/** nBits as written in flags and files: 8 lowercase hex digits. */
+export const bitsHex = (bits: number): string => bits.toString(16).padStart(8, '0');
+
+/** True when `bits` accepts easier headers than the pinned floor: only a test network's are that cheap. */
+export function isLoweredFloor(bits: number): boolean {
+  const [target, pinned] = [targetFromBits(bits), targetFromBits(DEFAULT_MINIMUM_BITS)!];
+  return target === null || target > pinned;
 }

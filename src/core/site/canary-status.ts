@@ -7,6 +7,7 @@ import { underBase } from './base-path.ts';
 import { canonicalJson } from '../canonical.ts';
 import type { AttestationData, HeartbeatData } from '../canary/model.ts';
 import { trustOf } from '../verify/verify-canary.ts';
+import { timestampsJson, type SiteTimestamps } from './timestamps.ts';
 
 export const CANARY_STATUS_FORMAT = 'candor-canary-status/1';
 
@@ -109,6 +110,8 @@ export function canaryMonitorJson(input: {
   heartbeat?: Signed<HeartbeatData>;
   check?: { verdict: string; reasons: { code: string }[] };
   log?: { origin: string; checkpoint: string; size: number; root: string; witnesses: { name: string; timestamp: number }[] };
+  /** The OpenTimestamps proofs of the attestation and heartbeat, as checked at build. */
+  timestamps?: SiteTimestamps;
 }): string {
   const a = input.attestation?.data;
   const h = input.heartbeat?.data;
@@ -137,5 +140,6 @@ export function canaryMonitorJson(input: {
           text: input.log.checkpoint,
         }
       : null,
+    timestamps: input.timestamps ? timestampsJson(input.timestamps, input.base ?? '/') : null,
   })}\n`;
 }

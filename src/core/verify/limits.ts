@@ -31,15 +31,28 @@ export const LIMITS = {
   stateFileBytes: 4 * 1024 * 1024,
   /** A .tlog-proof file or a hash tile of the canary log: a full tile is 8 KB, a proof under 4 KB. */
   logFileBytes: 64 * 1024,
+  /**
+   * An OpenTimestamps proof or its header bundle (docs/timestamps.md): a proof is under 1 KB
+   * shrunk and refused past 32 KB; a bundle of the most headers read (2016) is about 340 KB.
+   */
+  timestampFileBytes: 512 * 1024,
   /** Tiles one consistency proof may fetch: a proof needs about two per level, a 2^56-leaf log has 7 levels. */
   logTiles: 32,
 } as const;
 
-export type FetchKind = 'signed' | 'key' | 'document' | 'log';
+export type FetchKind = 'signed' | 'key' | 'document' | 'log' | 'timestamp';
 
 /** The byte cap of one file of a kind. */
+const KIND_LIMITS: Record<FetchKind, number> = {
+  signed: LIMITS.signedFileBytes,
+  key: LIMITS.keyFileBytes,
+  document: LIMITS.documentBytes,
+  log: LIMITS.logFileBytes,
+  timestamp: LIMITS.timestampFileBytes,
+};
+
 export function byteLimit(kind: FetchKind): number {
-  return kind === 'signed' ? LIMITS.signedFileBytes : kind === 'key' ? LIMITS.keyFileBytes : kind === 'log' ? LIMITS.logFileBytes : LIMITS.documentBytes;
+  return KIND_LIMITS[kind];
 }
 
 /** How deeply `json` nests arrays and objects, without parsing it (a parser would recurse). */
