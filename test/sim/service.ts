@@ -120,12 +120,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const service = { start: opts.start, witnesses: [] as SimWitness[] } as Service;
   // The simulated clock, also written where the witnesses' processes read it (witness-clock.ts).
   const clockFile = path.join(dir, 'clock');
+  const clocked = Boolean(opts.canaryLog && opts.witnesses);
   let now = opts.start;
   Object.defineProperty(service, 'now', {
     enumerable: true,
     get: () => now,
     set: (at: Date) => {
       now = at;
+      if (!clocked) return;
       writeFileSync(`${clockFile}.new`, `${at.getTime()} ${Date.now()}\n`);
       renameSync(`${clockFile}.new`, clockFile);
     },
