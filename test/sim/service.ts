@@ -2,10 +2,12 @@
  * The simulated deployment: this repository's own tree (the demo service in content/ with
  * the code and the workflows) committed into the local GitHub, with throwaway keys for two
  * signers (Ada signs with candor, Bruno with gpg) and the CI key, the explorers of a
- * synthetic chain, a real SMTP server and a webhook receiver on 127.0.0.1, and the
- * operators' side: clones, the signers' routine, pull requests.
+ * synthetic chain, a real SMTP server and a webhook receiver on 127.0.0.1, the canary log's
+ * witnesses (`candor witness serve`, test/sim/witnesses.ts), and the operators' side:
+ * clones, the signers' routine, pull requests.
  */
 import { execFile } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +21,7 @@ import { git } from '../runner/git.ts';
 import { REPO, startLocalGitHub, type LocalGitHub, type LocalGitHubOptions } from '../runner/runner.ts';
 import { scratch } from '../runner/scratch.ts';
 import { startChain, type Chain } from './chain.ts';
+import { startWitnesses, witnessPolicy, type SimWitness } from './witnesses.ts';
 
 const exec = promisify(execFile);
 export const PASSPHRASE = 'sim: correct horse battery staple';
@@ -51,8 +54,15 @@ export interface Service {
   dir: string;
   /** The first simulated day. */
   start: Date;
-  /** The simulated time outside runs (the operators' actions, the explorers between runs). */
+  /**
+   * The simulated time outside runs (the operators' actions, the explorers between runs);
+   * the witnesses' clock starts from it (test/sim/witness-clock.ts).
+   */
   now: Date;
+  /** The canary log's witnesses (opts.witnesses), named in canary.yml's log.witnesses. */
+  witnesses: SimWitness[];
+  /** The canary log's origin and verifier key, with opts.canaryLog. */
+  canaryLog?: { origin: string; vkey: string };
   secrets: Record<string, string>;
   /** Stops or restarts the SMTP server on its port. */
   setSmtp(up: boolean): Promise<void>;
@@ -94,6 +104,11 @@ export interface ServiceOptions {
   log?: (line: string) => void;
   /** Keep a canary log (decision 0031): a log key in canary.yml, its signer key as the CANDOR_LOG_KEY secret. */
   canaryLog?: boolean;
+  /**
+   * With canaryLog: this many push witnesses (`candor witness serve`), named in canary.yml's
+   * log.witnesses from the start with a quorum of `quorum` of them.
+   */
+  witnesses?: { count: number; quorum: number };
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
@@ -102,7 +117,22 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const gnupg = path.join(dir, 'gnupg');
   await mkdir(secretsDir, { mode: 0o700 });
   await mkdir(gnupg, { mode: 0o700 });
-  const service = { now: opts.start, start: opts.start } as Service;
+  const service = { start: opts.start, witnesses: [] as SimWitness[] } as Service;
+  // The simulated clock, also written where the witnesses' processes read it (witness-clock.ts).
+  const clockFile = path.join(dir, 'clock');
+  const clocked = Boolean(opts.canaryLog && opts.witnesses);
+  let now = opts.start;
+  Object.defineProperty(service, 'now', {
+    enumerable: true,
+    get: () => now,
+    set: (at: Date) => {
+      now = at;
+      if (!clocked) return;
+      writeFileSync(`${clockFile}.new`, `${at.getTime()} ${Date.now()}\n`);
+      renameSync(`${clockFile}.new`, clockFile);
+    },
+  });
+  service.now = opts.start;
   const chain = await startChain({ genesis: new Date(opts.start.getTime() - 30 * 86_400_000), now: () => service.now });
   // STARTTLS required, as a real submission server: the channel refuses to send credentials in clear.
   let smtp = await startSmtp({ tls: 'required', users: { [SMTP_USER]: SMTP_PASSWORD } });
@@ -139,6 +169,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     CANDOR_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ...(logKey ? { CANDOR_LOG_KEY: formatSignerKey(logKey) } : {}),
   };
+  const log = logKey ? { origin: logKey.name, vkey: formatVerifierKey(logKey) } : undefined;
+  const witnesses =
+    log && opts.witnesses
+      ? await startWitnesses({
+          node: NODE,
+          candor: CANDOR,
+          dir,
+          secretsDir,
+          count: opts.witnesses.count,
+          log,
+          clockFile,
+          env: { PATH: process.env['PATH'], LC_ALL: 'C', TZ: 'UTC' },
+        })
+      : [];
   const gh = await startLocalGitHub({
     repository: REPOSITORY,
     secrets,
@@ -179,6 +223,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     gnupg,
     dir,
     secrets,
+    witnesses,
+    ...(log ? { canaryLog: log } : {}),
     candor,
     read,
     makeKey: (name: string, at: Date, days?: number) => makeKey(secretsDir, name, at, days),
@@ -220,6 +266,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       };
     },
     async close() {
+      await Promise.all(witnesses.map((w) => w.stop()));
       await gh.close();
       await Promise.all([chain.close(), smtp.close().catch(() => undefined), receiver.close()]);
       await rm(dir, { recursive: true, force: true });
@@ -237,7 +284,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       config.setIn(['heartbeat', 'keys'], [ref(ci)]);
       config.setIn(['panicKeys'], []);
       config.setIn(['freshness', 'bitcoin', 'sources'], chain.sources);
-      if (logKey) config.setIn(['log'], { key: formatVerifierKey(logKey) });
+      // The witness policy from the start: every attestation names it, so every one is judged by it.
+      if (log) config.setIn(['log'], { key: log.vkey, ...(opts.witnesses ? { witnesses: witnessPolicy(witnesses, opts.witnesses.quorum) } : {}) });
       await writeFile(file, config.toString());
       await writeFile(
         path.join(work, 'content', 'notify.yml'),

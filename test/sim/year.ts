@@ -4,7 +4,8 @@
  * watchdog at 11:41 and 23:41), a reader runs the shipped `candor verify <Pages URL> --state`
  * at 12:00, and the operators act on the days of the scenario below: renewals through
  * pull requests, policy changes, a rejected and a hostile pull request, transparency
- * reports; faults are injected on their days. Everything runs through the local runner.
+ * reports; faults are injected on their days, the canary log's witnesses going offline
+ * among them. Everything runs through the local runner.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -21,6 +22,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 export const START = new Date('2026-12-01T00:00:00Z');
+export const WITNESSES = { count: 3, quorum: 2 } as const;
 
 /** The scenario, by day (0 = START). Early days hold everything that needs no cadence. */
 export const PLAN = {
@@ -32,6 +34,14 @@ export const PLAN = {
   explorersDown: [8, 9, 10],
   killedPublish: 14, // killed between signing the heartbeat and pushing it
   twoPublishRuns: 16,
+  /**
+   * The canary log's witnesses (three `candor witness serve`, quorum 2 of 3): w3 is offline
+   * on these days (its process stopped) while w1 and w2 keep the quorum; started again on
+   * the same state folder, it catches up through the 409 that names its size.
+   */
+  witnessOffline: { witness: 'w3', days: [11, 12] },
+  /** w2 and w3 offline on this day: its checkpoint has one cosignature, the reader sees INVALID LOG_QUORUM_NOT_MET. */
+  quorumLost: { witnesses: ['w2', 'w3'], day: 17 },
   /**
    * After the faults, the signers renew early and move to a weekly heartbeat (168 hours,
    * 48 of grace), as a service may: from then on a scheduled publish run rebuilds the site
@@ -56,6 +66,8 @@ export interface DayRecord {
   verdict: string;
   code: number;
   reasons: string[];
+  /** The witnesses whose cosignatures the reader counted on the log's checkpoint. */
+  cosigned: string[];
   ms: number;
   cpuMs: number;
 }
@@ -74,6 +86,8 @@ export interface YearResult {
   expectedFailures: Expected[];
   /** Days the reader must see STALE, with the reason code it must give. */
   expectedStale: Map<number, string>;
+  /** Days the reader must see INVALID (the witness quorum lost), with the reason code. */
+  expectedInvalid: Map<number, string>;
   /** Operators' mails (watchdog), with their Date header. */
   timings: { setupMs: number; perDayMs: number[] };
   notes: string[];
@@ -217,6 +231,16 @@ export async function publishReport(s: Service, day: number, id: string): Promis
   await merge(s, number, atHour(day, 10, 0, s.start));
 }
 
+/** Which witnesses run on `day` (PLAN.witnessOffline, PLAN.quorumLost): stopped and started at the day's start. */
+async function witnessesFor(s: Service, day: number): Promise<void> {
+  const down = new Set<string>([
+    ...((PLAN.witnessOffline.days as readonly number[]).includes(day) ? [PLAN.witnessOffline.witness] : []),
+    ...(day === PLAN.quorumLost.day ? PLAN.quorumLost.witnesses : []),
+  ]);
+  const changing = s.witnesses.filter((w) => down.has(w.name) === w.up);
+  await Promise.all(changing.map((w) => (w.up ? w.stop() : w.start())));
+}
+
 export interface YearOptions {
   days: number;
   log?: (line: string) => void;
@@ -231,8 +255,10 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
   const s = await startService({
     start: START,
     ciKeyDays: PLAN.ciKeyDays,
-    // The canary log all year (issue 15): every heartbeat and attestation a leaf, verified by the reader.
+    // The canary log all year (issue 15): every heartbeat and attestation a leaf, verified by the reader,
+    // each checkpoint cosigned by the witnesses of canary.yml's policy (2 of 3).
     canaryLog: true,
+    witnesses: WITNESSES,
     // The killed run: its heartbeat push is held at the git host, and the job is killed
     // when it has printed that the heartbeat is signed and archived: it never lands.
     holdPush: (pusher) =>
@@ -255,18 +281,22 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
   const days: DayRecord[] = [];
   const expectedFailures: Expected[] = [];
   const expectedStale = new Map<number, string>();
+  const expectedInvalid = new Map<number, string>();
   const perDayMs: number[] = [];
   const within = (d: number): boolean => d < o.days;
+  // Every process of the day: the runner's and the readers' (reaped), and the witnesses' servers (running).
+  const cpu = (): number => cpuMs() + s.witnesses.reduce((n, w) => n + w.cpuMs(), 0);
   let ci = s.ci;
 
   for (let day = 0; day < o.days; day++) {
     const dayStart = performance.now();
-    const cpuStart = cpuMs();
+    const cpuStart = cpu();
     const begin = addDays(START, day);
     if (PLAN.explorersDown.includes(day as 8)) s.chain.setDown(true);
     if (day === PLAN.explorersDown.at(-1)! + 1) s.chain.setDown(false);
     if (day === PLAN.smtpDown) await s.setSmtp(false);
     if (day === PLAN.smtpDown + 1) await s.setSmtp(true);
+    await witnessesFor(s, day);
     await s.gh.maintain();
     const times = await s.gh.schedules(new Date(begin.getTime() - 1), new Date(begin.getTime() + DAY - 1));
     const actions: { at: Date; run: () => Promise<void> }[] = [];
@@ -443,7 +473,8 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
           const r = await s.read(state, item.at, pins);
           const verdict = /^(ALIVE|STALE|TRIPPED|INVALID)/m.exec(r.out)?.[1] ?? `exit ${r.code}`;
           const reasons = [...r.out.matchAll(/^ {2}([A-Z_]+) \(/gm)].map((m) => m[1]!);
-          days.push({ day, date: iso(begin), verdict, code: r.code, reasons, ms: 0, cpuMs: 0 });
+          const cosigned = [...(/cosigned by (.*)$/m.exec(r.out)?.[1]?.matchAll(/(\S+) at \S+/g) ?? [])].map((m) => m[1]!);
+          days.push({ day, date: iso(begin), verdict, code: r.code, reasons, cosigned, ms: 0, cpuMs: 0 });
         })();
       } else {
         const publish = item.workflows.includes('publish.yml');
@@ -465,9 +496,10 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
     const ms = performance.now() - dayStart;
     perDayMs.push(ms);
     days.at(-1)!.ms = ms;
-    days.at(-1)!.cpuMs = cpuMs() - cpuStart;
+    days.at(-1)!.cpuMs = cpu() - cpuStart;
+    const down = s.witnesses.filter((w) => !w.up).map((w) => w.name);
     log(
-      `day ${day} ${iso(begin)}: ${days.at(-1)!.verdict}${days.at(-1)!.reasons.length ? ` (${days.at(-1)!.reasons.join(', ')})` : ''} in ${(ms / 1000).toFixed(1)} s wall, ${(days.at(-1)!.cpuMs / 1000).toFixed(1)} s CPU`,
+      `day ${day} ${iso(begin)}: ${days.at(-1)!.verdict}${days.at(-1)!.reasons.length ? ` (${days.at(-1)!.reasons.join(', ')})` : ''} in ${(ms / 1000).toFixed(1)} s wall, ${(days.at(-1)!.cpuMs / 1000).toFixed(1)} s CPU${down.length ? `; witnesses offline: ${down.join(', ')}` : ''}`,
     );
   }
 
@@ -480,12 +512,15 @@ export async function simulateYear(o: YearOptions): Promise<YearResult> {
   // No heartbeat for an expired attestation: the scheduled publish runs fail until the renewal is merged.
   for (let d = lastRenewal + 61; d <= recovery; d++)
     if (within(d)) expectedFailures.push({ workflow: 'publish.yml', day: d, why: 'the attestation has expired (missed renewal): no heartbeat' });
+  // The day's heartbeat was logged with one witness of three up: its checkpoint does not meet the quorum.
+  if (within(PLAN.quorumLost.day)) expectedInvalid.set(PLAN.quorumLost.day, 'LOG_QUORUM_NOT_MET');
   return {
     days,
     runs: s.gh.runs,
     service: s,
     expectedFailures: expectedFailures.filter((e) => within(e.day)),
     expectedStale,
+    expectedInvalid,
     notes,
     timings: { setupMs, perDayMs },
     close: () => s.close(),
