@@ -166,14 +166,53 @@ export async function heartbeatStep(o: StepOptions): Promise<{ committed: boolea
   // The log holds what the archive holds, so it only grows when this run archived something
   // (an attestation merged by pull request comes with the heartbeat its new hash makes due;
   // the append takes every archived document not yet logged). A quiet run starts no process.
+  const before = await checkpointSize(o.root);
   if (added.length > 0) {
     const logged = await candor(['canary', 'log', 'append'], without(o.env, ['GITHUB_TOKEN', ...SIGNING_SECRETS]));
     if (logged !== 0) throw new Error(`candor canary log append failed (exit ${logged}): nothing was committed, nothing is published`);
   }
-  const result = await commitAndPush({ root: o.root, paths: [ARCHIVE, LOG], message: `Heartbeat: ${added.join(', ') || 'archive and log'}`, env: o.env });
-  say(o, result.committed ? `Pushed ${result.sha} (${added.join(', ')})` : `No new heartbeat; publishing ${result.sha}`);
+  const pushed = await commitAndPush({ root: o.root, paths: [ARCHIVE, LOG], message: `Heartbeat: ${added.join(', ') || 'archive and log'}`, env: o.env });
+  say(o, pushed.committed ? `Pushed ${pushed.sha} (${added.join(', ')})` : `No new heartbeat; publishing ${pushed.sha}`);
+  const cosigned = await cosignStep(o, candor, pushed.committed ? before : undefined);
+  const result = cosigned?.committed ? { committed: true, sha: cosigned.sha } : pushed;
   await setOutput(o.env, 'sha', result.sha);
   await decideRebuild(o, result.committed);
+  return result;
+}
+
+/** The size of the committed checkpoint (its second line), or 0 when the log has none. */
+async function checkpointSize(root: string): Promise<number> {
+  const text = await readFile(path.join(root, LOG, 'checkpoint'), 'utf8').catch(() => '');
+  const size = Number(text.split('\n')[1]);
+  return Number.isSafeInteger(size) ? size : 0;
+}
+
+/**
+ * Witness cosignatures, asked for only once the checkpoint is pushed (docs/witness.md): a
+ * witness that cosigned a checkpoint the branch never got would take the next one of that
+ * size for a fork. A run killed in between leaves the pushed checkpoint short of
+ * cosignatures, and the next run asks again, as it does after a witness was offline: it
+ * runs whenever the checkpoint carries fewer cosignature lines than the policy has push
+ * witnesses. Best effort: what is missing is the verifier's to judge.
+ */
+async function cosignStep(o: StepOptions, candor: RunCandor, from: number | undefined): Promise<{ committed: boolean; sha: string } | undefined> {
+  const config = await readFile(path.join(o.root, 'content', 'canary', 'canary.yml'), 'utf8').catch(() => '');
+  const pushWitnesses = [...config.matchAll(/^\s*witness\s+\S+\s+\S+\s+https?:\/\//gm)].length;
+  if (pushWitnesses === 0) return undefined;
+  const checkpoint = await readFile(path.join(o.root, LOG, 'checkpoint'), 'utf8').catch(() => '');
+  const lines =
+    checkpoint
+      .split('\n\n')[1]
+      ?.split('\n')
+      .filter((l) => l.startsWith('\u2014 ')).length ?? 0;
+  if (from === undefined && lines >= 1 + pushWitnesses) return undefined;
+  const exit = await candor(
+    ['canary', 'log', 'cosign', ...(from !== undefined ? ['--from', String(from)] : [])],
+    without(o.env, ['GITHUB_TOKEN', ...SIGNING_SECRETS, ...LOG_SECRETS]),
+  );
+  if (exit !== 0) say(o, `warning: candor canary log cosign failed (exit ${exit}); the next run asks again`);
+  const result = await commitAndPush({ root: o.root, paths: [LOG], message: 'Canary log: witness cosignatures', env: o.env });
+  if (result.committed) say(o, `Pushed ${result.sha} (witness cosignatures)`);
   return result;
 }
 

@@ -1,7 +1,8 @@
 /**
- * The log's side of witnessing, through the shipped CLI: `candor canary log append` asks the
- * witnesses that canary.yml's `log.witnesses` policy names (C2SP tlog-witness) to cosign the
- * new checkpoint and writes it with their cosignatures. Two witnesses: w1, `candor witness
+ * The log's side of witnessing, through the shipped CLI: `candor canary log append` signs the
+ * new checkpoint and asks nobody; once it is published, `candor canary log cosign` asks the
+ * witnesses that canary.yml's `log.witnesses` policy names (C2SP tlog-witness) and writes it
+ * with their cosignatures. Two witnesses: w1, `candor witness
  * serve` as shipped; w2 offline. The quorum is 1 of 2, so the built site verifies with no
  * LOG_QUORUM_NOT_MET (a quorum not met is test/security/canary-log.test.ts's).
  */
@@ -67,11 +68,16 @@ async function attestAndAppend(quorum: number): Promise<{ code: number; out: str
   return p.cli(['canary', 'log', 'append'], { now: NOW, env: { CANDOR_LOG_KEY: logKey } });
 }
 
-describe('candor canary log append asks the witnesses of log.witnesses', () => {
-  it('w1 cosigns, w2 is reported offline; the checkpoint carries the log signature and w1 cosignature', async () => {
-    const r = await attestAndAppend(1);
+describe('candor canary log cosign asks the witnesses of log.witnesses, once the checkpoint is published', () => {
+  it('append asks nobody; cosign: w1 cosigns, w2 is reported offline; the checkpoint carries the log signature and w1 cosignature', async () => {
+    const appended = await attestAndAppend(1);
+    expect(appended.code, appended.err).toBe(0);
+    expect(appended.out).toMatch(/^Appended attestation-000001\.txt, heartbeat-000001\.txt to test-mail\.example\/canary\/log: 2 entries\.$/m);
+    expect(appended.out).not.toMatch(/^Witness /m);
+    expect(appended.out).toContain('candor canary log cosign');
+    expect(w1.log()).not.toMatch(/add-checkpoint/);
+    const r = await p.cli(['canary', 'log', 'cosign', '--from', '0'], { now: NOW });
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^Appended attestation-000001\.txt, heartbeat-000001\.txt to test-mail\.example\/canary\/log: 2 entries\.$/m);
     expect(r.out).toMatch(/^Witness w1 \(http:\/\/127\.0\.0\.1:\d+\/add-checkpoint\): cosigned$/m);
     expect(r.out).toMatch(/^Witness w2 \(http:\/\/127\.0\.0\.1:\d+\/add-checkpoint\): offline — /m);
     const lines = (await checkpoint()).split('\n\n')[1]!.trim().split('\n');
@@ -80,6 +86,21 @@ describe('candor canary log append asks the witnesses of log.witnesses', () => {
     // The log still verifies against its key with the cosignature line on it.
     const shown = await p.cli(['canary', 'log', 'show']);
     expect(shown.code, shown.err).toBe(0);
+  });
+
+  it('asked again (a run killed after its push): only the missing witness is asked; w1 keeps its one line; a lost checkpoint was never shown', async () => {
+    const before = await checkpoint();
+    const requests = () => (w1.log().match(/add-checkpoint/g) ?? []).length;
+    const asked = requests();
+    const again = await p.cli(['canary', 'log', 'cosign'], { now: NOW });
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/^Witness w2 \(http:\/\/127\.0\.0\.1:\d+\/add-checkpoint\): offline — /m);
+    expect(again.out).not.toMatch(/^Witness w1 /m);
+    expect(requests()).toBe(asked);
+    expect(await checkpoint()).toBe(before);
+    const bad = await p.cli(['canary', 'log', 'cosign', '--from', '9'], { now: NOW });
+    expect(bad.code).toBe(64);
+    expect(bad.err).toContain('--from');
   });
 
   it('the built site verifies: alive, the quorum met (1 of 2) by the cosignature on the checkpoint', async () => {

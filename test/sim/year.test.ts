@@ -51,10 +51,13 @@ async function delivered(channelPrefix: string): Promise<string[]> {
     .sort();
 }
 
-/** The publish runs that appended to the log, each with what every witness answered (the append prints a line per witness). */
+/**
+ * The publish runs that asked the witnesses (after pushing what they appended, or again for a
+ * checkpoint short of cosignatures), each with what every witness answered (one line each).
+ */
 function appends(): { run: Run; day: number; outcomes: Map<string, string> }[] {
   return year.runs
-    .filter((r) => r.workflow.file === 'publish.yml' && /Appended .+ to /.test(r.log()))
+    .filter((r) => r.workflow.file === 'publish.yml' && /Witness w\d+ \(/.test(r.log()))
     .map((r) => ({ run: r, day: dayOf(r.at), outcomes: new Map([...r.log().matchAll(/Witness (w\d+) \([^)]*\): (\w+)/g)].map((m) => [m[1]!, m[2]!])) }));
 }
 

@@ -8,9 +8,11 @@ import { see } from '../../core/docs-links.ts';
 import { UsageError } from '../../core/errors.ts';
 import { logOrigin } from '../../core/tlog/log.ts';
 import { formatSignerKey, formatVerifierKey, signerFromSeed } from '../../core/tlog/note.ts';
-import { appendArchive, logConfig, logDir, logSigner, LOG_KEY_ENV, readLog, type AppendResult } from '../../io/canary-log.ts';
+import { appendArchive, logConfig, logDir, logSigner, LOG_KEY_ENV, readLog } from '../../io/canary-log.ts';
 import { cosignFromLogDir, describeCosignatures } from '../../io/tlog/cosign.ts';
 import { parsePolicy } from '../../core/tlog/policy.ts';
+import { readCosignatures } from '../../core/tlog/cosignature.ts';
+import type { VerifierKey } from '../../core/tlog/note.ts';
 import { exists, readText, relative, writeFileAtomic } from '../../io/files.ts';
 import { readCanaryContent } from '../../io/read-content.ts';
 import { parseServiceConfig } from '../../core/content/canary-config.ts';
@@ -26,22 +28,56 @@ async function configOf(ctx: Context) {
   return logConfig(content.service.url, content.config.log);
 }
 
-/**
- * The witnesses of canary.yml's `log.witnesses` policy that have a submission URL, asked to
- * cosign the new checkpoint (C2SP tlog-witness, src/io/tlog/cosign.ts); the checkpoint is
- * rewritten with every cosignature that verifies. A witness that is offline or refuses is
- * reported, never fatal: the verifier judges the quorum.
- */
-async function askWitnesses(ctx: Context, result: AppendResult): Promise<void> {
+/** The witnesses of canary.yml's `log.witnesses` policy that have a submission URL: the ones a log can ask. */
+async function pushWitnesses(ctx: Context): Promise<{ name: string; key: VerifierKey; url: string }[]> {
   const policyText = (await readCanaryContent(ctx.project)).config.log?.witnesses;
   const policy = policyText === undefined ? [] : parsePolicy(policyText);
-  if (Array.isArray(policy)) return; // no policy (canary.yml's schema refused a bad one)
-  const witnesses = policy.witnesses.flatMap((w) => (w.url ? [{ name: w.name, key: w.key, url: w.url }] : []));
-  if (witnesses.length === 0) return;
+  if (Array.isArray(policy)) return []; // no policy (canary.yml's schema refused a bad one)
+  return policy.witnesses.flatMap((w) => (w.url ? [{ name: w.name, key: w.key, url: w.url }] : []));
+}
+
+interface CosignFlags {
+  from?: string;
+}
+
+/**
+ * Asks the push witnesses that have not cosigned the committed checkpoint (C2SP
+ * tlog-witness, src/io/tlog/cosign.ts) and rewrites it with every cosignature that
+ * verifies, keeping those already on it. Only ever for a checkpoint that is published: a
+ * witness that cosigned a checkpoint which was then lost (a run killed before its push)
+ * would see the next one of that size as a fork, and refuse the log for good. A witness
+ * that is offline or refuses is reported, never fatal: the verifier judges the quorum.
+ */
+export async function cosignLog(flags: CosignFlags, ctx: Context): Promise<void> {
+  const config = await configOf(ctx);
+  if (!config) {
+    ctx.io.out('No log in content/canary/canary.yml: nothing to cosign.');
+    return;
+  }
+  const state = await readLog(ctx.project, config);
+  const witnesses = await pushWitnesses(ctx);
+  if (!state.signed || !state.checkpoint || witnesses.length === 0) {
+    ctx.io.out(!state.signed ? 'The log has no checkpoint yet: nothing to cosign.' : 'No witness of log.witnesses has a submission URL: nobody to ask.');
+    return;
+  }
+  const size = state.checkpoint.size;
+  const from = flags.from === undefined ? size : Number(flags.from);
+  if (!Number.isSafeInteger(from) || from < 0 || from > size)
+    throw new UsageError('USAGE', 'not a size of this log', { field: '--from', expected: `a whole number from 0 to ${size}`, received: flags.from });
+  const have = readCosignatures(
+    state.signed,
+    witnesses.map((w) => w.key),
+  );
+  const cosigned = typeof have === 'string' ? [] : have.cosignatures.map((c) => c.witness);
+  const missing = witnesses.filter((w) => !cosigned.includes(w.key));
+  if (missing.length === 0) {
+    ctx.io.out(`The checkpoint (${size} entries) carries the cosignature of every witness with a URL.`);
+    return;
+  }
   const dir = logDir(ctx.project);
-  const cosigned = await cosignFromLogDir(dir, result.checkpoint, result.size - result.appended.length, witnesses);
-  await writeFileAtomic(path.join(dir, 'checkpoint'), cosigned.checkpoint);
-  for (const line of describeCosignatures(cosigned)) ctx.io.out(`Witness ${line}`);
+  const result = await cosignFromLogDir(dir, state.signed, from, missing);
+  await writeFileAtomic(path.join(dir, 'checkpoint'), result.checkpoint);
+  for (const line of describeCosignatures(result)) ctx.io.out(`Witness ${line}`);
 }
 
 /** Appends what the archive has and the log lacks; a service without a log: says so, exit 0. */
@@ -58,7 +94,9 @@ export async function appendLog(flags: AppendFlags, ctx: Context): Promise<void>
       ? `The log (${config.origin}) already holds all ${result.size} archived documents.`
       : `Appended ${result.appended.join(', ')} to ${config.origin}: ${result.size} entries.`,
   );
-  if (result.appended.length > 0) await askWitnesses(ctx, result);
+  // Witnesses are asked once this checkpoint is published (candor canary log cosign), never before.
+  if (result.appended.length > 0 && (await pushWitnesses(ctx)).length > 0)
+    ctx.io.out('Once this checkpoint is published (committed and pushed), ask the witnesses: candor canary log cosign');
 }
 
 async function showLog(flags: { json?: boolean }, ctx: Context): Promise<void> {
@@ -88,6 +126,13 @@ export function logCommand(canary: Command, ctx: () => Context): void {
     .option('--key-file <file>', 'file holding the log signer key (PRIVATE+KEY+…)')
     .action(async (flags: AppendFlags) => {
       await appendLog(flags, ctx());
+    });
+  log
+    .command('cosign')
+    .description("ask log.witnesses' witnesses that have not cosigned the published checkpoint (after it is pushed)")
+    .option('--from <size>', 'the size the witnesses last saw, for the consistency proof (default: this checkpoint; a witness behind says its size)')
+    .action(async (flags: CosignFlags) => {
+      await cosignLog(flags, ctx());
     });
   log
     .command('show')
