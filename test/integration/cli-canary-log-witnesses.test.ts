@@ -7,6 +7,8 @@
  * LOG_QUORUM_NOT_MET (a quorum not met is test/security/canary-log.test.ts's).
  */
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../scripts/build-site.ts';
@@ -132,4 +134,62 @@ describe('candor canary log cosign asks the witnesses of log.witnesses, once the
     expect(codes(met)).not.toContain('LOG_QUORUM_NOT_MET');
     expect(codes(met)).not.toContain('LOG_PROOF_BAD');
   }, 180_000);
+});
+
+describe('candor publish heartbeat asks the witnesses only after its push', () => {
+  const exec = promisify(execFile);
+  const git = async (cwd: string, ...args: string[]) =>
+    (await exec('git', ['-C', cwd, '-c', 'user.email=t@example.org', '-c', 'user.name=T', ...args])).stdout.trim();
+  let origin: string;
+  const DAY2 = '2023-07-25T06:10:00Z';
+  const publish = (now: string) =>
+    p.cli(['publish', 'heartbeat'], { now, env: { CANDOR_SIGNING_KEY: p.ci.privateArmored, CANDOR_LOG_KEY: logKey, CANDOR_NOW: now } });
+
+  beforeAll(async () => {
+    origin = path.join(p.secrets, 'origin.git');
+    await exec('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+    await exec('git', ['init', '-q', '-b', 'main', p.root]);
+    await git(p.root, 'add', '.');
+    await git(p.root, 'commit', '-q', '-m', 'operator');
+    await git(p.root, 'remote', 'add', 'origin', origin);
+    await git(p.root, 'push', '-q', 'origin', 'main');
+  }, 60_000);
+
+  it('pushes the heartbeat and the log, then the cosignatures in a second commit', async () => {
+    const requests = (w1.log().match(/add-checkpoint/g) ?? []).length;
+    const r = await publish(DAY2);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Appended heartbeat-000002.txt');
+    const pushed = r.out.indexOf('Pushed ');
+    const asked = r.out.search(/^Witness w1 \(.*\): cosigned$/m);
+    expect(pushed).toBeGreaterThanOrEqual(0);
+    // The witnesses are asked after the heartbeat's push, never before it.
+    expect(asked).toBeGreaterThan(pushed);
+    expect(r.out).toMatch(/^Witness w2 \(.*\): offline — /m);
+    expect(r.out).toMatch(/^Pushed [0-9a-f]{40} \(witness cosignatures\)$/m);
+    expect((w1.log().match(/add-checkpoint/g) ?? []).length).toBe(requests + 1);
+    expect((await git(origin, 'log', '-2', '--format=%s', 'main')).split('\n')).toEqual([
+      'Canary log: witness cosignatures',
+      'Heartbeat: heartbeat-000002.txt',
+    ]);
+    const pushedCheckpoint = await git(origin, 'show', 'main:content/canary/log/checkpoint');
+    expect(
+      pushedCheckpoint
+        .split('\n')
+        .filter((l) => l.startsWith('— '))
+        .map((l) => l.split(' ')[1]),
+    ).toEqual(['test-mail.example/canary/log', 'w1.witness.example']);
+  });
+
+  it('a quiet run asks again only the witness whose cosignature is missing, and commits nothing new', async () => {
+    const head = await git(origin, 'rev-parse', 'main');
+    const requests = (w1.log().match(/add-checkpoint/g) ?? []).length;
+    const r = await publish('2023-07-25T09:00:00Z');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toContain('Appended');
+    expect(r.out).toMatch(/^Witness w2 \(.*\): offline — /m);
+    expect(r.out).not.toMatch(/^Witness w1 /m);
+    expect((w1.log().match(/add-checkpoint/g) ?? []).length).toBe(requests);
+    expect(await git(origin, 'rev-parse', 'main')).toBe(head);
+  });
 });
