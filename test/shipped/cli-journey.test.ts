@@ -662,6 +662,8 @@ const COVERED_ELSEWHERE: [string, string, string][] = [
   ['verify', '--automated', 'test/security/pins.test.ts'],
   // Time bounds beside the verdict need a proof and generated headers (a lowered floor).
   ['verify', '--minimum-bits', 'test/integration/cli-timestamp.test.ts'],
+  // The log beside an archive, moved, missing and tampered with.
+  ['verify', '--log', 'test/integration/cli-verify-archive-log.test.ts'],
 ];
 
 /**
@@ -698,6 +700,8 @@ const COMMANDS_ELSEWHERE: [string, string[]][] = [
   ['keys log', ['test/integration/cli-canary-log.test.ts']],
   ['canary log append', ['test/integration/cli-canary-log.test.ts']],
   ['canary log show', ['test/integration/cli-canary-log.test.ts']],
+  // Witnesses asked after the push: one served, one offline.
+  ['canary log cosign', ['test/integration/cli-canary-log-witnesses.test.ts']],
 ];
 
 describe('completeness', () => {
